@@ -1,0 +1,143 @@
+package org.rasguard.server.fhir;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.binary.api.IBinaryStorageSvc;
+import ca.uhn.fhir.jpa.binstore.DatabaseBinaryContentStorageSvcImpl;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect;
+import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.rasguard.server.ServerConfig;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import org.springframework.transaction.annotation.EnableTransactionManagement;
+
+/**
+ * HAPI FHIR JPA storage for R4 on H2 or PostgreSQL, wired without Spring Boot: the beans HAPI's
+ * {@link JpaR4Config} and {@link HapiJpaConfig} expect from their host (data source, entity
+ * manager, storage settings), nothing more.
+ *
+ * @see <a href="https://hapifhir.io/hapi-fhir/docs/server_jpa/configuration.html">HAPI JPA configuration</a>
+ */
+@Configuration
+@EnableTransactionManagement
+@Import({
+    JpaR4Config.class,
+    HapiJpaConfig.class,
+    JpaBatch2Config.class,
+    Batch2JobsConfig.class,
+    ThreadPoolFactoryConfig.class,
+    // In-memory message channels that HAPI's batch jobs (reindex, package install) run on.
+    SubscriptionChannelConfig.class
+})
+public class FhirJpaConfig {
+
+    @Bean(destroyMethod = "close")
+    public HikariDataSource dataSource(ServerConfig config) {
+        ServerConfig.Database database = config.database();
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("rasguard-db");
+        hikari.setJdbcUrl(database.jdbcUrl());
+        hikari.setUsername(database.user());
+        hikari.setPassword(database.password());
+        hikari.setDriverClassName(database.kind() == ServerConfig.Database.Kind.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
+        hikari.setMaximumPoolSize(database.kind() == ServerConfig.Database.Kind.H2 ? 10 : 20);
+        hikari.setConnectionTimeout(10_000);
+        // Fails start-up with a clear message when the database cannot be reached.
+        hikari.setInitializationFailTimeout(15_000);
+        return new HikariDataSource(hikari);
+    }
+
+    @Primary
+    @Bean
+    public LocalContainerEntityManagerFactoryBean entityManagerFactory(
+            ConfigurableListableBeanFactory beanFactory,
+            FhirContext fhirContext,
+            JpaStorageSettings storageSettings,
+            DataSource dataSource,
+            ServerConfig config) {
+        LocalContainerEntityManagerFactoryBean factory =
+                HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+        factory.setPersistenceUnitName("HAPI_PU");
+        factory.setDataSource(dataSource);
+        factory.setJpaProperties(hibernateProperties(config.database().kind()));
+        return factory;
+    }
+
+    static Properties hibernateProperties(ServerConfig.Database.Kind kind) {
+        Properties properties = new Properties();
+        properties.put("hibernate.dialect", kind == ServerConfig.Database.Kind.H2
+                ? HapiFhirH2Dialect.class.getName()
+                : HapiFhirPostgresDialect.class.getName());
+        // HAPI's schema is created and upgraded in place at start (see README, Production: upgrades).
+        properties.put("hibernate.hbm2ddl.auto", "update");
+        properties.put("hibernate.format_sql", "false");
+        properties.put("hibernate.show_sql", "false");
+        properties.put("hibernate.jdbc.batch_size", "20");
+        properties.put("hibernate.cache.use_query_cache", "false");
+        properties.put("hibernate.cache.use_second_level_cache", "false");
+        properties.put("hibernate.cache.use_structured_entries", "false");
+        properties.put("hibernate.cache.use_minimal_puts", "false");
+        properties.put("hibernate.search.enabled", "false");
+        return properties;
+    }
+
+    @Bean
+    @Primary
+    public JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+        return new JpaTransactionManager(entityManagerFactory);
+    }
+
+    /** Storage behaviour: strict references so a transaction with a dangling reference fails as a whole. */
+    @Bean
+    public JpaStorageSettings jpaStorageSettings() {
+        JpaStorageSettings settings = new JpaStorageSettings();
+        settings.setAllowExternalReferences(false);
+        settings.setAutoCreatePlaceholderReferenceTargets(false);
+        settings.setEnforceReferentialIntegrityOnWrite(true);
+        settings.setEnforceReferentialIntegrityOnDelete(true);
+        settings.setAllowMultipleDelete(false);
+        settings.setExpungeEnabled(false);
+        settings.setDeleteExpungeEnabled(false);
+        settings.setIndexOnContainedResources(true);
+        settings.setAdvancedHSearchIndexing(false);
+        settings.setHibernateSearchIndexSearchParams(false);
+        settings.setFetchSizeDefaultMaximum(1000);
+        return settings;
+    }
+
+    @Bean
+    public PartitionSettings partitionSettings() {
+        return new PartitionSettings();
+    }
+
+    @Bean
+    public SubscriptionSettings subscriptionSettings() {
+        return new SubscriptionSettings();
+    }
+
+    @Lazy
+    @Bean
+    public IBinaryStorageSvc binaryStorageSvc() {
+        return new DatabaseBinaryContentStorageSvcImpl();
+    }
+}

@@ -1,0 +1,57 @@
+package org.rasguard.server.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Meta;
+import org.rasguard.server.ingest.TransactionErrorLocator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The FHIR REST API at {@code /fhir}: HAPI's JPA resource providers (CRUD, search, history,
+ * {@code $validate}), the system provider (transaction and batch Bundles), ValueSet operations and
+ * the CapabilityStatement.
+ */
+@Configuration
+public class FhirRestConfig {
+
+    @Bean
+    public RestfulServer restfulServer(
+            FhirContext fhirContext,
+            IFhirSystemDao<Bundle, Meta> systemDao,
+            ResourceProviderFactory resourceProviders,
+            JpaSystemProvider<Bundle, Meta> systemProvider,
+            ValueSetOperationProvider valueSetOperations,
+            JpaStorageSettings storageSettings,
+            ISearchParamRegistry searchParamRegistry,
+            IValidationSupport validationSupport,
+            DatabaseBackedPagingProvider pagingProvider) {
+        // Structurally invalid FHIR (unknown elements, wrong JSON types) is refused, not silently trimmed.
+        fhirContext.setParserErrorHandler(new StrictErrorHandler());
+        RestfulServer server = new RestfulServer(fhirContext);
+        server.registerProviders(resourceProviders.createProviders());
+        server.registerProvider(systemProvider);
+        server.registerProvider(valueSetOperations);
+        server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
+                server, systemDao, storageSettings, searchParamRegistry, validationSupport));
+        pagingProvider.setDefaultPageSize(50);
+        pagingProvider.setMaximumPageSize(500);
+        server.setPagingProvider(pagingProvider);
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setDefaultPrettyPrint(false);
+        server.registerInterceptor(new TransactionErrorLocator(fhirContext));
+        return server;
+    }
+}

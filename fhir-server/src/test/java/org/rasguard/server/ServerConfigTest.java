@@ -1,0 +1,67 @@
+package org.rasguard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+    @Test
+    void defaultsBindLoopbackOnPort8080WithH2UnderTheDataDirectory() {
+        ServerConfig config = ServerConfig.from(Map.of());
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data").toAbsolutePath().normalize());
+        assertThat(config.database().kind()).isEqualTo(ServerConfig.Database.Kind.H2);
+        assertThat(config.database().jdbcUrl()).startsWith("jdbc:h2:file:" + config.dataDir());
+        assertThat(config.maxRequestBytes()).isEqualTo(20L * 1024 * 1024);
+    }
+
+    @Test
+    void aPostgresqlUrlSelectsPostgresql() {
+        ServerConfig config = ServerConfig.from(Map.of(
+                "RASGUARD_DB_URL", "jdbc:postgresql://db:5432/rasguard",
+                "RASGUARD_DB_USER", "rasguard",
+                "RASGUARD_DB_PASSWORD", "secret"));
+        assertThat(config.database().kind()).isEqualTo(ServerConfig.Database.Kind.POSTGRESQL);
+        assertThat(config.database().user()).isEqualTo("rasguard");
+        assertThat(config.database().toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void everyBadValueIsReportedByName() {
+        assertThatThrownBy(() -> ServerConfig.from(Map.of(
+                "RASGUARD_PORT", "eighty",
+                "RASGUARD_MAX_REQUEST_BYTES", "12",
+                "RASGUARD_DB_URL", "jdbc:mysql://nope")))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining("RASGUARD_PORT='eighty' is not a whole number")
+                .hasMessageContaining("RASGUARD_MAX_REQUEST_BYTES=12 is out of range")
+                .hasMessageContaining("RASGUARD_DB_URL must start with jdbc:postgresql:");
+    }
+
+    @Test
+    void aPortOutOfRangeIsRefused() {
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_PORT", "70000")))
+                .hasMessageContaining("RASGUARD_PORT=70000 is out of range (0..65535)");
+    }
+
+    @Test
+    void theReadmeListsExactlyTheVariablesTheServerReads() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Set<String> documented = new TreeSet<>();
+        Matcher matcher = Pattern.compile("^\\| `(RASGUARD_[A-Z_]+)`", Pattern.MULTILINE).matcher(readme);
+        while (matcher.find()) {
+            documented.add(matcher.group(1));
+        }
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(ServerConfig.VARIABLES);
+    }
+}

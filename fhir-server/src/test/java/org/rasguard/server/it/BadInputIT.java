@@ -1,0 +1,75 @@
+package org.rasguard.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Bad input gets a clear 4xx OperationOutcome: never a 500, never a stack trace. */
+@ExtendWith(SharedServer.class)
+class BadInputIT {
+
+    private String fhir;
+
+    @BeforeEach
+    void setUp(ServerProcess server) {
+        fhir = server.fhirBase();
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsRefused() {
+        assertClientError(Http.post(fhir + "/Observation", "this is not json"));
+    }
+
+    @Test
+    void jsonThatIsNotFhirIsRefused() {
+        assertClientError(Http.post(fhir + "/Observation", "{\"hello\": \"world\"}"));
+        assertClientError(Http.post(fhir, "[1, 2, 3]"));
+    }
+
+    @Test
+    void anUnknownElementIsRefusedAndNamed() {
+        Http.Response response = Http.post(fhir + "/Observation",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"colour\":\"blue\"}");
+        assertClientError(response);
+        assertThat(response.body()).contains("colour");
+    }
+
+    @Test
+    void aResourceTypeThatDoesNotMatchTheUrlIsRefused() {
+        assertClientError(Http.post(fhir + "/Observation", "{\"resourceType\":\"Patient\"}"));
+    }
+
+    @Test
+    void aBodyOverTheSizeLimitIsRefused() {
+        String huge = "{\"resourceType\":\"Observation\",\"note\":[{\"text\":\"" + "a".repeat(21 * 1024 * 1024) + "\"}]}";
+        Http.Response declared = Http.post(fhir + "/Observation", huge);
+        assertThat(declared.status()).isEqualTo(413);
+        assertClientError(declared);
+
+        Http.Response chunked = Http.send(HttpRequest.newBuilder(URI.create(fhir + "/Observation"))
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge.getBytes()))));
+        assertThat(chunked.status()).isEqualTo(413);
+        assertClientError(chunked);
+    }
+
+    @Test
+    void unknownPathsAndMalformedUrlsGetAnOperationOutcome() {
+        assertClientError(Http.get(fhir.replace("/fhir", "/nothing-here")));
+        assertClientError(Http.get(fhir + "/NotAResourceType/1"));
+    }
+
+    private static void assertClientError(Http.Response response) {
+        assertThat(response.status()).as(response.body()).isBetween(400, 499);
+        assertThat(response.body()).doesNotContain("\tat ", ".java:", "Exception:");
+        OperationOutcome outcome = Http.FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+        assertThat(outcome.getIssue()).isNotEmpty()
+                .allSatisfy(issue -> assertThat(issue.getSeverity()).isIn(
+                        OperationOutcome.IssueSeverity.ERROR, OperationOutcome.IssueSeverity.FATAL));
+    }
+}

@@ -1,0 +1,172 @@
+package org.rasguard.server.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged server ({@code java -jar rasguard-server.jar}) run as a real process on a free port,
+ * the way an operator runs it. Integration tests talk to it over HTTP only.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("RAS Guard listening on http://([^:]+):(\\d+)");
+
+    private final Path dataDir;
+    private final Map<String, String> extraEnvironment;
+    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+    private Process process;
+    private Thread reader;
+    private volatile String baseUrl;
+    private long startMillis;
+
+    public ServerProcess(Path dataDir, Map<String, String> extraEnvironment) {
+        this.dataDir = dataDir;
+        this.extraEnvironment = Map.copyOf(extraEnvironment);
+    }
+
+    public static Path jar() {
+        String configured = System.getProperty("rasguard.server.jar");
+        Path jar = configured != null ? Path.of(configured) : Path.of("target", "rasguard-server.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("Packaged server not found at " + jar.toAbsolutePath() + ": run mvn package first");
+        }
+        return jar;
+    }
+
+    /** Starts the process and waits until {@code /health} answers 200. */
+    public ServerProcess start() throws IOException, InterruptedException {
+        Map<String, String> env = new HashMap<>(extraEnvironment);
+        env.putIfAbsent("RASGUARD_PORT", "0");
+        env.put("RASGUARD_DATA_DIR", dataDir.toString());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-jar", jar().toString()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(key -> key.startsWith("RASGUARD_"));
+        builder.environment().putAll(env);
+        startMillis = System.currentTimeMillis();
+        baseUrl = null;
+        output.clear();
+        process = builder.start();
+        CompletableFuture<String> listening = new CompletableFuture<>();
+        reader = new Thread(() -> pump(listening), "server-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            baseUrl = listening.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("Server did not bind a port; output:\n" + String.join("\n", output), e);
+        }
+        waitForHealth(Duration.ofSeconds(120));
+        return this;
+    }
+
+    private void pump(CompletableFuture<String> listening) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                output.add(line);
+                Matcher matcher = LISTENING.matcher(line);
+                if (!listening.isDone() && matcher.find()) {
+                    listening.complete("http://" + matcher.group(1) + ":" + matcher.group(2));
+                }
+                if (Boolean.getBoolean("rasguard.it.echo")) {
+                    System.out.println("[server] " + line);
+                }
+            }
+        } catch (IOException ignored) {
+            // the process ended
+        } finally {
+            listening.completeExceptionally(new IllegalStateException("server output ended"));
+        }
+    }
+
+    private void waitForHealth(Duration timeout) throws InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Server exited with " + process.exitValue() + "; output:\n" + String.join("\n", output));
+            }
+            try {
+                HttpResponse<Void> health = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // keep polling
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("Server not healthy after " + timeout + "; output:\n" + String.join("\n", output));
+    }
+
+    /** Milliseconds from process start to the first healthy answer. */
+    public long millisToHealthy() {
+        return System.currentTimeMillis() - startMillis;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public String fhirBase() {
+        return baseUrl + "/fhir";
+    }
+
+    public List<String> output() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGTERM, as an orchestrator stops a container; waits for a clean exit. */
+    public int stop() throws InterruptedException {
+        if (process == null) {
+            return -1;
+        }
+        // Through the handle: Process.destroy() would also close our end of the output pipe.
+        process.toHandle().destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        reader.join(5_000); // the last lines (shutdown messages) are still being read
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+}
