@@ -20,10 +20,11 @@ class RestartIT {
     @Test
     void everyResourceSurvivesARestartWithItsIdAndVersion() throws Exception {
         Path dataDir = Files.createTempDirectory("rasguard-restart-");
+        Map<String, String> database = TestDatabase.fresh();
         Map<String, String> versions = new LinkedHashMap<>();
 
-        try (ServerProcess first = new ServerProcess(dataDir, Map.of()).start()) {
-            System.out.printf("[startup] java -jar to /health 200 on an empty H2 database: %d ms%n", first.millisToHealthy());
+        try (ServerProcess first = new ServerProcess(dataDir, database).start()) {
+            System.out.printf("[startup] java -jar to /health 200 on an empty %s database: %d ms%n", TestDatabase.isPostgresql() ? "PostgreSQL" : "H2", first.millisToHealthy());
             Http.Response posted = Http.post(first.fhirBase(), Fixtures.genomicReportTransaction(UUID.randomUUID().toString()));
             assertThat(posted.status()).as(posted.body()).isEqualTo(200);
             for (Bundle.BundleEntryComponent entry : posted.resource(Bundle.class).getEntry()) {
@@ -34,8 +35,8 @@ class RestartIT {
             assertThat(first.output()).anyMatch(line -> line.contains("RAS Guard stopped"));
         }
 
-        try (ServerProcess second = new ServerProcess(dataDir, Map.of()).start()) {
-            System.out.printf("[startup] java -jar to /health 200 on an existing H2 database: %d ms%n", second.millisToHealthy());
+        try (ServerProcess second = new ServerProcess(dataDir, database).start()) {
+            System.out.printf("[startup] java -jar to /health 200 on an existing %s database: %d ms%n", TestDatabase.isPostgresql() ? "PostgreSQL" : "H2", second.millisToHealthy());
             for (Map.Entry<String, String> stored : versions.entrySet()) {
                 Http.Response read = Http.get(second.fhirBase() + "/" + stored.getKey());
                 assertThat(read.status()).as(stored.getKey()).isEqualTo(200);

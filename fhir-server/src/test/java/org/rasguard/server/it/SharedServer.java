@@ -2,7 +2,6 @@ package org.rasguard.server.it;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -31,7 +30,7 @@ public final class SharedServer implements ParameterResolver {
     private static Running startShared() {
         try {
             Path dataDir = Files.createTempDirectory("rasguard-it-");
-            return new Running(new ServerProcess(dataDir, Map.of()).start());
+            return new Running(new ServerProcess(dataDir, TestDatabase.fresh()).start());
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the shared server", e);
         }
