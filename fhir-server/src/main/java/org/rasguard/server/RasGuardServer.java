@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.rasguard.server.fhir.FhirJpaConfig;
 import org.rasguard.server.fhir.FhirRestConfig;
+import org.rasguard.server.knowledge.KnowledgeConfig;
 import org.rasguard.server.hooks.CdsHooksServlet;
 import org.rasguard.server.http.HealthHandler;
 import org.rasguard.server.http.JsonErrorHandler;
@@ -87,7 +88,7 @@ public final class RasGuardServer implements AutoCloseable {
 
         AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
         context.registerBean(ServerConfig.class, () -> config);
-        context.register(FhirJpaConfig.class, FhirRestConfig.class);
+        context.register(FhirJpaConfig.class, KnowledgeConfig.class, FhirRestConfig.class);
         spring = context;
         context.refresh();
 

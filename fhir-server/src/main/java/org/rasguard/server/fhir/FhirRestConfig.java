@@ -3,6 +3,7 @@ package org.rasguard.server.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
@@ -15,7 +16,9 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
+import org.rasguard.ras.RasStatusEngine;
 import org.rasguard.server.ingest.TransactionErrorLocator;
+import org.rasguard.server.ras.RasStatusOperation;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -37,13 +40,16 @@ public class FhirRestConfig {
             JpaStorageSettings storageSettings,
             ISearchParamRegistry searchParamRegistry,
             IValidationSupport validationSupport,
-            DatabaseBackedPagingProvider pagingProvider) {
+            DatabaseBackedPagingProvider pagingProvider,
+            DaoRegistry daoRegistry,
+            RasStatusEngine rasStatusEngine) {
         // Structurally invalid FHIR (unknown elements, wrong JSON types) is refused, not silently trimmed.
         fhirContext.setParserErrorHandler(new StrictErrorHandler());
         RestfulServer server = new RestfulServer(fhirContext);
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(valueSetOperations);
+        server.registerProvider(new RasStatusOperation(daoRegistry, rasStatusEngine));
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport));
         pagingProvider.setDefaultPageSize(50);

@@ -1,0 +1,173 @@
+package org.rasguard.ras;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.rasguard.knowledge.Code;
+
+/**
+ * Tells which RAS gene a gene coding or a text names, and whether the coding contradicts itself.
+ *
+ * <p>Accepts {@code HGNC:6407}, a bare {@code 6407} (legacy senders, GR coding guidance), NCBI Gene
+ * ids, and the symbol or a synonym in the display or text (genomics.md §3.1). When a code and its
+ * display name different genes (the mCODE 4.0.0 NRAS/KIT pertinent negative swaps
+ * {@code HGNC:6342} and {@code HGNC:7989}), every RAS gene involved is marked conflicted: such
+ * evidence is indeterminate and never makes a gene wild-type.
+ */
+final class GeneResolver {
+
+    private static final Pattern CONNECTOR_ONLY = Pattern.compile("[\\s,/&+]*(?:and|or)?[\\s,/&+]*", Pattern.CASE_INSENSITIVE);
+
+    private final RasVocabulary vocabulary;
+
+    GeneResolver(RasVocabulary vocabulary) {
+        this.vocabulary = vocabulary;
+    }
+
+    /** The RAS genes a gene concept names, each mapped to true when its identity is conflicted. */
+    Map<Gene, Boolean> genesOf(CodeableConcept concept) {
+        Map<Gene, Boolean> genes = new EnumMap<>(Gene.class);
+        if (concept == null) {
+            return genes;
+        }
+        for (Coding coding : concept.getCoding()) {
+            if (GenomicsCodes.HGNC_GENE_GROUP_SYSTEM.equals(coding.getSystem())) {
+                continue;
+            }
+            Optional<GeneCode> coded = geneCode(coding);
+            Set<Gene> displayed = genesNamedIn(coding.getDisplay());
+            boolean displayNamesSomething = coding.hasDisplay() && !coding.getDisplay().isBlank();
+            if (coded.isPresent() && coded.get().rasGene().isPresent()) {
+                Gene gene = coded.get().rasGene().get();
+                boolean agrees = !displayNamesSomething || displayed.equals(Set.of(gene));
+                mark(genes, gene, !agrees);
+                displayed.forEach(other -> mark(genes, other, !agrees));
+            } else if (coded.isPresent()) {
+                displayed.forEach(other -> mark(genes, other, true));
+            } else {
+                displayed.forEach(gene -> mark(genes, gene, false));
+            }
+        }
+        Set<Gene> inText = genesNamedIn(concept.getText());
+        for (Gene gene : inText) {
+            boolean codedOtherwise = !concept.getCoding().isEmpty() && !genes.containsKey(gene) && hasAnyGeneCode(concept);
+            mark(genes, gene, codedOtherwise);
+        }
+        if (!inText.isEmpty()) {
+            genes.keySet().stream().filter(gene -> !inText.contains(gene)).toList().forEach(gene -> genes.put(gene, true));
+        }
+        return genes;
+    }
+
+    /** True when the concept names BRAF, by code or by symbol, without contradiction. */
+    boolean namesBraf(CodeableConcept concept) {
+        if (concept == null) {
+            return false;
+        }
+        for (Coding coding : concept.getCoding()) {
+            Optional<GeneCode> coded = geneCode(coding);
+            boolean displayBraf = vocabulary.brafNames().stream().anyMatch(name -> TextSignals.containsWord(coding.getDisplay(), name));
+            if (coded.isPresent() ? coded.get().braf() && (!coding.hasDisplay() || displayBraf) : displayBraf) {
+                return true;
+            }
+        }
+        return vocabulary.brafNames().stream().anyMatch(name -> TextSignals.containsWord(concept.getText(), name));
+    }
+
+    /** The RAS genes whose symbol or synonym occurs as a whole word in a text. */
+    Set<Gene> genesNamedIn(String text) {
+        Set<Gene> genes = EnumSet.noneOf(Gene.class);
+        if (text == null || text.isBlank()) {
+            return genes;
+        }
+        for (Map.Entry<Gene, List<String>> names : vocabulary.geneNames().entrySet()) {
+            if (names.getValue().stream().anyMatch(name -> TextSignals.containsWord(text, name))) {
+                genes.add(names.getKey());
+            }
+        }
+        return genes;
+    }
+
+    /**
+     * The parts of a text that speak about one gene, so that "KRAS exons 2-4, NRAS exon 2 not
+     * detected" gives NRAS only exon 2: what precedes the first gene name (shared), and every stretch
+     * from a name of this gene to the next gene name. A stretch that holds nothing but names and
+     * "and" / "," / "/" ("KRAS and NRAS codons 12/13") shares the stretch that follows.
+     */
+    String partAbout(String text, Gene gene) {
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        TreeMap<Integer, Integer> mentions = new TreeMap<>();
+        Map<Integer, Gene> geneAt = new HashMap<>();
+        for (Map.Entry<Gene, List<String>> names : vocabulary.geneNames().entrySet()) {
+            for (String name : names.getValue()) {
+                for (int at : TextSignals.wordPositions(text, name)) {
+                    mentions.merge(at, at + name.length(), Math::max);
+                    geneAt.put(at, names.getKey());
+                }
+            }
+        }
+        if (mentions.isEmpty()) {
+            return text;
+        }
+        StringBuilder part = new StringBuilder(text.substring(0, mentions.firstKey()));
+        boolean pending = false;
+        List<Integer> starts = new ArrayList<>(mentions.keySet());
+        for (int i = 0; i < starts.size(); i++) {
+            int start = starts.get(i);
+            int end = i + 1 < starts.size() ? starts.get(i + 1) : text.length();
+            String rest = text.substring(Math.min(mentions.get(start), end), end);
+            boolean about = pending || geneAt.get(start) == gene;
+            if (CONNECTOR_ONLY.matcher(rest).matches()) {
+                pending = about;
+                continue;
+            }
+            if (about) {
+                part.append(' ').append(text, start, end);
+            }
+            pending = false;
+        }
+        return part.toString();
+    }
+
+    private boolean hasAnyGeneCode(CodeableConcept concept) {
+        return concept.getCoding().stream().anyMatch(coding -> geneCode(coding).isPresent());
+    }
+
+    private static void mark(Map<Gene, Boolean> genes, Gene gene, boolean conflicted) {
+        genes.merge(gene, conflicted, Boolean::logicalOr);
+    }
+
+    /** A gene code: which RAS gene it is (if any), and whether it is BRAF. */
+    private record GeneCode(Optional<Gene> rasGene, boolean braf) {}
+
+    /** Reads an HGNC or NCBI Gene code in any of the accepted system and code spellings; empty when the coding has none. */
+    private Optional<GeneCode> geneCode(Coding coding) {
+        if (!coding.hasCode() || coding.getCode().isBlank()) {
+            return Optional.empty();
+        }
+        String value = coding.getCode().trim();
+        String system = coding.getSystem();
+        Code normalised;
+        if (GenomicsCodes.HGNC_SYSTEMS.contains(system) || (system == null && value.toUpperCase(Locale.ROOT).startsWith("HGNC:"))) {
+            String id = value.toUpperCase(Locale.ROOT).startsWith("HGNC:") ? value.substring(5) : value;
+            normalised = new Code(GenomicsCodes.HGNC, "HGNC:" + id, null);
+        } else if (GenomicsCodes.NCBI_GENE_SYSTEMS.contains(system)) {
+            normalised = new Code(GenomicsCodes.NCBI_GENE, value, null);
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of(new GeneCode(vocabulary.geneOf(normalised), vocabulary.isBraf(normalised)));
+    }
+}

@@ -1,0 +1,110 @@
+package org.rasguard.ras;
+
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Specimen;
+import org.rasguard.ras.EvidenceGraph.Node;
+
+/**
+ * Decides whether a negative counts: its coverage (issue "Negative with extended coverage" versus
+ * "Partial negative") and its specimen (a plasma / ctDNA negative is indeterminate unless the
+ * policy says otherwise).
+ */
+final class NegativeCoverage {
+
+    /** A negative's call and the words that explain it. */
+    record Call(EvidenceCall call, String why) {}
+
+    private final RasVocabulary vocabulary;
+    private final RasPolicy policy;
+    private final GeneResolver genes;
+    private final EvidenceGraph graph;
+
+    NegativeCoverage(RasVocabulary vocabulary, RasPolicy policy, GeneResolver genes, EvidenceGraph graph) {
+        this.vocabulary = vocabulary;
+        this.policy = policy;
+        this.genes = genes;
+        this.graph = graph;
+    }
+
+    /**
+     * Classifies a negative. A stated coverage (a tested-for list, codons or exons in the text)
+     * decides first, as it is the most specific; then a full-gene test code; then the method; then
+     * the policy default for the kind of negative.
+     *
+     * @param gene the gene the negative is about; only the parts of the text about it count
+     * @param coverageText text that may state coverage (tested-for values, result text, notes)
+     * @param fullGeneTest the test code is a full-gene analysis
+     * @param defaultExtended the policy default when nothing is stated
+     */
+    Call classify(Node node, Gene gene, String coverageText, boolean fullGeneTest, boolean defaultExtended) {
+        Call byCoverage = byCoverage(node, genes.partAbout(coverageText, gene), fullGeneTest, defaultExtended);
+        if (!policy.ctDnaNegativesCount() && isLiquidBiopsy(node)) {
+            return new Call(EvidenceCall.CTDNA_NEGATIVE, byCoverage.why() + ", plasma / ctDNA specimen");
+        }
+        return byCoverage;
+    }
+
+    private Call byCoverage(Node node, String coverageText, boolean fullGeneTest, boolean defaultExtended) {
+        Observation observation = node.observation;
+        TextSignals.Coverage stated = TextSignals.coverage(coverageText);
+        if (stated.stated()) {
+            return stated.extended()
+                    ? new Call(EvidenceCall.NEGATIVE, "negative, stated coverage includes codons 12, 13, 59, 61, 117 and 146")
+                    : new Call(EvidenceCall.PARTIAL_NEGATIVE, "negative, stated coverage only codons " + stated.hotspotCodons());
+        }
+        if (fullGeneTest || TextSignals.mentionsFullGene(coverageText)) {
+            return new Call(EvidenceCall.NEGATIVE, "negative, full-gene analysis");
+        }
+        if (observation.hasMethod()) {
+            boolean sequencing = observation.getMethod().getCoding().stream().anyMatch(vocabulary::isExtendedCoverageMethod)
+                    || TextSignals.mentionsSequencing(Fhir.words(observation.getMethod()));
+            return sequencing
+                    ? new Call(EvidenceCall.NEGATIVE, "negative, method " + Fhir.words(observation.getMethod()))
+                    : new Call(EvidenceCall.PARTIAL_NEGATIVE, "negative, method without extended coverage: " + Fhir.words(observation.getMethod()));
+        }
+        if (TextSignals.mentionsSequencing(coverageText)) {
+            return new Call(EvidenceCall.NEGATIVE, "negative, sequencing");
+        }
+        return defaultExtended
+                ? new Call(EvidenceCall.NEGATIVE, "negative, coverage not stated (counted as extended by policy)")
+                : new Call(EvidenceCall.PARTIAL_NEGATIVE, "negative, coverage not stated");
+    }
+
+    /** A plasma / cfDNA / ctDNA specimen, by the specimen's type (ValueSet or words) or by the words of the test. */
+    private boolean isLiquidBiopsy(Node node) {
+        Observation observation = node.observation;
+        if (TextSignals.mentionsLiquidBiopsy(observation.getCode().getText())
+                || TextSignals.mentionsLiquidBiopsy(Fhir.words(observation.getMethod()))) {
+            return true;
+        }
+        if (isLiquid(observation.getSpecimen(), node)) {
+            return true;
+        }
+        for (DiagnosticReport report : node.reports) {
+            if (TextSignals.mentionsLiquidBiopsy(report.getCode().getText())
+                    || report.getSpecimen().stream().anyMatch(s -> isLiquid(s, node))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isLiquid(Reference reference, Node node) {
+        if (reference == null || reference.isEmpty()) {
+            return false;
+        }
+        if (TextSignals.mentionsLiquidBiopsy(reference.getDisplay())) {
+            return true;
+        }
+        Specimen specimen = graph.specimen(reference, Findings.scope(node));
+        if (specimen == null) {
+            return false;
+        }
+        CodeableConcept type = specimen.getType();
+        return type.getCoding().stream().anyMatch(vocabulary::isLiquidBiopsySpecimen)
+                || TextSignals.mentionsLiquidBiopsy(Fhir.words(type));
+    }
+}

@@ -1,0 +1,87 @@
+package org.rasguard.ras;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Observation;
+import org.rasguard.ras.EvidenceGraph.Node;
+
+/**
+ * Derives a patient's RAS (KRAS and NRAS) status from their genomic results, so that cetuximab and
+ * panitumumab are kept away from RAS-mutant and RAS-unknown colorectal cancer.
+ *
+ * <p>Pure and thread-safe: no I/O, no logging, no state between calls; the vocabulary and policy
+ * are immutable. Work is linear in the number of resources and links, and every walk over
+ * hasMember / derivedFrom keeps a visited set, so reference cycles cannot loop.
+ *
+ * <p>Steps: build the evidence graph (Bundles walked, urn:uuid and contained references resolved,
+ * newest versions kept, entered-in-error and cancelled dropped); classify each Observation per gene
+ * (Variant, single-gene test, therapeutic implication, optionally regions studied); combine per
+ * gene and into a status.
+ */
+public final class RasStatusEngine {
+
+    private final RasVocabulary vocabulary;
+    private final RasPolicy policy;
+
+    public RasStatusEngine(RasVocabulary vocabulary, RasPolicy policy) {
+        this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /**
+     * Assesses ONE patient's evidence: Observations, DiagnosticReports, Specimens and Bundles of
+     * them, in any order. Other resource types are ignored.
+     */
+    public RasAssessment assess(Collection<? extends IBaseResource> evidence) {
+        EvidenceGraph graph = EvidenceGraph.of(evidence);
+        GeneResolver genes = new GeneResolver(vocabulary);
+        ResultReader results = new ResultReader(vocabulary);
+        VariantReader variantReader = new VariantReader(genes);
+        VariantClassifier variants = new VariantClassifier(vocabulary, policy, variantReader, results);
+        SingleGeneTestClassifier singleGeneTests = new SingleGeneTestClassifier(vocabulary, policy, genes, results);
+        TherapeuticImplicationClassifier implications = new TherapeuticImplicationClassifier(vocabulary, genes, variantReader);
+        NegativeCoverage negatives = new NegativeCoverage(vocabulary, policy, genes, graph);
+        Findings findings = new Findings(graph);
+
+        List<Node> regionsStudied = new ArrayList<>();
+        for (Node node : graph.nodes()) {
+            if (node.usability == EvidenceGraph.Usability.DROPPED || node.usability == EvidenceGraph.Usability.PENDING) {
+                continue;
+            }
+            Observation observation = node.observation;
+            if (VariantReader.isVariant(observation)) {
+                variants.classify(node, negatives, findings);
+            } else if (TherapeuticImplicationClassifier.isTherapeuticImplication(observation)) {
+                implications.classify(node, findings);
+            } else if (RegionStudiedClassifier.isRegionStudied(observation)) {
+                regionsStudied.add(node);
+            } else if (singleGeneTests.applies(observation)) {
+                singleGeneTests.classify(node, graph, negatives, findings);
+            }
+        }
+        if (policy.inferNegativesFromRegionsStudied()) {
+            RegionStudiedClassifier regions = new RegionStudiedClassifier(genes);
+            List<EvidenceItem> earlier = findings.items();
+            regionsStudied.forEach(node -> regions.classify(node, graph, earlier, findings));
+        }
+
+        List<EvidenceItem> items = findings.items();
+        Map<Gene, GeneVerdict> verdicts = VerdictCombiner.verdicts(items);
+        RasStatus status = VerdictCombiner.status(verdicts);
+        List<VariantFinding> found = findings.variants();
+        boolean krasG12c = found.stream().anyMatch(v -> v.gene() == Gene.KRAS && v.g12c() && v.call() == EvidenceCall.MUTATED
+                && isFinal(items, v.evidence()));
+        List<String> braf = findings.brafV600eEvidence();
+        return new RasAssessment(status, VerdictCombiner.reasons(status, verdicts), verdicts, found, krasG12c,
+                !braf.isEmpty(), braf, items);
+    }
+
+    /** G12C is flagged from final results only: it opens the G12C-inhibitor combinations. */
+    private static boolean isFinal(List<EvidenceItem> items, String reference) {
+        return items.stream().anyMatch(item -> item.reference().equals(reference) && !item.preliminary());
+    }
+}

@@ -1,0 +1,252 @@
+package org.rasguard.ras;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.rasguard.knowledge.Code;
+import org.rasguard.knowledge.KnowledgeBase;
+
+/**
+ * The clinical code lists of the RAS status engine, read from the ValueSets of the knowledge
+ * package ({@code ig-resources/src/main/fhir}) so that there is one copy of each list and every
+ * code carries its source there. Immutable and thread-safe.
+ */
+public final class RasVocabulary {
+
+    private static final String VALUE_SET = KnowledgeBase.CANONICAL_BASE + "/ValueSet/";
+    public static final String GENES = VALUE_SET + "ras-genes";
+    public static final String BRAF_GENE = VALUE_SET + "braf-gene";
+    public static final String KRAS_TEST_CODES = VALUE_SET + "ras-test-codes-kras";
+    public static final String BOTH_GENES_TEST_CODES = VALUE_SET + "ras-test-codes-both";
+    public static final String FULL_GENE_CODES = VALUE_SET + "ras-full-gene-codes";
+    public static final String TESTED_FOR_CODES = VALUE_SET + "ras-tested-for-codes";
+    public static final String RESULT_POSITIVE = VALUE_SET + "ras-result-positive";
+    public static final String RESULT_NEGATIVE = VALUE_SET + "ras-result-negative";
+    public static final String RESULT_INDETERMINATE = VALUE_SET + "ras-result-indeterminate";
+    public static final String SIGNIFICANCE_PATHOGENIC = VALUE_SET + "ras-significance-pathogenic";
+    public static final String SIGNIFICANCE_BENIGN = VALUE_SET + "ras-significance-benign";
+    public static final String SIGNIFICANCE_UNCERTAIN = VALUE_SET + "ras-significance-uncertain";
+    public static final String THERAPEUTIC_RESISTANT = VALUE_SET + "ras-therapeutic-resistant";
+    public static final String EXTENDED_COVERAGE_METHODS = VALUE_SET + "ras-extended-coverage-methods";
+    public static final String LIQUID_BIOPSY_SPECIMENS = VALUE_SET + "ras-liquid-biopsy-specimens";
+    /** Owned by the drug knowledge: cetuximab and panitumumab, with brand names as designations. */
+    public static final String ANTI_EGFR_ANTIBODIES = VALUE_SET + "anti-egfr-antibodies";
+
+    /** A coded result's meaning. */
+    enum Meaning {
+        POSITIVE,
+        NEGATIVE,
+        INDETERMINATE
+    }
+
+    /** A variant's clinical significance, from the LOINC 53037-8 answers. */
+    enum Significance {
+        PATHOGENIC,
+        UNCERTAIN,
+        BENIGN
+    }
+
+    private final Map<Code, Gene> geneCodes;
+    private final Map<Gene, List<String>> geneNames;
+    private final Set<Code> brafCodes;
+    private final List<String> brafNames;
+    private final Set<Code> krasTests;
+    private final Set<Code> bothGenesTests;
+    private final Set<Code> fullGeneTests;
+    private final Set<Code> testedFor;
+    private final Map<Code, Meaning> meanings;
+    private final Map<Code, Significance> significances;
+    private final Set<Code> resistant;
+    private final Set<Code> extendedMethods;
+    private final Set<Code> liquidBiopsySpecimens;
+    private final Set<Code> antiEgfrCodes;
+    private final List<String> antiEgfrNames;
+
+    private RasVocabulary(KnowledgeBase kb) {
+        this.geneCodes = geneCodes(kb);
+        this.geneNames = geneNames(kb);
+        this.brafCodes = kb.codes(BRAF_GENE);
+        this.brafNames = brafCodes.stream().map(Code::display).distinct().toList();
+        this.krasTests = kb.codes(KRAS_TEST_CODES);
+        this.bothGenesTests = kb.codes(BOTH_GENES_TEST_CODES);
+        this.fullGeneTests = kb.codes(FULL_GENE_CODES);
+        this.testedFor = kb.codes(TESTED_FOR_CODES);
+        Map<Code, Meaning> meaningMap = new HashMap<>();
+        put(meaningMap, kb.codes(RESULT_POSITIVE), Meaning.POSITIVE);
+        put(meaningMap, kb.codes(RESULT_NEGATIVE), Meaning.NEGATIVE);
+        put(meaningMap, kb.codes(RESULT_INDETERMINATE), Meaning.INDETERMINATE);
+        this.meanings = Collections.unmodifiableMap(meaningMap);
+        Map<Code, Significance> significanceMap = new HashMap<>();
+        put(significanceMap, kb.codes(SIGNIFICANCE_PATHOGENIC), Significance.PATHOGENIC);
+        put(significanceMap, kb.codes(SIGNIFICANCE_UNCERTAIN), Significance.UNCERTAIN);
+        put(significanceMap, kb.codes(SIGNIFICANCE_BENIGN), Significance.BENIGN);
+        this.significances = Collections.unmodifiableMap(significanceMap);
+        this.resistant = kb.codes(THERAPEUTIC_RESISTANT);
+        this.extendedMethods = kb.codes(EXTENDED_COVERAGE_METHODS);
+        this.liquidBiopsySpecimens = kb.codes(LIQUID_BIOPSY_SPECIMENS);
+        this.antiEgfrCodes = kb.codes(ANTI_EGFR_ANTIBODIES);
+        this.antiEgfrNames = List.copyOf(designations(kb, ANTI_EGFR_ANTIBODIES));
+    }
+
+    /**
+     * Reads the vocabulary from a knowledge base.
+     *
+     * @throws IllegalArgumentException when a ValueSet is missing, or {@code ras-genes} disagrees
+     *     with {@link Gene} about a gene's HGNC id
+     */
+    public static RasVocabulary from(KnowledgeBase kb) {
+        return new RasVocabulary(kb);
+    }
+
+    private static <V> void put(Map<Code, V> map, Set<Code> codes, V value) {
+        for (Code code : codes) {
+            V previous = map.put(code, value);
+            if (previous != null && previous != value) {
+                throw new IllegalArgumentException("Code " + code.system() + "|" + code.code() + " is both " + previous + " and " + value);
+            }
+        }
+    }
+
+    /** Maps every code of ras-genes to its gene by display (the HGNC symbol), and checks each gene's HGNC id is there. */
+    private static Map<Code, Gene> geneCodes(KnowledgeBase kb) {
+        Map<Code, Gene> byCode = new HashMap<>();
+        for (Code code : kb.codes(GENES)) {
+            Gene gene = bySymbol(code.display())
+                    .orElseThrow(() -> new IllegalArgumentException(GENES + " has " + code.code() + " for unknown gene " + code.display()));
+            byCode.put(code, gene);
+        }
+        for (Gene gene : Gene.values()) {
+            if (byCode.get(new Code(GenomicsCodes.HGNC, gene.hgncId(), null)) != gene) {
+                throw new IllegalArgumentException(GENES + " lacks " + gene.hgncId() + " " + gene.symbol());
+            }
+        }
+        return Collections.unmodifiableMap(byCode);
+    }
+
+    private static Map<Gene, List<String>> geneNames(KnowledgeBase kb) {
+        Map<Gene, Set<String>> names = new EnumMap<>(Gene.class);
+        for (Gene gene : Gene.values()) {
+            names.put(gene, new LinkedHashSet<>(List.of(gene.symbol())));
+        }
+        ValueSet genes = kb.valueSet(GENES).orElseThrow();
+        for (ValueSet.ConceptSetComponent include : genes.getCompose().getInclude()) {
+            for (ValueSet.ConceptReferenceComponent concept : include.getConcept()) {
+                bySymbol(concept.getDisplay()).ifPresent(gene -> concept.getDesignation()
+                        .forEach(designation -> names.get(gene).add(designation.getValue())));
+            }
+        }
+        Map<Gene, List<String>> out = new EnumMap<>(Gene.class);
+        names.forEach((gene, set) -> out.put(gene, List.copyOf(set)));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The designations of a ValueSet and the ValueSets it includes: the names (ingredient and brand)
+     * the drug knowledge tells matchers to look for in text.
+     */
+    private static Set<String> designations(KnowledgeBase kb, String valueSetUrl) {
+        Set<String> names = new LinkedHashSet<>();
+        collectDesignations(kb, valueSetUrl, names, new HashSet<>());
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException(valueSetUrl + " names no drug: give its concepts designations");
+        }
+        return names;
+    }
+
+    private static void collectDesignations(KnowledgeBase kb, String url, Set<String> names, Set<String> visited) {
+        if (!visited.add(url)) {
+            return;
+        }
+        ValueSet valueSet = kb.valueSet(url).orElseThrow(() -> new IllegalArgumentException("Unknown ValueSet " + url));
+        for (ValueSet.ConceptSetComponent include : valueSet.getCompose().getInclude()) {
+            include.getValueSet().forEach(nested -> collectDesignations(kb, nested.getValue(), names, visited));
+            for (ValueSet.ConceptReferenceComponent concept : include.getConcept()) {
+                concept.getDesignation().forEach(designation -> names.add(designation.getValue()));
+            }
+        }
+    }
+
+    private static Optional<Gene> bySymbol(String symbol) {
+        for (Gene gene : Gene.values()) {
+            if (gene.symbol().equals(symbol)) {
+                return Optional.of(gene);
+            }
+        }
+        return Optional.empty();
+    }
+
+    Optional<Gene> geneOf(Code code) {
+        return Optional.ofNullable(geneCodes.get(code));
+    }
+
+    /** Symbol first, then synonyms, for whole-word matching in displays and text. */
+    Map<Gene, List<String>> geneNames() {
+        return geneNames;
+    }
+
+    boolean isBraf(Code code) {
+        return brafCodes.contains(code);
+    }
+
+    List<String> brafNames() {
+        return brafNames;
+    }
+
+    /** The genes one result of this test code speaks about; empty when the code is no RAS test code. */
+    Set<Gene> genesTestedBy(Coding coding) {
+        Code code = code(coding);
+        if (bothGenesTests.contains(code)) {
+            return Set.of(Gene.KRAS, Gene.NRAS);
+        }
+        return krasTests.contains(code) ? Set.of(Gene.KRAS) : Set.of();
+    }
+
+    boolean isFullGeneTest(Coding coding) {
+        return fullGeneTests.contains(code(coding));
+    }
+
+    boolean isTestedFor(Coding coding) {
+        return testedFor.contains(code(coding));
+    }
+
+    Optional<Meaning> meaningOf(Coding coding) {
+        return Optional.ofNullable(meanings.get(code(coding)));
+    }
+
+    Optional<Significance> significanceOf(Coding coding) {
+        return Optional.ofNullable(significances.get(code(coding)));
+    }
+
+    boolean isResistant(Coding coding) {
+        return resistant.contains(code(coding));
+    }
+
+    boolean isExtendedCoverageMethod(Coding coding) {
+        return extendedMethods.contains(code(coding));
+    }
+
+    boolean isLiquidBiopsySpecimen(Coding coding) {
+        return liquidBiopsySpecimens.contains(code(coding));
+    }
+
+    boolean isAntiEgfr(Coding coding) {
+        return antiEgfrCodes.contains(code(coding));
+    }
+
+    /** Drug names (ingredient and brand) to look for, as whole words, in a medication's display or text. */
+    List<String> antiEgfrNames() {
+        return antiEgfrNames;
+    }
+
+    static Code code(Coding coding) {
+        return new Code(String.valueOf(coding.getSystem()), String.valueOf(coding.getCode()), coding.getDisplay());
+    }
+}

@@ -1,0 +1,71 @@
+package org.rasguard.ras;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Observation;
+import org.rasguard.ras.EvidenceGraph.Node;
+
+/**
+ * Infers a negative from a STU2 / mCODE RegionStudied (LOINC 53041-0) that lists a RAS gene, when
+ * {@link RasPolicy#inferNegativesFromRegionsStudied()} allows it (genomics.md §6.1 row 12): the
+ * listing must be final, belong to a report, and the same report must hold no present variant of
+ * that gene. A gene in the uncallable regions gets nothing. With the policy off, region listings
+ * add no evidence at all.
+ */
+final class RegionStudiedClassifier {
+
+    /** The STU2 uncallable-regions component is recognised by its name: its code is not verified here. */
+    private static final String UNCALLABLE_REGIONS_TEXT = "uncallable";
+
+    private final GeneResolver genes;
+
+    RegionStudiedClassifier(GeneResolver genes) {
+        this.genes = genes;
+    }
+
+    static boolean isRegionStudied(Observation observation) {
+        return Fhir.hasLoinc(observation.getCode(), GenomicsCodes.REGION_STUDIED);
+    }
+
+    /**
+     * @param earlier what the other classifiers found, to see present variants in the same report
+     */
+    void classify(Node node, EvidenceGraph graph, List<EvidenceItem> earlier, Findings out) {
+        if (node.usability != EvidenceGraph.Usability.FINAL || node.reports.isEmpty()) {
+            return;
+        }
+        for (Observation.ObservationComponentComponent component : Fhir.components(node.observation, GenomicsCodes.GENE_STUDIED)) {
+            if (!(component.getValue() instanceof CodeableConcept concept)) {
+                continue;
+            }
+            for (Map.Entry<Gene, Boolean> entry : genes.genesOf(concept).entrySet()) {
+                Gene gene = entry.getKey();
+                if (!entry.getValue() && !uncallable(node, gene) && !variantFoundInSameReport(node, graph, gene, earlier)) {
+                    out.add(node, gene, EvidenceCall.NEGATIVE, "negative inferred from regions studied (policy)");
+                }
+            }
+        }
+    }
+
+    private boolean uncallable(Node node, Gene gene) {
+        return node.observation.getComponent().stream()
+                .filter(c -> Fhir.words(c.getCode()).toLowerCase(Locale.ROOT).contains(UNCALLABLE_REGIONS_TEXT))
+                .anyMatch(c -> genes.genesNamedIn(Fhir.valueText(c.getValue())).contains(gene)
+                        || (c.getValue() instanceof CodeableConcept v && genes.genesOf(v).containsKey(gene)));
+    }
+
+    private static boolean variantFoundInSameReport(Node node, EvidenceGraph graph, Gene gene, List<EvidenceItem> earlier) {
+        for (var report : node.reports) {
+            for (Node result : graph.resultsOf(report)) {
+                boolean present = earlier.stream().anyMatch(item -> item.reference().equals(result.reference) && item.gene() == gene
+                        && item.call() != EvidenceCall.NEGATIVE && item.call() != EvidenceCall.PARTIAL_NEGATIVE);
+                if (present) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,165 @@
+package org.rasguard.ras;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Type;
+import org.rasguard.ras.EvidenceGraph.Node;
+
+/**
+ * Reads a Genomics Reporting Variant (LOINC 69548-6), in its STU1, STU2 (mCODE) and STU3 shapes and
+ * the legacy R4 observation-genetics extensions: which RAS genes it is about, and which changes it
+ * names. The protein change may sit only on a MolecularConsequence derived from the variant (GR
+ * 3.0.0), so derivedFrom neighbours are read too.
+ */
+final class VariantReader {
+
+    /** What a Variant names. */
+    record Variant(Map<Gene, Boolean> genes, boolean braf, Map<String, Optional<HgvsChange>> changes, boolean variantDefining) {
+
+        List<HgvsChange> parsed() {
+            return changes.values().stream().flatMap(Optional::stream).toList();
+        }
+    }
+
+    private final GeneResolver genes;
+
+    VariantReader(GeneResolver genes) {
+        this.genes = genes;
+    }
+
+    /** A GR Variant, or a legacy R4 observation-genetics result that names its gene in the extension. */
+    static boolean isVariant(Observation observation) {
+        return Fhir.hasLoinc(observation.getCode(), GenomicsCodes.VARIANT)
+                || observation.hasExtension(GenomicsCodes.GENETICS_GENE_EXTENSION);
+    }
+
+    static boolean isMolecularConsequence(Observation observation) {
+        return Fhir.hasCode(observation.getCode(), GenomicsCodes.TBD_CODES, "molecular-consequence");
+    }
+
+    Variant read(Node node) {
+        Observation observation = node.observation;
+        Map<Gene, Boolean> found = new EnumMap<>(Gene.class);
+        boolean braf = false;
+        for (Observation.ObservationComponentComponent gene : Fhir.components(observation, GenomicsCodes.GENE_STUDIED)) {
+            if (gene.getValue() instanceof CodeableConcept concept) {
+                genes.genesOf(concept).forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
+                braf |= genes.namesBraf(concept);
+            }
+        }
+        for (Extension extension : observation.getExtensionsByUrl(GenomicsCodes.GENETICS_GENE_EXTENSION)) {
+            if (extension.getValue() instanceof CodeableConcept concept) {
+                genes.genesOf(concept).forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
+                braf |= genes.namesBraf(concept);
+            }
+        }
+        Map<String, Optional<HgvsChange>> changes = new LinkedHashMap<>();
+        boolean defining = observation.getComponent().stream().anyMatch(c -> c.getCode().getCoding().stream()
+                .anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
+                        && GenomicsCodes.VARIANT_DEFINING_COMPONENTS.contains(code.getCode())));
+        addChanges(observation, changes);
+        for (Node linked : node.derivedLinks) {
+            if (isMolecularConsequence(linked.observation)) {
+                addChanges(linked.observation, changes);
+            }
+        }
+        for (Extension extension : legacyChangeExtensions(observation)) {
+            defining = true;
+            addExpression(extension.getValue(), changes);
+        }
+        if (found.isEmpty()) {
+            for (String text : changes.keySet()) {
+                genes.genesNamedIn(text).forEach(g -> found.merge(g, false, Boolean::logicalOr));
+            }
+        }
+        markAccessionConflicts(found, changes);
+        return new Variant(found, braf, changes, defining);
+    }
+
+    /**
+     * A change whose reference sequence belongs to one RAS gene confirms that gene; when the
+     * variant also names another RAS gene, every gene involved is conflicted.
+     */
+    private static void markAccessionConflicts(Map<Gene, Boolean> found, Map<String, Optional<HgvsChange>> changes) {
+        for (Optional<HgvsChange> change : changes.values()) {
+            Optional<Gene> byAccession = change.flatMap(c -> RasHotspots.geneOfAccession(c.accession()));
+            if (byAccession.isEmpty()) {
+                continue;
+            }
+            Gene gene = byAccession.get();
+            if (found.isEmpty() || found.keySet().equals(Set.of(gene))) {
+                found.merge(gene, false, Boolean::logicalOr);
+            } else {
+                found.replaceAll((g, conflicted) -> true);
+                found.put(gene, true);
+            }
+        }
+    }
+
+    private static void addChanges(Observation observation, Map<String, Optional<HgvsChange>> changes) {
+        for (Observation.ObservationComponentComponent component : observation.getComponent()) {
+            boolean hgvs = component.getCode().getCoding().stream().anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
+                    && GenomicsCodes.HGVS_COMPONENTS.contains(code.getCode()));
+            if (hgvs) {
+                addExpression(component.getValue(), changes);
+            }
+        }
+    }
+
+    /**
+     * Adds the first string of a value that parses as one change (code, then display, then text),
+     * else every change named in its text, else the unparsed text.
+     */
+    private static void addExpression(Type value, Map<String, Optional<HgvsChange>> changes) {
+        List<String> candidates = new ArrayList<>();
+        if (value instanceof CodeableConcept concept) {
+            candidates.addAll(Fhir.expressions(concept));
+        } else {
+            String text = Fhir.valueText(value);
+            if (!text.isBlank()) {
+                candidates.add(text.trim());
+            }
+        }
+        for (String candidate : candidates) {
+            Optional<HgvsChange> change = Hgvs.parse(candidate);
+            if (change.isPresent()) {
+                changes.put(candidate, change);
+                return;
+            }
+        }
+        for (String candidate : candidates) {
+            List<HgvsChange> named = Hgvs.findAll(candidate);
+            if (!named.isEmpty()) {
+                named.forEach(change -> changes.put(change.text(), Optional.of(change)));
+                return;
+            }
+        }
+        candidates.stream().findFirst().ifPresent(text -> changes.put(text, Optional.empty()));
+    }
+
+    /** observation-geneticsAminoAcidChange / -Variant (complex, with a Name) and the STU3-era *Name extensions. */
+    private static List<Extension> legacyChangeExtensions(Observation observation) {
+        List<Extension> out = new ArrayList<>();
+        for (Extension extension : observation.getExtension()) {
+            String url = extension.getUrl();
+            if (url == null || !url.startsWith(GenomicsCodes.GENETICS_EXTENSION_PREFIX)) {
+                continue;
+            }
+            String kind = url.substring(GenomicsCodes.GENETICS_EXTENSION_PREFIX.length());
+            if (kind.equals("AminoAcidChangeName") || kind.equals("DNASequenceVariantName")) {
+                out.add(extension);
+            } else if (kind.equals("AminoAcidChange") || kind.equals("Variant")) {
+                out.addAll(extension.getExtensionsByUrl("Name"));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,149 @@
+package org.rasguard.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * What survives a stop: a clean SIGTERM keeps every resource with its id and version; a SIGKILL in
+ * the middle of concurrent ingest keeps every transaction that was answered 200, whole, and no
+ * transaction in part. Also measures the time from {@code java -jar} to a healthy {@code /health}
+ * (the README quotes it). One data directory (or PostgreSQL database) across three starts.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DurabilityIT {
+
+    private static final int OBSERVATIONS_PER_BUNDLE = 10;
+
+    private static Path dataDir;
+    private static Map<String, String> database;
+
+    @Test
+    @Order(1)
+    void everyResourceSurvivesACleanRestartWithItsIdAndVersion() throws Exception {
+        dataDir = Files.createTempDirectory("rasguard-durability-");
+        database = TestDatabase.fresh();
+        String kind = TestDatabase.isPostgresql() ? "PostgreSQL" : "H2";
+        Map<String, String> versions = new LinkedHashMap<>();
+
+        try (ServerProcess first = new ServerProcess(dataDir, database).start()) {
+            System.out.printf("[startup] java -jar to /health 200 on an empty %s database: %d ms%n", kind, first.millisToHealthy());
+            Http.Response posted = Http.post(first.fhirBase(), Fixtures.genomicReportTransaction(UUID.randomUUID().toString()));
+            assertThat(posted.status()).as(posted.body()).isEqualTo(200);
+            for (Bundle.BundleEntryComponent entry : posted.resource(Bundle.class).getEntry()) {
+                String[] location = entry.getResponse().getLocation().split("/");
+                versions.put(location[0] + "/" + location[1], location[3]);
+            }
+            assertThat(first.stop()).as("exit code after SIGTERM").isIn(0, 143);
+            assertThat(first.output()).anyMatch(line -> line.contains("RAS Guard stopped"));
+        }
+
+        try (ServerProcess second = new ServerProcess(dataDir, database).start()) {
+            System.out.printf("[startup] java -jar to /health 200 on an existing %s database: %d ms%n", kind, second.millisToHealthy());
+            for (Map.Entry<String, String> stored : versions.entrySet()) {
+                Http.Response read = Http.get(second.fhirBase() + "/" + stored.getKey());
+                assertThat(read.status()).as(stored.getKey()).isEqualTo(200);
+                Resource resource = (Resource) Http.FHIR.newJsonParser().parseResource(read.body());
+                assertThat(resource.getIdElement().getIdPart()).isEqualTo(stored.getKey().split("/")[1]);
+                assertThat(resource.getMeta().getVersionId()).isEqualTo(stored.getValue());
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aSigkillDuringConcurrentIngestLosesNoAnsweredTransactionAndLeavesNoneInPart() throws Exception {
+        List<String> answered = new ArrayList<>();
+        List<String> attempted = new ArrayList<>();
+
+        try (ServerProcess server = new ServerProcess(dataDir, database).start()) {
+            ConcurrentLinkedQueue<String> ok = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<String> tried = new ConcurrentLinkedQueue<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            int clients = 4;
+            CountDownLatch warmedUp = new CountDownLatch(clients * 3);
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            for (int c = 0; c < clients; c++) {
+                pool.submit(() -> {
+                    for (int n = 0; n < 500 && !stop.get(); n++) {
+                        String bundleId = UUID.randomUUID().toString();
+                        tried.add(bundleId);
+                        try {
+                            Http.Response response = Http.post(server.fhirBase(), bundle(bundleId));
+                            if (response.status() == 200) {
+                                ok.add(bundleId);
+                                warmedUp.countDown();
+                            }
+                        } catch (RuntimeException connectionLost) {
+                            return;
+                        }
+                    }
+                });
+            }
+            assertThat(warmedUp.await(120, TimeUnit.SECONDS)).as("ingest under way").isTrue();
+            server.kill();
+            stop.set(true);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+            answered.addAll(ok);
+            attempted.addAll(tried);
+        }
+        System.out.printf("[crash] %d transactions attempted, %d answered 200 before SIGKILL%n", attempted.size(), answered.size());
+
+        try (ServerProcess restarted = new ServerProcess(dataDir, database).start()) {
+            for (String bundleId : attempted) {
+                int stored = count(restarted.fhirBase() + "/Observation?identifier=" + Http.urlEncode("urn:rasguard:crash:" + bundleId + "|"));
+                if (answered.contains(bundleId)) {
+                    assertThat(stored).as("answered transaction " + bundleId).isEqualTo(OBSERVATIONS_PER_BUNDLE);
+                } else {
+                    assertThat(stored).as("unanswered transaction " + bundleId + " is all or nothing").isIn(0, OBSERVATIONS_PER_BUNDLE);
+                }
+            }
+        }
+    }
+
+    private static int count(String search) {
+        Http.Response response = Http.get(search + "&_summary=count");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.resource(Bundle.class).getTotal();
+    }
+
+    /** A transaction of one Patient and ten KRAS Variant Observations, all identified by the bundle's id. */
+    private static String bundle(String bundleId) {
+        StringBuilder entries = new StringBuilder();
+        String patient = "urn:uuid:" + UUID.randomUUID();
+        entries.append("""
+                {"fullUrl":"%s","resource":{"resourceType":"Patient","identifier":[{"system":"urn:rasguard:crash:%s","value":"patient"}]},
+                 "request":{"method":"POST","url":"Patient"}}""".formatted(patient, bundleId));
+        for (int i = 0; i < OBSERVATIONS_PER_BUNDLE; i++) {
+            entries.append(",").append("""
+                    {"resource":{"resourceType":"Observation","status":"final",
+                      "identifier":[{"system":"urn:rasguard:crash:%s","value":"obs-%d"}],
+                      "code":{"coding":[{"system":"http://loinc.org","code":"69548-6"}]},
+                      "subject":{"reference":"%s"},
+                      "valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA9633-4"}]},
+                      "component":[{"code":{"coding":[{"system":"http://loinc.org","code":"48018-6"}]},
+                        "valueCodeableConcept":{"coding":[{"system":"http://www.genenames.org","code":"HGNC:6407","display":"KRAS"}]}}]},
+                     "request":{"method":"POST","url":"Observation"}}""".formatted(bundleId, i, patient));
+        }
+        return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries + "]}";
+    }
+}
