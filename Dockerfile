@@ -18,6 +18,8 @@ WORKDIR /app
 COPY --from=build /src/fhir-server/target/rasguard-server.jar /app/rasguard-server.jar
 USER rasguard
 # Inside a container the server must listen on all interfaces; the port is published by compose.
+# Off loopback the server starts only with authentication configured (RASGUARD_CDS_ISSUERS,
+# RASGUARD_FHIR_ISSUER, RASGUARD_FHIR_JWKS) or with RASGUARD_AUTH=disabled: see README, Security.
 ENV RASGUARD_HOST=0.0.0.0 \
     RASGUARD_PORT=8080 \
     RASGUARD_DATA_DIR=/app/data

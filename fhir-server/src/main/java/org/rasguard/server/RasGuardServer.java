@@ -11,22 +11,34 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import javax.sql.DataSource;
+import org.eclipse.jetty.server.Handler;
+import org.rasguard.server.auth.Security;
 import org.rasguard.server.fhir.FhirJpaConfig;
 import org.rasguard.server.fhir.FhirRestConfig;
 import org.rasguard.server.knowledge.KnowledgeConfig;
+import org.rasguard.server.knowledge.KnowledgeLoader;
 import org.rasguard.server.hooks.CdsHooksServlet;
+import org.rasguard.server.http.DecimalRangeInterceptor;
 import org.rasguard.server.http.HealthHandler;
 import org.rasguard.server.http.JsonErrorHandler;
+import org.rasguard.server.http.JsonGuardFilter;
+import org.rasguard.server.http.RequestHygieneFilter;
 import org.rasguard.server.http.JsonServletErrorHandler;
 import org.rasguard.server.http.RequestBodyLimitFilter;
 import org.rasguard.server.http.RequestLogHandler;
+import org.rasguard.server.metrics.Metrics;
+import org.rasguard.server.metrics.MetricsHandler;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import org.rasguard.server.ui.ClinicianPage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 /**
  * The one runnable RAS Guard process: embedded Jetty serving the FHIR API at {@code /fhir}, the CDS
- * Hooks service at {@code /cds-services} and {@code /health}.
+ * Hooks service at {@code /cds-services}, {@code /health} and {@code /metrics}.
  *
  * <p>Start-up order matters to callers: the port is bound first and answers {@code /health} with 503
  * while HAPI builds its storage; only then is the application attached and {@code /health} turns
@@ -41,6 +53,7 @@ public final class RasGuardServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final HealthHandler health;
+    private final Metrics metrics = new Metrics();
     private volatile boolean ready;
     private volatile AnnotationConfigApplicationContext spring;
 
@@ -55,12 +68,13 @@ public final class RasGuardServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.setErrorHandler(new JsonErrorHandler());
         this.health = new HealthHandler(() -> ready);
-        jetty.setHandler(new GracefulHandler(new RequestLogHandler(health)));
+        jetty.setHandler(new GracefulHandler(new RequestLogHandler(new MetricsHandler(metrics, health), metrics)));
         jetty.setStopTimeout(TimeUnit.SECONDS.toMillis(config.shutdownGraceSeconds()));
         jetty.setStopAtShutdown(false); // we stop it ourselves, before the database
     }
 
     public static void main(String[] args) {
+        Security.limitJsonNesting(); // before any JSON parser exists
         ServerConfig config;
         try {
             config = ServerConfig.fromEnvironment();
@@ -85,24 +99,40 @@ public final class RasGuardServer implements AutoCloseable {
         long started = System.nanoTime();
         jetty.start();
         LOG.info("RAS Guard listening on http://{}:{} (database: {})", config.host(), port(), config.database().describe());
+        Security.logPosture(config.security(), config.host());
 
         AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
         context.registerBean(ServerConfig.class, () -> config);
+        context.registerBean(Metrics.class, () -> metrics);
         context.register(FhirJpaConfig.class, KnowledgeConfig.class, FhirRestConfig.class);
         spring = context;
         context.refresh();
+        context.getBean(HikariDataSource.class).setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
+        context.getBean(KnowledgeLoader.class).load(); // before ready: /health 200 means the knowledge is stored
+        ClinicianPage.loadDemoData(context, config); // RASGUARD_DEMO_DATA: the example patients, also before ready
 
         ServletContextHandler application = new ServletContextHandler("/");
         application.setErrorHandler(new JsonServletErrorHandler());
+        // Methods and charsets nothing here serves: 405 / 415 before any other code sees them.
+        application.addFilter(new FilterHolder(new RequestHygieneFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        // Authentication next: an unauthenticated caller gets 401 before any body is read.
+        Security.protectCdsHooks(application, config.security(), context.getBean(DataSource.class));
         application.addFilter(new FilterHolder(new RequestBodyLimitFilter(config.maxRequestBytes())),
                 "/*", EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder fhir = new ServletHolder("fhir", context.getBean(RestfulServer.class));
+        // Within the body limit: nesting and number checks before any parser builds objects from the body.
+        application.addFilter(new FilterHolder(new JsonGuardFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        RestfulServer restfulServer = context.getBean(RestfulServer.class);
+        Security.protectFhirApi(restfulServer, config.security());
+        restfulServer.registerInterceptor(new DecimalRangeInterceptor());
+        ServletHolder fhir = new ServletHolder("fhir", restfulServer);
         fhir.setInitOrder(1);
         application.addServlet(fhir, "/fhir/*");
-        application.addServlet(new ServletHolder("cds-hooks", new CdsHooksServlet()), "/cds-services/*");
-        application.setServer(jetty);
-        application.start();
-        health.setHandler(application);
+        application.addServlet(new ServletHolder("cds-hooks", CdsHooksServlet.create(context, config)), "/cds-services/*");
+        ClinicianPage.register(application, context, config); // "/" and /ui/*, only while CDS and FHIR are open
+        Handler served = Security.rateLimited(application, config.security()); // /health stays outside the limit
+        served.setServer(jetty);
+        served.start();
+        health.setHandler(served);
 
         ready = true;
         LOG.info("RAS Guard ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

@@ -23,18 +23,36 @@ public record ServerConfig(
         Path dataDir,
         Database database,
         long maxRequestBytes,
-        int shutdownGraceSeconds) {
+        int shutdownGraceSeconds,
+        Validation validation,
+        List<String> cdsFhirServers,
+        boolean cdsWildTypeInfo,
+        List<String> cdsCorsOrigins,
+        org.rasguard.server.auth.SecuritySettings security,
+        org.rasguard.server.ui.UiSettings ui,
+        Observability observability) {
 
-    /** Every variable this server reads, in README order. */
-    public static final List<String> VARIABLES = List.of(
-            "RASGUARD_HOST",
-            "RASGUARD_PORT",
-            "RASGUARD_DATA_DIR",
-            "RASGUARD_DB_URL",
-            "RASGUARD_DB_USER",
-            "RASGUARD_DB_PASSWORD",
-            "RASGUARD_MAX_REQUEST_BYTES",
-            "RASGUARD_SHUTDOWN_GRACE_SECONDS");
+    /** Every variable this server reads, in README order; each feature's settings list its own. */
+    public static final List<String> VARIABLES = java.util.stream.Stream.of(
+                    List.of(
+                            "RASGUARD_HOST",
+                            "RASGUARD_PORT",
+                            "RASGUARD_DATA_DIR",
+                            "RASGUARD_DB_URL",
+                            "RASGUARD_DB_USER",
+                            "RASGUARD_DB_PASSWORD",
+                            "RASGUARD_MAX_REQUEST_BYTES",
+                            "RASGUARD_SHUTDOWN_GRACE_SECONDS",
+                            "RASGUARD_VALIDATION",
+                            "RASGUARD_CDS_FHIR_SERVERS",
+                            "RASGUARD_CDS_WILDTYPE_INFO",
+                            "RASGUARD_CDS_CORS_ORIGINS"),
+                    org.rasguard.server.auth.SecuritySettings.VARIABLES,
+                    org.rasguard.server.ui.UiSettings.VARIABLES,
+                    // Audit trail and logs (Observability)
+                    List.of("RASGUARD_AUDIT", "RASGUARD_AUDIT_RETENTION_DAYS", "RASGUARD_LOG_FORMAT"))
+            .flatMap(List::stream)
+            .toList();
 
     static final long DEFAULT_MAX_REQUEST_BYTES = 20L * 1024 * 1024;
 
@@ -54,6 +72,30 @@ public record ServerConfig(
             return "Database[" + kind + ", " + describe() + "]";
         }
     }
+
+    /**
+     * What the server does with the result of validating incoming Observations, DiagnosticReports and
+     * Bundles against FHIR R4 and the genomics profiles (see {@code org.rasguard.server.ingest}).
+     */
+    public enum Validation {
+        /** No validation; structurally invalid FHIR is still refused by the parser. */
+        OFF,
+        /** Invalid FHIR is refused; profile deviations are stored and reported as warnings. */
+        WARN,
+        /** As {@link #WARN}, and a profile error refuses the resource too. */
+        STRICT
+    }
+
+    /**
+     * The audit trail and the logs.
+     *
+     * @param audit record every CDS decision as an AuditEvent ({@code RASGUARD_AUDIT}, default on; off
+     *     only to measure what auditing costs)
+     * @param auditRetentionDays delete AuditEvents older than this many days; null keeps them all
+     * @param jsonLogs one JSON object per log line instead of text ({@code RASGUARD_LOG_FORMAT=json});
+     *     logback.xml reads the variable itself, this only validates it
+     */
+    public record Observability(boolean audit, Integer auditRetentionDays, boolean jsonLogs) {}
 
     /** Thrown when the environment holds a value the server cannot start with. */
     public static final class InvalidConfigException extends RuntimeException {
@@ -87,11 +129,35 @@ public record ServerConfig(
         int graceSeconds = intValue(env, "RASGUARD_SHUTDOWN_GRACE_SECONDS", 20, 0, 600, problems);
 
         Database database = database(env, dataDir, problems);
+        Validation validation = validation(env, problems);
+
+        // CDS Hooks: the client FHIR servers the service may call (https unless written http://), the
+        // wild-type info card, and the browser origins allowed by CORS. Empty lists: never call out, no CORS.
+        List<String> cdsFhirServers = list(env, "RASGUARD_CDS_FHIR_SERVERS");
+        try {
+            org.rasguard.hooks.FhirServerAllowlist.of(cdsFhirServers);
+        } catch (IllegalArgumentException e) {
+            problems.add("RASGUARD_CDS_FHIR_SERVERS: " + e.getMessage());
+        }
+        boolean cdsWildTypeInfo = booleanValue(env, "RASGUARD_CDS_WILDTYPE_INFO", false, problems);
+        List<String> cdsCorsOrigins = list(env, "RASGUARD_CDS_CORS_ORIGINS");
+        for (String origin : cdsCorsOrigins) {
+            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                problems.add("RASGUARD_CDS_CORS_ORIGINS: '" + origin + "' is not an origin (scheme://host[:port]) or *");
+            }
+        }
+
+        org.rasguard.server.auth.SecuritySettings security =
+                org.rasguard.server.auth.SecuritySettings.from(env, host, problems);
+        org.rasguard.server.ui.UiSettings ui = org.rasguard.server.ui.UiSettings.from(env, security, problems);
+
+        Observability observability = observability(env, problems);
 
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        return new ServerConfig(host, port, dataDir, database, maxRequestBytes, graceSeconds);
+        return new ServerConfig(host, port, dataDir, database, maxRequestBytes, graceSeconds, validation,
+                cdsFhirServers, cdsWildTypeInfo, cdsCorsOrigins, security, ui, observability);
     }
 
     private static Database database(Function<String, String> env, Path dataDir, List<String> problems) {
@@ -115,6 +181,49 @@ public record ServerConfig(
         }
         problems.add("RASGUARD_DB_URL must start with jdbc:postgresql: (PostgreSQL) or jdbc:h2: (embedded H2)");
         return null;
+    }
+
+    private static Observability observability(Function<String, String> env, List<String> problems) {
+        String audit = value(env, "RASGUARD_AUDIT", "on");
+        if (!audit.equals("on") && !audit.equals("off")) {
+            problems.add("RASGUARD_AUDIT='" + audit + "' is not on or off");
+        }
+        Integer retention = value(env, "RASGUARD_AUDIT_RETENTION_DAYS", null) == null ? null
+                : intValue(env, "RASGUARD_AUDIT_RETENTION_DAYS", 0, 1, 36_500, problems);
+        // Exactly the two lower-case words: logback.xml picks its appender by this value.
+        String format = value(env, "RASGUARD_LOG_FORMAT", "text");
+        if (!format.equals("text") && !format.equals("json")) {
+            problems.add("RASGUARD_LOG_FORMAT='" + format + "' is not text or json");
+        }
+        return new Observability(!audit.equals("off"), retention, format.equals("json"));
+    }
+
+    private static Validation validation(Function<String, String> env, List<String> problems) {
+        String raw = value(env, "RASGUARD_VALIDATION", "warn");
+        try {
+            return Validation.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add("RASGUARD_VALIDATION='" + raw + "' is not one of off, warn, strict");
+            return Validation.WARN;
+        }
+    }
+
+    /** A comma-separated list; blank entries dropped. */
+    private static List<String> list(Function<String, String> env, String name) {
+        String raw = value(env, name, "");
+        return java.util.Arrays.stream(raw.split(",")).map(String::trim).filter(entry -> !entry.isEmpty()).toList();
+    }
+
+    private static boolean booleanValue(Function<String, String> env, String name, boolean fallback, List<String> problems) {
+        String raw = value(env, name, null);
+        if (raw == null) {
+            return fallback;
+        }
+        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw);
+        }
+        problems.add(name + "='" + raw + "' is not true or false");
+        return fallback;
     }
 
     private static String value(Function<String, String> env, String name, String fallback) {

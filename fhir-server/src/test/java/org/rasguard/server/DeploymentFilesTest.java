@@ -33,7 +33,9 @@ class DeploymentFilesTest {
 
         assertThat(server.path("build").asText()).isEqualTo(".");
         assertThat(server.path("depends_on").path("db").path("condition").asText()).isEqualTo("service_healthy");
-        assertThat(server.path("ports").get(0).asText()).isEqualTo("8080:8080");
+        // Published on the host's loopback only: the compose stack runs with RASGUARD_AUTH=disabled.
+        assertThat(server.path("ports").get(0).asText()).isEqualTo("127.0.0.1:8080:8080");
+        assertThat(server.path("environment").path("RASGUARD_AUTH").asText()).isEqualTo("disabled");
         assertThat(server.path("environment").path("RASGUARD_DB_URL").asText()).startsWith("jdbc:postgresql://db:5432/");
     }
 

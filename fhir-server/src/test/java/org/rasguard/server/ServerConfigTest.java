@@ -55,6 +55,41 @@ class ServerConfigTest {
     }
 
     @Test
+    void validationDefaultsToWarnAndAcceptsOffAndStrictInAnyCase() {
+        assertThat(ServerConfig.from(Map.of()).validation()).isEqualTo(ServerConfig.Validation.WARN);
+        assertThat(ServerConfig.from(Map.of("RASGUARD_VALIDATION", "Strict")).validation()).isEqualTo(ServerConfig.Validation.STRICT);
+        assertThat(ServerConfig.from(Map.of("RASGUARD_VALIDATION", "off")).validation()).isEqualTo(ServerConfig.Validation.OFF);
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_VALIDATION", "lenient")))
+                .hasMessageContaining("RASGUARD_VALIDATION='lenient' is not one of off, warn, strict");
+    }
+
+    @Test
+    void listeningBeyondLoopbackWithoutAuthenticationIsRefusedUnlessAuthIsDisabled() {
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_HOST", "0.0.0.0")))
+                .hasMessageContaining("RASGUARD_HOST=0.0.0.0 is not a loopback address");
+        ServerConfig open = ServerConfig.from(Map.of("RASGUARD_HOST", "0.0.0.0", "RASGUARD_AUTH", "disabled"));
+        assertThat(open.security().authDisabled()).isTrue();
+        assertThat(ServerConfig.from(Map.of()).security().cdsAuthRequired()).isFalse();
+        assertThat(ServerConfig.VARIABLES).containsAll(org.rasguard.server.auth.SecuritySettings.VARIABLES);
+    }
+
+    @Test
+    void auditIsOnAndKeptForeverAndLogsAreTextByDefault() {
+        ServerConfig.Observability defaults = ServerConfig.from(Map.of()).observability();
+        assertThat(defaults.audit()).isTrue();
+        assertThat(defaults.auditRetentionDays()).isNull();
+        assertThat(defaults.jsonLogs()).isFalse();
+        ServerConfig.Observability set = ServerConfig.from(Map.of("RASGUARD_AUDIT", "off",
+                "RASGUARD_AUDIT_RETENTION_DAYS", "3650", "RASGUARD_LOG_FORMAT", "json")).observability();
+        assertThat(set).isEqualTo(new ServerConfig.Observability(false, 3650, true));
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_AUDIT", "no", "RASGUARD_AUDIT_RETENTION_DAYS", "0",
+                "RASGUARD_LOG_FORMAT", "JSON")))
+                .hasMessageContaining("RASGUARD_AUDIT='no' is not on or off")
+                .hasMessageContaining("RASGUARD_AUDIT_RETENTION_DAYS=0 is out of range (1..36500)")
+                .hasMessageContaining("RASGUARD_LOG_FORMAT='JSON' is not text or json");
+    }
+
+    @Test
     void theReadmeListsExactlyTheVariablesTheServerReads() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         Set<String> documented = new TreeSet<>();

@@ -122,6 +122,9 @@ public class FhirJpaConfig {
         settings.setAdvancedHSearchIndexing(false);
         settings.setHibernateSearchIndexSearchParams(false);
         settings.setFetchSizeDefaultMaximum(1000);
+        // Never answer a search from an earlier identical search: a result posted a second ago must be
+        // seen by the next RAS decision (HAPI reuses cached results for 60 s by default).
+        settings.setReuseCachedSearchResultsForMillis(null);
         return settings;
     }
 

@@ -17,10 +17,17 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.rasguard.ras.RasStatusEngine;
+import org.rasguard.server.audit.AuditConfig;
+import org.rasguard.server.audit.CdsReportProvider;
+import org.rasguard.server.ingest.IngestValidationConfig;
+import org.rasguard.server.ingest.IngestValidationInterceptor;
+import org.rasguard.server.http.BadInputExceptionMapper;
 import org.rasguard.server.ingest.TransactionErrorLocator;
+import org.rasguard.server.metrics.IngestMetricsInterceptor;
 import org.rasguard.server.ras.RasStatusOperation;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * The FHIR REST API at {@code /fhir}: HAPI's JPA resource providers (CRUD, search, history,
@@ -28,6 +35,7 @@ import org.springframework.context.annotation.Configuration;
  * the CapabilityStatement.
  */
 @Configuration
+@Import({IngestValidationConfig.class, AuditConfig.class})
 public class FhirRestConfig {
 
     @Bean
@@ -42,7 +50,10 @@ public class FhirRestConfig {
             IValidationSupport validationSupport,
             DatabaseBackedPagingProvider pagingProvider,
             DaoRegistry daoRegistry,
-            RasStatusEngine rasStatusEngine) {
+            RasStatusEngine rasStatusEngine,
+            IngestValidationInterceptor ingestValidation,
+            CdsReportProvider cdsReport,
+            IngestMetricsInterceptor ingestMetrics) {
         // Structurally invalid FHIR (unknown elements, wrong JSON types) is refused, not silently trimmed.
         fhirContext.setParserErrorHandler(new StrictErrorHandler());
         RestfulServer server = new RestfulServer(fhirContext);
@@ -50,6 +61,8 @@ public class FhirRestConfig {
         server.registerProvider(systemProvider);
         server.registerProvider(valueSetOperations);
         server.registerProvider(new RasStatusOperation(daoRegistry, rasStatusEngine));
+        server.registerProvider(cdsReport); // $cds-report: override analytics over the audit trail
+        server.registerInterceptor(ingestMetrics);
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport));
         pagingProvider.setDefaultPageSize(50);
@@ -58,6 +71,10 @@ public class FhirRestConfig {
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPrettyPrint(false);
         server.registerInterceptor(new TransactionErrorLocator(fhirContext));
+        server.registerInterceptor(new BadInputExceptionMapper());
+        if (ingestValidation.isEnabled()) {
+            server.registerInterceptor(ingestValidation);
+        }
         return server;
     }
 }

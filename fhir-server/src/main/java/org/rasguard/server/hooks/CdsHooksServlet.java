@@ -1,35 +1,164 @@
 package org.rasguard.server.hooks;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.rasguard.hooks.CdsError;
+import org.rasguard.hooks.CdsHooksService;
+import org.rasguard.hooks.CdsServices;
+import org.rasguard.hooks.FhirServerAllowlist;
+import org.rasguard.knowledge.KnowledgeBase;
+import org.rasguard.server.ServerConfig;
+import org.rasguard.server.audit.AuditTrail;
+import org.rasguard.server.http.Correlation;
 import org.rasguard.server.http.ErrorResponses;
+import org.rasguard.server.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.context.ApplicationContext;
 
 /**
- * The HTTP edge of the CDS Hooks service at {@code /cds-services}. Discovery lists no service yet;
- * the services themselves arrive with the CDS Hooks issue.
+ * The HTTP edge of the CDS Hooks service, thin on purpose: routing, CORS, status codes and
+ * OperationOutcome error bodies. Everything else is {@link CdsHooksService} (module cds-hooks).
  *
- * @see <a href="https://cds-hooks.hl7.org/2.0/#discovery">CDS Hooks 2.0: Discovery</a>
+ * <ul>
+ *   <li>{@code GET /cds-services}: discovery
+ *   <li>{@code POST /cds-services/{id}}: a call; 200 cards, 400 bad request, 404 unknown service, 412 data unobtainable
+ *   <li>{@code POST /cds-services/{id}/feedback}: feedback, stored as AuditEvents
+ *   <li>every decided call: counted in the metrics and recorded as an AuditEvent ({@link DecisionRecorder});
+ *       its hookInstance becomes the request's correlation id
+ *   <li>{@code OPTIONS}: CORS preflight, for origins in {@code RASGUARD_CDS_CORS_ORIGINS} only
+ * </ul>
+ *
+ * Never logs a body, a token or a patient id: failures are logged by error code and exception class.
+ *
+ * @see <a href="https://cds-hooks.hl7.org/2.0/">CDS Hooks 2.0</a>
  */
 public final class CdsHooksServlet extends HttpServlet {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CdsHooksServlet.class);
+    private static final String JSON = "application/json;charset=utf-8";
+
+    private final transient CdsHooksService service;
+    private final List<String> corsOrigins;
+
+    CdsHooksServlet(CdsHooksService service, List<String> corsOrigins) {
+        this.service = service;
+        this.corsOrigins = List.copyOf(corsOrigins);
+    }
+
+    /** Builds the service from the server's Spring context (HAPI's DAOs, the knowledge) and settings. */
+    public static CdsHooksServlet create(ApplicationContext context, ServerConfig config) {
+        FhirContext fhir = context.getBean(FhirContext.class);
+        DaoRegistry daos = context.getBean(DaoRegistry.class);
+        Metrics metrics = context.getBeanProvider(Metrics.class).getIfAvailable();
+        KnowledgeBase knowledge = context.getBeanProvider(KnowledgeBase.class)
+                .getIfAvailable(() -> KnowledgeBase.loadFromClasspath(fhir));
+        CdsHooksService service = new CdsHooksService(knowledge, fhir,
+                new JpaEvidenceStore(daos),
+                new HttpEhrFhirClient(fhir, Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                FhirServerAllowlist.of(config.cdsFhirServers()),
+                new AuditEventFeedbackStore(daos, metrics),
+                new CdsHooksService.Settings(config.cdsWildTypeInfo(), 3_000),
+                new DecisionRecorder(context.getBeanProvider(AuditTrail.class).getIfAvailable(), metrics));
+        return new CdsHooksServlet(service, config.cdsCorsOrigins());
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        cors(request, response);
         String path = request.getPathInfo();
         if (path == null || path.equals("/")) {
-            write(response, 200, "application/json", "{\"services\":[]}");
+            write(response, 200, JSON, service.discovery());
+        } else if (CdsServices.byId(segment(path)).isPresent() && path.indexOf('/', 1) < 0) {
+            response.setHeader("Allow", "POST, OPTIONS");
+            error(response, 405, "not-supported", "method-not-allowed", "A CDS service is called with POST.");
         } else {
-            write(response, 404, ErrorResponses.FHIR_JSON,
-                    ErrorResponses.operationOutcome("not-found", "unknown-service", "No CDS service with this id."));
+            error(response, CdsError.unknownService());
         }
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        write(response, 404, ErrorResponses.FHIR_JSON,
-                ErrorResponses.operationOutcome("not-found", "unknown-service", "No CDS service with this id."));
+        cors(request, response);
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        String[] parts = path.substring(1).split("/", -1);
+        String contentType = request.getContentType();
+        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).contains("json")) {
+            error(response, 415, "not-supported", "unsupported-media-type", "Send the request as application/json.");
+            return;
+        }
+        try {
+            byte[] body = request.getInputStream().readAllBytes();
+            if (parts.length == 1 && !parts[0].isEmpty()) {
+                String answer = service.call(parts[0], body);
+                Correlation.replace(request, response, MDC.get(Correlation.MDC_KEY)); // the hookInstance from here on
+                write(response, 200, JSON, answer);
+            } else if (parts.length == 2 && parts[1].equals("feedback")) {
+                write(response, 200, JSON, service.feedback(parts[0], body));
+            } else {
+                error(response, CdsError.unknownService());
+            }
+        } catch (CdsError e) {
+            Correlation.replace(request, response, MDC.get(Correlation.MDC_KEY));
+            if (e.status() >= 412) {
+                LOG.info("CDS call answered {}: {}", e.status(), e.code());
+            }
+            error(response, e);
+        } catch (RuntimeException e) {
+            Correlation.replace(request, response, MDC.get(Correlation.MDC_KEY));
+            // No stack trace: exception messages from parsers can quote request content.
+            LOG.error("CDS call failed: {} at {}", safeMessage(e), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+            error(response, 500, "exception", "internal-error", "The service could not answer this call.");
+        }
+    }
+
+    @Override
+    protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
+        cors(request, response);
+        response.setHeader("Allow", "GET, POST, OPTIONS");
+        response.setStatus(204);
+    }
+
+    /** CORS headers only for a configured origin; none configured (the default) means none sent. */
+    private void cors(HttpServletRequest request, HttpServletResponse response) {
+        String origin = request.getHeader("Origin");
+        if (origin == null || !(corsOrigins.contains(origin) || corsOrigins.contains("*"))) {
+            return;
+        }
+        response.setHeader("Access-Control-Allow-Origin", origin);
+        response.addHeader("Vary", "Origin");
+        response.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        response.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");
+        response.setHeader("Access-Control-Max-Age", "600");
+    }
+
+    private static String segment(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        int slash = trimmed.indexOf('/');
+        return slash < 0 ? trimmed : trimmed.substring(0, slash);
+    }
+
+    /** Only our own exceptions' messages are known to hold no request data. */
+    private static String safeMessage(RuntimeException e) {
+        return e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().startsWith("Response breaks")
+                ? e.getMessage() : e.getClass().getName();
+    }
+
+    private static void error(HttpServletResponse response, CdsError e) throws IOException {
+        error(response, e.status(), e.issueType(), e.code(), e.getMessage());
+    }
+
+    private static void error(HttpServletResponse response, int status, String issueType, String code, String message) throws IOException {
+        write(response, status, ErrorResponses.FHIR_JSON, ErrorResponses.operationOutcome(issueType, code, message));
     }
 
     private static void write(HttpServletResponse response, int status, String contentType, String body) throws IOException {

@@ -1,14 +1,10 @@
 package org.rasguard.server.http;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +28,10 @@ public final class RequestBodyLimitFilter extends HttpFilter {
             throws IOException, ServletException {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
+            if (declared <= 2 * maxBytes) {
+                // Read what the client is sending anyway, so it hears the 413 rather than a reset connection.
+                request.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            }
             tooLarge(response);
             return;
         }
@@ -47,7 +47,11 @@ public final class RequestBodyLimitFilter extends HttpFilter {
         chain.doFilter(new BufferedBodyRequest(request, body), response);
     }
 
-    /** The whole stream, or null when it is longer than {@code limit}. */
+    /**
+     * The whole stream, or null when it is longer than {@code limit}. An over-long body is still read
+     * (and dropped) up to twice the limit, so a client that is still sending gets the 413 instead of
+     * a reset connection; past that the connection is closed on it.
+     */
     private static byte[] readAtMost(InputStream in, long limit) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] chunk = new byte[16 * 1024];
@@ -56,6 +60,9 @@ public final class RequestBodyLimitFilter extends HttpFilter {
         while ((read = in.read(chunk)) != -1) {
             total += read;
             if (total > limit) {
+                while (total <= 2 * limit && (read = in.read(chunk)) != -1) {
+                    total += read;
+                }
                 return null;
             }
             out.write(chunk, 0, read);
@@ -68,61 +75,5 @@ public final class RequestBodyLimitFilter extends HttpFilter {
         response.setContentType(ErrorResponses.FHIR_JSON);
         response.setHeader("Connection", "close");
         response.getOutputStream().write(ErrorResponses.forStatus(413, null).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
-        private final byte[] body;
-
-        BufferedBodyRequest(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) {
-                    return in.read(buffer, offset, length);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new IllegalStateException("Buffered body: asynchronous reads are not supported");
-                }
-            };
-        }
-
-        @Override
-        public java.io.BufferedReader getReader() {
-            return new java.io.BufferedReader(new java.io.InputStreamReader(
-                    new ByteArrayInputStream(body), StandardCharsets.UTF_8));
-        }
     }
 }

@@ -1,6 +1,7 @@
 package org.rasguard.server.knowledge;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.rasguard.drugs.DrugMatcher;
 import org.rasguard.indication.IndicationMatcher;
 import org.rasguard.knowledge.KnowledgeBase;
@@ -21,6 +22,12 @@ public class KnowledgeConfig {
     @Bean
     public KnowledgeBase knowledgeBase(FhirContext fhirContext) {
         return KnowledgeBase.loadFromClasspath(fhirContext);
+    }
+
+    /** Stores the package's artifacts; run by {@code RasGuardServer} before {@code /health} turns ready. */
+    @Bean
+    public KnowledgeLoader knowledgeLoader(FhirContext fhirContext, KnowledgeBase knowledge, DaoRegistry daos) {
+        return KnowledgeLoader.overDaos(fhirContext, knowledge, daos);
     }
 
     @Bean

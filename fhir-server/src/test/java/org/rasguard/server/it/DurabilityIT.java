@@ -15,15 +15,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.rasguard.hooks.CdsServices;
 
 /**
- * What survives a stop: a clean SIGTERM keeps every resource with its id and version; a SIGKILL in
+ * What survives a stop: a clean SIGTERM keeps every resource with its id and version, and the CDS
+ * feedback (stored as AuditEvents); a SIGKILL in
  * the middle of concurrent ingest keeps every transaction that was answered 200, whole, and no
  * transaction in part. Also measures the time from {@code java -jar} to a healthy {@code /health}
  * (the README quotes it). One data directory (or PostgreSQL database) across three starts.
@@ -32,6 +35,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 class DurabilityIT {
 
     private static final int OBSERVATIONS_PER_BUNDLE = 10;
+    private static final String FEEDBACK_CARD = UUID.randomUUID().toString();
+    private static final String FEEDBACK = """
+            {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-11-29T10:00:00Z",
+              "overrideReason":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
+                "code":"result-under-review","display":"RAS result under review or in outside records"}}}]}
+            """;
 
     private static Path dataDir;
     private static Map<String, String> database;
@@ -52,6 +61,9 @@ class DurabilityIT {
                 String[] location = entry.getResponse().getLocation().split("/");
                 versions.put(location[0] + "/" + location[1], location[3]);
             }
+            Http.Response feedback = Http.post(first.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback",
+                    FEEDBACK.formatted(FEEDBACK_CARD), "application/json");
+            assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
             assertThat(first.stop()).as("exit code after SIGTERM").isIn(0, 143);
             assertThat(first.output()).anyMatch(line -> line.contains("RAS Guard stopped"));
         }
@@ -65,6 +77,11 @@ class DurabilityIT {
                 assertThat(resource.getIdElement().getIdPart()).isEqualTo(stored.getKey().split("/")[1]);
                 assertThat(resource.getMeta().getVersionId()).isEqualTo(stored.getValue());
             }
+            Bundle events = Http.get(second.fhirBase() + "/AuditEvent?entity-name=" + FEEDBACK_CARD).resource(Bundle.class);
+            assertThat(events.getEntry()).as("CDS feedback after the restart").hasSize(1);
+            AuditEvent event = (AuditEvent) events.getEntryFirstRep().getResource();
+            assertThat(event.getSubtypeFirstRep().getCode()).isEqualTo("overridden");
+            assertThat(Http.encode(event)).contains("result-under-review");
         }
     }
 
@@ -135,14 +152,14 @@ class DurabilityIT {
                  "request":{"method":"POST","url":"Patient"}}""".formatted(patient, bundleId));
         for (int i = 0; i < OBSERVATIONS_PER_BUNDLE; i++) {
             entries.append(",").append("""
-                    {"resource":{"resourceType":"Observation","status":"final",
+                    {"fullUrl":"urn:uuid:%s","resource":{"resourceType":"Observation","status":"final",
                       "identifier":[{"system":"urn:rasguard:crash:%s","value":"obs-%d"}],
                       "code":{"coding":[{"system":"http://loinc.org","code":"69548-6"}]},
                       "subject":{"reference":"%s"},
                       "valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA9633-4"}]},
                       "component":[{"code":{"coding":[{"system":"http://loinc.org","code":"48018-6"}]},
                         "valueCodeableConcept":{"coding":[{"system":"http://www.genenames.org","code":"HGNC:6407","display":"KRAS"}]}}]},
-                     "request":{"method":"POST","url":"Observation"}}""".formatted(bundleId, i, patient));
+                     "request":{"method":"POST","url":"Observation"}}""".formatted(UUID.randomUUID(), bundleId, i, patient));
         }
         return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries + "]}";
     }

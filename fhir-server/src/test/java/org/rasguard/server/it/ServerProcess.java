@@ -51,13 +51,31 @@ public final class ServerProcess implements AutoCloseable {
         return jar;
     }
 
+    /**
+     * A link to (or else a copy of) the jar as it is now: a build running beside the tests writes a
+     * new target/rasguard-server.jar, and a server must not start from a half-written one.
+     */
+    private static Path privateCopy(Path jar) throws IOException {
+        Path dir = Files.createTempDirectory("rasguard-jar-");
+        Path copy = dir.resolve("rasguard-server.jar");
+        try {
+            Files.createLink(copy, jar);
+        } catch (IOException | UnsupportedOperationException notLinkable) {
+            Files.copy(jar, copy);
+        }
+        copy.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return copy;
+    }
+
     /** Starts the process and waits until {@code /health} answers 200. */
     public ServerProcess start() throws IOException, InterruptedException {
         Map<String, String> env = new HashMap<>(extraEnvironment);
         env.putIfAbsent("RASGUARD_PORT", "0");
         env.put("RASGUARD_DATA_DIR", dataDir.toString());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-jar", jar().toString()).redirectErrorStream(true);
+        Path jar = privateCopy(jar());
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-jar", jar.toString()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(key -> key.startsWith("RASGUARD_"));
         builder.environment().putAll(env);
         startMillis = System.currentTimeMillis();

@@ -2,6 +2,8 @@ package org.rasguard.server.it;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -30,9 +32,24 @@ public final class SharedServer implements ParameterResolver {
     private static Running startShared() {
         try {
             Path dataDir = Files.createTempDirectory("rasguard-it-");
-            return new Running(new ServerProcess(dataDir, TestDatabase.fresh()).start());
+            // The port is chosen up front so the CDS service can be told to read "its EHR" from itself:
+            // a CDS call without prefetch then falls back to fhirServer = this server's /fhir.
+            int port = freePort();
+            Map<String, String> environment = new HashMap<>(TestDatabase.fresh());
+            environment.put("RASGUARD_PORT", String.valueOf(port));
+            environment.put("RASGUARD_CDS_FHIR_SERVERS", "http://127.0.0.1:" + port + "/fhir");
+            // The example patients (ClinicianPageIT); their MRNs (RG-100x) are used by no other test.
+            environment.put("RASGUARD_DEMO_DATA", "true");
+            return new Running(new ServerProcess(dataDir, environment).start());
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the shared server", e);
+        }
+    }
+
+    /** A port free right now (the server binds it a moment later). */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 

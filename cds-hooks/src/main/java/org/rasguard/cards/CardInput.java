@@ -1,0 +1,33 @@
+package org.rasguard.cards;
+
+import java.util.List;
+import org.rasguard.drugs.AntiEgfrDrug;
+import org.rasguard.drugs.G12cInhibitor;
+import org.rasguard.ras.RasAssessment;
+
+/**
+ * What one card is about: one anti-EGFR draft order and the decision on it.
+ *
+ * @param kind which card
+ * @param drug the antibody ordered
+ * @param orderReference the draft order's {@code resourceId} ({@code MedicationRequest/123}), or null
+ *     when the order has no id (then no "remove" suggestion is possible)
+ * @param patientId the client's patient id ({@code context.patientId}), subject of suggested orders
+ * @param assessment the RAS assessment over all the evidence
+ * @param partner the antibody's approved KRAS G12C inhibitor, for the G12C cards; else null
+ * @param cautions why a wild-type result could not be trusted (e.g. not all results could be read);
+ *     shown as reasons of an unknown status
+ */
+public record CardInput(
+        CardKind kind,
+        AntiEgfrDrug drug,
+        String orderReference,
+        String patientId,
+        RasAssessment assessment,
+        G12cInhibitor partner,
+        List<String> cautions) {
+
+    public CardInput {
+        cautions = List.copyOf(cautions);
+    }
+}

@@ -1,0 +1,41 @@
+package org.rasguard.server.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.rasguard.knowledge.KnowledgeBase;
+import org.rasguard.server.ServerConfig;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Ingest validation as {@code RASGUARD_VALIDATION} asks. The validation packages are read at start
+ * (part of being ready); the first validation against a profile generates its snapshot, which takes
+ * seconds, so that is done once in the background with one of our own examples instead of in the
+ * first lab's request, without delaying {@code /health}.
+ */
+@Configuration
+public class IngestValidationConfig {
+
+    /** Our RAS variant example: warming up with it generates the Genomics Reporting Variant snapshots. */
+    private static final String WARM_UP_EXAMPLE = "kras-g12d-present";
+
+    @Bean
+    public IngestValidationInterceptor ingestValidationInterceptor(ServerConfig config, FhirContext fhirContext, KnowledgeBase knowledge) {
+        if (config.validation() == ServerConfig.Validation.OFF) {
+            return new IngestValidationInterceptor(null, ServerConfig.Validation.OFF);
+        }
+        IngestValidator validator = new IngestValidator(fhirContext);
+        knowledge.examples().stream()
+                .filter(example -> WARM_UP_EXAMPLE.equals(example.getIdElement().getIdPart()))
+                .findFirst()
+                .ifPresent(example -> warmUpInBackground(validator, example));
+        return new IngestValidationInterceptor(validator, config.validation());
+    }
+
+    private static void warmUpInBackground(IngestValidator validator, IBaseResource example) {
+        Thread warmUp = new Thread(() -> validator.warmUp(example), "rasguard-validation-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
+    }
+}

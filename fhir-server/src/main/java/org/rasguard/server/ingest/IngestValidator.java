@@ -1,0 +1,225 @@
+package org.rasguard.server.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.NpmPackageValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HAPI's instance validator set up for genomic results, offline: FHIR R4, Genomics Reporting 3.0.0,
+ * mCODE 4.0.0 and our own package, all read from the classpath once at start. No remote terminology
+ * server and no package server are in the chain, so validation never touches the network; codes of
+ * systems we cannot check here (LOINC, HGNC, ClinVar, RxNorm …) are not reported.
+ *
+ * <p>Each message is sorted into one of three kinds, because they are treated differently:
+ * <ul>
+ *   <li><b>invalid FHIR</b>: an error that remains when the resource is validated against FHIR R4
+ *       alone (its {@code meta.profile} claims removed), such as a missing {@code Observation.status}
+ *       or a failed core invariant. Terminology messages never count here: an unknown unit or code
+ *       is content, not structure. Refused in {@code warn} and {@code strict}.</li>
+ *   <li><b>profile error</b>: any other error, i.e. a deviation from a declared profile (a Genomics
+ *       Reporting Variant without the {@code GE} category, an STU2-shaped mCODE instance checked
+ *       against STU3). Reported as a warning in {@code warn}; refused in {@code strict}.</li>
+ *   <li><b>warning</b>: reported, never refused.</li>
+ * </ul>
+ * The second, FHIR-only pass runs only when the first pass found an error, so valid resources pay
+ * for one pass.
+ *
+ * <p>Resources are checked against the profiles they declare in {@code meta.profile}; nothing is
+ * inferred from codes. A declared profile that we do not have (US Core, Genomics Reporting 2.0.0
+ * profiles that mCODE 4.0.0 builds on) gives a warning, not an error. Best-practice recommendations
+ * ("should have narrative") are switched off: they would drown the messages an integrator can act on.
+ *
+ * <p>Thread-safe: one instance serves all requests.
+ *
+ * @see <a href="https://hapifhir.io/hapi-fhir/docs/validation/instance_validator.html">HAPI instance validator</a>
+ */
+public final class IngestValidator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestValidator.class);
+
+    /** The packages on the classpath (from ig-resources), in the order they are loaded. */
+    static final List<String> PACKAGES = List.of(
+            "classpath:rasguard/packages/hl7.fhir.uv.genomics-reporting-3.0.0.tgz",
+            "classpath:rasguard/packages/hl7.fhir.us.mcode-4.0.0.tgz",
+            "classpath:rasguard/rasguard.ig.tgz");
+
+    /** Where a Bundle message sits: {@code Bundle.entry[3].resource/*Observation/x*}/.status}. */
+    private static final Pattern ENTRY = Pattern.compile("^Bundle\\.entry\\[(\\d+)]");
+
+    private final FhirContext fhirContext;
+    private final FhirValidator withProfiles;
+    private final FhirValidator fhirOnly;
+
+    /** One validated issue: where, what, how bad, and of which kind. */
+    public record Issue(Kind kind, ResultSeverityEnum severity, String location, String message) {
+
+        /** The Bundle entry the issue is in, or -1 when it is not inside an entry. */
+        public int entryIndex() {
+            Matcher matcher = location == null ? null : ENTRY.matcher(location);
+            return matcher != null && matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
+        }
+    }
+
+    public enum Kind { INVALID_FHIR, PROFILE_ERROR, WARNING }
+
+    public IngestValidator(FhirContext fhirContext) {
+        long started = System.nanoTime();
+        this.fhirContext = fhirContext;
+        NpmPackageValidationSupport packages = new NpmPackageValidationSupport(fhirContext);
+        try {
+            for (String npmPackage : PACKAGES) {
+                packages.loadPackageFromClasspath(npmPackage);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read a validation package from the classpath", e);
+        }
+        this.withProfiles = validator(fhirContext, packages);
+        this.fhirOnly = validator(fhirContext, null);
+        LOG.info("Validation packages loaded in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private static FhirValidator validator(FhirContext fhirContext, IValidationSupport packages) {
+        UnknownCodeSystemWarningValidationSupport unknownCodeSystems = new UnknownCodeSystemWarningValidationSupport(fhirContext);
+        unknownCodeSystems.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.WARNING);
+        List<IValidationSupport> chain = new ArrayList<>();
+        chain.add(new DefaultProfileValidationSupport(fhirContext));
+        if (packages != null) {
+            chain.add(packages);
+        }
+        chain.add(new CommonCodeSystemsTerminologyService(fhirContext));
+        chain.add(new InMemoryTerminologyServerValidationSupport(fhirContext));
+        chain.add(new SnapshotGeneratingValidationSupport(fhirContext));
+        chain.add(unknownCodeSystems);
+        // ValidationSupportChain caches look-ups and expansions itself (HAPI 8).
+        FhirInstanceValidator module = new FhirInstanceValidator(new ValidationSupportChain(chain.toArray(IValidationSupport[]::new)));
+        module.setErrorForUnknownProfiles(false);
+        module.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
+        module.setAnyExtensionsAllowed(true);
+        return fhirContext.newValidator().setValidateAgainstStandardSchema(false).setValidateAgainstStandardSchematron(false)
+                .registerValidatorModule(module);
+    }
+
+    /** Validates once and throws the result away: generates the profile snapshots a first request would wait for. */
+    public void warmUp(IBaseResource example) {
+        long started = System.nanoTime();
+        validate(example, null);
+        LOG.info("Validation warmed up in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /**
+     * @param resource the parsed resource (used for the FHIR-only pass)
+     * @param body the request body as received, or null to validate {@code resource} as encoded
+     * @return the issues worth telling an integrator, errors first
+     */
+    public List<Issue> validate(IBaseResource resource, String body) {
+        List<SingleValidationMessage> first = (body != null ? withProfiles.validateWithResult(body)
+                : withProfiles.validateWithResult(resource)).getMessages();
+        boolean anyError = first.stream().anyMatch(IngestValidator::isError);
+        List<String> invalidFhir = new ArrayList<>();
+        List<Issue> issues = new ArrayList<>();
+        if (anyError) {
+            for (SingleValidationMessage message : fhirOnly.validateWithResult(withoutProfiles(resource)).getMessages()) {
+                if (isError(message) && !isTerminology(message)) {
+                    invalidFhir.add(key(message));
+                    issues.add(new Issue(Kind.INVALID_FHIR, message.getSeverity(), message.getLocationString(), message.getMessage()));
+                }
+            }
+        }
+        for (SingleValidationMessage message : first) {
+            if (isNoise(message) || invalidFhir.contains(key(message))) {
+                continue;
+            }
+            Kind kind = isError(message) ? Kind.PROFILE_ERROR : Kind.WARNING;
+            issues.add(new Issue(kind, message.getSeverity(), message.getLocationString(), message.getMessage()));
+        }
+        issues.sort((a, b) -> a.kind().compareTo(b.kind()));
+        return issues;
+    }
+
+    /** The same finding in both passes: same place, same check (the texts differ in the profile they name). */
+    private static String key(SingleValidationMessage message) {
+        return message.getLocationString() + "|" + message.getMessageId();
+    }
+
+    /**
+     * For a body HAPI's parser refused: every structural error, each with its path. HAPI's parser stops
+     * at the first problem and names only the element ({@code [element="value"]}); the validator's
+     * lenient reader reports them all, located ({@code Observation.value.ofType(Quantity).value}).
+     */
+    public List<Issue> locateStructuralErrors(String body) {
+        return fhirOnly.validateWithResult(body).getMessages().stream()
+                .filter(IngestValidator::isError)
+                .map(message -> new Issue(Kind.INVALID_FHIR, message.getSeverity(), message.getLocationString(), message.getMessage()))
+                .toList();
+    }
+
+    private static boolean isError(SingleValidationMessage message) {
+        return message.getSeverity() == ResultSeverityEnum.ERROR || message.getSeverity() == ResultSeverityEnum.FATAL;
+    }
+
+    private static boolean isTerminology(SingleValidationMessage message) {
+        String id = message.getMessageId();
+        return id != null && (id.startsWith("Terminology_") || id.startsWith("TERMINOLOGY_") || id.contains("_TX_")
+                || id.startsWith("TYPE_SPECIFIC_CHECKS_DT_QTY") || id.contains("UCUM"));
+    }
+
+    /** Information, and "we could not check this code" (no LOINC, HGNC … here): nothing an integrator can fix. */
+    private static boolean isNoise(SingleValidationMessage message) {
+        if (message.getSeverity() == ResultSeverityEnum.INFORMATION) {
+            return true;
+        }
+        String text = message.getMessage();
+        return message.getSeverity() == ResultSeverityEnum.WARNING && text != null
+                && (text.contains("CodeSystem is unknown and can't be validated") || text.contains("A definition for CodeSystem"));
+    }
+
+    /** A copy without any {@code meta.profile}, in the resource, its contained resources and Bundle entries. */
+    private IBaseResource withoutProfiles(IBaseResource resource) {
+        Resource copy = ((Resource) resource).copy();
+        strip(copy);
+        return copy;
+    }
+
+    private static void strip(Resource resource) {
+        if (resource == null) {
+            return;
+        }
+        if (resource.hasMeta()) {
+            resource.getMeta().getProfile().clear();
+        }
+        if (resource instanceof DomainResource domain) {
+            domain.getContained().forEach(IngestValidator::strip);
+        }
+        if (resource instanceof Bundle bundle) {
+            bundle.getEntry().forEach(entry -> strip(entry.getResource()));
+        }
+    }
+
+    FhirContext fhirContext() {
+        return fhirContext;
+    }
+}

@@ -1,0 +1,181 @@
+package org.rasguard.server.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Bundle;
+import org.rasguard.hooks.CdsServices;
+import org.rasguard.server.it.Http;
+import org.rasguard.server.it.ServerProcess;
+
+/**
+ * Load run (not a test) of order-sign: starts the packaged server, loads the five example patients,
+ * then fires order-sign calls with a cetuximab draft order at a fixed rate for a fixed time, first
+ * with full prefetch, then with no prefetch (the service reads fhirServer = the server itself). Open
+ * loop: latency is measured from each call's scheduled start, so a slow answer cannot hide the
+ * calls queued behind it. Loopback only.
+ *
+ * <pre>
+ * mvn -B -o -q package -DskipTests && mvn -B -o -q test-compile -f fhir-server/pom.xml
+ * java -cp "fhir-server/target/test-classes:fhir-server/target/classes:$(cat cp.txt)" \
+ *     org.rasguard.server.bench.CdsLoadRun [ratePerSecond=50] [seconds=30] [audit=on|off]
+ * </pre>
+ */
+public final class CdsLoadRun {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] EXAMPLES = {"ras-mutant", "ras-wild-type", "ras-unknown", "kras-g12c", "head-neck"};
+
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        // Third argument on|off: RASGUARD_AUDIT, to measure what the audit trail costs (README, Measurements).
+        String audit = args.length > 2 ? args[2] : "on";
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Path dataDir = Files.createTempDirectory("rasguard-bench-");
+        try (ServerProcess server = new ServerProcess(dataDir, Map.of(
+                "RASGUARD_AUDIT", audit,
+                "RASGUARD_RATE_LIMIT_PER_SECOND", "0", // the fallback calls this very server from loopback
+                "RASGUARD_PORT", String.valueOf(port),
+                "RASGUARD_CDS_FHIR_SERVERS", "http://127.0.0.1:" + port + "/fhir")).start()) {
+            List<String> patients = new ArrayList<>();
+            for (String example : EXAMPLES) {
+                String bundle = Files.readString(Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));
+                Http.Response posted = Http.post(server.fhirBase(), bundle);
+                if (posted.status() != 200) {
+                    throw new IllegalStateException("Could not load " + example + ": " + posted.status());
+                }
+                patients.add(posted.resource(Bundle.class).getEntryFirstRep().getResponse().getLocation().split("/")[1]);
+            }
+            List<String> withPrefetch = new ArrayList<>();
+            List<String> withoutPrefetch = new ArrayList<>();
+            for (String patient : patients) {
+                withPrefetch.add(request(server, patient, true));
+                withoutPrefetch.add(request(server, patient, false));
+            }
+            String url = server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID;
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            run("warm-up", client, url, withPrefetch, rate, 10);
+            run("warm-up", client, url, withoutPrefetch, rate, 10);
+            run("order-sign, full prefetch", client, url, withPrefetch, rate, seconds);
+            run("order-sign, no prefetch (fallback to the local FHIR API)", client, url, withoutPrefetch, rate, seconds);
+            printAuditCost(server, audit);
+        }
+    }
+
+    private static void run(String name, HttpClient client, String url, List<String> bodies, int rate, int seconds) throws Exception {
+        int total = rate * seconds;
+        long intervalNanos = 1_000_000_000L / rate;
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long scheduled = start + i * intervalNanos;
+            long wait = scheduled - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(fresh(bodies.get(i % bodies.size())))).build();
+            inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+                latencies.add(System.nanoTime() - scheduled);
+                if (failure != null || response.statusCode() != 200) {
+                    errors.incrementAndGet();
+                }
+            }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (!name.equals("warm-up")) {
+            System.out.printf("[bench] %s: %d calls at %d/s for %d s, errors %d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    name, total, rate, seconds, errors.get(), ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), ms(sorted, 1.0));
+        }
+    }
+
+    /** What handing decisions to the audit writer cost the calls, from the server's own histogram. */
+    private static void printAuditCost(ServerProcess server, String audit) {
+        String metrics = Http.get(server.baseUrl() + "/metrics").body();
+        double count = 0;
+        double max = 0;
+        java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
+        for (String line : metrics.split("\n")) {
+            String[] parts = line.split(" ");
+            if (line.startsWith("rasguard_audit_enqueue_seconds_count")) {
+                count = Double.parseDouble(parts[1]);
+            } else if (line.startsWith("rasguard_audit_enqueue_seconds_max")) {
+                max = Double.parseDouble(parts[1]);
+            } else if (line.startsWith("rasguard_audit_enqueue_seconds_bucket{le=\"") && !line.contains("+Inf")) {
+                buckets.put(Double.parseDouble(line.replaceAll(".*le=\"([^\"]+)\".*", "$1")), Double.parseDouble(parts[1]));
+            }
+        }
+        double p99 = Double.NaN;
+        for (java.util.Map.Entry<Double, Double> bucket : buckets.entrySet()) {
+            if (bucket.getValue() >= 0.99 * count) {
+                p99 = bucket.getKey();
+                break;
+            }
+        }
+        System.out.printf("[bench] audit %s: %d decisions handed to the audit writer, p99 <= %.3f ms (histogram bucket), max %.3f ms%n",
+                audit, (long) count, p99 * 1000, max * 1000);
+        metrics.lines().filter(l -> l.startsWith("rasguard_audit_events_total")).forEach(l -> System.out.println("[bench] " + l));
+    }
+
+    private static double ms(long[] sorted, double quantile) {
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
+        return sorted[Math.max(0, index)] / 1_000_000.0;
+    }
+
+    /** A new hookInstance per call, as an EHR sends. */
+    private static String fresh(String body) {
+        return body.replace("{{hookInstance}}", UUID.randomUUID().toString());
+    }
+
+    private static String request(ServerProcess server, String patientId, boolean prefetch) throws Exception {
+        ObjectNode request = JSON.createObjectNode();
+        request.put("hook", "order-sign");
+        request.put("hookInstance", "{{hookInstance}}");
+        if (!prefetch) {
+            request.put("fhirServer", server.fhirBase());
+        }
+        ObjectNode context = request.putObject("context");
+        context.put("userId", "Practitioner/bench");
+        context.put("patientId", patientId);
+        context.set("draftOrders", JSON.readTree("""
+                {"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"MedicationRequest","id":"mr-1",
+                 "status":"draft","intent":"order","subject":{"reference":"Patient/%s"},
+                 "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"318341"}]}}}]}
+                """.formatted(patientId)));
+        if (prefetch) {
+            ObjectNode values = request.putObject("prefetch");
+            for (String[] key : Arrays.asList(
+                    new String[] {"patient", "Patient/" + patientId},
+                    new String[] {"conditions", "Condition?patient=" + patientId},
+                    new String[] {"observations", "Observation?patient=" + patientId + "&category=laboratory"},
+                    new String[] {"medications", "MedicationRequest?patient=" + patientId + "&status=active"})) {
+                JsonNode value = JSON.readTree(Http.get(server.fhirBase() + "/" + key[1]).body());
+                values.set(key[0], value);
+            }
+        }
+        return request.toString();
+    }
+}

@@ -1,0 +1,54 @@
+package org.rasguard.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class JsonGuardFilterTest {
+
+    private static String check(String json) {
+        return JsonGuardFilter.check(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void ordinaryFhirJsonPasses() {
+        assertThat(check("{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":1.5e3},\"x\":[[[1]]]}")).isNull();
+        assertThat(check("[".repeat(200) + "]".repeat(200))).isNull();
+    }
+
+    @Test
+    void nestingBeyond200IsTooDeep() {
+        assertThat(check("[".repeat(201) + "]".repeat(201))).isEqualTo("json-too-deep");
+        assertThat(check("{\"a\":".repeat(10_000))).isEqualTo("json-too-deep");
+    }
+
+    @Test
+    void hugeExponentsAndLongNumbersAreOutOfRange() {
+        assertThat(check("{\"v\":1e999999999}")).isEqualTo("number-out-of-range");
+        assertThat(check("{\"v\":-1E-401}")).isEqualTo("number-out-of-range");
+        assertThat(check("{\"v\":1e400}")).isEqualTo("number-out-of-range");
+        assertThat(check("{\"v\":1e299}")).isNull();
+        assertThat(check("{\"v\":" + "9".repeat(1_001) + "}")).isEqualTo("number-out-of-range");
+    }
+
+    @Test
+    void malformedJsonIsLeftToTheEndpointsParser() {
+        assertThat(check("{\"a\": nope")).isNull();
+    }
+
+    @Test
+    void xmlDepthCountsElementsNotAttributesCommentsOrCdata() {
+        assertThat(JsonGuardFilter.xmlDepth("<a><b x=\"/>\"><c/></b></a>".getBytes(StandardCharsets.UTF_8))).isEqualTo(3);
+        assertThat(JsonGuardFilter.xmlDepth("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY e \"x\">]><a><!-- <b><b> --><![CDATA[<c><c>]]></a>"
+                .getBytes(StandardCharsets.UTF_8))).isEqualTo(1);
+        assertThat(JsonGuardFilter.xmlDepth(("<a>".repeat(5_000)).getBytes(StandardCharsets.UTF_8))).isEqualTo(5_000);
+        assertThat(JsonGuardFilter.xmlDepth("{\"a\":1}".getBytes(StandardCharsets.UTF_8))).isZero();
+    }
+
+    @Test
+    void numbersOfAbsurdMagnitudeOrScaleAreOutOfRange() {
+        assertThat(check("{\"v\":1" + "0".repeat(900) + ".5}")).isEqualTo("number-out-of-range");
+        assertThat(check("{\"v\":" + "1".repeat(300) + "}")).isNull();
+    }
+}

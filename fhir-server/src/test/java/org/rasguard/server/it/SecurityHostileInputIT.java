@@ -1,0 +1,133 @@
+package org.rasguard.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.rasguard.hooks.CdsServices;
+
+/**
+ * Hostile input on the open (loopback) suite server: XML external entities, entity expansion, deep
+ * JSON nesting, absurd numbers; each gets a 4xx, never a 500 or a stack trace. And the per-client rate
+ * limit, on the security server.
+ */
+@ExtendWith({SharedServer.class, SecurityServer.class})
+class SecurityHostileInputIT {
+
+    private static Http.Response post(String url, String body, String contentType) {
+        return Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Content-Type", contentType).header("Accept", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
+    private static void assertRefusedCleanly(Http.Response response) {
+        assertThat(response.status()).as(response.body()).isBetween(400, 499);
+        assertThat(response.body()).doesNotContain("\tat ", ".java:", "Exception:", "StackOverflow");
+    }
+
+    @Test
+    void anOpenServerSaysAtStartThatItServesLoopbackOnly(ServerProcess server) {
+        assertThat(server.output()).anyMatch(line -> line.contains("the API is open; serving loopback"))
+                .anyMatch(line -> line.contains("the service is open; serving loopback"));
+    }
+
+    @Test
+    void xmlExternalEntitiesAreNeverResolved(ServerProcess server) {
+        String xxe = """
+                <?xml version="1.0"?>
+                <!DOCTYPE Observation [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+                <Observation xmlns="http://hl7.org/fhir"><status value="final"/>
+                <code><text value="&secret;"/></code></Observation>""";
+        Http.Response response = post(server.fhirBase() + "/Observation", xxe, "application/fhir+xml");
+        assertThat(response.status()).as(response.body()).isLessThan(500);
+        assertThat(response.body()).doesNotContain("root:");
+        if (response.status() == 201) {
+            assertThat(Http.get(server.baseUrl() + "/fhir/" + response.header("Location").split("/fhir/")[1]).body())
+                    .doesNotContain("root:");
+        }
+        String laughs = """
+                <?xml version="1.0"?>
+                <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+                <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+                <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+                <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+                <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">]>
+                <Observation xmlns="http://hl7.org/fhir"><status value="final"/><code><text value="&lol6;"/></code></Observation>""";
+        assertThat(post(server.fhirBase() + "/Observation", laughs, "application/fhir+xml").status()).isLessThan(500);
+    }
+
+    @Test
+    void deeplyNestedJsonIsRefusedNotAStackOverflow(ServerProcess server) {
+        String deepFhir = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"note\":"
+                + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertRefusedCleanly(post(server.fhirBase() + "/Observation", deepFhir, "application/fhir+json"));
+
+        StringBuilder extensions = new StringBuilder("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}");
+        int depth = 490; // two JSON levels per extension: just under Jackson's limit of 1000
+        for (int i = 0; i < depth; i++) {
+            extensions.append(",\"extension\":[{\"url\":\"http://example.org/x\"");
+        }
+        extensions.append("}]".repeat(depth)).append("}");
+        Http.Response nested = post(server.fhirBase() + "/Observation", extensions.toString(), "application/fhir+json");
+        assertThat(nested.status()).as(nested.body()).isLessThan(500);
+
+        String deepXml = "<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><text value=\"x\"/></code>"
+                + "<extension url=\"http://example.org/x\">".repeat(5_000) + "</extension>".repeat(5_000) + "</Observation>";
+        Http.Response xml = post(server.fhirBase() + "/Observation", deepXml, "application/fhir+xml");
+        assertThat(xml.status()).as(xml.body()).isLessThan(500);
+        assertThat(xml.body()).doesNotContain("\tat ", "StackOverflow");
+
+        String deepCds = "{\"hook\":\"order-sign\",\"context\":" + "{\"a\":".repeat(50_000) + "1" + "}".repeat(50_000) + "}";
+        assertRefusedCleanly(post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, deepCds, "application/json"));
+    }
+
+    @Test
+    void absurdNumbersAreRefusedOrStoredNeverA500(ServerProcess server) {
+        for (String value : new String[] {"1e999999999", "-1e-999999999", "9".repeat(5_000), "1" + "0".repeat(900) + ".5"}) {
+            String body = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+                    + "\"valueQuantity\":{\"value\":" + value + "}}";
+            Http.Response response = post(server.fhirBase() + "/Observation", body, "application/fhir+json");
+            assertThat(response.status()).as(value.substring(0, Math.min(20, value.length())) + ": " + response.body())
+                    .isLessThan(500);
+        }
+        String xml = "<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><text value=\"x\"/></code>"
+                + "<valueQuantity><value value=\"1e999999999\"/></valueQuantity></Observation>";
+        Http.Response response = post(server.fhirBase() + "/Observation", xml, "application/fhir+xml");
+        assertThat(response.status()).as(response.body()).isLessThan(500);
+    }
+
+    @Test
+    void aClientOverTheRateLimitGets429AndRecovers(SecurityServer.Setup setup) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < 1_200; i++) {
+                statuses.add(pool.submit(() -> Http.send(setup.request("/cds-services", null).GET()).status()));
+            }
+            int limited = 0;
+            for (Future<Integer> status : statuses) {
+                int code = status.get();
+                assertThat(code).isIn(401, 429);
+                limited += code == 429 ? 1 : 0;
+            }
+            assertThat(limited).isPositive();
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(Http.get(setup.server.baseUrl() + "/health").status()).as("health is never limited").isEqualTo(200);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int status;
+        do {
+            Thread.sleep(200);
+            status = Http.send(setup.request("/fhir/metadata", null).GET()).status();
+        } while (status == 429 && System.nanoTime() < deadline);
+        assertThat(status).isEqualTo(200);
+    }
+}

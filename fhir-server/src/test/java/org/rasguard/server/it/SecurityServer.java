@@ -1,0 +1,152 @@
+package org.rasguard.server.it;
+
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.rasguard.server.auth.TestJwts;
+
+/**
+ * The one server of the security suite, shared by every {@code Security*IT} class through
+ * {@code @ExtendWith(SecurityServer.class)} and a {@link SecurityServer.Setup} parameter: CDS client
+ * authentication and FHIR API authorization switched on, with real keys made here.
+ *
+ * <ul>
+ *   <li>EHR A ({@link #EHR_A}): RSA and EC keys in a {@code file:} key set; may also name, in {@code jku},
+ *       a second set served over HTTP by this test ({@code /a-extra-jwks.json}).
+ *   <li>EHR B ({@link #EHR_B}): its key set only at an HTTP URL served by this test, which the test can
+ *       change (key rotation) and which counts the server's fetches.
+ *   <li>FHIR API tokens from {@link #AUTH} with an RSA key in a {@code file:} key set.
+ * </ul>
+ *
+ * The port is fixed at start so the URLs (the JWT audiences) survive the one restart of the suite.
+ */
+public final class SecurityServer implements ParameterResolver {
+
+    public static final String EHR_A = "https://ehr-a.example.test";
+    public static final String EHR_B = "https://ehr-b.example.test";
+    public static final String AUTH = "https://auth.example.test";
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SecurityServer.class);
+
+    /** Everything a security test needs: the server, the keys, the key-set server. */
+    public static final class Setup implements ExtensionContext.Store.CloseableResource {
+        public final RSAKey ehrARsa = TestJwts.rsa("ehr-a-rsa");
+        public final ECKey ehrAEc = TestJwts.ec("ehr-a-ec");
+        public final RSAKey ehrAExtra = TestJwts.rsa("ehr-a-extra");
+        public final RSAKey ehrB1 = TestJwts.rsa("ehr-b-1");
+        public final RSAKey ehrB2 = TestJwts.rsa("ehr-b-2");
+        public final RSAKey fhirKey = TestJwts.rsa("auth-1");
+        public final AtomicReference<String> ehrBKeySet = new AtomicReference<>(TestJwts.publicSet(ehrB1));
+        public final AtomicInteger ehrBFetches = new AtomicInteger();
+        public final HttpServer keySets;
+        public final ServerProcess server;
+
+        Setup() throws Exception {
+            keySets = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            String extra = TestJwts.publicSet(ehrAExtra);
+            keySets.createContext("/a-extra-jwks.json", exchange -> respond(exchange, extra));
+            keySets.createContext("/b-jwks.json", exchange -> {
+                ehrBFetches.incrementAndGet();
+                respond(exchange, ehrBKeySet.get());
+            });
+            keySets.start();
+
+            Path dir = Files.createTempDirectory("rasguard-security-it-");
+            Path ehrAFile = Files.writeString(dir.resolve("ehr-a-jwks.json"), TestJwts.publicSet(ehrARsa, ehrAEc));
+            Path authFile = Files.writeString(dir.resolve("auth-jwks.json"), TestJwts.publicSet(fhirKey));
+            Map<String, String> env = new HashMap<>(TestDatabase.fresh());
+            env.put("RASGUARD_PORT", Integer.toString(freePort()));
+            env.put("RASGUARD_CDS_ISSUERS", EHR_A + "=" + ehrAFile.toUri() + "|" + keySetUrl("/a-extra-jwks.json")
+                    + "," + EHR_B + "=" + keySetUrl("/b-jwks.json"));
+            env.put("RASGUARD_FHIR_ISSUER", AUTH);
+            env.put("RASGUARD_FHIR_JWKS", authFile.toUri().toString());
+            // An allowlist with one entry that is not the test's listener: the SSRF test names another server.
+            env.put("RASGUARD_CDS_FHIR_SERVERS", "https://ehr-a.example.test/fhir");
+            server = new ServerProcess(dir.resolve("data"), env).start();
+        }
+
+        public String keySetUrl(String path) {
+            return "http://127.0.0.1:" + keySets.getAddress().getPort() + path;
+        }
+
+        /** A valid CDS client token of EHR A (RS384) for a path under the server. */
+        public String cdsToken(String path) {
+            return TestJwts.sign(ehrARsa, cdsClaims(path).build());
+        }
+
+        public JWTClaimsSet.Builder cdsClaims(String path) {
+            return TestJwts.cdsClaims(EHR_A, server.baseUrl() + path, Instant.now());
+        }
+
+        /** A FHIR API access token with these scopes (and a patient in context, or null). */
+        public String fhirToken(String scope, String patient) {
+            JWTClaimsSet.Builder claims = TestJwts.accessClaims(AUTH, server.fhirBase(), scope, Instant.now());
+            if (patient != null) {
+                claims.claim("patient", patient);
+            }
+            return TestJwts.sign(fhirKey, claims.build());
+        }
+
+        /** A request to the server with {@code Authorization: Bearer token} (none when null). */
+        public HttpRequest.Builder request(String path, String token) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                    .header("Accept", "application/fhir+json");
+            return token == null ? request : request.header("Authorization", "Bearer " + token);
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                server.close();
+            } finally {
+                keySets.stop(0);
+            }
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Setup.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("setup", key -> {
+            try {
+                return new Setup();
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not start the security server", e);
+            }
+        }, Setup.class);
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
