@@ -3,6 +3,8 @@ package org.rasguard.server;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -108,8 +110,12 @@ public final class RasGuardServer implements AutoCloseable {
         spring = context;
         context.refresh();
         context.getBean(HikariDataSource.class).setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
-        context.getBean(KnowledgeLoader.class).load(); // before ready: /health 200 means the knowledge is stored
-        ClinicianPage.loadDemoData(context, config); // RASGUARD_DEMO_DATA: the example patients, also before ready
+        // Stored while the servlets are built (both take seconds, on different cores); awaited before
+        // ready: /health 200 means the knowledge is stored, and RASGUARD_DEMO_DATA's example patients.
+        CompletableFuture<Void> knowledgeStored = CompletableFuture.runAsync(() -> {
+            context.getBean(KnowledgeLoader.class).load();
+            ClinicianPage.loadDemoData(context, config);
+        });
 
         ServletContextHandler application = new ServletContextHandler("/");
         application.setErrorHandler(new JsonServletErrorHandler());
@@ -132,6 +138,11 @@ public final class RasGuardServer implements AutoCloseable {
         Handler served = Security.rateLimited(application, config.security()); // /health stays outside the limit
         served.setServer(jetty);
         served.start();
+        try {
+            knowledgeStored.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
         health.setHandler(served);
 
         ready = true;
