@@ -60,8 +60,7 @@ public final class CdsHooksServlet extends HttpServlet {
         FhirContext fhir = context.getBean(FhirContext.class);
         DaoRegistry daos = context.getBean(DaoRegistry.class);
         Metrics metrics = context.getBeanProvider(Metrics.class).getIfAvailable();
-        KnowledgeBase knowledge = context.getBeanProvider(KnowledgeBase.class)
-                .getIfAvailable(() -> KnowledgeBase.loadFromClasspath(fhir));
+        KnowledgeBase knowledge = context.getBean(KnowledgeBase.class); // KnowledgeConfig: read once at start
         CdsHooksService service = new CdsHooksService(knowledge, fhir,
                 new JpaEvidenceStore(daos),
                 new HttpEhrFhirClient(fhir, Duration.ofSeconds(1), Duration.ofSeconds(2)),
