@@ -56,7 +56,7 @@ public final class CdsLoadRun {
                 "RASGUARD_AUDIT", audit,
                 "RASGUARD_RATE_LIMIT_PER_SECOND", "0", // the fallback calls this very server from loopback
                 "RASGUARD_PORT", String.valueOf(port),
-                "RASGUARD_CDS_FHIR_SERVERS", "http://127.0.0.1:" + port + "/fhir")).start()) {
+                "RASGUARD_CDS_FHIR_SERVERS", "http://127.0.0.1:" + port + "/fhir")).withJvmDefaults().start()) {
             List<String> patients = new ArrayList<>();
             for (String example : EXAMPLES) {
                 String bundle = Files.readString(Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));

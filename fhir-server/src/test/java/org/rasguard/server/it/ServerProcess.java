@@ -36,10 +36,22 @@ public final class ServerProcess implements AutoCloseable {
     private Thread reader;
     private volatile String baseUrl;
     private long startMillis;
+    /** Integration tests cap the heap so that several servers fit on a CI machine at once. */
+    private List<String> jvmOptions = List.of("-Xmx1g");
 
     public ServerProcess(Path dataDir, Map<String, String> extraEnvironment) {
         this.dataDir = dataDir;
         this.extraEnvironment = Map.copyOf(extraEnvironment);
+    }
+
+    /**
+     * Runs the JVM exactly as {@code java -jar rasguard-server.jar} does, with its default heap (a
+     * quarter of the machine's memory): benchmarks measure the server as it is deployed, not as the
+     * integration tests squeeze it.
+     */
+    public ServerProcess withJvmDefaults() {
+        this.jvmOptions = List.of();
+        return this;
     }
 
     public static Path jar() {
@@ -75,7 +87,11 @@ public final class ServerProcess implements AutoCloseable {
         env.put("RASGUARD_DATA_DIR", dataDir.toString());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path jar = privateCopy(jar());
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-jar", jar.toString()).redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(key -> key.startsWith("RASGUARD_"));
         builder.environment().putAll(env);
         startMillis = System.currentTimeMillis();
