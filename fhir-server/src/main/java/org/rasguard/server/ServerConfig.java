@@ -28,6 +28,7 @@ public record ServerConfig(
         List<String> cdsFhirServers,
         boolean cdsWildTypeInfo,
         List<String> cdsCorsOrigins,
+        int storeCacheResources,
         org.rasguard.server.auth.SecuritySettings security,
         org.rasguard.server.ui.UiSettings ui,
         Observability observability) {
@@ -46,7 +47,8 @@ public record ServerConfig(
                             "RASGUARD_VALIDATION",
                             "RASGUARD_CDS_FHIR_SERVERS",
                             "RASGUARD_CDS_WILDTYPE_INFO",
-                            "RASGUARD_CDS_CORS_ORIGINS"),
+                            "RASGUARD_CDS_CORS_ORIGINS",
+                            "RASGUARD_STORE_CACHE_RESOURCES"),
                     org.rasguard.server.auth.SecuritySettings.VARIABLES,
                     org.rasguard.server.ui.UiSettings.VARIABLES,
                     // Audit trail and logs (Observability)
@@ -147,6 +149,9 @@ public record ServerConfig(
             }
         }
 
+        // Resources of our store the CDS service keeps between calls (0: read the store every call).
+        int storeCacheResources = intValue(env, "RASGUARD_STORE_CACHE_RESOURCES", 20_000, 0, 10_000_000, problems);
+
         org.rasguard.server.auth.SecuritySettings security =
                 org.rasguard.server.auth.SecuritySettings.from(env, host, problems);
         org.rasguard.server.ui.UiSettings ui = org.rasguard.server.ui.UiSettings.from(env, security, problems);
@@ -157,7 +162,7 @@ public record ServerConfig(
             throw new InvalidConfigException(problems);
         }
         return new ServerConfig(host, port, dataDir, database, maxRequestBytes, graceSeconds, validation,
-                cdsFhirServers, cdsWildTypeInfo, cdsCorsOrigins, security, ui, observability);
+                cdsFhirServers, cdsWildTypeInfo, cdsCorsOrigins, storeCacheResources, security, ui, observability);
     }
 
     private static Database database(Function<String, String> env, Path dataDir, List<String> problems) {

@@ -13,6 +13,7 @@ import java.util.Locale;
 import org.rasguard.hooks.CdsError;
 import org.rasguard.hooks.CdsHooksService;
 import org.rasguard.hooks.CdsServices;
+import org.rasguard.hooks.EvidenceStore;
 import org.rasguard.hooks.FhirServerAllowlist;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.server.ServerConfig;
@@ -20,6 +21,7 @@ import org.rasguard.server.audit.AuditTrail;
 import org.rasguard.server.http.Correlation;
 import org.rasguard.server.http.ErrorResponses;
 import org.rasguard.server.metrics.Metrics;
+import org.rasguard.server.store.StoreVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -62,13 +64,23 @@ public final class CdsHooksServlet extends HttpServlet {
         Metrics metrics = context.getBeanProvider(Metrics.class).getIfAvailable();
         KnowledgeBase knowledge = context.getBean(KnowledgeBase.class); // KnowledgeConfig: read once at start
         CdsHooksService service = new CdsHooksService(knowledge, fhir,
-                new JpaEvidenceStore(daos),
+                evidenceStore(context, config, daos),
                 new HttpEhrFhirClient(fhir, Duration.ofSeconds(1), Duration.ofSeconds(2)),
                 FhirServerAllowlist.of(config.cdsFhirServers()),
                 new AuditEventFeedbackStore(daos, metrics),
                 new CdsHooksService.Settings(config.cdsWildTypeInfo(), 3_000),
                 new DecisionRecorder(context.getBeanProvider(AuditTrail.class).getIfAvailable(), metrics));
         return new CdsHooksServlet(service, config.cdsCorsOrigins());
+    }
+
+    /** HAPI's DAOs, behind a cache checked against the store's version unless RASGUARD_STORE_CACHE_RESOURCES=0. */
+    private static EvidenceStore evidenceStore(ApplicationContext context, ServerConfig config, DaoRegistry daos) {
+        EvidenceStore store = new JpaEvidenceStore(daos);
+        if (config.storeCacheResources() == 0) {
+            return store;
+        }
+        StoreVersion version = context.getBean(StoreVersion.class);
+        return new CachingEvidenceStore(store, version::current, config.storeCacheResources());
     }
 
     @Override

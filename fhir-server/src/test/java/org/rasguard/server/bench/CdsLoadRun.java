@@ -1,7 +1,5 @@
 package org.rasguard.server.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.ServerSocket;
 import java.net.InetAddress;
@@ -12,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.rasguard.hooks.CdsServices;
+import org.rasguard.server.it.CdsCalls;
 import org.rasguard.server.it.Http;
 import org.rasguard.server.it.ServerProcess;
 
@@ -39,7 +37,6 @@ import org.rasguard.server.it.ServerProcess;
  */
 public final class CdsLoadRun {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] EXAMPLES = {"ras-mutant", "ras-wild-type", "ras-unknown", "kras-g12c", "head-neck"};
 
     public static void main(String[] args) throws Exception {
@@ -150,31 +147,13 @@ public final class CdsLoadRun {
         return body.replace("{{hookInstance}}", UUID.randomUUID().toString());
     }
 
-    private static String request(ServerProcess server, String patientId, boolean prefetch) throws Exception {
-        ObjectNode request = JSON.createObjectNode();
-        request.put("hook", "order-sign");
+    private static String request(ServerProcess server, String patientId, boolean prefetch) {
+        ObjectNode request = CdsCalls.request("order-sign", patientId, CdsCalls.cetuximabOrder(patientId));
         request.put("hookInstance", "{{hookInstance}}");
-        if (!prefetch) {
-            request.put("fhirServer", server.fhirBase());
-        }
-        ObjectNode context = request.putObject("context");
-        context.put("userId", "Practitioner/bench");
-        context.put("patientId", patientId);
-        context.set("draftOrders", JSON.readTree("""
-                {"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"MedicationRequest","id":"mr-1",
-                 "status":"draft","intent":"order","subject":{"reference":"Patient/%s"},
-                 "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"318341"}]}}}]}
-                """.formatted(patientId)));
         if (prefetch) {
-            ObjectNode values = request.putObject("prefetch");
-            for (String[] key : Arrays.asList(
-                    new String[] {"patient", "Patient/" + patientId},
-                    new String[] {"conditions", "Condition?patient=" + patientId},
-                    new String[] {"observations", "Observation?patient=" + patientId + "&category=laboratory"},
-                    new String[] {"medications", "MedicationRequest?patient=" + patientId + "&status=active"})) {
-                JsonNode value = JSON.readTree(Http.get(server.fhirBase() + "/" + key[1]).body());
-                values.set(key[0], value);
-            }
+            CdsCalls.withPrefetch(request, server.fhirBase());
+        } else {
+            request.put("fhirServer", server.fhirBase());
         }
         return request.toString();
     }

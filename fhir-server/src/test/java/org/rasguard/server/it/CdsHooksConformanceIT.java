@@ -47,22 +47,8 @@ class CdsHooksConformanceIT {
         mutantPatient = posted.resource(Bundle.class).getEntryFirstRep().getResponse().getLocation().split("/")[1];
     }
 
-    private ObjectNode call(String hook, String patientId) throws Exception {
-        ObjectNode request = JSON.createObjectNode();
-        request.put("hook", hook);
-        request.put("hookInstance", UUID.randomUUID().toString());
-        ObjectNode context = request.putObject("context");
-        context.put("userId", "Practitioner/it");
-        context.put("patientId", patientId);
-        context.set("draftOrders", JSON.readTree("""
-                {"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"MedicationRequest","id":"mr-1",
-                 "status":"draft","intent":"order","subject":{"reference":"Patient/%s"},
-                 "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"318341"}]}}}]}
-                """.formatted(patientId)));
-        if (hook.equals("order-select")) {
-            context.putArray("selections").add("MedicationRequest/mr-1");
-        }
-        return request;
+    private ObjectNode call(String hook, String patientId) {
+        return CdsCalls.request(hook, patientId, CdsCalls.cetuximabOrder(patientId));
     }
 
     private static List<AuditEvent> feedbackEvents(Bundle events) {

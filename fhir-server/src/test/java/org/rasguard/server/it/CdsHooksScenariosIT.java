@@ -226,20 +226,13 @@ class CdsHooksScenariosIT {
             return request;
         }
         ObjectNode prefetch = request.putObject("prefetch");
-        Map<String, String> queries = Map.of(
-                "patient", "Patient/" + patientId,
-                "conditions", "Condition?patient=" + patientId,
-                "observations", "Observation?patient=" + patientId + "&category=laboratory",
-                "medications", "MedicationRequest?patient=" + patientId + "&status=active");
-        for (Map.Entry<String, String> query : queries.entrySet()) {
-            Http.Response read = Http.get(server.fhirBase() + "/" + query.getValue());
-            assertThat(read.status()).isEqualTo(200);
-            JsonNode value = JSON.readTree(read.body());
-            if (way == Way.NULL_AND_OPERATION_OUTCOME && !query.getKey().equals("patient")) {
+        for (Map.Entry<String, JsonNode> key : CdsCalls.prefetch(server.fhirBase(), patientId).entrySet()) {
+            JsonNode value = key.getValue();
+            if (way == Way.NULL_AND_OPERATION_OUTCOME && !key.getKey().equals("patient")) {
                 boolean empty = value.path("entry").isMissingNode() || value.path("entry").isEmpty();
                 value = empty ? JSON.nullNode() : JSON.readTree(OPERATION_OUTCOME);
             }
-            prefetch.set(query.getKey(), value);
+            prefetch.set(key.getKey(), value);
         }
         return request;
     }

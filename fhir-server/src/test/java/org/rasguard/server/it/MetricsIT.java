@@ -163,15 +163,7 @@ class MetricsIT {
         if (hook.equals("order-select")) {
             context.putArray("selections").add(scenario.selected());
         }
-        ObjectNode prefetch = request.putObject("prefetch");
-        Map<String, String> queries = Map.of(
-                "patient", "Patient/" + patientId,
-                "conditions", "Condition?patient=" + patientId,
-                "observations", "Observation?patient=" + patientId + "&category=laboratory",
-                "medications", "MedicationRequest?patient=" + patientId + "&status=active");
-        for (Map.Entry<String, String> query : queries.entrySet()) {
-            prefetch.set(query.getKey(), JSON.readTree(Http.get(server.fhirBase() + "/" + query.getValue()).body()));
-        }
+        CdsCalls.withPrefetch(request, server.fhirBase());
         return request.toString();
     }
 

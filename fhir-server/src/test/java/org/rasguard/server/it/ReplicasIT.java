@@ -3,6 +3,7 @@ package org.rasguard.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -19,8 +20,9 @@ import org.rasguard.server.auth.TestJwts;
 
 /**
  * Two server processes on one PostgreSQL database, as behind a load balancer (one public URL): both
- * serve the same data, feedback posted to one is read on the other, and a CDS client token used on
- * one is refused as a replay on the other. PostgreSQL only: the embedded H2 is one process's file.
+ * serve the same data, a result stored through one changes the next CDS answer of the other (whose
+ * cache of our store is checked against the shared version number), feedback posted to one is read
+ * on the other, and a CDS client token used on one is refused as a replay on the other. PostgreSQL only: the embedded H2 is one process's file.
  */
 class ReplicasIT {
 
@@ -64,10 +66,38 @@ class ReplicasIT {
             Bundle onA = Http.get(a.fhirBase() + "/AuditEvent?entity-name=" + card).resource(Bundle.class);
             assertThat(onA.getEntry()).as("feedback posted to b, read on a").hasSize(1);
 
+            // Replica b answers for a patient with no result and keeps that answer; the lab's report then
+            // arrives through replica a. b's very next call must show it: the version number b checks its
+            // cache against lives in the shared database.
+            String run = UUID.randomUUID().toString();
+            Http.Response patient = Http.post(a.fhirBase() + "/Patient", """
+                    {"resourceType":"Patient","identifier":[{"system":"urn:oid:2.16.840.1.113883.19.5","value":"MRN-%s"}]}
+                    """.formatted(run));
+            assertThat(patient.status()).as(patient.body()).isEqualTo(201);
+            String patientId = patient.resource(org.hl7.fhir.r4.model.Patient.class).getIdElement().getIdPart();
+            assertThat(orderSignCard(b, ehrKey, patientId).path("indicator").asText()).as("b, no result yet").isEqualTo("warning");
+            assertThat(Http.post(a.fhirBase(), Fixtures.genomicReportTransaction(run)).status()).isEqualTo(200);
+            JsonNode afterReport = orderSignCard(b, ehrKey, patientId);
+            assertThat(afterReport.path("indicator").asText()).as("b, right after a stored the KRAS p.G12D report").isEqualTo("critical");
+            assertThat(afterReport.path("summary").asText()).contains("KRAS p.G12D");
+
             String discovery = token(ehrKey, PUBLIC_URL + "/cds-services");
             assertThat(discover(a, discovery)).as("first use, replica a").isEqualTo(200);
             assertThat(discover(b, discovery)).as("the same token again, replica b").isEqualTo(401);
         }
+    }
+
+    /** The one card of an order-sign call on {@code server} whose only evidence is our store. */
+    private static JsonNode orderSignCard(ServerProcess server, RSAKey ehrKey, String patientId) {
+        String path = "/cds-services/" + CdsServices.ORDER_SIGN_ID;
+        Http.Response response = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Authorization", "Bearer " + token(ehrKey, PUBLIC_URL + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CdsCalls.orderSignFromStoreOnly(server.fhirBase(), patientId).toString())));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode cards = CdsCalls.json(response.body()).path("cards");
+        assertThat(cards).as(response.body()).hasSize(1);
+        return cards.get(0);
     }
 
     private static int discover(ServerProcess server, String token) {

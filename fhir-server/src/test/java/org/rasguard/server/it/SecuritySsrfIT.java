@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.AfterAll;
@@ -79,21 +78,11 @@ class SecuritySsrfIT {
     }
 
     private ObjectNode request(String fhirServer) throws Exception {
-        ObjectNode request = JSON.createObjectNode();
-        request.put("hook", "order-sign");
-        request.put("hookInstance", UUID.randomUUID().toString());
+        ObjectNode request = CdsCalls.request("order-sign", patient, CdsCalls.cetuximabOrder(patient));
         request.put("fhirServer", fhirServer);
         request.putObject("fhirAuthorization").put("access_token", "ehr-access-token-do-not-leak")
                 .put("token_type", "Bearer").put("expires_in", 300).put("scope", "user/*.read")
                 .put("subject", "rasguard");
-        ObjectNode context = request.putObject("context");
-        context.put("userId", "Practitioner/it");
-        context.put("patientId", patient);
-        context.set("draftOrders", JSON.readTree("""
-                {"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"MedicationRequest","id":"mr-1",
-                 "status":"draft","intent":"order","subject":{"reference":"Patient/%s"},
-                 "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"318341"}]}}}]}
-                """.formatted(patient)));
         return request;
     }
 

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * The packaged server ({@code java -jar rasguard-server.jar}) run as a real process on a free port,
- * the way an operator runs it. Integration tests talk to it over HTTP only.
+ * the way an operator runs it. Integration tests talk to it over HTTP only. The system property
+ * {@code rasguard.server.jvmOptions} adds JVM flags to the server's command line (a profiler, say).
  */
 public final class ServerProcess implements AutoCloseable {
 
@@ -90,6 +91,10 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
+        String extra = System.getProperty("rasguard.server.jvmOptions", "").trim();
+        if (!extra.isEmpty()) { // e.g. -XX:StartFlightRecording=filename=server.jfr to profile a load run
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(key -> key.startsWith("RASGUARD_"));
