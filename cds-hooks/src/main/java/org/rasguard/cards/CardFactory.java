@@ -59,20 +59,14 @@ public final class CardFactory {
     static final int MAX_SUMMARY = 139;
     private static final int MAX_EVIDENCE_LINES = 12;
 
-    /** Every card offers these, so a clinician can say why they go ahead. */
-    public static final List<Coding> OVERRIDE_REASONS = List.of(
-            new Coding(OVERRIDE_SYSTEM, "clinical-trial", "Patient is treated on a clinical trial"),
-            new Coding(OVERRIDE_SYSTEM, "approved-g12c-combination",
-                    "Approved KRAS G12C combination (sotorasib with panitumumab, adagrasib with cetuximab)"),
-            new Coding(OVERRIDE_SYSTEM, "result-under-review", "RAS result under review or in outside records"),
-            new Coding(OVERRIDE_SYSTEM, "non-colorectal-indication", "Not for colorectal cancer (e.g. head and neck cancer)"));
-
     private final FhirContext fhir;
     private final ObjectMapper json;
     private final Supplier<UUID> uuids;
     private final CodeableConcept extendedRasTest;
     private final String extendedRasTestUrl;
     private final KnowledgeBase knowledge;
+    /** Every card offers these, so a clinician can say why they go ahead: the CodeSystem's concepts, in order. */
+    private final List<Coding> overrideReasons;
 
     public CardFactory(KnowledgeBase knowledge, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids) {
         this.knowledge = knowledge;
@@ -86,6 +80,12 @@ public final class CardFactory {
                 .orElseThrow(() -> new IllegalArgumentException("Unknown ActivityDefinition " + EXTENDED_RAS_TESTING));
         this.extendedRasTest = test.getCode();
         this.extendedRasTestUrl = test.getUrl();
+        this.overrideReasons = knowledge.codeSystem(OVERRIDE_SYSTEM)
+                .map(reasons -> reasons.getConcept().stream()
+                        .map(concept -> new Coding(OVERRIDE_SYSTEM, concept.getCode(), concept.getDisplay()))
+                        .toList())
+                .filter(reasons -> !reasons.isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException("No override reasons: CodeSystem " + OVERRIDE_SYSTEM + " is missing or empty"));
     }
 
     public Card card(CardInput input) {
@@ -181,7 +181,7 @@ public final class CardFactory {
                 new Coding(CardKind.TOPIC_SYSTEM, kind.topicCode(), kind.topicDisplay()));
         return new Card(uuids.get().toString(), summary, detail, kind.indicator(), source,
                 suggestions.isEmpty() ? null : List.copyOf(suggestions), suggestions.isEmpty() ? null : "any",
-                OVERRIDE_REASONS, null);
+                overrideReasons, null);
     }
 
     private java.util.Optional<Suggestion> remove(CardInput input, boolean recommended) {

@@ -3,7 +3,8 @@ package org.rasguard.cards;
 /**
  * The kinds of card RAS Guard returns, each with its indicator and a stable topic code
  * ({@code source.topic}). Topic codes are alphanumeric and never change: Epic keys override
- * persistence on them.
+ * persistence on them. They are published as the CodeSystem {@value #TOPIC_SYSTEM} in ig-resources;
+ * {@code CardVocabularyTest} keeps this enum and that CodeSystem identical.
  */
 public enum CardKind {
     /** RAS (KRAS or NRAS) mutated: the antibody is not indicated. */
