@@ -28,6 +28,7 @@ import org.rasguard.cards.CdsResponse.Coding;
 import org.rasguard.cards.CdsResponse.Source;
 import org.rasguard.cards.CdsResponse.Suggestion;
 import org.rasguard.drugs.AntiEgfrDrug;
+import org.rasguard.drugs.BrafInhibitor;
 import org.rasguard.drugs.G12cInhibitor;
 import org.rasguard.knowledge.Code;
 import org.rasguard.knowledge.KnowledgeBase;
@@ -94,11 +95,13 @@ public final class CardFactory {
             case G12C_WITHOUT_PARTNER -> mutant(input, true);
             case RAS_UNKNOWN -> unknown(input);
             case G12C_APPROVED_COMBINATION -> approvedCombination(input);
+            case G12C_NOT_DOCUMENTED -> g12cNotDocumented(input);
+            case BRAF_V600E_APPROVED_COMBINATION -> brafCombination(input);
             case RAS_WILD_TYPE -> wildType(input);
         };
     }
 
-    // ------------------------------------------------------------------ the five cards
+    // ------------------------------------------------------------------ the cards
 
     private Card mutant(CardInput input, boolean g12cWithoutPartner) {
         String drug = name(input.drug());
@@ -160,6 +163,45 @@ public final class CardFactory {
         List<Suggestion> suggestions = new ArrayList<>();
         remove(input, false).ifPresent(suggestions::add);
         return card(input, summary, detail, suggestions);
+    }
+
+    private Card g12cNotDocumented(CardInput input) {
+        String drug = name(input.drug());
+        String partner = name(input.partner()).toLowerCase(Locale.ROOT);
+        String summary = fit(drug + " with " + partner + ": ", "KRAS G12C not documented", "");
+        StringBuilder detail = new StringBuilder();
+        detail.append("**").append(drug).append(" with ").append(partner).append(" is approved only for KRAS G12C-mutated "
+                + "colorectal cancer, as determined by an FDA-approved test; no final result shows KRAS G12C.**\n\n");
+        detail.append("**RAS status**: ").append(input.assessment().status() == org.rasguard.ras.RasStatus.UNKNOWN
+                ? "unknown (" + String.join("; ", unknownReasons(input)) + ")" : "wild-type").append(".\n\n");
+        String found = evidence(input.assessment(), item -> true);
+        detail.append("**Results found**\n\n").append(found.isEmpty() ? "- No KRAS or NRAS result was found.\n" : found).append('\n');
+        detail.append("Confirm KRAS G12C before the combination: extended RAS testing (KRAS and NRAS exons 2, 3 and 4) "
+                + "reports it. Without KRAS G12C, ").append(partner).append(" has no indication here, and ")
+                .append(drug.toLowerCase(Locale.ROOT)).append(" needs a RAS wild-type result.\n");
+        List<Suggestion> suggestions = new ArrayList<>();
+        suggestions.add(orderRasTesting(input));
+        remove(input, false).ifPresent(suggestions::add);
+        return card(input, summary, detail.toString(), suggestions);
+    }
+
+    private Card brafCombination(CardInput input) {
+        String drug = name(input.drug());
+        String partner = name(BrafInhibitor.ENCORAFENIB).toLowerCase(Locale.ROOT);
+        String summary = fit(drug + " with " + partner + ": approved combination for ", "BRAF V600E", "");
+        StringBuilder detail = new StringBuilder();
+        detail.append("**").append(drug).append(" with ").append(partner).append(" is an approved combination for BRAF "
+                + "V600E-mutated metastatic colorectal cancer.**\n\n");
+        detail.append("**BRAF V600E**: ").append(String.join(", ", input.assessment().brafV600eEvidence().stream()
+                .map(CardFactory::source).toList())).append(".\n\n");
+        detail.append("**RAS status**: ").append(input.assessment().status() == org.rasguard.ras.RasStatus.UNKNOWN
+                ? "unknown (" + String.join("; ", unknownReasons(input)) + ")" : "not confirmed (" + String.join("; ", unknownReasons(input)) + ")")
+                .append(". BRAF V600E tumours are usually RAS wild type, so the combination is not flagged; a KRAS or NRAS "
+                        + "mutation, once found, would still exclude ").append(drug.toLowerCase(Locale.ROOT)).append(".\n");
+        List<Suggestion> suggestions = new ArrayList<>();
+        suggestions.add(orderRasTesting(input));
+        remove(input, false).ifPresent(suggestions::add);
+        return card(input, summary, detail.toString(), suggestions);
     }
 
     private Card wildType(CardInput input) {
@@ -353,6 +395,10 @@ public final class CardFactory {
     }
 
     static String name(G12cInhibitor drug) {
+        return capitalize(drug.name());
+    }
+
+    static String name(BrafInhibitor drug) {
         return capitalize(drug.name());
     }
 

@@ -15,6 +15,10 @@ public enum CardKind {
     RAS_UNKNOWN("warning", "RasUnknown", "Anti-EGFR antibody with unknown RAS status"),
     /** KRAS G12C with the approved combination (sotorasib + panitumumab, adagrasib + cetuximab). */
     G12C_APPROVED_COMBINATION("info", "G12cApprovedCombination", "Approved KRAS G12C combination"),
+    /** The antibody's approved G12C inhibitor ordered, but no final result shows KRAS G12C: confirm it first. */
+    G12C_NOT_DOCUMENTED("warning", "G12cNotDocumented", "KRAS G12C inhibitor combination without a documented KRAS G12C result"),
+    /** Cetuximab with encorafenib for documented BRAF V600E while RAS is unknown: approved, not flagged. */
+    BRAF_V600E_APPROVED_COMBINATION("info", "BrafV600eApprovedCombination", "Approved BRAF V600E combination"),
     /** RAS wild-type (only when the setting turns it on). */
     RAS_WILD_TYPE("info", "RasWildType", "Anti-EGFR antibody with RAS wild-type colorectal cancer");
 

@@ -28,29 +28,41 @@ import org.rasguard.knowledge.KnowledgeBase;
 public final class DrugMatcher {
 
     public static final String G12C_COMBINATIONS = KnowledgeBase.CANONICAL_BASE + "/ConceptMap/g12c-combinations";
+    public static final String BRAF_COMBINATIONS = KnowledgeBase.CANONICAL_BASE + "/ConceptMap/braf-v600e-combinations";
     public static final String CRC_ALTERNATIVES = KnowledgeBase.CANONICAL_BASE + "/ValueSet/crc-alternatives";
 
     private final Map<AntiEgfrDrug, DrugCodes> antibodies;
     private final Map<G12cInhibitor, DrugCodes> inhibitors;
     private final Map<G12cInhibitor, AntiEgfrDrug> approvedPairs;
+    private final Map<BrafInhibitor, DrugCodes> brafInhibitors;
+    private final Map<BrafInhibitor, AntiEgfrDrug> approvedBrafPairs;
     private final DrugCodes alternatives;
 
     private DrugMatcher(
             Map<AntiEgfrDrug, DrugCodes> antibodies,
             Map<G12cInhibitor, DrugCodes> inhibitors,
             Map<G12cInhibitor, AntiEgfrDrug> approvedPairs,
+            Map<BrafInhibitor, DrugCodes> brafInhibitors,
+            Map<BrafInhibitor, AntiEgfrDrug> approvedBrafPairs,
             DrugCodes alternatives) {
         this.antibodies = antibodies;
         this.inhibitors = inhibitors;
         this.approvedPairs = approvedPairs;
+        this.brafInhibitors = brafInhibitors;
+        this.approvedBrafPairs = approvedBrafPairs;
         this.alternatives = alternatives;
     }
 
-    /** Reads the drug ValueSets and the G12C ConceptMap; fails fast if one is missing. */
+    /** Reads the drug ValueSets and the G12C and BRAF V600E ConceptMaps; fails fast if one is missing. */
     public static DrugMatcher from(KnowledgeBase knowledge) {
         Map<AntiEgfrDrug, DrugCodes> antibodies = byDrug(AntiEgfrDrug.class, drug -> DrugCodes.of(knowledge, drug.valueSetUrl()));
         Map<G12cInhibitor, DrugCodes> inhibitors = byDrug(G12cInhibitor.class, drug -> DrugCodes.of(knowledge, drug.valueSetUrl()));
-        return new DrugMatcher(antibodies, inhibitors, approvedPairs(knowledge), DrugCodes.of(knowledge, CRC_ALTERNATIVES));
+        Map<BrafInhibitor, DrugCodes> brafInhibitors = byDrug(BrafInhibitor.class, drug -> DrugCodes.of(knowledge, drug.valueSetUrl()));
+        return new DrugMatcher(antibodies, inhibitors,
+                approvedPairs(knowledge, G12C_COMBINATIONS, G12cInhibitor.class, G12cInhibitor::valueSetUrl),
+                brafInhibitors,
+                approvedPairs(knowledge, BRAF_COMBINATIONS, BrafInhibitor.class, BrafInhibitor::valueSetUrl),
+                DrugCodes.of(knowledge, CRC_ALTERNATIVES));
     }
 
     private static <D extends Enum<D>> Map<D, DrugCodes> byDrug(Class<D> drugs, Function<D, DrugCodes> codes) {
@@ -60,20 +72,21 @@ public final class DrugMatcher {
     }
 
     /** Which inhibitor pairs with which antibody, from the ConceptMap's source and target codes. */
-    private static Map<G12cInhibitor, AntiEgfrDrug> approvedPairs(KnowledgeBase knowledge) {
+    private static <I extends Enum<I>> Map<I, AntiEgfrDrug> approvedPairs(KnowledgeBase knowledge, String conceptMapUrl,
+            Class<I> inhibitors, Function<I, String> valueSetUrl) {
         ConceptMap combinations = knowledge.artifacts().stream()
                 .filter(ConceptMap.class::isInstance)
                 .map(ConceptMap.class::cast)
-                .filter(map -> G12C_COMBINATIONS.equals(map.getUrl()))
+                .filter(map -> conceptMapUrl.equals(map.getUrl()))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Unknown ConceptMap " + G12C_COMBINATIONS));
-        Map<G12cInhibitor, AntiEgfrDrug> pairs = new EnumMap<>(G12cInhibitor.class);
+                .orElseThrow(() -> new IllegalArgumentException("Unknown ConceptMap " + conceptMapUrl));
+        Map<I, AntiEgfrDrug> pairs = new EnumMap<>(inhibitors);
         for (ConceptMap.ConceptMapGroupComponent group : combinations.getGroup()) {
             for (ConceptMap.SourceElementComponent element : group.getElement()) {
-                G12cInhibitor inhibitor = owner(knowledge, G12cInhibitor.class, G12cInhibitor::valueSetUrl,
+                I inhibitor = owner(knowledge, conceptMapUrl, inhibitors, valueSetUrl,
                         new Code(group.getSource(), element.getCode(), element.getDisplay()));
                 for (ConceptMap.TargetElementComponent target : element.getTarget()) {
-                    pairs.put(inhibitor, owner(knowledge, AntiEgfrDrug.class, AntiEgfrDrug::valueSetUrl,
+                    pairs.put(inhibitor, owner(knowledge, conceptMapUrl, AntiEgfrDrug.class, AntiEgfrDrug::valueSetUrl,
                             new Code(group.getTarget(), target.getCode(), target.getDisplay())));
                 }
             }
@@ -81,11 +94,12 @@ public final class DrugMatcher {
         return Collections.unmodifiableMap(pairs);
     }
 
-    private static <D extends Enum<D>> D owner(KnowledgeBase knowledge, Class<D> drugs, Function<D, String> valueSetUrl, Code code) {
+    private static <D extends Enum<D>> D owner(KnowledgeBase knowledge, String conceptMapUrl, Class<D> drugs,
+            Function<D, String> valueSetUrl, Code code) {
         return Arrays.stream(drugs.getEnumConstants())
                 .filter(drug -> knowledge.codes(valueSetUrl.apply(drug)).contains(code))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(G12C_COMBINATIONS + " maps " + code.system() + "|"
+                .orElseThrow(() -> new IllegalArgumentException(conceptMapUrl + " maps " + code.system() + "|"
                         + code.code() + ", which is in no " + drugs.getSimpleName() + " ValueSet"));
     }
 
@@ -102,6 +116,19 @@ public final class DrugMatcher {
     /** The KRAS G12C inhibitor approved together with the antibody (sotorasib with panitumumab, adagrasib with cetuximab). */
     public Optional<G12cInhibitor> approvedPartner(AntiEgfrDrug antibody) {
         return approvedPairs.entrySet().stream()
+                .filter(pair -> pair.getValue() == antibody)
+                .map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    /** The BRAF inhibitor the medication is, if it is encorafenib. */
+    public Optional<BrafInhibitor> brafInhibitor(CodeableConcept medication) {
+        return match(brafInhibitors, medication);
+    }
+
+    /** The BRAF inhibitor approved together with the antibody for BRAF V600E (encorafenib with cetuximab). */
+    public Optional<BrafInhibitor> approvedBrafPartner(AntiEgfrDrug antibody) {
+        return approvedBrafPairs.entrySet().stream()
                 .filter(pair -> pair.getValue() == antibody)
                 .map(Map.Entry::getKey)
                 .findFirst();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,7 @@ import org.rasguard.cards.CardRules;
 import org.rasguard.cards.CdsResponse;
 import org.rasguard.drugs.AntiEgfrDrug;
 import org.rasguard.drugs.DrugMatcher;
+import org.rasguard.drugs.BrafInhibitor;
 import org.rasguard.drugs.G12cInhibitor;
 import org.rasguard.indication.IndicationMatcher;
 import org.rasguard.knowledge.KnowledgeBase;
@@ -218,15 +220,20 @@ public final class CdsHooksService {
         List<Decision.Card> issuedCards = new ArrayList<>();
         for (Order order : antiEgfrOrders) {
             Optional<G12cInhibitor> partner = drugs.approvedPartner(order.drug());
-            boolean partnerOrdered = false;
-            if (assessment.status() == RasStatus.MUTATED && onlyG12c && indication.appliesRasRule() && partner.isPresent()) {
-                partnerOrdered = partnerAmong(partner.get(), request.draftOrders(), record, parser);
-                if (!partnerOrdered && record.activeMedications() == null) {
-                    throw unobtainable(List.of(PrefetchKey.MEDICATIONS), whyNoServer);
-                }
+            boolean partnerOrdered = partner.isPresent() && indication.appliesRasRule()
+                    && among(concept -> drugs.g12cInhibitor(concept).filter(found -> found == partner.get()).isPresent(),
+                            request.draftOrders(), record);
+            if (assessment.status() == RasStatus.MUTATED && onlyG12c && indication.appliesRasRule() && partner.isPresent()
+                    && !partnerOrdered && record.activeMedications() == null) {
+                // Whether the partner is already given decides between two cards: it needs the active medications.
+                throw unobtainable(List.of(PrefetchKey.MEDICATIONS), whyNoServer);
             }
+            Optional<BrafInhibitor> brafPartner = drugs.approvedBrafPartner(order.drug());
+            boolean brafPartnerOrdered = brafPartner.isPresent() && assessment.brafV600e()
+                    && among(concept -> drugs.brafInhibitor(concept).filter(found -> found == brafPartner.get()).isPresent(),
+                            request.draftOrders(), record);
             OrderRule.Facts facts = new OrderRule.Facts(indication, assessment.status(), onlyG12c, partnerOrdered,
-                    record.cautions().isEmpty(), settings.wildTypeInfo());
+                    assessment.brafV600e(), brafPartnerOrdered, record.cautions().isEmpty(), settings.wildTypeInfo());
             Optional<CardKind> kind = OrderRule.decide(facts);
             if (kind.isPresent()) {
                 List<String> cautions = assessment.status() == RasStatus.WILD_TYPE ? record.cautions() : List.of();
@@ -317,8 +324,8 @@ public final class CdsHooksService {
         return value instanceof PrefetchValue.Resources resources ? resources.resources() : List.of();
     }
 
-    /** The approved G12C partner is a draft order (any entry, selected or not) or an active medication. */
-    private boolean partnerAmong(G12cInhibitor partner, Bundle draftOrders, PatientRecord record, IParser parser) {
+    /** A draft order (any entry, selected or not, not cancelled) or an active medication is such a drug. */
+    private boolean among(Predicate<CodeableConcept> isTheDrug, Bundle draftOrders, PatientRecord record) {
         Stream<MedicationRequest> drafts = draftOrders.getEntry().stream()
                 .map(Bundle.BundleEntryComponent::getResource)
                 .filter(MedicationRequest.class::isInstance).map(MedicationRequest.class::cast)
@@ -330,7 +337,7 @@ public final class CdsHooksService {
         return Stream.concat(drafts, active).anyMatch(order -> {
             CodeableConcept concept = MedicationResolver.local(order, draftOrders, record.otherResources())
                     .orElseGet(() -> MedicationResolver.displayOnly(order));
-            return drugs.g12cInhibitor(concept).filter(found -> found == partner).isPresent();
+            return isTheDrug.test(concept);
         });
     }
 

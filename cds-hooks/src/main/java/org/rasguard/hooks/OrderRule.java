@@ -19,6 +19,9 @@ public final class OrderRule {
      * @param status the RAS status over all the evidence
      * @param onlyKrasG12c every mutation found is KRAS G12C, from a final result
      * @param partnerOrdered the antibody's approved G12C inhibitor is among the draft orders or active medications
+     * @param brafV600e a final result shows BRAF V600E
+     * @param brafPartnerOrdered the antibody's approved BRAF inhibitor (encorafenib with cetuximab) is among the draft
+     *     orders or active medications
      * @param wildTypeTrusted false when the evidence may be incomplete (a search was cut short, several store patients matched)
      * @param wildTypeInfo the setting that turns on the wild-type info card
      */
@@ -27,6 +30,8 @@ public final class OrderRule {
             RasStatus status,
             boolean onlyKrasG12c,
             boolean partnerOrdered,
+            boolean brafV600e,
+            boolean brafPartnerOrdered,
             boolean wildTypeTrusted,
             boolean wildTypeInfo) {}
 
@@ -43,6 +48,12 @@ public final class OrderRule {
                     f -> f.status() == RasStatus.MUTATED && f.onlyKrasG12c(), Optional.of(CardKind.G12C_WITHOUT_PARTNER)),
             new Row("KRAS or NRAS mutated: not indicated",
                     f -> f.status() == RasStatus.MUTATED, Optional.of(CardKind.RAS_MUTANT)),
+            new Row("the approved G12C inhibitor ordered but KRAS G12C not documented: confirm it by an FDA-approved test",
+                    f -> f.partnerOrdered(), Optional.of(CardKind.G12C_NOT_DOCUMENTED)),
+            new Row("cetuximab with encorafenib for BRAF V600E, RAS not confirmed: the approved BRAF combination, no RAS warning",
+                    f -> f.brafV600e() && f.brafPartnerOrdered()
+                            && (f.status() == RasStatus.UNKNOWN || !f.wildTypeTrusted()),
+                    Optional.of(CardKind.BRAF_V600E_APPROVED_COMBINATION)),
             new Row("RAS status unknown: test first",
                     f -> f.status() == RasStatus.UNKNOWN, Optional.of(CardKind.RAS_UNKNOWN)),
             new Row("wild-type on evidence that may be incomplete: cannot be confirmed",

@@ -123,6 +123,24 @@ class DrugMatcherTest {
         }
     }
 
+    @Nested
+    class BrafInhibitors {
+
+        @Test
+        void encorafenibIsRecognisedByRxNormAtcOrName() {
+            assertThat(MATCHER.brafInhibitor(coded(RXNORM, "2049106"))).contains(BrafInhibitor.ENCORAFENIB);
+            assertThat(MATCHER.brafInhibitor(coded(ATC, "L01EC03"))).contains(BrafInhibitor.ENCORAFENIB);
+            assertThat(MATCHER.brafInhibitor(text("BRAFTOVI 75 mg capsule"))).contains(BrafInhibitor.ENCORAFENIB);
+            assertThat(MATCHER.brafInhibitor(coded(ATC, "L01XX73"))).as("sotorasib").isEmpty();
+        }
+
+        @Test
+        void encorafenibPairsWithCetuximabOnly() {
+            assertThat(MATCHER.approvedBrafPartner(AntiEgfrDrug.CETUXIMAB)).contains(BrafInhibitor.ENCORAFENIB);
+            assertThat(MATCHER.approvedBrafPartner(AntiEgfrDrug.PANITUMUMAB)).isEmpty();
+        }
+    }
+
     @Test
     void alternativesAreRecognisedByRxNormIngredient() {
         assertThat(MATCHER.isCrcAlternative(coded(RXNORM, "253337"))).isTrue();

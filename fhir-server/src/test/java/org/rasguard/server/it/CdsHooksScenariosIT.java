@@ -91,6 +91,13 @@ class CdsHooksScenariosIT {
                 .expect("critical:G12cWithoutPartner", "Panitumumab alone not recommended").build());
         all.add(scenario("g12c-cetuximab-with-the-wrong-inhibitor").crc().evidence(kras("NP_004976.2:p.Gly12Cys"))
                 .order(cetuximab()).order(sotorasib()).expect("critical:G12cWithoutPartner", "KRAS p.G12C").build());
+        // the combinations need their mutation documented; BRAF V600E with encorafenib is not flagged
+        all.add(scenario("g12c-inhibitor-ordered-without-a-g12c-result").crc().evidence(krasNegative()).evidence(nrasNegative())
+                .order(panitumumab()).order(sotorasib()).expect("warning:G12cNotDocumented", "KRAS G12C not documented").build());
+        all.add(scenario("braf-v600e-cetuximab-with-encorafenib").crc().evidence(brafV600e()).order(cetuximab()).order(encorafenib())
+                .expect("info:BrafV600eApprovedCombination", "Cetuximab with encorafenib").build());
+        all.add(scenario("braf-v600e-cetuximab-alone").crc().evidence(brafV600e()).order(cetuximab())
+                .expect("warning:RasUnknown", "RAS status unknown").build());
         // indication
         all.add(scenario("head-and-neck-only").headAndNeck().order(cetuximab()).build());
         all.add(scenario("colorectal-and-head-and-neck").crc().headAndNeck().order(cetuximab()).expect("warning:RasUnknown").build());

@@ -215,6 +215,14 @@ final class CdsScenarios {
         return drug(ATC, "L01XX73", "sotorasib");
     }
 
+    static CodeableConcept encorafenib() {
+        return drug(RXNORM, "2049106", "encorafenib");
+    }
+
+    static Observation brafV600e() {
+        return variant("HGNC:1097", "BRAF", "NP_004324.2:p.Val600Glu");
+    }
+
     static CodeableConcept adagrasib() {
         return drug(ATC, "L01XX77", "adagrasib");
     }
