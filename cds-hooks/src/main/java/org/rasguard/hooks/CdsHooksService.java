@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,8 +72,18 @@ public final class CdsHooksService {
     /**
      * @param wildTypeInfo return an info card for RAS wild-type (default: no card)
      * @param fetchBudgetMillis how long all reads on the client's FHIR server may take together
+     * @param g12cCombinations the KRAS G12C inhibitors whose approved antibody combination is honoured
+     *     (default both); an approval that is withdrawn is taken out here without a new release
      */
-    public record Settings(boolean wildTypeInfo, long fetchBudgetMillis) {
+    public record Settings(boolean wildTypeInfo, long fetchBudgetMillis, Set<G12cInhibitor> g12cCombinations) {
+        public Settings {
+            g12cCombinations = Set.copyOf(g12cCombinations);
+        }
+
+        public Settings(boolean wildTypeInfo, long fetchBudgetMillis) {
+            this(wildTypeInfo, fetchBudgetMillis, EnumSet.allOf(G12cInhibitor.class));
+        }
+
         public static Settings defaults() {
             return new Settings(false, 3_000);
         }
@@ -219,7 +230,7 @@ public final class CdsHooksService {
         List<CdsResponse.Card> out = new ArrayList<>();
         List<Decision.Card> issuedCards = new ArrayList<>();
         for (Order order : antiEgfrOrders) {
-            Optional<G12cInhibitor> partner = drugs.approvedPartner(order.drug());
+            Optional<G12cInhibitor> partner = drugs.approvedPartner(order.drug()).filter(settings.g12cCombinations()::contains);
             boolean partnerOrdered = partner.isPresent() && indication.appliesRasRule()
                     && among(concept -> drugs.g12cInhibitor(concept).filter(found -> found == partner.get()).isPresent(),
                             request.draftOrders(), record);
@@ -232,7 +243,7 @@ public final class CdsHooksService {
             boolean brafPartnerOrdered = brafPartner.isPresent() && assessment.brafV600e()
                     && among(concept -> drugs.brafInhibitor(concept).filter(found -> found == brafPartner.get()).isPresent(),
                             request.draftOrders(), record);
-            OrderRule.Facts facts = new OrderRule.Facts(indication, assessment.status(), onlyG12c, partnerOrdered,
+            OrderRule.Facts facts = new OrderRule.Facts(indication, assessment.status(), onlyG12c, partner.isPresent(), partnerOrdered,
                     assessment.brafV600e(), brafPartnerOrdered, record.cautions().isEmpty(), settings.wildTypeInfo());
             Optional<CardKind> kind = OrderRule.decide(facts);
             if (kind.isPresent()) {

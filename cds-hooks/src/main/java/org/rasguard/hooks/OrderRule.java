@@ -18,6 +18,8 @@ public final class OrderRule {
      * @param indication from the patient's diagnoses
      * @param status the RAS status over all the evidence
      * @param onlyKrasG12c every mutation found is KRAS G12C, from a final result
+     * @param hasG12cPartner the antibody has an approved KRAS G12C inhibitor partner whose combination is honoured
+     *     (RASGUARD_CDS_G12C_COMBINATIONS)
      * @param partnerOrdered the antibody's approved G12C inhibitor is among the draft orders or active medications
      * @param brafV600e a final result shows BRAF V600E
      * @param brafPartnerOrdered the antibody's approved BRAF inhibitor (encorafenib with cetuximab) is among the draft
@@ -29,6 +31,7 @@ public final class OrderRule {
             Indication indication,
             RasStatus status,
             boolean onlyKrasG12c,
+            boolean hasG12cPartner,
             boolean partnerOrdered,
             boolean brafV600e,
             boolean brafPartnerOrdered,
@@ -42,10 +45,11 @@ public final class OrderRule {
             new Row("head and neck SCC without colorectal cancer: cetuximab needs no RAS test",
                     f -> !f.indication().appliesRasRule(), Optional.empty()),
             new Row("KRAS G12C with the approved inhibitor: the mutation is the indication",
-                    f -> f.status() == RasStatus.MUTATED && f.onlyKrasG12c() && f.partnerOrdered(),
+                    f -> f.status() == RasStatus.MUTATED && f.onlyKrasG12c() && f.hasG12cPartner() && f.partnerOrdered(),
                     Optional.of(CardKind.G12C_APPROVED_COMBINATION)),
             new Row("KRAS G12C without the approved inhibitor: RAS-mutant use, suggest the partner",
-                    f -> f.status() == RasStatus.MUTATED && f.onlyKrasG12c(), Optional.of(CardKind.G12C_WITHOUT_PARTNER)),
+                    f -> f.status() == RasStatus.MUTATED && f.onlyKrasG12c() && f.hasG12cPartner(),
+                    Optional.of(CardKind.G12C_WITHOUT_PARTNER)),
             new Row("KRAS or NRAS mutated: not indicated",
                     f -> f.status() == RasStatus.MUTATED, Optional.of(CardKind.RAS_MUTANT)),
             new Row("the approved G12C inhibitor ordered but KRAS G12C not documented: confirm it by an FDA-approved test",

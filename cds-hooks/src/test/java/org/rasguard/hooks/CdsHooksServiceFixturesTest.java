@@ -50,6 +50,17 @@ class CdsHooksServiceFixturesTest {
         }
     }
 
+    /** {@code "settings"}: {@code wildTypeInfo} (default false), {@code g12cCombinations} (inhibitor names; default all). */
+    private static CdsHooksService.Settings settings(JsonNode settings) {
+        java.util.Set<org.rasguard.drugs.G12cInhibitor> g12c = java.util.EnumSet.allOf(org.rasguard.drugs.G12cInhibitor.class);
+        if (settings.has("g12cCombinations")) {
+            g12c.clear();
+            settings.get("g12cCombinations").forEach(name -> g12c.add(
+                    org.rasguard.drugs.G12cInhibitor.valueOf(name.asText().toUpperCase(java.util.Locale.ROOT))));
+        }
+        return new CdsHooksService.Settings(settings.path("wildTypeInfo").asBoolean(false), 2_000, g12c);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void answersAsTheFixtureSays(String fixture) throws IOException {
@@ -80,7 +91,7 @@ class CdsHooksServiceFixturesTest {
         };
         CdsHooksService service = new CdsHooksService(KNOWLEDGE, FHIR, store, ehr, FhirServerAllowlist.of(allow),
                 items -> items.stream().map(item -> "AuditEvent/1").toList(),
-                new CdsHooksService.Settings(spec.path("settings").path("wildTypeInfo").asBoolean(false), 2_000), observer);
+                settings(spec.path("settings")), observer);
         String serviceId = request.get("hook").asText().equals("order-select") ? CdsServices.ORDER_SELECT_ID : CdsServices.ORDER_SIGN_ID;
         byte[] body = request.toString().getBytes(StandardCharsets.UTF_8);
         JsonNode expect = spec.get("expect");

@@ -27,6 +27,7 @@ public record ServerConfig(
         Validation validation,
         List<String> cdsFhirServers,
         boolean cdsWildTypeInfo,
+        java.util.Set<org.rasguard.drugs.G12cInhibitor> cdsG12cCombinations,
         List<String> cdsCorsOrigins,
         int storeCacheResources,
         org.rasguard.server.auth.SecuritySettings security,
@@ -47,6 +48,7 @@ public record ServerConfig(
                             "RASGUARD_VALIDATION",
                             "RASGUARD_CDS_FHIR_SERVERS",
                             "RASGUARD_CDS_WILDTYPE_INFO",
+                            "RASGUARD_CDS_G12C_COMBINATIONS",
                             "RASGUARD_CDS_CORS_ORIGINS",
                             "RASGUARD_STORE_CACHE_RESOURCES"),
                     org.rasguard.server.auth.SecuritySettings.VARIABLES,
@@ -142,6 +144,7 @@ public record ServerConfig(
             problems.add("RASGUARD_CDS_FHIR_SERVERS: " + e.getMessage());
         }
         boolean cdsWildTypeInfo = booleanValue(env, "RASGUARD_CDS_WILDTYPE_INFO", false, problems);
+        java.util.Set<org.rasguard.drugs.G12cInhibitor> cdsG12cCombinations = g12cCombinations(env, problems);
         List<String> cdsCorsOrigins = list(env, "RASGUARD_CDS_CORS_ORIGINS");
         for (String origin : cdsCorsOrigins) {
             if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
@@ -162,7 +165,7 @@ public record ServerConfig(
             throw new InvalidConfigException(problems);
         }
         return new ServerConfig(host, port, dataDir, database, maxRequestBytes, graceSeconds, validation,
-                cdsFhirServers, cdsWildTypeInfo, cdsCorsOrigins, storeCacheResources, security, ui, observability);
+                cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, cdsCorsOrigins, storeCacheResources, security, ui, observability);
     }
 
     private static Database database(Function<String, String> env, Path dataDir, List<String> problems) {
@@ -186,6 +189,30 @@ public record ServerConfig(
         }
         problems.add("RASGUARD_DB_URL must start with jdbc:postgresql: (PostgreSQL) or jdbc:h2: (embedded H2)");
         return null;
+    }
+
+    /**
+     * The KRAS G12C inhibitors whose approved antibody combination the CDS service honours: all by
+     * default, {@code none} for none. Lets an operator drop a combination whose approval is withdrawn
+     * (clinical.md 2.2: adagrasib with cetuximab) without waiting for a release.
+     */
+    private static java.util.Set<org.rasguard.drugs.G12cInhibitor> g12cCombinations(Function<String, String> env, List<String> problems) {
+        java.util.Set<org.rasguard.drugs.G12cInhibitor> honoured = java.util.EnumSet.noneOf(org.rasguard.drugs.G12cInhibitor.class);
+        String value = value(env, "RASGUARD_CDS_G12C_COMBINATIONS", null);
+        if (value == null) {
+            return java.util.EnumSet.allOf(org.rasguard.drugs.G12cInhibitor.class);
+        }
+        if (value.trim().equalsIgnoreCase("none")) {
+            return honoured;
+        }
+        for (String name : list(env, "RASGUARD_CDS_G12C_COMBINATIONS")) {
+            try {
+                honoured.add(org.rasguard.drugs.G12cInhibitor.valueOf(name.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                problems.add("RASGUARD_CDS_G12C_COMBINATIONS: '" + name + "' is not sotorasib, adagrasib or none");
+            }
+        }
+        return honoured;
     }
 
     private static Observability observability(Function<String, String> env, List<String> problems) {

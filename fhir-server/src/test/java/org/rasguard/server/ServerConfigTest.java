@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.rasguard.drugs.G12cInhibitor;
 
 class ServerConfigTest {
 
@@ -55,6 +56,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void bothG12cCombinationsAreHonouredUnlessTheOperatorLeavesOneOut() {
+        assertThat(ServerConfig.from(Map.of()).cdsG12cCombinations()).containsExactlyInAnyOrder(G12cInhibitor.values());
+        assertThat(ServerConfig.from(Map.of("RASGUARD_CDS_G12C_COMBINATIONS", "Sotorasib")).cdsG12cCombinations())
+                .containsExactly(G12cInhibitor.SOTORASIB);
+        assertThat(ServerConfig.from(Map.of("RASGUARD_CDS_G12C_COMBINATIONS", "none")).cdsG12cCombinations()).isEmpty();
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_CDS_G12C_COMBINATIONS", "sotorasib,divarasib")))
+                .hasMessageContaining("RASGUARD_CDS_G12C_COMBINATIONS: 'divarasib' is not sotorasib, adagrasib or none");
+    }
+
+    @Test
+    void storeCacheDefaultsTo20000ResourcesAndZeroTurnsItOff() {
+        assertThat(ServerConfig.from(Map.of()).storeCacheResources()).isEqualTo(20_000);
+        assertThat(ServerConfig.from(Map.of("RASGUARD_STORE_CACHE_RESOURCES", "0")).storeCacheResources()).isZero();
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_STORE_CACHE_RESOURCES", "-1")))
+                .hasMessageContaining("RASGUARD_STORE_CACHE_RESOURCES");
+    }
+
+    @Test
     void validationDefaultsToWarnAndAcceptsOffAndStrictInAnyCase() {
         assertThat(ServerConfig.from(Map.of()).validation()).isEqualTo(ServerConfig.Validation.WARN);
         assertThat(ServerConfig.from(Map.of("RASGUARD_VALIDATION", "Strict")).validation()).isEqualTo(ServerConfig.Validation.STRICT);
@@ -93,7 +112,7 @@ class ServerConfigTest {
     void theReadmeListsExactlyTheVariablesTheServerReads() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         Set<String> documented = new TreeSet<>();
-        Matcher matcher = Pattern.compile("^\\| `(RASGUARD_[A-Z_]+)`", Pattern.MULTILINE).matcher(readme);
+        Matcher matcher = Pattern.compile("^\\| `(RASGUARD_[A-Z0-9_]+)`", Pattern.MULTILINE).matcher(readme);
         while (matcher.find()) {
             documented.add(matcher.group(1));
         }

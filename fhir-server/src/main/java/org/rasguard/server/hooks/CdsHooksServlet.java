@@ -68,7 +68,7 @@ public final class CdsHooksServlet extends HttpServlet {
                 new HttpEhrFhirClient(fhir, Duration.ofSeconds(1), Duration.ofSeconds(2)),
                 FhirServerAllowlist.of(config.cdsFhirServers()),
                 new AuditEventFeedbackStore(daos, metrics),
-                new CdsHooksService.Settings(config.cdsWildTypeInfo(), 3_000),
+                new CdsHooksService.Settings(config.cdsWildTypeInfo(), 3_000, config.cdsG12cCombinations()),
                 new DecisionRecorder(context.getBeanProvider(AuditTrail.class).getIfAvailable(), metrics));
         return new CdsHooksServlet(service, config.cdsCorsOrigins());
     }
