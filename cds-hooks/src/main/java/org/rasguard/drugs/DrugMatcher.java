@@ -115,10 +115,7 @@ public final class DrugMatcher {
 
     /** The KRAS G12C inhibitor approved together with the antibody (sotorasib with panitumumab, adagrasib with cetuximab). */
     public Optional<G12cInhibitor> approvedPartner(AntiEgfrDrug antibody) {
-        return approvedPairs.entrySet().stream()
-                .filter(pair -> pair.getValue() == antibody)
-                .map(Map.Entry::getKey)
-                .findFirst();
+        return partnerOf(approvedPairs, antibody);
     }
 
     /** The BRAF inhibitor the medication is, if it is encorafenib. */
@@ -128,7 +125,11 @@ public final class DrugMatcher {
 
     /** The BRAF inhibitor approved together with the antibody for BRAF V600E (encorafenib with cetuximab). */
     public Optional<BrafInhibitor> approvedBrafPartner(AntiEgfrDrug antibody) {
-        return approvedBrafPairs.entrySet().stream()
+        return partnerOf(approvedBrafPairs, antibody);
+    }
+
+    private static <I> Optional<I> partnerOf(Map<I, AntiEgfrDrug> pairs, AntiEgfrDrug antibody) {
+        return pairs.entrySet().stream()
                 .filter(pair -> pair.getValue() == antibody)
                 .map(Map.Entry::getKey)
                 .findFirst();
