@@ -97,6 +97,14 @@ public final class CdsCalls {
         return request;
     }
 
+    /** The one card of a 200 answer; fails the test on any other status or number of cards. */
+    static JsonNode onlyCard(Http.Response response) {
+        org.assertj.core.api.Assertions.assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode cards = json(response.body()).path("cards");
+        org.assertj.core.api.Assertions.assertThat(cards).as(response.body()).hasSize(1);
+        return cards.get(0);
+    }
+
     static JsonNode json(String text) {
         try {
             return JSON.readTree(text);

@@ -58,12 +58,8 @@ class CdsStoreFreshnessIT {
 
     /** The one card of {@link CdsCalls#orderSignFromStoreOnly}. */
     private static JsonNode card(ServerProcess server, String patientId) {
-        Http.Response response = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
-                CdsCalls.orderSignFromStoreOnly(server.fhirBase(), patientId).toString(), "application/json");
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        JsonNode cards = CdsCalls.json(response.body()).path("cards");
-        assertThat(cards).as(response.body()).hasSize(1);
-        return cards.get(0);
+        return CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                CdsCalls.orderSignFromStoreOnly(server.fhirBase(), patientId).toString(), "application/json"));
     }
 
     /** A card without its uuids (new on every call, by the spec), for comparing two answers. */
