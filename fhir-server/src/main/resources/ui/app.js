@@ -14,6 +14,7 @@ const REASON_TEXT = {
   'preliminary-only': 'preliminary result only',
   'ctdna-only': 'ctDNA-only negative',
   'conflict': 'conflicting results',
+  'truncated': 'not all results could be read',
 };
 const CALL_TEXT = {
   'mutated': 'mutated',

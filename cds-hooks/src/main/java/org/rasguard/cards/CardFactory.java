@@ -322,6 +322,7 @@ public final class CardFactory {
             case PRELIMINARY_ONLY -> "preliminary result only";
             case CTDNA_ONLY -> "ctDNA-only negative";
             case CONFLICT -> "conflicting results";
+            case TRUNCATED -> "not all results could be read";
         };
     }
 

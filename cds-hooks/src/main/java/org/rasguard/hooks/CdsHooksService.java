@@ -38,6 +38,7 @@ import org.rasguard.drugs.BrafInhibitor;
 import org.rasguard.drugs.G12cInhibitor;
 import org.rasguard.indication.IndicationMatcher;
 import org.rasguard.knowledge.KnowledgeBase;
+import org.rasguard.patients.PersonIdentity;
 import org.rasguard.ras.EvidenceCall;
 import org.rasguard.ras.Gene;
 import org.rasguard.ras.RasAssessment;
@@ -74,10 +75,27 @@ public final class CdsHooksService {
      * @param fetchBudgetMillis how long all reads on the client's FHIR server may take together
      * @param g12cCombinations the KRAS G12C inhibitors whose approved antibody combination is honoured
      *     (default both); an approval that is withdrawn is taken out here without a new release
+     * @param sharedPatientIds the EHRs' patient ids are our store's ids ({@code RASGUARD_CDS_SHARED_PATIENT_IDS}):
+     *     our {@code Patient/{id}} is matched by id as well as by identifier
+     * @param personIdentifierSystems identifier systems that identify a person ({@code RASGUARD_PATIENT_IDENTIFIER_SYSTEMS});
+     *     empty: every system
+     * @param evidenceMaxResources how many of a patient's resources our store reads at most
+     *     ({@code RASGUARD_EVIDENCE_MAX_RESOURCES}); past it wild-type cannot be concluded
      */
-    public record Settings(boolean wildTypeInfo, long fetchBudgetMillis, Set<G12cInhibitor> g12cCombinations) {
+    public record Settings(boolean wildTypeInfo, long fetchBudgetMillis, Set<G12cInhibitor> g12cCombinations,
+            boolean sharedPatientIds, Set<String> personIdentifierSystems, int evidenceMaxResources) {
+        public static final int DEFAULT_EVIDENCE_MAX_RESOURCES = 10_000;
+
         public Settings {
             g12cCombinations = Set.copyOf(g12cCombinations);
+            personIdentifierSystems = Set.copyOf(personIdentifierSystems);
+            if (evidenceMaxResources < 1) {
+                throw new IllegalArgumentException("evidenceMaxResources must be at least 1");
+            }
+        }
+
+        public Settings(boolean wildTypeInfo, long fetchBudgetMillis, Set<G12cInhibitor> g12cCombinations) {
+            this(wildTypeInfo, fetchBudgetMillis, g12cCombinations, false, Set.of(), DEFAULT_EVIDENCE_MAX_RESOURCES);
         }
 
         public Settings(boolean wildTypeInfo, long fetchBudgetMillis) {
@@ -120,7 +138,8 @@ public final class CdsHooksService {
         this.indications = IndicationMatcher.from(knowledge);
         this.engine = new RasStatusEngine(RasVocabulary.from(knowledge), RasPolicy.defaults());
         this.cards = new CardFactory(knowledge, fhir, json, UUID::randomUUID);
-        this.gatherer = new RecordGatherer(fhir, client, store, settings.fetchBudgetMillis());
+        this.gatherer = new RecordGatherer(fhir, client, store, new PersonIdentity(settings.personIdentifierSystems()),
+                settings.fetchBudgetMillis(), settings.evidenceMaxResources());
         this.client = client;
         this.allowlist = allowlist;
         this.feedbackStore = feedbackStore;
@@ -165,6 +184,14 @@ public final class CdsHooksService {
      * @throws CdsError 404 unknown service, 400 bad request, 412 data unobtainable
      */
     public String call(String serviceId, byte[] body) {
+        return call(serviceId, body, null);
+    }
+
+    /**
+     * @param ownFhirBase this server's FHIR base URL as the client calls it, or null: a call whose
+     *     {@code fhirServer} is it names patients by our own ids
+     */
+    public String call(String serviceId, byte[] body, String ownFhirBase) {
         long startNanos = System.nanoTime();
         Instant started = Instant.now();
         ServiceDefinition service = CdsServices.byId(serviceId).orElseThrow(CdsError::unknownService);
@@ -172,7 +199,7 @@ public final class CdsHooksService {
         Trace trace = new Trace(service, request, started, startNanos);
         notify(() -> observer.started(service.id(), request.hookInstance()));
         try {
-            String answer = decide(service, request, trace);
+            String answer = decide(service, request, trace, sameIdSpace(request, ownFhirBase));
             notify(() -> observer.decided(trace.decision(null)));
             return answer;
         } catch (CdsError e) {
@@ -193,7 +220,17 @@ public final class CdsHooksService {
         }
     }
 
-    private String decide(ServiceDefinition service, HookRequest request, Trace trace) {
+    /** One id space: the client's FHIR server is this one, or the operator says all ids are shared. */
+    private boolean sameIdSpace(HookRequest request, String ownFhirBase) {
+        return settings.sharedPatientIds()
+                || (ownFhirBase != null && request.fhirServer() != null && trimSlash(request.fhirServer()).equals(trimSlash(ownFhirBase)));
+    }
+
+    private static String trimSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private String decide(ServiceDefinition service, HookRequest request, Trace trace, boolean sameIdSpace) {
         IParser parser = requests.lenientParser();
         EhrServer ehr = null;
         String whyNoServer;
@@ -211,14 +248,18 @@ public final class CdsHooksService {
             return respond(CdsResponse.empty(), service, request);
         }
 
-        PatientRecord record = gatherer.gather(request, ehr, whyNoServer, parser);
-        List<PrefetchKey> needed = List.of(PrefetchKey.PATIENT, PrefetchKey.CONDITIONS, PrefetchKey.OBSERVATIONS);
+        PatientRecord record = gatherer.gather(request, ehr, whyNoServer, sameIdSpace, parser);
+        // Without the EHR's Patient our store is not consulted (a note on the card); the EHR's own data still decides.
+        List<PrefetchKey> needed = List.of(PrefetchKey.CONDITIONS, PrefetchKey.OBSERVATIONS);
         List<PrefetchKey> missing = record.missing().stream().filter(needed::contains).toList();
 
         Indication indication = Indication.of(record.conditions(), indications);
-        List<Resource> evidence = new ArrayList<>(record.observations());
+        List<Resource> evidence = new ArrayList<>(record.ehrEvidence());
         evidence.addAll(record.storeEvidence());
         RasAssessment assessment = engine.assess(evidence);
+        if (record.storeTruncated()) {
+            assessment = assessment.cutShort();
+        }
         trace.assessed(assessment, record.cautions());
         // Fail safe: a mutation in what could be had is enough to warn (missing Conditions read as
         // "no diagnosis on record", where the rule applies); anything short of it needs all the data.
@@ -247,7 +288,9 @@ public final class CdsHooksService {
                     assessment.brafV600e(), brafPartnerOrdered, record.cautions().isEmpty(), settings.wildTypeInfo());
             Optional<CardKind> kind = OrderRule.decide(facts);
             if (kind.isPresent()) {
-                List<String> cautions = assessment.status() == RasStatus.WILD_TYPE ? record.cautions() : List.of();
+                List<String> cautions = new ArrayList<>(assessment.status() == RasStatus.WILD_TYPE
+                        || assessment.reasons().contains(UnknownReason.TRUNCATED) ? record.cautions() : List.of());
+                cautions.addAll(record.notes());
                 CdsResponse.Card card = cards.card(new CardInput(kind.get(), order.drug(), order.reference(), request.patientId(),
                         assessment, partner.orElse(null), cautions));
                 out.add(card);

@@ -7,7 +7,8 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * RAS Guard's own genomics store (the FHIR API at {@code /fhir}), where labs post KRAS / NRAS results
- * that the EHR seldom holds in structured form. Reads only; every answer is bounded.
+ * that the EHR seldom holds in structured form. Reads only; every answer is bounded, and says when a
+ * bound was reached.
  */
 public interface EvidenceStore {
 
@@ -17,16 +18,25 @@ public interface EvidenceStore {
     /** Our Patients carrying this identifier ({@code system|value}), at most {@code limit}. */
     List<Patient> patientsByIdentifier(String system, String value, int limit);
 
-    /** The patient's Observations, DiagnosticReports and Specimens, at most {@code limit} of each. */
-    StoredEvidence evidence(String patientId, int limit);
+    /**
+     * The genomic evidence of one person: the Observations, DiagnosticReports, Specimens and stored
+     * Bundles whose subject is one of {@code patientIds} (our records of that person), and nothing
+     * about anyone else, whatever their results link to.
+     *
+     * @param maxResources read at most this many resources; past it the answer says {@code truncated}
+     */
+    StoredEvidence evidence(List<String> patientIds, int maxResources);
 
     /**
-     * @param resources the resources, as stored
-     * @param truncated true when a limit was hit, so the evidence may be incomplete
+     * @param resources the resources, as stored, each about one of the patient's records
+     * @param truncated true when there was more than {@code maxResources}: the evidence is incomplete
+     * @param leftOut {@code Type/id} of resources linked from the patient's results (hasMember,
+     *     derivedFrom, a report's result, a specimen) that are about someone else, so were not used
      */
-    record StoredEvidence(List<Resource> resources, boolean truncated) {
+    record StoredEvidence(List<Resource> resources, boolean truncated, List<String> leftOut) {
         public StoredEvidence {
             resources = List.copyOf(resources);
+            leftOut = List.copyOf(leftOut);
         }
     }
 }

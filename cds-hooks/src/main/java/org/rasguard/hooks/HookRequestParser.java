@@ -64,6 +64,7 @@ public final class HookRequestParser {
         String patientId = patientId(context);
         String userId = userId(context);
         Bundle draftOrders = draftOrders(context);
+        requireOrdersFor(patientId, draftOrders);
         List<String> selections = hook == Hook.ORDER_SELECT ? selections(context, draftOrders) : List.of();
         Map<String, JsonNode> prefetch = prefetch(root);
         return new HookRequest(hook, hookInstance, fhirServer, accessToken, patientId, userId, draftOrders, selections, prefetch);
@@ -186,6 +187,37 @@ public final class HookRequestParser {
         } catch (DataFormatException | ClassCastException e) {
             throw CdsError.badRequest("invalid-draft-orders", "context.draftOrders is not a readable FHIR R4 Bundle.");
         }
+    }
+
+    /**
+     * A draft order for someone else is a client error, never something to decide on: the cards would
+     * go to one patient's chart on the evidence of another (CDS Hooks 2.0, order-sign: draftOrders are
+     * the current patient's).
+     */
+    private static void requireOrdersFor(String patientId, Bundle draftOrders) {
+        for (Bundle.BundleEntryComponent entry : draftOrders.getEntry()) {
+            for (String name : List.of("subject", "patient")) {
+                org.hl7.fhir.r4.model.Property property = entry.getResource().getNamedProperty(name);
+                if (property == null) {
+                    continue;
+                }
+                for (org.hl7.fhir.r4.model.Base value : property.getValues()) {
+                    if (value instanceof org.hl7.fhir.r4.model.Reference reference && namesAnotherPatient(reference, patientId)) {
+                        throw CdsError.badRequest("patient-mismatch",
+                                "A draft order's " + name + " is not context.patientId: every draft order must be for the patient of the call.");
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean namesAnotherPatient(org.hl7.fhir.r4.model.Reference reference, String patientId) {
+        String target = reference.getReference();
+        if (target == null || target.startsWith("#") || target.startsWith("urn:")) {
+            return false;
+        }
+        org.hl7.fhir.r4.model.IdType id = new org.hl7.fhir.r4.model.IdType(target);
+        return "Patient".equals(id.getResourceType()) && id.hasIdPart() && !patientId.equals(id.getIdPart());
     }
 
     private static List<String> selections(JsonNode context, Bundle draftOrders) {

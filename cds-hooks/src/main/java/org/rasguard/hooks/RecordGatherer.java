@@ -5,51 +5,51 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Specimen;
+import org.rasguard.patients.PersonIdentity;
 import org.rasguard.cards.CardFactory;
 
 /**
  * Collects the patient's record for one call. Per prefetch key: use what the client sent; fetch
  * from the client's FHIR server what it did not send, what it failed to get (OperationOutcome) and
  * the further pages of a paginated Bundle, all in parallel under one deadline; otherwise the key is
- * missing. Always also reads our own genomics store, matching the patient by id and by the
- * identifiers of the client's Patient.
+ * missing. Always also reads our own genomics store, for the records {@link StorePatientMatcher}
+ * finds of this person (by identifier; by id only in one id space).
  *
  * <p>Resources whose subject is another patient are dropped, whatever the client sent.
  */
 final class RecordGatherer {
 
-    static final int STORE_LIMIT = 500;
-    private static final int MAX_IDENTIFIERS = 10;
-    private static final int MAX_PATIENTS_PER_IDENTIFIER = 5;
-
     private final FhirContext fhir;
     private final EhrFhirClient client;
     private final EvidenceStore store;
+    private final StorePatientMatcher matcher;
     private final long budgetMillis;
+    private final int maxStoreResources;
 
-    RecordGatherer(FhirContext fhir, EhrFhirClient client, EvidenceStore store, long budgetMillis) {
+    RecordGatherer(FhirContext fhir, EhrFhirClient client, EvidenceStore store, PersonIdentity identity,
+            long budgetMillis, int maxStoreResources) {
         this.fhir = fhir;
         this.client = client;
         this.store = store;
+        this.matcher = new StorePatientMatcher(store, identity);
         this.budgetMillis = budgetMillis;
+        this.maxStoreResources = maxStoreResources;
     }
 
     /** A key's resources, or why it could not be had. */
@@ -66,8 +66,9 @@ final class RecordGatherer {
     /**
      * @param ehr the client's FHIR server if it may be called, else null
      * @param whyNoServer why it may not be called (no fhirServer, not on the allowlist), for the 412 text
+     * @param sameIdSpace the client's patient ids are our store's (its fhirServer is this server)
      */
-    PatientRecord gather(HookRequest request, EhrServer ehr, String whyNoServer, IParser parser) {
+    PatientRecord gather(HookRequest request, EhrServer ehr, String whyNoServer, boolean sameIdSpace, IParser parser) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
         Map<PrefetchKey, CompletableFuture<KeyData>> pending = new EnumMap<>(PrefetchKey.class);
         for (PrefetchKey key : PrefetchKey.values()) {
@@ -75,11 +76,7 @@ final class RecordGatherer {
             pending.put(key, resolve(key, value, request.patientId(), ehr, whyNoServer));
         }
 
-        // Our store by id runs while the client's server answers.
         String patientId = request.patientId();
-        Optional<Patient> ourById = store.patient(patientId);
-        EvidenceStore.StoredEvidence byIdEvidence = ourById.map(p -> store.evidence(patientId, STORE_LIMIT)).orElse(null);
-
         Map<PrefetchKey, KeyData> data = new EnumMap<>(PrefetchKey.class);
         for (Map.Entry<PrefetchKey, CompletableFuture<KeyData>> entry : pending.entrySet()) {
             data.put(entry.getKey(), await(entry.getValue(), deadline));
@@ -96,15 +93,20 @@ final class RecordGatherer {
                 .filter(p -> !p.getIdElement().hasIdPart() || p.getIdElement().getIdPart().equals(patientId))
                 .findFirst().orElse(null);
         List<Condition> conditions = ofType(data.get(PrefetchKey.CONDITIONS), Condition.class, patientId);
-        List<Observation> observations = ofType(data.get(PrefetchKey.OBSERVATIONS), Observation.class, patientId);
+        List<Resource> ehrEvidence = new ArrayList<>();
+        for (Class<? extends Resource> type : List.of(Observation.class, DiagnosticReport.class, Specimen.class)) {
+            ehrEvidence.addAll(ofType(data.get(PrefetchKey.OBSERVATIONS), type, patientId));
+        }
         KeyData medicationData = data.get(PrefetchKey.MEDICATIONS);
         List<MedicationRequest> medications = medicationData.missing() != null ? null
                 : ofType(medicationData, MedicationRequest.class, patientId);
         List<Resource> others = new ArrayList<>(medicationData.resources().stream().filter(Medication.class::isInstance).toList());
 
         List<String> cautions = new ArrayList<>();
-        List<Resource> storeEvidence = storeEvidence(patientId, ehrPatient, ourById, byIdEvidence, cautions);
-        return new PatientRecord(ehrPatient, conditions, observations, medications, others, storeEvidence, cautions, missing);
+        StorePatientMatcher.Matched matched = matcher.forEhrPatient(patientId, ehrPatient, sameIdSpace);
+        EvidenceStore.StoredEvidence stored = storeEvidence(matched, cautions);
+        return new PatientRecord(ehrPatient, conditions, ehrEvidence, medications, others, stored.resources(), stored.truncated(),
+                cautions, matched.notes(), missing);
     }
 
     private CompletableFuture<KeyData> resolve(PrefetchKey key, PrefetchValue value, String patientId, EhrServer ehr, String whyNoServer) {
@@ -173,6 +175,10 @@ final class RecordGatherer {
         Reference subject = null;
         if (resource instanceof Observation observation) {
             subject = observation.getSubject();
+        } else if (resource instanceof DiagnosticReport report) {
+            subject = report.getSubject();
+        } else if (resource instanceof Specimen specimen) {
+            subject = specimen.getSubject();
         } else if (resource instanceof Condition condition) {
             subject = condition.getSubject();
         } else if (resource instanceof MedicationRequest request) {
@@ -188,56 +194,25 @@ final class RecordGatherer {
 
     // ------------------------------------------------------------------ our genomics store
 
-    private List<Resource> storeEvidence(String patientId, Patient ehrPatient, Optional<Patient> ourById,
-            EvidenceStore.StoredEvidence byIdEvidence, List<String> cautions) {
-        Set<String> matched = new LinkedHashSet<>();
-        List<Resource> evidence = new ArrayList<>();
-        boolean truncated = false;
-        if (ourById.isPresent() && !conflicts(ehrPatient, ourById.get())) {
-            matched.add(patientId);
-            evidence.addAll(byIdEvidence.resources());
-            truncated |= byIdEvidence.truncated();
+    /**
+     * Our store's evidence of this person, confined to the records {@link StorePatientMatcher} finds,
+     * with the cautions of matching and of reading (cut short, links to someone else's results).
+     */
+    private EvidenceStore.StoredEvidence storeEvidence(StorePatientMatcher.Matched matched, List<String> cautions) {
+        cautions.addAll(matched.cautions());
+        if (matched.ids().isEmpty()) {
+            return new EvidenceStore.StoredEvidence(List.of(), false, List.of());
         }
-        if (ehrPatient != null) {
-            int asked = 0;
-            for (Identifier identifier : ehrPatient.getIdentifier()) {
-                if (!identifier.hasSystem() || !identifier.hasValue() || asked++ >= MAX_IDENTIFIERS) {
-                    continue;
-                }
-                for (Patient ours : store.patientsByIdentifier(identifier.getSystem(), identifier.getValue(), MAX_PATIENTS_PER_IDENTIFIER)) {
-                    String id = ours.getIdElement().getIdPart();
-                    if (id != null && matched.add(id)) {
-                        EvidenceStore.StoredEvidence stored = store.evidence(id, STORE_LIMIT);
-                        evidence.addAll(stored.resources());
-                        truncated |= stored.truncated();
-                    }
-                }
-            }
+        EvidenceStore.StoredEvidence stored = store.evidence(matched.ids(), maxStoreResources);
+        if (stored.truncated()) {
+            cautions.add(StoreCautions.truncated(maxStoreResources));
         }
-        if (truncated) {
-            cautions.add("more genomic results than could be read");
+        if (!stored.leftOut().isEmpty()) {
+            cautions.add(StoreCautions.leftOut(stored.leftOut().size()));
         }
-        if (matched.size() > 1) {
-            cautions.add("several patients in the RAS Guard store match");
-        }
+        List<Resource> evidence = new ArrayList<>(stored.resources());
         namespace(evidence);
-        return evidence;
-    }
-
-    /** Two records of the same person cannot hold different values for the same identifier system. */
-    static boolean conflicts(Patient ehr, Patient ours) {
-        if (ehr == null) {
-            return false;
-        }
-        for (Identifier theirs : ehr.getIdentifier()) {
-            for (Identifier mine : ours.getIdentifier()) {
-                if (theirs.hasSystem() && theirs.hasValue() && mine.hasValue() && theirs.getSystem().equals(mine.getSystem())
-                        && !theirs.getValue().equals(mine.getValue())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return new EvidenceStore.StoredEvidence(evidence, stored.truncated(), stored.leftOut());
     }
 
     /**

@@ -32,4 +32,17 @@ public record RasAssessment(
         brafV600eEvidence = List.copyOf(brafV600eEvidence);
         evidence = List.copyOf(evidence);
     }
+
+    /**
+     * This assessment when not all of the patient's results could be read: a mutation found still
+     * stands, but the unread ones may hold one, so wild-type becomes unknown ({@link UnknownReason#TRUNCATED}).
+     */
+    public RasAssessment cutShort() {
+        if (status == RasStatus.MUTATED || reasons.contains(UnknownReason.TRUNCATED)) {
+            return this;
+        }
+        List<UnknownReason> more = new java.util.ArrayList<>(status == RasStatus.WILD_TYPE ? List.of() : reasons);
+        more.add(UnknownReason.TRUNCATED);
+        return new RasAssessment(RasStatus.UNKNOWN, more, genes, variants, krasG12c, brafV600e, brafV600eEvidence, evidence);
+    }
 }

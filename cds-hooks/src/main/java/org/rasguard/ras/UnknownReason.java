@@ -13,7 +13,8 @@ public enum UnknownReason {
     VUS("vus"),
     PRELIMINARY_ONLY("preliminary-only"),
     CTDNA_ONLY("ctdna-only"),
-    CONFLICT("conflict");
+    CONFLICT("conflict"),
+    TRUNCATED("truncated");
 
     public static final String SYSTEM = "http://rasguard.org/fhir/CodeSystem/ras-unknown-reason";
 

@@ -72,7 +72,7 @@ class CdsHooksServiceFixturesTest {
                 ((ObjectNode) request.get("prefetch")).set(key, searchset((ArrayNode) value));
             }
         }
-        InMemoryStore store = new InMemoryStore(spec.path("store"));
+        InMemoryEvidenceStore store = store(spec.path("store"));
         FakeEhr ehr = new FakeEhr(spec.path("ehr"));
         List<String> allow = new ArrayList<>();
         spec.path("allow").forEach(entry -> allow.add(entry.asText()));
@@ -200,40 +200,12 @@ class CdsHooksServiceFixturesTest {
 
     // ------------------------------------------------------------------ fakes
 
-    /** Our store: Patients and each one's evidence, from the fixture's "store". */
-    private static final class InMemoryStore implements EvidenceStore {
-        private final Map<String, Patient> patients = new HashMap<>();
-        private final Map<String, List<JsonNode>> evidence = new HashMap<>();
-
-        InMemoryStore(JsonNode store) {
-            store.path("patients").forEach(p -> {
-                Patient patient = (Patient) parse(p);
-                patients.put(patient.getIdElement().getIdPart(), patient);
-            });
-            store.path("evidence").properties().forEach(e -> {
-                List<JsonNode> list = new ArrayList<>();
-                e.getValue().forEach(list::add);
-                evidence.put(e.getKey(), list);
-            });
-        }
-
-        @Override
-        public Optional<Patient> patient(String id) {
-            return Optional.ofNullable(patients.get(id));
-        }
-
-        @Override
-        public List<Patient> patientsByIdentifier(String system, String value, int limit) {
-            return patients.values().stream()
-                    .filter(p -> p.getIdentifier().stream().anyMatch(i -> system.equals(i.getSystem()) && value.equals(i.getValue())))
-                    .limit(limit).toList();
-        }
-
-        @Override
-        public StoredEvidence evidence(String patientId, int limit) {
-            // fresh objects each time, as the real store gives
-            return new StoredEvidence(evidence.getOrDefault(patientId, List.of()).stream().map(CdsHooksServiceFixturesTest::parse).toList(), false);
-        }
+    /** Our store, from the fixture's "store": {@code patients}, and {@code evidence} per patient id. */
+    private static InMemoryEvidenceStore store(JsonNode store) {
+        InMemoryEvidenceStore out = new InMemoryEvidenceStore();
+        store.path("patients").forEach(p -> out.addPatient((Patient) parse(p)));
+        store.path("evidence").properties().forEach(e -> e.getValue().forEach(resource -> out.addEvidence(e.getKey(), parse(resource))));
+        return out;
     }
 
     /** The client's FHIR server: answers by URL from the fixture's "ehr"; records calls and tokens. */

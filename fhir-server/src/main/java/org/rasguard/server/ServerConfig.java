@@ -30,6 +30,7 @@ public record ServerConfig(
         java.util.Set<org.rasguard.drugs.G12cInhibitor> cdsG12cCombinations,
         List<String> cdsCorsOrigins,
         int storeCacheResources,
+        PatientEvidence patientEvidence,
         org.rasguard.server.auth.SecuritySettings security,
         org.rasguard.server.ui.UiSettings ui,
         Observability observability) {
@@ -50,7 +51,10 @@ public record ServerConfig(
                             "RASGUARD_CDS_WILDTYPE_INFO",
                             "RASGUARD_CDS_G12C_COMBINATIONS",
                             "RASGUARD_CDS_CORS_ORIGINS",
-                            "RASGUARD_STORE_CACHE_RESOURCES"),
+                            "RASGUARD_STORE_CACHE_RESOURCES",
+                            "RASGUARD_CDS_SHARED_PATIENT_IDS",
+                            "RASGUARD_PATIENT_IDENTIFIER_SYSTEMS",
+                            "RASGUARD_EVIDENCE_MAX_RESOURCES"),
                     org.rasguard.server.auth.SecuritySettings.VARIABLES,
                     org.rasguard.server.ui.UiSettings.VARIABLES,
                     // Audit trail and logs (Observability)
@@ -100,6 +104,23 @@ public record ServerConfig(
      *     logback.xml reads the variable itself, this only validates it
      */
     public record Observability(boolean audit, Integer auditRetentionDays, boolean jsonLogs) {}
+
+    /**
+     * Whose results are a patient's (issue 14: evidence belongs to the patient).
+     *
+     * @param cdsSharedPatientIds the EHRs calling the CDS service use our store's patient ids
+     *     ({@code RASGUARD_CDS_SHARED_PATIENT_IDS}, default false: match by identifier only, by id only
+     *     when a call's fhirServer is this server)
+     * @param identifierSystems identifier systems that identify a person ({@code RASGUARD_PATIENT_IDENTIFIER_SYSTEMS});
+     *     empty: every system
+     * @param maxResources how many of a patient's resources the store reads for one decision
+     *     ({@code RASGUARD_EVIDENCE_MAX_RESOURCES}); past it the status is unknown, reason truncated
+     */
+    public record PatientEvidence(boolean cdsSharedPatientIds, java.util.Set<String> identifierSystems, int maxResources) {
+        public PatientEvidence {
+            identifierSystems = java.util.Set.copyOf(identifierSystems);
+        }
+    }
 
     /** Thrown when the environment holds a value the server cannot start with. */
     public static final class InvalidConfigException extends RuntimeException {
@@ -155,6 +176,12 @@ public record ServerConfig(
         // Resources of our store the CDS service keeps between calls (0: read the store every call).
         int storeCacheResources = intValue(env, "RASGUARD_STORE_CACHE_RESOURCES", 20_000, 0, 10_000_000, problems);
 
+        PatientEvidence patientEvidence = new PatientEvidence(
+                booleanValue(env, "RASGUARD_CDS_SHARED_PATIENT_IDS", false, problems),
+                java.util.Set.copyOf(list(env, "RASGUARD_PATIENT_IDENTIFIER_SYSTEMS")),
+                intValue(env, "RASGUARD_EVIDENCE_MAX_RESOURCES", org.rasguard.hooks.CdsHooksService.Settings.DEFAULT_EVIDENCE_MAX_RESOURCES,
+                        1, 1_000_000, problems));
+
         org.rasguard.server.auth.SecuritySettings security =
                 org.rasguard.server.auth.SecuritySettings.from(env, host, problems);
         org.rasguard.server.ui.UiSettings ui = org.rasguard.server.ui.UiSettings.from(env, security, problems);
@@ -165,7 +192,7 @@ public record ServerConfig(
             throw new InvalidConfigException(problems);
         }
         return new ServerConfig(host, port, dataDir, database, maxRequestBytes, graceSeconds, validation,
-                cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, cdsCorsOrigins, storeCacheResources, security, ui, observability);
+                cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, cdsCorsOrigins, storeCacheResources, patientEvidence, security, ui, observability);
     }
 
     private static Database database(Function<String, String> env, Path dataDir, List<String> problems) {

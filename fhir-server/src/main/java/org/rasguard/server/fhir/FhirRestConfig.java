@@ -53,14 +53,17 @@ public class FhirRestConfig {
             RasStatusEngine rasStatusEngine,
             IngestValidationInterceptor ingestValidation,
             CdsReportProvider cdsReport,
-            IngestMetricsInterceptor ingestMetrics) {
+            IngestMetricsInterceptor ingestMetrics,
+            org.rasguard.server.ServerConfig config) {
         // Structurally invalid FHIR (unknown elements, wrong JSON types) is refused, not silently trimmed.
         fhirContext.setParserErrorHandler(new StrictErrorHandler());
         RestfulServer server = new RestfulServer(fhirContext);
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(valueSetOperations);
-        server.registerProvider(new RasStatusOperation(daoRegistry, rasStatusEngine));
+        server.registerProvider(new RasStatusOperation(daoRegistry, rasStatusEngine,
+                new org.rasguard.patients.PersonIdentity(config.patientEvidence().identifierSystems()),
+                config.patientEvidence().maxResources()));
         server.registerProvider(cdsReport); // $cds-report: override analytics over the audit trail
         server.registerInterceptor(ingestMetrics);
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(

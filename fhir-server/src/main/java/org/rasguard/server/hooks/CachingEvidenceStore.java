@@ -32,7 +32,7 @@ final class CachingEvidenceStore implements EvidenceStore {
     private final LongSupplier version;
     private final Cache<Key, Stamped> cache;
 
-    private record Key(String kind, String id, int limit) {}
+    private record Key(String kind, Object id, int limit) {}
 
     private record Stamped(long version, Object value, int resources) {}
 
@@ -63,10 +63,10 @@ final class CachingEvidenceStore implements EvidenceStore {
     }
 
     @Override
-    public StoredEvidence evidence(String patientId, int limit) {
-        StoredEvidence evidence = cached(new Key("evidence", patientId, limit),
-                () -> store.evidence(patientId, limit), found -> 1 + found.resources().size());
-        return new StoredEvidence(evidence.resources().stream().map(Resource::copy).toList(), evidence.truncated());
+    public StoredEvidence evidence(List<String> patientIds, int maxResources) {
+        StoredEvidence evidence = cached(new Key("evidence", List.copyOf(patientIds), maxResources),
+                () -> store.evidence(patientIds, maxResources), found -> 1 + found.resources().size());
+        return new StoredEvidence(evidence.resources().stream().map(Resource::copy).toList(), evidence.truncated(), evidence.leftOut());
     }
 
     @SuppressWarnings("unchecked")

@@ -51,10 +51,13 @@ public final class CdsHooksServlet extends HttpServlet {
 
     private final transient CdsHooksService service;
     private final List<String> corsOrigins;
+    private final String publicBaseUrl;
 
-    CdsHooksServlet(CdsHooksService service, List<String> corsOrigins) {
+    /** @param publicBaseUrl {@code RASGUARD_PUBLIC_BASE_URL}, or null to take our FHIR base from each request */
+    CdsHooksServlet(CdsHooksService service, List<String> corsOrigins, String publicBaseUrl) {
         this.service = service;
         this.corsOrigins = List.copyOf(corsOrigins);
+        this.publicBaseUrl = publicBaseUrl;
     }
 
     /** Builds the service from the server's Spring context (HAPI's DAOs, the knowledge) and settings. */
@@ -68,9 +71,11 @@ public final class CdsHooksServlet extends HttpServlet {
                 new HttpEhrFhirClient(fhir, Duration.ofSeconds(1), Duration.ofSeconds(2)),
                 FhirServerAllowlist.of(config.cdsFhirServers()),
                 new AuditEventFeedbackStore(daos, metrics),
-                new CdsHooksService.Settings(config.cdsWildTypeInfo(), 3_000, config.cdsG12cCombinations()),
+                new CdsHooksService.Settings(config.cdsWildTypeInfo(), 3_000, config.cdsG12cCombinations(),
+                        config.patientEvidence().cdsSharedPatientIds(), config.patientEvidence().identifierSystems(),
+                        config.patientEvidence().maxResources()),
                 new DecisionRecorder(context.getBeanProvider(AuditTrail.class).getIfAvailable(), metrics));
-        return new CdsHooksServlet(service, config.cdsCorsOrigins());
+        return new CdsHooksServlet(service, config.cdsCorsOrigins(), config.security().publicBaseUrl());
     }
 
     /** HAPI's DAOs, behind a cache checked against the store's version unless RASGUARD_STORE_CACHE_RESOURCES=0. */
@@ -110,7 +115,7 @@ public final class CdsHooksServlet extends HttpServlet {
         try {
             byte[] body = request.getInputStream().readAllBytes();
             if (parts.length == 1 && !parts[0].isEmpty()) {
-                String answer = service.call(parts[0], body);
+                String answer = service.call(parts[0], body, ownFhirBase(request));
                 Correlation.replace(request, response, MDC.get(Correlation.MDC_KEY)); // the hookInstance from here on
                 write(response, 200, JSON, answer);
             } else if (parts.length == 2 && parts[1].equals("feedback")) {
@@ -150,6 +155,16 @@ public final class CdsHooksServlet extends HttpServlet {
         response.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
         response.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");
         response.setHeader("Access-Control-Max-Age", "600");
+    }
+
+    /** This server's FHIR base as the client calls it: a call naming it as fhirServer uses our patient ids. */
+    private String ownFhirBase(HttpServletRequest request) {
+        if (publicBaseUrl != null) {
+            return publicBaseUrl + "/fhir";
+        }
+        String url = request.getRequestURL().toString();
+        int cds = url.indexOf("/cds-services");
+        return cds < 0 ? null : url.substring(0, cds) + "/fhir";
     }
 
     private static String segment(String path) {

@@ -13,7 +13,6 @@ import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Resource;
 import org.rasguard.hooks.EvidenceStore;
 import org.rasguard.server.ras.PatientEvidenceLoader;
 
@@ -22,12 +21,12 @@ import org.rasguard.server.ras.PatientEvidenceLoader;
  * The evidence of a patient is what {@link PatientEvidenceLoader} reads for {@code $ras-status}, so
  * both see the same results.
  */
-final class JpaEvidenceStore implements EvidenceStore {
+public final class JpaEvidenceStore implements EvidenceStore {
 
     private final DaoRegistry daos;
     private final PatientEvidenceLoader loader;
 
-    JpaEvidenceStore(DaoRegistry daos) {
+    public JpaEvidenceStore(DaoRegistry daos) {
         this.daos = daos;
         this.loader = new PatientEvidenceLoader(daos);
     }
@@ -54,11 +53,7 @@ final class JpaEvidenceStore implements EvidenceStore {
     }
 
     @Override
-    public StoredEvidence evidence(String patientId, int limit) {
-        List<Resource> resources = new ArrayList<>();
-        for (IBaseResource resource : loader.load("Patient/" + patientId, new SystemRequestDetails())) {
-            resources.add((Resource) resource);
-        }
-        return new StoredEvidence(resources, false);
+    public StoredEvidence evidence(List<String> patientIds, int maxResources) {
+        return loader.load(patientIds, maxResources, new SystemRequestDetails());
     }
 }

@@ -54,6 +54,20 @@ public final class JsonGuardFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
+        boolean form;
+        try {
+            form = FormBodies.parseIfForm(request);
+        } catch (IllegalArgumentException e) {
+            response.setStatus(400);
+            response.setContentType(ErrorResponses.FHIR_JSON);
+            response.getOutputStream().write(ErrorResponses.operationOutcome("invalid", "unreadable-form",
+                    "The form body could not be read (malformed, or larger than the form limit).").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (form) {
+            chain.doFilter(request, response); // parameters, read by the container (the body limit ran first)
+            return;
+        }
         byte[] body = request.getInputStream().readAllBytes();
         String problem = looksLikeJson(body) ? check(body) : xmlDepth(body) > MAX_XML_DEPTH ? "xml-too-deep" : null;
         if (problem != null) {

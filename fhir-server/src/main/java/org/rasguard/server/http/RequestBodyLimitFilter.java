@@ -39,6 +39,15 @@ public final class RequestBodyLimitFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
+        try {
+            if (FormBodies.parseIfForm(request)) { // a chunked form: the container's form size limit applies
+                chain.doFilter(request, response);
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            tooLarge(response);
+            return;
+        }
         byte[] body = readAtMost(request.getInputStream(), maxBytes);
         if (body == null) {
             tooLarge(response);

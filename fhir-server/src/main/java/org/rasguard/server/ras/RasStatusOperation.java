@@ -12,7 +12,15 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.r4.model.Patient;
+import org.rasguard.hooks.EvidenceStore.StoredEvidence;
+import org.rasguard.hooks.StoreCautions;
+import org.rasguard.hooks.StorePatientMatcher;
 import org.rasguard.knowledge.KnowledgeBase;
+import org.rasguard.patients.PersonIdentity;
+import org.rasguard.server.hooks.JpaEvidenceStore;
 import org.rasguard.ras.EvidenceItem;
 import org.rasguard.ras.GeneVerdict;
 import org.rasguard.ras.RasAssessment;
@@ -30,9 +38,14 @@ import org.rasguard.ras.VariantFinding;
  *   <li>{@code gene} (one per gene): parts {@code gene}, {@code status}, {@code coverage}, {@code reason}, {@code evidence};</li>
  *   <li>{@code variant} (0..*): parts {@code gene}, {@code hgvs}, {@code codon}, {@code g12c}, {@code evidence};</li>
  *   <li>{@code evidence} (0..*): parts {@code reference}, {@code gene}, {@code call}, {@code effective},
- *       {@code issued}, {@code specimen}, {@code report}, {@code status}, {@code detail}.</li>
+ *       {@code issued}, {@code specimen}, {@code report}, {@code status}, {@code detail};</li>
+ *   <li>{@code linkedPatient} (0..*): valueReference, our other records of the same person (sharing a person
+ *       identifier, disagreeing on none), whose results are included;</li>
+ *   <li>{@code caution} (0..*): valueString, why the evidence may be incomplete (cut short, a result left out
+ *       because it is about someone else, a record that disagrees).</li>
  * </ul>
- * An unknown patient is a 404 OperationOutcome.
+ * Only results about the patient (or its linked records) are read and returned: what their links reach
+ * about anyone else is left out ({@link PatientEvidenceLoader}). An unknown patient is a 404 OperationOutcome.
  */
 public final class RasStatusOperation {
 
@@ -42,20 +55,38 @@ public final class RasStatusOperation {
 
     private final DaoRegistry daos;
     private final PatientEvidenceLoader evidence;
+    private final StorePatientMatcher records;
     private final RasStatusEngine engine;
+    private final int maxResources;
 
-    public RasStatusOperation(DaoRegistry daos, RasStatusEngine engine) {
+    public RasStatusOperation(DaoRegistry daos, RasStatusEngine engine, PersonIdentity identity, int maxResources) {
         this.daos = daos;
         this.evidence = new PatientEvidenceLoader(daos);
+        this.records = new StorePatientMatcher(new JpaEvidenceStore(daos), identity);
         this.engine = engine;
+        this.maxResources = maxResources;
     }
 
     @Operation(name = "$ras-status", idempotent = true, typeName = "Patient")
     public Parameters rasStatus(@IdParam IdType patientId, RequestDetails request) {
         IdType patient = patientId.toUnqualifiedVersionless();
-        daos.getResourceDao("Patient").read(patient, request); // 404 when there is no such patient
-        RasAssessment assessment = engine.assess(evidence.load(patient.getValue(), request));
-        return toParameters(assessment);
+        Patient ours = (Patient) daos.getResourceDao("Patient").read(patient, request); // 404 when there is no such patient
+        StorePatientMatcher.Matched person = records.forStorePatient(ours);
+        StoredEvidence stored = evidence.load(person.ids(), maxResources, request);
+        RasAssessment assessment = engine.assess(stored.resources());
+        List<String> cautions = new ArrayList<>(person.cautions());
+        if (stored.truncated()) {
+            assessment = assessment.cutShort();
+            cautions.add(StoreCautions.truncated(maxResources));
+        }
+        if (!stored.leftOut().isEmpty()) {
+            cautions.add(StoreCautions.leftOut(stored.leftOut().size()));
+        }
+        Parameters parameters = toParameters(assessment);
+        person.ids().stream().skip(1).forEach(id -> parameters.addParameter().setName("linkedPatient")
+                .setValue(new Reference("Patient/" + id)));
+        cautions.forEach(caution -> parameters.addParameter().setName("caution").setValue(new StringType(caution)));
+        return parameters;
     }
 
     static Parameters toParameters(RasAssessment assessment) {
