@@ -143,9 +143,28 @@ class CdsHooksConformanceIT {
         assertThat(response.body()).doesNotContain(unknownPatient);
     }
 
+    /** The EHR's Patient as an EHR sends it: its own id, the MRN our store's record also carries. */
+    private ObjectNode ehrPatientWithTheMutantsMrn(ServerProcess server, String ehrId) throws Exception {
+        ObjectNode patient = (ObjectNode) JSON.readTree(Http.get(server.fhirBase() + "/Patient/" + mutantPatient).body());
+        patient.put("id", ehrId);
+        patient.remove("meta");
+        return patient;
+    }
+
+    @Test
+    void withoutTheEhrsPatientOurStoreIsNotMatchedByIdAlone(ServerProcess server) throws Exception {
+        // Our Patient/N is not the EHR's patient N: with no patient prefetch and no fhirServer, nothing decides.
+        Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, call("order-sign", mutantPatient).toString());
+        assertThat(response.status()).as(response.body()).isEqualTo(412);
+        assertThat(errorCode(response)).isEqualTo("data-unavailable");
+    }
+
     @Test
     void aMutationInOurStoreWarnsEvenWhenTheEhrDataIsUnobtainable(ServerProcess server) throws Exception {
-        Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, call("order-sign", mutantPatient).toString());
+        String ehrId = "ehr-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode request = call("order-sign", ehrId);
+        request.putObject("prefetch").set("patient", ehrPatientWithTheMutantsMrn(server, ehrId));
+        Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, request.toString());
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode card = JSON.readTree(response.body()).path("cards").path(0);
         assertThat(card.path("indicator").asText()).isEqualTo("critical");
@@ -164,8 +183,12 @@ class CdsHooksConformanceIT {
         elsewhere.start();
         try {
             String unknownPatient = "not-in-our-store-" + UUID.randomUUID().toString().substring(0, 8);
-            for (String patient : List.of(unknownPatient, mutantPatient)) {
+            String ehrMutant = "ehr-" + UUID.randomUUID().toString().substring(0, 8);
+            for (String patient : List.of(unknownPatient, ehrMutant)) {
                 ObjectNode request = call("order-sign", patient);
+                if (patient.equals(ehrMutant)) {
+                    request.putObject("prefetch").set("patient", ehrPatientWithTheMutantsMrn(server, ehrMutant));
+                }
                 request.put("fhirServer", "http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/fhir");
                 request.putObject("fhirAuthorization").put("access_token", "secret-token").put("token_type", "Bearer");
                 Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, request.toString());
