@@ -42,6 +42,7 @@ public final class SecurityServer implements ParameterResolver {
     public static final String EHR_A = "https://ehr-a.example.test";
     public static final String EHR_B = "https://ehr-b.example.test";
     public static final String AUTH = "https://auth.example.test";
+    public static final int EVIDENCE_CAP = 25;
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SecurityServer.class);
 
     /** Everything a security test needs: the server, the keys, the key-set server. */
@@ -78,6 +79,8 @@ public final class SecurityServer implements ParameterResolver {
             env.put("RASGUARD_FHIR_JWKS", authFile.toUri().toString());
             // An allowlist with one entry that is not the test's listener: the SSRF test names another server.
             env.put("RASGUARD_CDS_FHIR_SERVERS", "https://ehr-a.example.test/fhir");
+            // A small evidence cap, so that SecurityPatientEvidenceIT can pass it with a few dozen results.
+            env.put("RASGUARD_EVIDENCE_MAX_RESOURCES", Integer.toString(EVIDENCE_CAP));
             server = new ServerProcess(dir.resolve("data"), env).start();
         }
 
