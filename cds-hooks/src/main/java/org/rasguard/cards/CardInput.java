@@ -15,8 +15,9 @@ import org.rasguard.ras.RasAssessment;
  * @param patientId the client's patient id ({@code context.patientId}), subject of suggested orders
  * @param assessment the RAS assessment over all the evidence
  * @param partner the antibody's approved KRAS G12C inhibitor, for the G12C cards; else null
- * @param cautions why a wild-type result could not be trusted (e.g. not all results could be read);
- *     shown as reasons of an unknown status
+ * @param cautions why the evidence may be incomplete (not all results read, a result about someone else
+ *     left out) or where it was not looked for (our store not consulted); shown with the reasons of an
+ *     unknown status
  */
 public record CardInput(
         CardKind kind,

@@ -288,8 +288,8 @@ public final class CdsHooksService {
                     assessment.brafV600e(), brafPartnerOrdered, record.cautions().isEmpty(), settings.wildTypeInfo());
             Optional<CardKind> kind = OrderRule.decide(facts);
             if (kind.isPresent()) {
-                List<String> cautions = new ArrayList<>(assessment.status() == RasStatus.WILD_TYPE
-                        || assessment.reasons().contains(UnknownReason.TRUNCATED) ? record.cautions() : List.of());
+                // Shown on the unknown card: why the store's evidence may be incomplete, and whether it was consulted.
+                List<String> cautions = new ArrayList<>(record.cautions());
                 cautions.addAll(record.notes());
                 CdsResponse.Card card = cards.card(new CardInput(kind.get(), order.drug(), order.reference(), request.patientId(),
                         assessment, partner.orElse(null), cautions));

@@ -50,7 +50,10 @@ class CdsHooksServiceFixturesTest {
         }
     }
 
-    /** {@code "settings"}: {@code wildTypeInfo} (default false), {@code g12cCombinations} (inhibitor names; default all). */
+    /**
+     * {@code "settings"}: {@code wildTypeInfo} (default false), {@code g12cCombinations} (inhibitor names; default all),
+     * {@code sharedPatientIds} (default false), {@code evidenceMaxResources} (default the server's).
+     */
     private static CdsHooksService.Settings settings(JsonNode settings) {
         java.util.Set<org.rasguard.drugs.G12cInhibitor> g12c = java.util.EnumSet.allOf(org.rasguard.drugs.G12cInhibitor.class);
         if (settings.has("g12cCombinations")) {
@@ -58,7 +61,9 @@ class CdsHooksServiceFixturesTest {
             settings.get("g12cCombinations").forEach(name -> g12c.add(
                     org.rasguard.drugs.G12cInhibitor.valueOf(name.asText().toUpperCase(java.util.Locale.ROOT))));
         }
-        return new CdsHooksService.Settings(settings.path("wildTypeInfo").asBoolean(false), 2_000, g12c);
+        return new CdsHooksService.Settings(settings.path("wildTypeInfo").asBoolean(false), 2_000, g12c,
+                settings.path("sharedPatientIds").asBoolean(false), java.util.Set.of(),
+                settings.path("evidenceMaxResources").asInt(CdsHooksService.Settings.DEFAULT_EVIDENCE_MAX_RESOURCES));
     }
 
     @ParameterizedTest(name = "{0}")
