@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.rasguard.knowledge.Code;
@@ -37,6 +38,8 @@ public final class RasVocabulary {
     public static final String THERAPEUTIC_RESISTANT = VALUE_SET + "ras-therapeutic-resistant";
     public static final String EXTENDED_COVERAGE_METHODS = VALUE_SET + "ras-extended-coverage-methods";
     public static final String LIQUID_BIOPSY_SPECIMENS = VALUE_SET + "ras-liquid-biopsy-specimens";
+    /** Reference codons of the hotspots per gene (MANE Select numbering), only where a source confirms them. */
+    public static final String REFERENCE_CODONS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-reference-codons";
     /** Owned by the drug knowledge: cetuximab and panitumumab, with brand names as designations. */
     public static final String ANTI_EGFR_ANTIBODIES = VALUE_SET + "anti-egfr-antibodies";
 
@@ -69,6 +72,7 @@ public final class RasVocabulary {
     private final Set<Code> liquidBiopsySpecimens;
     private final Set<Code> antiEgfrCodes;
     private final List<String> antiEgfrNames;
+    private final Map<Gene, Map<Integer, String>> referenceCodons;
 
     private RasVocabulary(KnowledgeBase kb) {
         this.geneCodes = geneCodes(kb);
@@ -94,6 +98,28 @@ public final class RasVocabulary {
         this.liquidBiopsySpecimens = kb.codes(LIQUID_BIOPSY_SPECIMENS);
         this.antiEgfrCodes = kb.codes(ANTI_EGFR_ANTIBODIES);
         this.antiEgfrNames = List.copyOf(designations(kb, ANTI_EGFR_ANTIBODIES));
+        this.referenceCodons = referenceCodons(kb);
+    }
+
+    /** Gene, codon and reference codon of every concept of ras-reference-codons; checks each is three bases. */
+    private static Map<Gene, Map<Integer, String>> referenceCodons(KnowledgeBase kb) {
+        CodeSystem codons = kb.codeSystem(REFERENCE_CODONS)
+                .orElseThrow(() -> new IllegalArgumentException("Unknown CodeSystem " + REFERENCE_CODONS));
+        Map<Gene, Map<Integer, String>> out = new EnumMap<>(Gene.class);
+        for (CodeSystem.ConceptDefinitionComponent concept : codons.getConcept()) {
+            Map<String, org.hl7.fhir.r4.model.Type> properties = new HashMap<>();
+            concept.getProperty().forEach(p -> properties.put(p.getCode(), p.getValue()));
+            Gene gene = bySymbol(properties.get("gene") instanceof org.hl7.fhir.r4.model.StringType symbol ? symbol.getValue() : "")
+                    .orElseThrow(() -> new IllegalArgumentException(REFERENCE_CODONS + " " + concept.getCode() + " names no RAS gene"));
+            if (!(properties.get("codon") instanceof org.hl7.fhir.r4.model.IntegerType codon)
+                    || !(properties.get("referenceCodon") instanceof org.hl7.fhir.r4.model.StringType bases)
+                    || !bases.getValue().matches("[ACGT]{3}")) {
+                throw new IllegalArgumentException(REFERENCE_CODONS + " " + concept.getCode() + " needs a codon and three reference bases");
+            }
+            out.computeIfAbsent(gene, g -> new HashMap<>()).put(codon.getValue(), bases.getValue());
+        }
+        out.replaceAll((gene, byCodon) -> Map.copyOf(byCodon));
+        return Collections.unmodifiableMap(out);
     }
 
     /**
@@ -235,6 +261,11 @@ public final class RasVocabulary {
 
     boolean isLiquidBiopsySpecimen(Coding coding) {
         return liquidBiopsySpecimens.contains(code(coding));
+    }
+
+    /** The reference codon (three bases, coding strand) of a gene's codon, when a source confirms it. */
+    Optional<String> referenceCodon(Gene gene, int codon) {
+        return Optional.ofNullable(referenceCodons.getOrDefault(gene, Map.of()).get(codon));
     }
 
     boolean isAntiEgfr(Coding coding) {
