@@ -357,8 +357,10 @@ public final class CdsHooksService {
         try {
             EhrFetch fetched = read.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (fetched instanceof EhrFetch.Found found) {
-                return found.resources().stream().filter(Medication.class::isInstance).map(Medication.class::cast)
-                        .map(Medication::getCode).findFirst().orElse(null);
+                List<Resource> resources = found.resources();
+                return resources.stream().filter(Medication.class::isInstance).map(Medication.class::cast)
+                        .map(medication -> MedicationResolver.drugOf(medication, List.of(), new Bundle(), resources))
+                        .findFirst().orElse(null);
             }
             return null;
         } catch (InterruptedException e) {

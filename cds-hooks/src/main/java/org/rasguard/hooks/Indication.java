@@ -12,7 +12,8 @@ import org.rasguard.indication.IndicationMatcher;
  * <p>Conditions recorded in error or refuted are ignored. Colorectal cancer counts in any clinical
  * status (a resolved primary still matters for metastatic disease). Head and neck SCC counts only
  * while not inactive, resolved or in remission: it is the one diagnosis that switches the RAS check
- * off, so it must be current.
+ * off, so it must be current, and only when no active cancer diagnosis could be colorectal (a
+ * diagnosis the matcher cannot place is not "not colorectal").
  */
 public enum Indication {
     /** A colorectal cancer diagnosis (with or without head and neck SCC): the RAS rule applies. */
@@ -21,6 +22,12 @@ public enum Indication {
     HEAD_AND_NECK_ONLY,
     /** No diagnosis on record: the RAS rule applies. */
     NONE_ON_RECORD,
+    /**
+     * Head and neck SCC together with an active cancer diagnosis the matcher cannot place (an
+     * unspecified, ill-defined or secondary site, or an unknown code): it could be colorectal, so the
+     * RAS rule applies (fail safe).
+     */
+    HEAD_AND_NECK_WITH_UNPLACED_CANCER,
     /** Diagnoses, but neither colorectal cancer nor head and neck SCC: the RAS rule applies (fail safe). */
     OTHER;
 
@@ -36,18 +43,23 @@ public enum Indication {
         boolean any = false;
         boolean colorectal = false;
         boolean headAndNeck = false;
+        boolean unplaced = false;
         for (Condition condition : conditions) {
             if (has(condition.getVerificationStatus(), VERIFICATION, "entered-in-error", "refuted")) {
                 continue;
             }
             any = true;
-            CodeableConcept code = condition.getCode();
-            colorectal |= matcher.isColorectalCancer(code);
-            headAndNeck |= matcher.isHeadAndNeckScc(code)
-                    && !has(condition.getClinicalStatus(), CLINICAL, "inactive", "resolved", "remission");
+            boolean active = !has(condition.getClinicalStatus(), CLINICAL, "inactive", "resolved", "remission");
+            IndicationMatcher.Placement placement = matcher.place(condition.getCode());
+            colorectal |= placement == IndicationMatcher.Placement.COLORECTAL;
+            headAndNeck |= matcher.isHeadAndNeckScc(condition.getCode()) && active;
+            unplaced |= placement == IndicationMatcher.Placement.UNPLACED_CANCER && active;
         }
         if (colorectal) {
             return COLORECTAL;
+        }
+        if (headAndNeck && unplaced) {
+            return HEAD_AND_NECK_WITH_UNPLACED_CANCER;
         }
         if (headAndNeck) {
             return HEAD_AND_NECK_ONLY;

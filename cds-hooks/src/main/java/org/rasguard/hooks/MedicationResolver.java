@@ -16,6 +16,11 @@ import org.hl7.fhir.r4.model.Resource;
  * Bundle (by fullUrl or {@code Medication/id}, as Epic sends them) or among other resources the
  * client sent (prefetch). A reference found nowhere is left for the caller to read from the FHIR
  * server.
+ *
+ * <p>A Medication stands for its own code and for its ingredients: compounded and IV-mixture
+ * products often carry a local code that names no drug ("cetuximab in 0.9% NaCl 250 mL" as
+ * pharmacy product 12345), while {@code Medication.ingredient} holds the antibody as an
+ * itemCodeableConcept or an itemReference to another (contained or sent) Medication.
  */
 final class MedicationResolver {
 
@@ -34,23 +39,64 @@ final class MedicationResolver {
         if (target == null || target.isBlank()) {
             return Optional.empty();
         }
+        return find(target, request.getContained(), draftOrders, others)
+                .map(medication -> drugOf(medication, request.getContained(), draftOrders, others));
+    }
+
+    /** The Medication a reference points to: contained ({@code #id}), in draftOrders, or among the other resources. */
+    private static Optional<Medication> find(String target, List<Resource> contained, Bundle draftOrders, List<? extends Resource> others) {
+        if (target == null || target.isBlank()) {
+            return Optional.empty();
+        }
         if (target.startsWith("#")) {
             String local = target.substring(1);
-            return request.getContained().stream()
+            return contained.stream()
                     .filter(Medication.class::isInstance).map(Medication.class::cast)
                     .filter(medication -> local.equals(stripHash(medication.getIdElement().getIdPart())))
-                    .map(Medication::getCode).findFirst();
+                    .findFirst();
         }
         for (Bundle.BundleEntryComponent entry : draftOrders.getEntry()) {
             if (entry.getResource() instanceof Medication medication
                     && (target.equals(entry.getFullUrl()) || sameTypeAndId(target, medication))) {
-                return Optional.of(medication.getCode());
+                return Optional.of(medication);
             }
         }
         return others.stream()
                 .filter(Medication.class::isInstance).map(Medication.class::cast)
                 .filter(medication -> sameTypeAndId(target, medication))
-                .map(Medication::getCode).findFirst();
+                .findFirst();
+    }
+
+    /**
+     * One concept holding the Medication's code and those of its ingredients (itemCodeableConcept,
+     * or the code of the Medication an itemReference points to, one level deep), so a drug matcher
+     * finds the antibody in a mixture whose own code names no drug.
+     */
+    static CodeableConcept drugOf(Medication medication, List<Resource> orderContained, Bundle draftOrders, List<? extends Resource> others) {
+        CodeableConcept out = medication.getCode().copy();
+        List<String> texts = new java.util.ArrayList<>();
+        if (out.hasText()) {
+            texts.add(out.getText());
+        }
+        List<Resource> contained = new java.util.ArrayList<>(medication.getContained());
+        contained.addAll(orderContained);
+        for (Medication.MedicationIngredientComponent ingredient : medication.getIngredient()) {
+            CodeableConcept item = null;
+            if (ingredient.getItem() instanceof CodeableConcept concept) {
+                item = concept;
+            } else if (ingredient.getItem() instanceof Reference reference) {
+                item = find(reference.getReference(), contained, draftOrders, others).map(Medication::getCode)
+                        .orElseGet(() -> new CodeableConcept().setText(reference.getDisplay()));
+            }
+            if (item != null) {
+                item.getCoding().forEach(coding -> out.addCoding(coding.copy()));
+                if (item.hasText()) {
+                    texts.add(item.getText());
+                }
+            }
+        }
+        out.setText(texts.isEmpty() ? null : String.join(" | ", texts));
+        return out;
     }
 
     /**

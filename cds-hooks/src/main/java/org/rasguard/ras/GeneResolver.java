@@ -28,10 +28,40 @@ final class GeneResolver {
 
     private static final Pattern CONNECTOR_ONLY = Pattern.compile("[\\s,/&+]*(?:and|or)?[\\s,/&+]*", Pattern.CASE_INSENSITIVE);
 
+    private static final Pattern NAME_SEPARATOR = Pattern.compile("[\\s\\-._/]+");
+    private static final Pattern NUMERIC_ID = Pattern.compile("\\d{1,9}");
+
     private final RasVocabulary vocabulary;
+    /** Each gene's names as whole-word patterns whose separators may be written as hyphen, space, dot or nothing. */
+    private final Map<Gene, List<Pattern>> namePatterns;
 
     GeneResolver(RasVocabulary vocabulary) {
         this.vocabulary = vocabulary;
+        Map<Gene, List<Pattern>> patterns = new EnumMap<>(Gene.class);
+        vocabulary.geneNames().forEach((gene, names) -> patterns.put(gene, names.stream().map(GeneResolver::namePattern).toList()));
+        this.namePatterns = patterns;
+    }
+
+    /**
+     * "K-RAS" also as "KRAS", "K RAS" or "k.ras"; "c-Ki-ras" as "c-Ki-Ras" or "cKiras": a name's
+     * separators are optional and interchangeable, letters ignore case, and the name stands alone.
+     */
+    private static Pattern namePattern(String name) {
+        StringBuilder regex = new StringBuilder("(?<![\\p{L}\\p{N}])");
+        String[] parts = NAME_SEPARATOR.split(name.trim());
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                regex.append("[\\s\\-._/]?");
+            }
+            regex.append(Pattern.quote(parts[i]));
+        }
+        regex.append("(?![\\p{L}\\p{N}])");
+        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    }
+
+    /** A symbol reduced to letters and digits in upper case, so "K-ras" and "KRAS" compare equal. */
+    private static String normalised(String symbol) {
+        return symbol.replaceAll("[^\\p{L}\\p{N}]", "").toUpperCase(Locale.ROOT);
     }
 
     /** The RAS genes a gene concept names, each mapped to true when its identity is conflicted. */
@@ -41,7 +71,8 @@ final class GeneResolver {
             return genes;
         }
         for (Coding coding : concept.getCoding()) {
-            if (GenomicsCodes.HGNC_GENE_GROUP_SYSTEM.equals(coding.getSystem())) {
+            if (GenomicsCodes.HGNC_GENE_GROUP_SYSTEM.equals(coding.getSystem())
+                    || String.valueOf(coding.getSystem()).matches("https://(www\\.)?genenames\\.org/genegroup")) {
                 continue;
             }
             Optional<GeneCode> coded = geneCode(coding);
@@ -90,8 +121,8 @@ final class GeneResolver {
         if (text == null || text.isBlank()) {
             return genes;
         }
-        for (Map.Entry<Gene, List<String>> names : vocabulary.geneNames().entrySet()) {
-            if (names.getValue().stream().anyMatch(name -> TextSignals.containsWord(text, name))) {
+        for (Map.Entry<Gene, List<Pattern>> names : namePatterns.entrySet()) {
+            if (names.getValue().stream().anyMatch(name -> name.matcher(text).find())) {
                 genes.add(names.getKey());
             }
         }
@@ -149,10 +180,25 @@ final class GeneResolver {
         genes.merge(gene, conflicted, Boolean::logicalOr);
     }
 
+    private GeneCode symbol(String symbol) {
+        String wanted = normalised(symbol);
+        for (Map.Entry<Gene, List<String>> names : vocabulary.geneNames().entrySet()) {
+            if (names.getValue().stream().anyMatch(name -> normalised(name).equals(wanted))) {
+                return new GeneCode(Optional.of(names.getKey()), false);
+            }
+        }
+        return new GeneCode(Optional.empty(), vocabulary.brafNames().stream().anyMatch(name -> normalised(name).equals(wanted)));
+    }
+
     /** A gene code: which RAS gene it is (if any), and whether it is BRAF. */
     private record GeneCode(Optional<Gene> rasGene, boolean braf) {}
 
-    /** Reads an HGNC or NCBI Gene code in any of the accepted system and code spellings; empty when the coding has none. */
+    /**
+     * Reads an HGNC or NCBI Gene code in any of the accepted system and code spellings; empty when
+     * the coding has none. In an HGNC system a code that is not an id is read as a symbol (senders
+     * put "KRAS" where the id belongs): a current or previous symbol or alias of the knowledge
+     * package, in any casing and punctuation, names that gene; any other symbol names another gene.
+     */
     private Optional<GeneCode> geneCode(Coding coding) {
         if (!coding.hasCode() || coding.getCode().isBlank()) {
             return Optional.empty();
@@ -161,7 +207,10 @@ final class GeneResolver {
         String system = coding.getSystem();
         Code normalised;
         if (GenomicsCodes.HGNC_SYSTEMS.contains(system) || (system == null && value.toUpperCase(Locale.ROOT).startsWith("HGNC:"))) {
-            String id = value.toUpperCase(Locale.ROOT).startsWith("HGNC:") ? value.substring(5) : value;
+            String id = (value.toUpperCase(Locale.ROOT).startsWith("HGNC:") ? value.substring(5) : value).trim();
+            if (!NUMERIC_ID.matcher(id).matches()) {
+                return Optional.of(symbol(id));
+            }
             normalised = new Code(GenomicsCodes.HGNC, "HGNC:" + id, null);
         } else if (GenomicsCodes.NCBI_GENE_SYSTEMS.contains(system)) {
             normalised = new Code(GenomicsCodes.NCBI_GENE, value, null);

@@ -52,9 +52,14 @@ final class GenomicsCodes {
 
     /** The HGNC system of GR STU2 / STU3, the one our ras-genes ValueSet uses. */
     static final String HGNC = "http://www.genenames.org";
-    /** Systems that carry HGNC gene ids: STU2/STU3, STU1 (with and without www), and the HGNC OID. */
-    static final Set<String> HGNC_SYSTEMS = Set.of("http://www.genenames.org", "http://www.genenames.org/geneId",
-            "http://genenames.org/geneId", "urn:oid:2.16.840.1.113883.6.281");
+    /**
+     * Systems that carry HGNC gene ids (genomics.md §3.1): STU2/STU3 {@code http://www.genenames.org},
+     * STU1 {@code .../geneId} (with and without www), the HGNC OID, and the same URLs written with
+     * https or without www, as senders copy them from the HGNC web site.
+     */
+    static final Set<String> HGNC_SYSTEMS = Set.of("http://www.genenames.org", "https://www.genenames.org",
+            "http://genenames.org", "https://genenames.org", "http://www.genenames.org/geneId", "https://www.genenames.org/geneId",
+            "http://genenames.org/geneId", "https://genenames.org/geneId", "urn:oid:2.16.840.1.113883.6.281");
     /** HGNC gene groups are groups, never a gene (GR hgnc-vs). */
     static final String HGNC_GENE_GROUP_SYSTEM = "http://www.genenames.org/genegroup";
     /** NCBI Gene, the GR fallback when no HGNC id exists; our ValueSets use the https form. */

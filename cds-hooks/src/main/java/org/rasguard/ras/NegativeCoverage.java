@@ -73,18 +73,22 @@ final class NegativeCoverage {
                 : new Call(EvidenceCall.PARTIAL_NEGATIVE, "negative, coverage not stated");
     }
 
-    /** A plasma / cfDNA / ctDNA specimen, by the specimen's type (ValueSet or words) or by the words of the test. */
+    /**
+     * A plasma / cfDNA / ctDNA specimen, by the specimen's type (codes and words of the
+     * ras-liquid-biopsy-specimens ValueSet) or by the test's own words (code, method, report code).
+     * "Blood" counts only as a specimen word: LOINC test names say "in Blood or Tissue".
+     */
     private boolean isLiquidBiopsy(Node node) {
         Observation observation = node.observation;
-        if (TextSignals.mentionsLiquidBiopsy(observation.getCode().getText())
-                || TextSignals.mentionsLiquidBiopsy(Fhir.words(observation.getMethod()))) {
+        if (vocabulary.namesLiquidBiopsyTest(Fhir.words(observation.getCode()))
+                || vocabulary.namesLiquidBiopsyTest(Fhir.words(observation.getMethod()))) {
             return true;
         }
         if (isLiquid(observation.getSpecimen(), node)) {
             return true;
         }
         for (DiagnosticReport report : node.reports) {
-            if (TextSignals.mentionsLiquidBiopsy(report.getCode().getText())
+            if (vocabulary.namesLiquidBiopsyTest(Fhir.words(report.getCode()))
                     || report.getSpecimen().stream().anyMatch(s -> isLiquid(s, node))) {
                 return true;
             }
@@ -96,7 +100,7 @@ final class NegativeCoverage {
         if (reference == null || reference.isEmpty()) {
             return false;
         }
-        if (TextSignals.mentionsLiquidBiopsy(reference.getDisplay())) {
+        if (vocabulary.namesLiquidBiopsySpecimen(reference.getDisplay())) {
             return true;
         }
         Specimen specimen = graph.specimen(reference, Findings.scope(node));
@@ -105,6 +109,6 @@ final class NegativeCoverage {
         }
         CodeableConcept type = specimen.getType();
         return type.getCoding().stream().anyMatch(vocabulary::isLiquidBiopsySpecimen)
-                || TextSignals.mentionsLiquidBiopsy(Fhir.words(type));
+                || vocabulary.namesLiquidBiopsySpecimen(Fhir.words(type));
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.rasguard.knowledge.Code;
@@ -37,6 +38,10 @@ public final class RasVocabulary {
     public static final String THERAPEUTIC_RESISTANT = VALUE_SET + "ras-therapeutic-resistant";
     public static final String EXTENDED_COVERAGE_METHODS = VALUE_SET + "ras-extended-coverage-methods";
     public static final String LIQUID_BIOPSY_SPECIMENS = VALUE_SET + "ras-liquid-biopsy-specimens";
+    /** Words of a test that mark a liquid biopsy (cfDNA, ctDNA, plasma assays); included in {@link #LIQUID_BIOPSY_SPECIMENS}. */
+    public static final String LIQUID_BIOPSY_TERMS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-liquid-biopsy-terms";
+    /** Reference codons of the hotspots per gene (MANE Select numbering), only where a source confirms them. */
+    public static final String REFERENCE_CODONS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-reference-codons";
     /** Owned by the drug knowledge: cetuximab and panitumumab, with brand names as designations. */
     public static final String ANTI_EGFR_ANTIBODIES = VALUE_SET + "anti-egfr-antibodies";
 
@@ -67,8 +72,11 @@ public final class RasVocabulary {
     private final Set<Code> resistant;
     private final Set<Code> extendedMethods;
     private final Set<Code> liquidBiopsySpecimens;
+    private final List<String> liquidBiopsyTestWords;
+    private final List<String> liquidBiopsySpecimenWords;
     private final Set<Code> antiEgfrCodes;
     private final List<String> antiEgfrNames;
+    private final Map<Gene, Map<Integer, String>> referenceCodons;
 
     private RasVocabulary(KnowledgeBase kb) {
         this.geneCodes = geneCodes(kb);
@@ -92,8 +100,46 @@ public final class RasVocabulary {
         this.resistant = kb.codes(THERAPEUTIC_RESISTANT);
         this.extendedMethods = kb.codes(EXTENDED_COVERAGE_METHODS);
         this.liquidBiopsySpecimens = kb.codes(LIQUID_BIOPSY_SPECIMENS);
+        this.liquidBiopsyTestWords = liquidBiopsyTestWords(kb);
+        Set<String> specimenWords = new LinkedHashSet<>(designations(kb, LIQUID_BIOPSY_SPECIMENS));
+        specimenWords.addAll(liquidBiopsyTestWords);
+        this.liquidBiopsySpecimenWords = List.copyOf(specimenWords);
         this.antiEgfrCodes = kb.codes(ANTI_EGFR_ANTIBODIES);
         this.antiEgfrNames = List.copyOf(designations(kb, ANTI_EGFR_ANTIBODIES));
+        this.referenceCodons = referenceCodons(kb);
+    }
+
+    /** The designations of the liquid-biopsy terms CodeSystem: words that mark a test as a liquid biopsy wherever they occur. */
+    private static List<String> liquidBiopsyTestWords(KnowledgeBase kb) {
+        CodeSystem terms = kb.codeSystem(LIQUID_BIOPSY_TERMS)
+                .orElseThrow(() -> new IllegalArgumentException("Unknown CodeSystem " + LIQUID_BIOPSY_TERMS));
+        List<String> words = new java.util.ArrayList<>();
+        terms.getConcept().forEach(concept -> concept.getDesignation().forEach(designation -> words.add(designation.getValue())));
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException(LIQUID_BIOPSY_TERMS + " has no designations");
+        }
+        return List.copyOf(words);
+    }
+
+    /** Gene, codon and reference codon of every concept of ras-reference-codons; checks each is three bases. */
+    private static Map<Gene, Map<Integer, String>> referenceCodons(KnowledgeBase kb) {
+        CodeSystem codons = kb.codeSystem(REFERENCE_CODONS)
+                .orElseThrow(() -> new IllegalArgumentException("Unknown CodeSystem " + REFERENCE_CODONS));
+        Map<Gene, Map<Integer, String>> out = new EnumMap<>(Gene.class);
+        for (CodeSystem.ConceptDefinitionComponent concept : codons.getConcept()) {
+            Map<String, org.hl7.fhir.r4.model.Type> properties = new HashMap<>();
+            concept.getProperty().forEach(p -> properties.put(p.getCode(), p.getValue()));
+            Gene gene = bySymbol(properties.get("gene") instanceof org.hl7.fhir.r4.model.StringType symbol ? symbol.getValue() : "")
+                    .orElseThrow(() -> new IllegalArgumentException(REFERENCE_CODONS + " " + concept.getCode() + " names no RAS gene"));
+            if (!(properties.get("codon") instanceof org.hl7.fhir.r4.model.IntegerType codon)
+                    || !(properties.get("referenceCodon") instanceof org.hl7.fhir.r4.model.StringType bases)
+                    || !bases.getValue().matches("[ACGT]{3}")) {
+                throw new IllegalArgumentException(REFERENCE_CODONS + " " + concept.getCode() + " needs a codon and three reference bases");
+            }
+            out.computeIfAbsent(gene, g -> new HashMap<>()).put(codon.getValue(), bases.getValue());
+        }
+        out.replaceAll((gene, byCodon) -> Map.copyOf(byCodon));
+        return Collections.unmodifiableMap(out);
     }
 
     /**
@@ -235,6 +281,21 @@ public final class RasVocabulary {
 
     boolean isLiquidBiopsySpecimen(Coding coding) {
         return liquidBiopsySpecimens.contains(code(coding));
+    }
+
+    /** A test's own words (code text and displays, method, report code) name a liquid biopsy: cfDNA, ctDNA, a plasma assay. */
+    boolean namesLiquidBiopsyTest(String text) {
+        return liquidBiopsyTestWords.stream().anyMatch(word -> TextSignals.containsWord(text, word));
+    }
+
+    /** A specimen's words (type text, reference display) name blood, plasma or serum, or a liquid-biopsy test word. */
+    boolean namesLiquidBiopsySpecimen(String text) {
+        return liquidBiopsySpecimenWords.stream().anyMatch(word -> TextSignals.containsWord(text, word));
+    }
+
+    /** The reference codon (three bases, coding strand) of a gene's codon, when a source confirms it. */
+    Optional<String> referenceCodon(Gene gene, int codon) {
+        return Optional.ofNullable(referenceCodons.getOrDefault(gene, Map.of()).get(codon));
     }
 
     boolean isAntiEgfr(Coding coding) {

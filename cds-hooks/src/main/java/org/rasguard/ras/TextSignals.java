@@ -30,7 +30,6 @@ final class TextSignals {
     private static final Pattern SEQUENCING = Pattern.compile("\\b(?:sequencing|NGS|next[- ]generation|massively parallel)\\b", FLAGS);
     private static final Pattern FULL_GENE = Pattern.compile("\\b(?:full|entire|whole|complete)(?: gene| coding(?: region| sequence)?| mutation analysis)\\b"
             + "|\\ball (?:coding )?exons\\b", FLAGS);
-    private static final Pattern LIQUID_BIOPSY = Pattern.compile("\\b(?:plasma|cfDNA|ctDNA|cell[- ]free|circulating tumou?r DNA|liquid biopsy)\\b", FLAGS);
 
     private static final String NUMBER_LIST = "(\\d{1,3}(?:\\s*(?:,|/|and|&|\\+|or|-|–|to)\\s*\\d{1,3})*)";
     private static final Pattern CODON_LIST = Pattern.compile("\\bcodons?\\s*" + NUMBER_LIST, FLAGS);
@@ -81,10 +80,6 @@ final class TextSignals {
 
     static boolean mentionsFullGene(String text) {
         return text != null && FULL_GENE.matcher(text).find();
-    }
-
-    static boolean mentionsLiquidBiopsy(String text) {
-        return text != null && LIQUID_BIOPSY.matcher(text).find();
     }
 
     /**

@@ -27,12 +27,14 @@ final class VariantClassifier {
     private final RasPolicy policy;
     private final VariantReader reader;
     private final ResultReader results;
+    private final SynonymousCodingChange synonymous;
 
     VariantClassifier(RasVocabulary vocabulary, RasPolicy policy, VariantReader reader, ResultReader results) {
         this.vocabulary = vocabulary;
         this.policy = policy;
         this.reader = reader;
         this.results = results;
+        this.synonymous = new SynonymousCodingChange(vocabulary);
     }
 
     void classify(Node node, NegativeCoverage negatives, Findings out) {
@@ -75,7 +77,8 @@ final class VariantClassifier {
             out.add(node, gene, EvidenceCall.CONFLICT, "present variant whose gene code and name disagree");
             return;
         }
-        List<HgvsChange> changes = variant.parsed();
+        // A coding substitution that keeps the hotspot's amino acid (from the confirmed reference codon) is synonymous.
+        List<HgvsChange> changes = variant.parsed().stream().map(change -> synonymous.refine(gene, change)).toList();
         Set<Significance> significance = significance(node);
         EvidenceCall call;
         String detail;

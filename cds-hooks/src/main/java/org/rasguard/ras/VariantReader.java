@@ -53,6 +53,9 @@ final class VariantReader {
             if (gene.getValue() instanceof CodeableConcept concept) {
                 genes.genesOf(concept).forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
                 braf |= genes.namesBraf(concept);
+            } else if (gene.getValue() instanceof org.hl7.fhir.r4.model.StringType symbol) {
+                // v2-to-FHIR converters often send the gene studied as a plain string.
+                genes.genesNamedIn(symbol.getValue()).forEach(g -> found.merge(g, false, Boolean::logicalOr));
             }
         }
         for (Extension extension : observation.getExtensionsByUrl(GenomicsCodes.GENETICS_GENE_EXTENSION)) {

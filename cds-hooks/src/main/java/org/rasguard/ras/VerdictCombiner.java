@@ -17,9 +17,13 @@ import java.util.TreeSet;
  */
 final class VerdictCombiner {
 
-    /** Calls that block an older negative: anything that may hide a mutation. */
+    /**
+     * Calls that block an older negative: anything that may hide a mutation. A plasma / ctDNA
+     * negative is not one of them: finding nothing in plasma cannot cast doubt on an extended tissue
+     * negative (a ctDNA mutation would count as mutated), it only cannot stand in for one.
+     */
     private static final Set<EvidenceCall> BLOCKING = EnumSet.of(
-            EvidenceCall.INDETERMINATE, EvidenceCall.VUS, EvidenceCall.CONFLICT, EvidenceCall.CTDNA_NEGATIVE);
+            EvidenceCall.INDETERMINATE, EvidenceCall.VUS, EvidenceCall.CONFLICT);
 
     private VerdictCombiner() {}
 
@@ -50,6 +54,9 @@ final class VerdictCombiner {
             }
             if (items.stream().anyMatch(item -> item.call() == EvidenceCall.PARTIAL_NEGATIVE)) {
                 reasons.add(UnknownReason.PARTIAL_COVERAGE);
+            }
+            if (items.stream().anyMatch(item -> item.call() == EvidenceCall.CTDNA_NEGATIVE)) {
+                reasons.add(UnknownReason.CTDNA_ONLY);
             }
         }
         GeneVerdict.Status status = reasons.isEmpty() ? GeneVerdict.Status.NOT_TESTED : GeneVerdict.Status.UNKNOWN;

@@ -71,4 +71,43 @@ class IndicationMatcherTest {
         assertThat(matcher.isColorectalCancer(coded(ICD_10_CM, "C18.1"))).isFalse();
         assertThat(matcher.isColorectalCancer(coded(ICD_10_CM, "C18.7"))).isTrue();
     }
+
+    @ParameterizedTest(name = "{0}|{1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "http://hl7.org/fhir/sid/icd-10-cm, C187",
+            "http://hl7.org/fhir/sid/icd-10-cm, c18.7",
+            "urn:oid:2.16.840.1.113883.6.90, C189",
+            "http://hl7.org/fhir/sid/icd-10, C20",
+            "http://hl7.org/fhir/sid/icd-10, C184",
+            "urn:oid:2.16.840.1.113883.6.3, C18.2",
+            "http://terminology.hl7.org/CodeSystem/icd-o-3, C19.9",
+            "urn:oid:2.16.840.1.113883.6.43.1, C209"})
+    void icdCodesMatchWithoutTheDotAndUnderTheirOids(String system, String code) {
+        assertThat(MATCHER.isColorectalCancer(coded(system, code))).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Adenocarcinoma of the sigmoid colon", "metastatic rectal cancer", "Ca caecum", "colorectal carcinoma, stage IV"})
+    void colorectalCancerInWordsIsColorectal(String text) {
+        assertThat(MATCHER.place(new CodeableConcept().setText(text))).isEqualTo(IndicationMatcher.Placement.COLORECTAL);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Malignant neoplasm, site unspecified", "Secondary malignant neoplasm of colon", "metastatic to the colon", "carcinoma of unknown primary"})
+    void aCancerWithoutAColorectalPrimaryInWordsIsUnplaced(String text) {
+        assertThat(MATCHER.place(new CodeableConcept().setText(text))).isEqualTo(IndicationMatcher.Placement.UNPLACED_CANCER);
+    }
+
+    @Test
+    void placesCodesOutsideTheValueSets() {
+        assertThat(MATCHER.place(coded(ICD_10_CM, "C78.7"))).isEqualTo(IndicationMatcher.Placement.UNPLACED_CANCER);
+        assertThat(MATCHER.place(coded(ICD_10_CM, "C801"))).isEqualTo(IndicationMatcher.Placement.UNPLACED_CANCER);
+        assertThat(MATCHER.place(coded(ICD_10_CM, "C34.11"))).isEqualTo(IndicationMatcher.Placement.NOT_COLORECTAL);
+        assertThat(MATCHER.place(coded(ICD_10_CM, "I10"))).isEqualTo(IndicationMatcher.Placement.NOT_COLORECTAL);
+        assertThat(MATCHER.place(coded(SNOMED, "1287654009"))).isEqualTo(IndicationMatcher.Placement.UNPLACED_CANCER);
+        assertThat(MATCHER.place(new CodeableConcept(new Coding(SNOMED, "59621000", "Essential hypertension"))))
+                .isEqualTo(IndicationMatcher.Placement.NOT_COLORECTAL);
+        assertThat(MATCHER.place(new CodeableConcept().setText("Benign polyp of sigmoid colon")))
+                .isEqualTo(IndicationMatcher.Placement.NOT_COLORECTAL);
+    }
 }
