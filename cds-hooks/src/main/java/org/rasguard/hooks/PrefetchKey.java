@@ -15,7 +15,7 @@ import java.util.Map;
 public enum PrefetchKey {
     PATIENT("patient", "Patient/{{context.patientId}}"),
     CONDITIONS("conditions", "Condition?patient={{context.patientId}}"),
-    OBSERVATIONS("observations", "Observation?patient={{context.patientId}}&category=laboratory"),
+    OBSERVATIONS("observations", "Observation?patient={{context.patientId}}&category=laboratory&_include=Observation:specimen"),
     MEDICATIONS("medications", "MedicationRequest?patient={{context.patientId}}&status=active");
 
     private static final String PATIENT_TOKEN = "{{context.patientId}}";

@@ -16,6 +16,15 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 public class IngestValidationConfig {
 
+    /** On HAPI JPA's own interceptor service, so that every write path (REST, transactions, demo data) is covered. */
+    @Bean
+    public SubjectIdentifierResolver subjectIdentifierResolver(ca.uhn.fhir.jpa.api.dao.DaoRegistry daos,
+            ca.uhn.fhir.interceptor.api.IInterceptorService jpaInterceptors) {
+        SubjectIdentifierResolver resolver = new SubjectIdentifierResolver(daos);
+        jpaInterceptors.registerInterceptor(resolver);
+        return resolver;
+    }
+
     /** Our RAS variant example: warming up with it generates the Genomics Reporting Variant snapshots. */
     private static final String WARM_UP_EXAMPLE = "kras-g12d-present";
 

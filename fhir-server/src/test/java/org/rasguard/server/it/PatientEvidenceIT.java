@@ -99,6 +99,31 @@ class PatientEvidenceIT {
         assertThat(Http.encode(status)).doesNotContain("Patient/" + stranger).doesNotContain("Gln61");
     }
 
+    @Test
+    void aSubjectGivenByIdentifierOrConditionalReferenceReachesThePatient(ServerProcess server) {
+        String run = run();
+        String p = createPatient(server, S1, "BYID-" + run);
+        Observation kras = CdsScenarios.krasNegative();
+        kras.setSubject(new Reference().setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(S1).setValue("BYID-" + run)));
+        Http.Response byIdentifier = Http.post(server.fhirBase() + "/Observation", Http.encode(kras));
+        assertThat(byIdentifier.status()).as(byIdentifier.body()).isEqualTo(201);
+        assertThat(byIdentifier.resource(Observation.class).getSubject().getReference()).isEqualTo("Patient/" + p);
+        Observation nras = CdsScenarios.nrasNegative().setSubject(new Reference("Patient?identifier=" + S1 + "|BYID-" + run));
+        Http.Response conditional = Http.post(server.fhirBase() + "/Observation", Http.encode(nras));
+        assertThat(conditional.status()).as(conditional.body()).isEqualTo(201);
+        assertThat(status(server, p)).as("KRAS by identifier, NRAS by conditional reference").isEqualTo("wild-type");
+
+        // Two Patients with one identifier: the result is not guessed onto either.
+        createPatient(server, S1, "TWIN-" + run);
+        String twin = createPatient(server, S1, "TWIN-" + run);
+        Observation orphan = CdsScenarios.kras("NP_004976.2:p.Gly12Asp");
+        orphan.setSubject(new Reference().setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(S1).setValue("TWIN-" + run)));
+        Http.Response ambiguous = Http.post(server.fhirBase() + "/Observation", Http.encode(orphan));
+        assertThat(ambiguous.status()).as(ambiguous.body()).isEqualTo(201);
+        assertThat(ambiguous.resource(Observation.class).getSubject().hasReference()).isFalse();
+        assertThat(status(server, twin)).isEqualTo("unknown");
+    }
+
     // ------------------------------------------------------------------ confinement
 
     @Test
