@@ -57,6 +57,8 @@ final class EvidenceGraph {
         final Set<Node> groups = new LinkedHashSet<>();
         final Set<Node> derivedLinks = new LinkedHashSet<>();
         Usability usability;
+        /** True for a Variant assembled from the separate members of an HL7 v2-style panel ({@link SplitPanelReader}). */
+        boolean assembledFromSplitPanel;
 
         Node(Observation observation, String reference, String container) {
             this.observation = observation;
@@ -374,7 +376,7 @@ final class EvidenceGraph {
         }
     }
 
-    private static Usability min(Usability a, Usability b) {
+    static Usability min(Usability a, Usability b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
