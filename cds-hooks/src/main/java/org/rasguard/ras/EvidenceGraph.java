@@ -32,7 +32,10 @@ import org.hl7.fhir.r4.model.Specimen;
  * <p>It also applies the issue's status rules before any classification: the newest version of a
  * resource supersedes older ones; {@code entered-in-error} and {@code cancelled} evidence is
  * dropped, and so is every result of a report or group that is; a result in a preliminary report is
- * preliminary. Every walk keeps a visited set, so reference cycles cannot loop.
+ * preliminary. A result listed by a live report is not dropped because an entered-in-error or
+ * cancelled report also lists it (a reissued report keeps its results). Results superseded by a
+ * later result ({@link ResultSupersession}) are dropped. Every walk keeps a visited set, so
+ * reference cycles cannot loop.
  */
 final class EvidenceGraph {
 
@@ -54,6 +57,8 @@ final class EvidenceGraph {
         final Set<Node> groups = new LinkedHashSet<>();
         final Set<Node> derivedLinks = new LinkedHashSet<>();
         Usability usability;
+        /** True for a Variant assembled from the separate members of an HL7 v2-style panel ({@link SplitPanelReader}). */
+        boolean assembledFromSplitPanel;
 
         Node(Observation observation, String reference, String container) {
             this.observation = observation;
@@ -86,6 +91,7 @@ final class EvidenceGraph {
         graph.keepNewestVersions();
         graph.link();
         graph.propagateUsability();
+        ResultSupersession.apply(graph.nodes, graph::observations);
         graph.nodes.sort(Comparator.comparing(node -> node.reference));
         for (Node node : graph.nodes) {
             node.reports.forEach(report -> graph.resultsByReport.computeIfAbsent(report, r -> new ArrayList<>()).add(node));
@@ -288,7 +294,7 @@ final class EvidenceGraph {
         }
     }
 
-    private List<Node> observations(Reference reference, String scope) {
+    List<Node> observations(Reference reference, String scope) {
         List<Node> out = new ArrayList<>();
         for (Resource resource : resolve(reference, scope)) {
             Node node = nodeByResource.get(resource);
@@ -335,6 +341,7 @@ final class EvidenceGraph {
     private void propagateUsability() {
         for (Node node : nodes) {
             Usability worst = node.usability;
+            forgetRetractedReports(node);
             for (DiagnosticReport report : node.reports) {
                 worst = min(worst, usabilityOf(report));
             }
@@ -357,7 +364,19 @@ final class EvidenceGraph {
         }
     }
 
-    private static Usability min(Usability a, Usability b) {
+    /**
+     * A reissued report: the first version entered in error (or cancelled), a new report listing
+     * the same results. When a result is listed by at least one live report, the retracted
+     * reports no longer speak for it; when every report listing it is retracted, it stays dropped.
+     */
+    private static void forgetRetractedReports(Node node) {
+        boolean listedByLiveReport = node.reports.stream().anyMatch(report -> usabilityOf(report) != Usability.DROPPED);
+        if (listedByLiveReport) {
+            node.reports.removeIf(report -> usabilityOf(report) == Usability.DROPPED);
+        }
+    }
+
+    static Usability min(Usability a, Usability b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 

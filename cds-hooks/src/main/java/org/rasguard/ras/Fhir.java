@@ -65,10 +65,11 @@ final class Fhir {
         return "";
     }
 
-    /** The Observation's notes, joined. */
+    /** The Observation's notes that may state coverage, joined: amendment notes are left out ({@link AmendmentNotes}). */
     static String notes(Observation observation) {
         List<String> notes = new ArrayList<>();
-        observation.getNote().stream().filter(n -> n.hasText()).forEach(n -> notes.add(n.getText()));
+        observation.getNote().stream().filter(n -> n.hasText() && !AmendmentNotes.isAdministrative(n.getText()))
+                .forEach(n -> notes.add(n.getText()));
         return String.join(" | ", notes);
     }
 

@@ -35,6 +35,18 @@ final class GenomicsCodes {
      */
     static final Set<String> VARIANT_DEFINING_COMPONENTS = Set.of(
             "48004-6", "48005-3", "81290-9", "81252-9", "81291-7", "81254-5", "81302-2", "81301-4", "69547-8", "69551-0");
+    /**
+     * Other Variant components (GR 3.0.0 sequencing.html and the STU2 / mCODE variant): locations,
+     * reference sequences, alleles, allele frequency and depth, source class, allelic state,
+     * change types, significance. An HL7 v2 converter that splits a variant into separate
+     * Observations writes them under these codes.
+     */
+    static final Set<String> VARIANT_DETAIL_COMPONENTS = Set.of(
+            "48001-2", "62374-4", "48000-4", "48013-7", "51958-7", "81291-7", "81254-5", "81302-2", "81301-4", "92822-6",
+            "69547-8", "69551-0", "48019-4", "48002-0", "81258-6", "82121-5", "53034-5", "94186-4", "82155-3", "53037-8",
+            "48006-1");
+    /** Observation.code "Master HL7 genetic variant reporting panel", the panel an HL7 v2 genetic result is sent under. */
+    static final String V2_VARIANT_PANEL = "81247-9";
     /** Component and (STU1) Observation.code "Genetic variation clinical significance". */
     static final String CLINICAL_SIGNIFICANCE = "53037-8";
     /** Component "Medication assessed" of a therapeutic implication. */

@@ -18,9 +18,9 @@ import org.rasguard.ras.EvidenceGraph.Node;
  * hasMember / derivedFrom keeps a visited set, so reference cycles cannot loop.
  *
  * <p>Steps: build the evidence graph (Bundles walked, urn:uuid and contained references resolved,
- * newest versions kept, entered-in-error and cancelled dropped); classify each Observation per gene
- * (Variant, single-gene test, therapeutic implication, optionally regions studied); combine per
- * gene and into a status.
+ * newest versions kept, entered-in-error, cancelled and superseded dropped); classify each
+ * Observation per gene (Variant, single-gene test, therapeutic implication, HL7 v2 split panel,
+ * optionally regions studied); combine per gene and into a status.
  */
 public final class RasStatusEngine {
 
@@ -47,6 +47,8 @@ public final class RasStatusEngine {
         NegativeCoverage negatives = new NegativeCoverage(vocabulary, policy, genes, graph);
         Findings findings = new Findings(graph);
 
+        SplitPanelReader splitPanels = new SplitPanelReader(genes, results);
+
         List<Node> regionsStudied = new ArrayList<>();
         for (Node node : graph.nodes()) {
             if (node.usability == EvidenceGraph.Usability.DROPPED || node.usability == EvidenceGraph.Usability.PENDING) {
@@ -62,6 +64,7 @@ public final class RasStatusEngine {
             } else if (singleGeneTests.applies(observation)) {
                 singleGeneTests.classify(node, graph, negatives, findings);
             }
+            splitPanels.classify(node, variants, negatives, findings);
         }
         if (policy.inferNegativesFromRegionsStudied()) {
             RegionStudiedClassifier regions = new RegionStudiedClassifier(genes);

@@ -83,6 +83,15 @@ final class TherapeuticImplicationClassifier {
      * The RAS genes of the variants the implication is derived from (derivedFrom either way, a few
      * links deep, cycles guarded), else the genes it names itself.
      */
+    /** A v2 split panel ({@link SplitPanelReader}) names its gene in a 48018-6 member. */
+    private void splitPanelGenes(Node panel, Map<Gene, Boolean> found) {
+        for (Node member : panel.members) {
+            if (Fhir.hasLoinc(member.observation.getCode(), GenomicsCodes.GENE_STUDIED) && member.observation.getValue() instanceof CodeableConcept concept) {
+                genes.genesOf(concept).forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
+            }
+        }
+    }
+
     private Map<Gene, Boolean> genesOf(Node implication) {
         Map<Gene, Boolean> found = new EnumMap<>(Gene.class);
         Set<Node> visited = new LinkedHashSet<>();
@@ -99,6 +108,7 @@ final class TherapeuticImplicationClassifier {
                     if (VariantReader.isVariant(linked.observation)) {
                         variants.read(linked).genes().forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
                     } else {
+                        splitPanelGenes(linked, found);
                         next.add(linked);
                     }
                 }

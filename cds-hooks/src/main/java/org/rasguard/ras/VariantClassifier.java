@@ -61,7 +61,7 @@ final class VariantClassifier {
     }
 
     /** The Variant's own answers (LL1971-2, required binding): Present and Absent. */
-    private static Optional<Meaning> presentOrAbsent(Coding coding) {
+    static Optional<Meaning> presentOrAbsent(Coding coding) {
         if (!GenomicsCodes.LOINC.equals(coding.getSystem())) {
             return Optional.empty();
         }
@@ -127,7 +127,11 @@ final class VariantClassifier {
         }
         Observation observation = node.observation;
         String coverageText = String.join(" | ", Fhir.notes(observation), observation.getCode().getText() == null ? "" : observation.getCode().getText());
-        NegativeCoverage.Call call = negatives.classify(node, gene, coverageText, false, policy.geneLevelAbsentWithoutMethodIsExtended());
+        // A negative assembled from a v2 split is a test result without a stated scope, not a GR
+        // pertinent negative: its unknown scope is not extended (the single-gene default).
+        boolean extendedByDefault = node.assembledFromSplitPanel
+                ? policy.singleGeneNegativeWithoutCoverageIsExtended() : policy.geneLevelAbsentWithoutMethodIsExtended();
+        NegativeCoverage.Call call = negatives.classify(node, gene, coverageText, false, extendedByDefault);
         out.add(node, gene, call.call(), "gene-level " + call.why());
     }
 

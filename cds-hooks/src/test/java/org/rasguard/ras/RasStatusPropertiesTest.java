@@ -89,6 +89,99 @@ class RasStatusPropertiesTest {
         assertThat(reordered.brafV600e()).isEqualTo(original.brafV600e());
     }
 
+    /** Fixtures with exactly one top-level GR Variant that carries a gene and an HGVS component. */
+    @Provide
+    Arbitrary<RasCase> caseWithOneWholeVariant() {
+        return Arbitraries.of(CASES.stream().filter(c -> wholeVariants(c.resourcesJson()).size() == 1).toList());
+    }
+
+    @Property(tries = 100)
+    void splittingTheVariantIntoV2PanelMembersGivesTheSameStatus(@ForAll("caseWithOneWholeVariant") RasCase c) {
+        RasCase split = new RasCase(c.name(), c.description(), c.expected(), c.policy(), splitIntoPanel(c.resourcesJson()));
+
+        RasAssessment whole = c.assess();
+        RasAssessment members = split.assess();
+
+        assertThat(members.status()).as(c.name()).isEqualTo(whole.status());
+        assertThat(members.reasons()).as(c.name()).isEqualTo(whole.reasons());
+        assertThat(members.krasG12c()).as(c.name()).isEqualTo(whole.krasG12c());
+    }
+
+    private static List<ObjectNode> wholeVariants(JsonNode resources) {
+        List<ObjectNode> out = new ArrayList<>();
+        for (JsonNode resource : resources) {
+            if ("Observation".equals(resource.path("resourceType").asText()) && resource.toString().contains("\"69548-6\"")
+                    && hasComponent(resource, "48018-6")
+                    && (hasComponent(resource, "48004-6") || hasComponent(resource, "48005-3") || hasComponent(resource, "81290-9"))) {
+                out.add((ObjectNode) resource);
+            }
+        }
+        return out;
+    }
+
+    private static boolean hasComponent(JsonNode observation, String code) {
+        for (JsonNode component : observation.path("component")) {
+            for (JsonNode coding : component.path("code").path("coding")) {
+                if (code.equals(coding.path("code").asText())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The case with its Variant split as an HL7 v2 converter does: a 81247-9 panel (same id, status,
+     * dates, notes) whose members are one Observation per component and the call (value,
+     * interpretation, method, specimen).
+     */
+    private static JsonNode splitIntoPanel(JsonNode resources) {
+        ArrayNode copy = (ArrayNode) resources.deepCopy();
+        ObjectNode variant = wholeVariants(copy).get(0);
+        String id = variant.path("id").asText("whole-variant");
+        ArrayNode members = copy.arrayNode();
+        ObjectNode panel = variant.deepCopy();
+        panel.put("id", id);
+        for (String moved : List.of("component", "valueCodeableConcept", "valueString", "interpretation", "dataAbsentReason", "method", "specimen")) {
+            panel.remove(moved);
+        }
+        ObjectNode code = panel.putObject("code");
+        code.putArray("coding").addObject().put("system", "http://loinc.org").put("code", "81247-9");
+        ArrayNode hasMember = panel.putArray("hasMember");
+        int n = 0;
+        List<JsonNode> parts = new ArrayList<>();
+        variant.path("component").forEach(parts::add);
+        ObjectNode call = variant.deepCopy();
+        call.remove("component");
+        call.remove("note");
+        call.remove("derivedFrom");
+        parts.add(call);
+        for (JsonNode part : parts) {
+            ObjectNode member = part == call ? call : member(variant, part);
+            member.put("id", id + "-m" + (++n));
+            members.add(member);
+            hasMember.addObject().put("reference", "Observation/" + id + "-m" + n);
+        }
+        for (int i = 0; i < copy.size(); i++) {
+            if (copy.get(i) == variant) {
+                copy.set(i, panel);
+            }
+        }
+        copy.addAll(members);
+        return copy;
+    }
+
+    private static ObjectNode member(ObjectNode variant, JsonNode component) {
+        ObjectNode member = ((ObjectNode) component).deepCopy();
+        member.put("resourceType", "Observation");
+        for (String field : List.of("status", "subject", "effectiveDateTime", "issued", "category")) {
+            if (variant.has(field)) {
+                member.set(field, variant.get(field).deepCopy());
+            }
+        }
+        return member;
+    }
+
     private static Observation mutation(Gene gene, int codon, int shape) {
         String residue = switch (codon) {
             case 12, 13 -> "G";
