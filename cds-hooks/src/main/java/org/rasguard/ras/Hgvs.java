@@ -109,8 +109,13 @@ public final class Hgvs {
     private static Optional<HgvsChange> protein(String text, Matcher m, boolean positionAlone) {
         boolean bare = m.group("p") == null && m.group("acc") == null;
         String r1 = m.group("r1");
-        int first = Integer.parseInt(m.group("n1"));
-        int last = m.group("n2") == null ? first : Integer.parseInt(m.group("n2"));
+        java.util.OptionalInt firstNumber = TextSignals.boundedInt(m.group("n1"));
+        java.util.OptionalInt lastNumber = m.group("n2") == null ? firstNumber : TextSignals.boundedInt(m.group("n2"));
+        if (firstNumber.isEmpty() || lastNumber.isEmpty()) {
+            return Optional.empty();
+        }
+        int first = firstNumber.getAsInt();
+        int last = lastNumber.getAsInt();
         if (last < first) {
             return Optional.empty();
         }
@@ -230,7 +235,7 @@ public final class Hgvs {
         if (position.startsWith("*")) {
             return PAST_CODING_END;
         }
-        return Integer.parseInt(position.split("[+-]")[0]);
+        return TextSignals.boundedInt(position.split("[+-]")[0]).orElse(PAST_CODING_END);
     }
 
     private static int codonOf(int codingPosition) {
