@@ -67,11 +67,13 @@ final class NegativeCoverage {
         return java.util.Optional.empty();
     }
 
-    private static java.util.List<String> contextScope(Node node) {
+    private java.util.List<String> contextScope(Node node) {
         java.util.List<String> texts = new java.util.ArrayList<>();
         Observation observation = node.observation;
         texts.add(Fhir.words(observation.getMethod()));
-        texts.add(Fhir.words(observation.getCode()));
+        if (!RegionStudiedClassifier.isRegionStudied(observation)) {
+            texts.add(Fhir.words(observation.getCode()));
+        }
         texts.add(Fhir.notes(observation));
         for (Node group : node.groups) {
             texts.add(Fhir.words(group.observation.getCode()));
@@ -82,6 +84,11 @@ final class NegativeCoverage {
             texts.add(Fhir.words(report.getCode()));
             texts.add(report.getConclusion());
             report.getConclusionCode().forEach(code -> texts.add(Fhir.words(code)));
+            for (Node result : graph.resultsOf(report)) {
+                if (RegionStudiedClassifier.isRegionStudied(result.observation)) {
+                    texts.addAll(RegionStudiedClassifier.scopeTexts(result.observation));
+                }
+            }
         }
         texts.removeIf(text -> text == null || text.isBlank());
         return texts;

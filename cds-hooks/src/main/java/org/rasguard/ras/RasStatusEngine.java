@@ -63,7 +63,7 @@ public final class RasStatusEngine {
             List<EvidenceItem> earlier = findings.items();
             for (Node node : regionsStudied) {
                 try {
-                    regions.classify(node, graph, earlier, findings);
+                    regions.classify(node, graph, earlier, negatives, findings);
                 } catch (RuntimeException unreadable) {
                     unreadable(node, findings);
                 }
