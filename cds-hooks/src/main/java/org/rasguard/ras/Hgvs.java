@@ -78,6 +78,32 @@ public final class Hgvs {
         return Optional.empty();
     }
 
+    private static final Pattern ANY_CASE_TOKEN = Pattern.compile("(?i)\\b([cp])\\.(\\(?[a-z0-9_>*=+\\-]+\\)?)");
+
+    /**
+     * Changes written in prose in any casing ("kras c.35g>a (p.g12d)"): the c. / p. tokens are
+     * brought to HGVS casing (bases and one-letter residues upper, three-letter residues
+     * capitalised) and parsed. Used only when the text as written names no change.
+     */
+    static List<HgvsChange> findAllAnyCase(String text) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        Matcher m = ANY_CASE_TOKEN.matcher(TextSignals.bounded(text));
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String body = m.group(2).toUpperCase(java.util.Locale.ROOT);
+            if (m.group(1).equalsIgnoreCase("p")) {
+                for (String three : THREE_TO_ONE.keySet()) {
+                    body = body.replace(three.toUpperCase(java.util.Locale.ROOT), three);
+                }
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1).toLowerCase(java.util.Locale.ROOT) + "." + body));
+        }
+        m.appendTail(out);
+        return findAll(out.toString());
+    }
+
     /**
      * Finds the changes named in free text ("KRAS p.G12D detected", a ClinVar title, a tested-for
      * list). Unlike {@link #parse}, a bare position such as "G12" is not a change here.
@@ -109,8 +135,13 @@ public final class Hgvs {
     private static Optional<HgvsChange> protein(String text, Matcher m, boolean positionAlone) {
         boolean bare = m.group("p") == null && m.group("acc") == null;
         String r1 = m.group("r1");
-        int first = Integer.parseInt(m.group("n1"));
-        int last = m.group("n2") == null ? first : Integer.parseInt(m.group("n2"));
+        java.util.OptionalInt firstNumber = TextSignals.boundedInt(m.group("n1"));
+        java.util.OptionalInt lastNumber = m.group("n2") == null ? firstNumber : TextSignals.boundedInt(m.group("n2"));
+        if (firstNumber.isEmpty() || lastNumber.isEmpty()) {
+            return Optional.empty();
+        }
+        int first = firstNumber.getAsInt();
+        int last = lastNumber.getAsInt();
         if (last < first) {
             return Optional.empty();
         }
@@ -230,7 +261,7 @@ public final class Hgvs {
         if (position.startsWith("*")) {
             return PAST_CODING_END;
         }
-        return Integer.parseInt(position.split("[+-]")[0]);
+        return TextSignals.boundedInt(position.split("[+-]")[0]).orElse(PAST_CODING_END);
     }
 
     private static int codonOf(int codingPosition) {

@@ -40,11 +40,58 @@ final class NegativeCoverage {
      * @param defaultExtended the policy default when nothing is stated
      */
     Call classify(Node node, Gene gene, String coverageText, boolean fullGeneTest, boolean defaultExtended) {
-        Call byCoverage = byCoverage(node, genes.partAbout(coverageText, gene), fullGeneTest, defaultExtended);
+        Call byCoverage = limitedByContext(node, gene).orElseGet(
+                () -> byCoverage(node, genes.partAbout(coverageText, gene), fullGeneTest, defaultExtended));
         if (!policy.ctDnaNegativesCount() && isLiquidBiopsy(node)) {
             return new Call(EvidenceCall.CTDNA_NEGATIVE, byCoverage.why() + ", plasma / ctDNA specimen");
         }
         return byCoverage;
+    }
+
+    /**
+     * Scope stated anywhere near the negative limits it, whatever the test code, method coding or
+     * policy default say: its method (text and displays), its code, its panels' codes and words, its
+     * reports' code, conclusion and conclusion codes. Each statement is read for this gene's part
+     * only; one that does not cover all six codons, or that holds scope words the reader cannot
+     * account for, makes the negative partial.
+     */
+    private java.util.Optional<Call> limitedByContext(Node node, Gene gene) {
+        for (String text : contextScope(node)) {
+            TextSignals.Coverage stated = TextSignals.coverage(genes.partAbout(text, gene));
+            if (stated.stated() && !stated.extended()) {
+                return java.util.Optional.of(stated.unaccounted()
+                        ? new Call(EvidenceCall.PARTIAL_NEGATIVE, "negative, scope text nearby that the reader cannot account for")
+                        : new Call(EvidenceCall.PARTIAL_NEGATIVE, "negative, scope stated nearby only codons " + stated.hotspotCodons()));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private java.util.List<String> contextScope(Node node) {
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        Observation observation = node.observation;
+        texts.add(Fhir.words(observation.getMethod()));
+        if (!RegionStudiedClassifier.isRegionStudied(observation)) {
+            texts.add(Fhir.words(observation.getCode()));
+        }
+        texts.add(Fhir.notes(observation));
+        for (Node group : node.groups) {
+            texts.add(Fhir.words(group.observation.getCode()));
+            texts.add(Fhir.words(group.observation.getMethod()));
+            texts.add(Fhir.notes(group.observation));
+        }
+        for (DiagnosticReport report : node.reports) {
+            texts.add(Fhir.words(report.getCode()));
+            texts.add(report.getConclusion());
+            report.getConclusionCode().forEach(code -> texts.add(Fhir.words(code)));
+            for (Node result : graph.resultsOf(report)) {
+                if (RegionStudiedClassifier.isRegionStudied(result.observation)) {
+                    texts.addAll(RegionStudiedClassifier.scopeTexts(result.observation));
+                }
+            }
+        }
+        texts.removeIf(text -> text == null || text.isBlank());
+        return texts;
     }
 
     private Call byCoverage(Node node, String coverageText, boolean fullGeneTest, boolean defaultExtended) {

@@ -54,22 +54,23 @@ public final class RasStatusEngine {
             if (node.usability == EvidenceGraph.Usability.DROPPED || node.usability == EvidenceGraph.Usability.PENDING) {
                 continue;
             }
-            Observation observation = node.observation;
-            if (VariantReader.isVariant(observation)) {
-                variants.classify(node, negatives, findings);
-            } else if (TherapeuticImplicationClassifier.isTherapeuticImplication(observation)) {
-                implications.classify(node, findings);
-            } else if (RegionStudiedClassifier.isRegionStudied(observation)) {
-                regionsStudied.add(node);
-            } else if (singleGeneTests.applies(observation)) {
-                singleGeneTests.classify(node, graph, negatives, findings);
+            try {
+                classify(node, graph, variants, implications, singleGeneTests, negatives, findings, regionsStudied);
+            } catch (RuntimeException unreadable) {
+                unreadable(node, findings);
             }
             splitPanels.classify(node, variants, negatives, findings);
         }
         if (policy.inferNegativesFromRegionsStudied()) {
             RegionStudiedClassifier regions = new RegionStudiedClassifier(genes);
             List<EvidenceItem> earlier = findings.items();
-            regionsStudied.forEach(node -> regions.classify(node, graph, earlier, findings));
+            for (Node node : regionsStudied) {
+                try {
+                    regions.classify(node, graph, earlier, negatives, findings);
+                } catch (RuntimeException unreadable) {
+                    unreadable(node, findings);
+                }
+            }
         }
 
         List<EvidenceItem> items = findings.items();
@@ -81,6 +82,31 @@ public final class RasStatusEngine {
         List<String> braf = findings.brafV600eEvidence();
         return new RasAssessment(status, VerdictCombiner.reasons(status, verdicts), verdicts, found, krasG12c,
                 !braf.isEmpty(), braf, items);
+    }
+
+    private static void classify(Node node, EvidenceGraph graph, VariantClassifier variants, TherapeuticImplicationClassifier implications,
+            SingleGeneTestClassifier singleGeneTests, NegativeCoverage negatives, Findings findings, List<Node> regionsStudied) {
+        Observation observation = node.observation;
+        if (VariantReader.isVariant(observation)) {
+            variants.classify(node, negatives, findings);
+        } else if (TherapeuticImplicationClassifier.isTherapeuticImplication(observation)) {
+            implications.classify(node, findings);
+        } else if (RegionStudiedClassifier.isRegionStudied(observation)) {
+            regionsStudied.add(node);
+        } else if (singleGeneTests.applies(observation)) {
+            singleGeneTests.classify(node, graph, negatives, findings);
+        }
+    }
+
+    /**
+     * A result whose reading threw could be about either RAS gene: it is left out as a reading and
+     * counted as an unreadable (indeterminate) result for both, so the status is never wild-type
+     * on the strength of the rest.
+     */
+    private static void unreadable(Node node, Findings findings) {
+        for (Gene gene : Gene.values()) {
+            findings.add(node, gene, EvidenceCall.INDETERMINATE, "result could not be read");
+        }
     }
 
     /** G12C is flagged from final results only: it opens the G12C-inhibitor combinations. */

@@ -32,7 +32,7 @@ final class RegionStudiedClassifier {
     /**
      * @param earlier what the other classifiers found, to see present variants in the same report
      */
-    void classify(Node node, EvidenceGraph graph, List<EvidenceItem> earlier, Findings out) {
+    void classify(Node node, EvidenceGraph graph, List<EvidenceItem> earlier, NegativeCoverage negatives, Findings out) {
         if (node.usability != EvidenceGraph.Usability.FINAL || node.reports.isEmpty()) {
             return;
         }
@@ -43,10 +43,33 @@ final class RegionStudiedClassifier {
             for (Map.Entry<Gene, Boolean> entry : genes.genesOf(concept).entrySet()) {
                 Gene gene = entry.getKey();
                 if (!entry.getValue() && !uncallable(node, gene) && !variantFoundInSameReport(node, graph, gene, earlier)) {
-                    out.add(node, gene, EvidenceCall.NEGATIVE, "negative inferred from regions studied (policy)");
+                    NegativeCoverage.Call call = negatives.classify(node, gene, "", false, true);
+                    out.add(node, gene, call.call(), call.why() + ", inferred from regions studied (policy)");
                 }
             }
         }
+    }
+
+    /**
+     * What a regions-studied Observation says about scope, read always to limit the negatives of
+     * its report: its notes and the words of every component but the gene studied; an uncallable
+     * region is written as not covered.
+     */
+    static List<String> scopeTexts(Observation observation) {
+        List<String> texts = new java.util.ArrayList<>();
+        texts.add(Fhir.notes(observation));
+        for (Observation.ObservationComponentComponent component : observation.getComponent()) {
+            if (Fhir.hasLoinc(component.getCode(), GenomicsCodes.GENE_STUDIED)) {
+                continue;
+            }
+            String value = Fhir.valueText(component.getValue());
+            if (value.isBlank()) {
+                continue;
+            }
+            boolean uncallable = Fhir.words(component.getCode()).toLowerCase(Locale.ROOT).contains(UNCALLABLE_REGIONS_TEXT);
+            texts.add(uncallable ? value + " not covered" : value);
+        }
+        return texts;
     }
 
     private boolean uncallable(Node node, Gene gene) {

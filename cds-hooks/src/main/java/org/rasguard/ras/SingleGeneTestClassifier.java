@@ -210,6 +210,7 @@ final class SingleGeneTestClassifier {
             }
             return out;
         }
-        return Hgvs.findAll(Fhir.valueText(value));
+        List<HgvsChange> asWritten = Hgvs.findAll(Fhir.valueText(value));
+        return asWritten.isEmpty() ? Hgvs.findAllAnyCase(Fhir.valueText(value)) : asWritten;
     }
 }

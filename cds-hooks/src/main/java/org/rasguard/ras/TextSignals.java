@@ -22,6 +22,7 @@ final class TextSignals {
     private static final Pattern CLAUSE_SEPARATOR = Pattern.compile("[;,\\n]|\\. ");
     private static final Pattern NEGATIVE = Pattern.compile("\\b(?:not|none|never) (?:been )?(?:detected|found|identified|present)\\b"
             + "|\\bno (?:\\w+ )?(?:mutations?|variants?|alterations?|changes?)(?: (?:were|was|is|are))?(?: (?:detected|found|identified|present))?\\b"
+            + "|\\b(?:mutations?|variants?|alterations?) (?:detected|found|identified)\\s*:\\s*(?:none|nil|no|0)\\b"
             + "|\\bnegative\\b|\\bwild[- ]?type\\b|\\bWT\\b|\\babsent\\b", FLAGS);
     private static final Pattern POSITIVE = Pattern.compile("\\b(?:detected|positive|mutated|mutant|present|identified|found)\\b", FLAGS);
     private static final Pattern INDETERMINATE = Pattern.compile("\\b(?:indeterminate|inconclusive|equivocal|fail(?:ed|ure)?|QNS"
@@ -31,17 +32,35 @@ final class TextSignals {
     private static final Pattern FULL_GENE = Pattern.compile("\\b(?:full|entire|whole|complete)(?: gene| coding(?: region| sequence)?| mutation analysis)\\b"
             + "|\\ball (?:coding )?exons\\b", FLAGS);
 
-    private static final String NUMBER_LIST = "(\\d{1,3}(?:\\s*(?:,|/|and|&|\\+|or|-|–|to)\\s*\\d{1,3})*)";
-    private static final Pattern CODON_LIST = Pattern.compile("\\bcodons?\\s*" + NUMBER_LIST, FLAGS);
-    private static final Pattern EXON_LIST = Pattern.compile("\\bexons?\\s*" + NUMBER_LIST, FLAGS);
+    /** A list of 1-3 digit numbers, read whole ("2, 3, and 4", "2 through 4"); a number followed by more digits is no list item. */
+    private static final String NUMBER_LIST = "(\\d{1,3}(?:\\s*(?:,|/|and|,\\s*and|&|\\+|or|-|–|to|through|thru)\\s*\\d{1,3})*)(?!\\d)";
+    /** "codons 12/13", "Codons tested: 12/13/61", "exons analysed - 2, 3 and 4". */
+    private static final String LIST_LABEL = "(?:\\s+(?:tested|analy[sz]ed|covered|assessed|examined|sequenced|interrogated))?\\s*[:\\-–]?\\s*";
+    private static final Pattern CODON_LIST = Pattern.compile("\\bcodons?" + LIST_LABEL + NUMBER_LIST, FLAGS);
+    private static final Pattern EXON_LIST = Pattern.compile("\\bexons?" + LIST_LABEL + NUMBER_LIST, FLAGS);
     private static final Pattern GENE_CODON_LIST = Pattern.compile("\\b[KN]-?RAS\\s+" + NUMBER_LIST + "\\b", FLAGS);
     private static final Pattern RESIDUE_POSITION = Pattern.compile("\\b(?:[ACDEFGHIKLMNPQRSTVWY]|Ala|Gly|Gln|Lys)(\\d{1,3})(?=[A-Z*]|\\b|_)");
-    private static final Pattern NUMBER_OR_RANGE = Pattern.compile("(\\d{1,3})(?:\\s*(?:-|–|to)\\s*(\\d{1,3}))?");
+    private static final Pattern NUMBER_OR_RANGE = Pattern.compile("(\\d{1,3})(?:\\s*(?:-|–|to|through|thru)\\s*(\\d{1,3}))?");
 
-    /** What a stated coverage names; {@code stated} is false when the text says nothing about coverage. */
-    record Coverage(boolean stated, Set<Integer> hotspotCodons) {
+    /** A clause that limits what it names: "exon 4 was not analysed", "NRAS: not tested", "exon 3 failed QC". */
+    private static final Pattern LIMITING = Pattern.compile("\\bnot (?:\\w+ )?(?:analy[sz]ed|tested|covered|assessed|evaluated|sequenced|interrogated|included|examined|reported)\\b"
+            + "|\\b(?:excluded|failed|failure|QC fail\\w*|no coverage|low coverage|insufficient coverage|uncallable|no[- ]call|dropout|omitted)\\b", FLAGS);
+    /** Scope words; one left over after the lists, residues and full-gene phrases are read is a scope the reader cannot account for. */
+    private static final Pattern SCOPE_WORD = Pattern.compile("\\b(?:exons?|codons?|regions?|amplicons?)\\b", FLAGS);
+    private static final Pattern SCOPE_CLAUSE_SEPARATOR = Pattern.compile("[;\\n|]|\\.(?:\\s|$)");
+
+    /**
+     * What a stated coverage names; {@code stated} is false when the text says nothing about
+     * coverage. {@code unaccounted} is true when the text holds exon, codon or region words (or a
+     * limiting phrase) the reader could not turn into codons: such a negative is partial.
+     */
+    record Coverage(boolean stated, Set<Integer> hotspotCodons, boolean unaccounted) {
+        Coverage(boolean stated, Set<Integer> hotspotCodons) {
+            this(stated, hotspotCodons, false);
+        }
+
         boolean extended() {
-            return hotspotCodons.containsAll(RasHotspots.CODONS);
+            return !unaccounted && hotspotCodons.containsAll(RasHotspots.CODONS);
         }
     }
 
@@ -89,31 +108,80 @@ final class TextSignals {
      */
     static Coverage coverage(String text) {
         Set<Integer> codons = new TreeSet<>();
+        Set<Integer> limited = new TreeSet<>();
         boolean stated = false;
+        boolean unaccounted = false;
         if (text == null) {
-            return new Coverage(false, codons);
+            return new Coverage(false, codons, false);
         }
-        for (Pattern list : new Pattern[] {CODON_LIST, GENE_CODON_LIST}) {
-            Matcher m = list.matcher(text);
-            while (m.find()) {
+        for (String clause : SCOPE_CLAUSE_SEPARATOR.split(bounded(text))) {
+            Set<Integer> named = new TreeSet<>();
+            StringBuilder rest = new StringBuilder(clause);
+            boolean clauseStated = false;
+            for (Pattern list : new Pattern[] {CODON_LIST, GENE_CODON_LIST}) {
+                Matcher m = list.matcher(clause);
+                while (m.find()) {
+                    clauseStated = true;
+                    named.addAll(numbers(m.group(1)));
+                    blank(rest, m.start(), m.end());
+                }
+            }
+            Matcher exons = EXON_LIST.matcher(clause);
+            while (exons.find()) {
+                clauseStated = true;
+                for (int exon : numbers(exons.group(1))) {
+                    named.addAll(RasHotspots.CODONS_BY_EXON.getOrDefault(exon, Set.of()));
+                }
+                blank(rest, exons.start(), exons.end());
+            }
+            Matcher residues = RESIDUE_POSITION.matcher(clause);
+            while (residues.find()) {
+                clauseStated = true;
+                boundedInt(residues.group(1)).ifPresent(named::add);
+            }
+            Matcher full = FULL_GENE.matcher(rest);
+            while (full.find()) {
+                blank(rest, full.start(), full.end());
+            }
+            if (SCOPE_WORD.matcher(rest).find()) {
+                unaccounted = true;
+            }
+            if (LIMITING.matcher(clause).find()) {
+                if (clauseStated) {
+                    limited.addAll(named);
+                } else {
+                    unaccounted = true;
+                }
                 stated = true;
-                codons.addAll(numbers(m.group(1)));
+                continue;
             }
+            stated |= clauseStated;
+            codons.addAll(named);
         }
-        Matcher exons = EXON_LIST.matcher(text);
-        while (exons.find()) {
-            stated = true;
-            for (int exon : numbers(exons.group(1))) {
-                codons.addAll(RasHotspots.CODONS_BY_EXON.getOrDefault(exon, Set.of()));
-            }
-        }
-        Matcher residues = RESIDUE_POSITION.matcher(text);
-        while (residues.find()) {
-            stated = true;
-            codons.add(Integer.parseInt(residues.group(1)));
-        }
+        codons.removeAll(limited);
         codons.retainAll(RasHotspots.CODONS);
-        return new Coverage(stated, codons);
+        return new Coverage(stated || unaccounted, codons, unaccounted);
+    }
+
+    private static void blank(StringBuilder text, int from, int to) {
+        for (int i = from; i < to && i < text.length(); i++) {
+            text.setCharAt(i, ' ');
+        }
+    }
+
+    /** Text is read up to a bounded length: a longer one is cut, never parsed whole (no regex over unbounded input). */
+    static final int MAX_TEXT = 20_000;
+
+    static String bounded(String text) {
+        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT);
+    }
+
+    /** A non-negative number of at most 9 digits, else empty: digits in evidence never throw. */
+    static java.util.OptionalInt boundedInt(String digits) {
+        if (digits == null || digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return java.util.OptionalInt.empty();
+        }
+        return java.util.OptionalInt.of(Integer.parseInt(digits));
     }
 
     /** Numbers and ranges of a list such as "12/13", "2-4" or "59, 61 and 117". */
@@ -121,8 +189,8 @@ final class TextSignals {
         Set<Integer> out = new TreeSet<>();
         Matcher m = NUMBER_OR_RANGE.matcher(list);
         while (m.find()) {
-            int from = Integer.parseInt(m.group(1));
-            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+            int from = boundedInt(m.group(1)).orElse(-1);
+            int to = m.group(2) == null ? from : boundedInt(m.group(2)).orElse(-1);
             for (int n = from; n <= Math.min(to, from + 200); n++) {
                 out.add(n);
             }
