@@ -143,6 +143,11 @@ final class NegativeCoverage {
         return false;
     }
 
+    /**
+     * A specimen named but not among the evidence (the EHR did not send it) may be plasma: fail safe,
+     * such a negative cannot stand for tissue (the same result read from our store, with its
+     * Specimen, was once wild-type through the EHR's copy read as tissue).
+     */
     private boolean isLiquid(Reference reference, Node node) {
         if (reference == null || reference.isEmpty()) {
             return false;
@@ -152,7 +157,7 @@ final class NegativeCoverage {
         }
         Specimen specimen = graph.specimen(reference, Findings.scope(node));
         if (specimen == null) {
-            return false;
+            return reference.hasReference() || reference.hasIdentifier();
         }
         CodeableConcept type = specimen.getType();
         return type.getCoding().stream().anyMatch(vocabulary::isLiquidBiopsySpecimen)
