@@ -148,7 +148,7 @@ public final class IngestValidator {
         List<Issue> issues = new ArrayList<>();
         if (anyError) {
             for (SingleValidationMessage message : fhirOnly.validateWithResult(withoutProfiles(resource)).getMessages()) {
-                if (isError(message) && !isTerminology(message)) {
+                if (isError(message) && !isTerminology(message) && !isMissingFullUrl(message)) {
                     invalidFhir.add(key(message));
                     issues.add(new Issue(Kind.INVALID_FHIR, message.getSeverity(), message.getLocationString(), message.getMessage()));
                 }
@@ -156,6 +156,9 @@ public final class IngestValidator {
         }
         for (SingleValidationMessage message : first) {
             if (isNoise(message) || invalidFhir.contains(key(message))) {
+                continue;
+            }
+            if (isMissingFullUrl(message) && postedWithoutFullUrl(resource, message)) {
                 continue;
             }
             Kind kind = isError(message) ? Kind.PROFILE_ERROR : Kind.WARNING;
@@ -190,6 +193,29 @@ public final class IngestValidator {
         String id = message.getMessageId();
         return id != null && (id.startsWith("Terminology_") || id.startsWith("TERMINOLOGY_") || id.contains("_TX_")
                 || id.startsWith("TYPE_SPECIFIC_CHECKS_DT_QTY") || id.contains("UCUM"));
+    }
+
+    /**
+     * The validator's "entry missing fullUrl" and "relative reference in an entry without fullUrl".
+     * FHIR R4 lets a transaction or batch POST entry go without a fullUrl (its relative references
+     * are to stored resources, and HAPI resolves them so); any other entry without one is a profile
+     * error: stored with a warning in {@code warn} mode, refused in {@code strict}.
+     *
+     * @see <a href="https://hl7.org/fhir/R4/bundle-definitions.html#Bundle.entry.fullUrl">R4 Bundle.entry.fullUrl</a>
+     */
+    private static boolean isMissingFullUrl(SingleValidationMessage message) {
+        String text = message.getMessage();
+        return text != null && (text.contains("entry missing fullUrl") || text.contains("whose entry is missing a fullUrl"));
+    }
+
+    private static boolean postedWithoutFullUrl(IBaseResource resource, SingleValidationMessage message) {
+        if (!(resource instanceof Bundle bundle) || bundle.getType() == null
+                || !(bundle.getType() == Bundle.BundleType.TRANSACTION || bundle.getType() == Bundle.BundleType.BATCH)) {
+            return false;
+        }
+        int index = new Issue(Kind.WARNING, message.getSeverity(), message.getLocationString(), message.getMessage()).entryIndex();
+        return index >= 0 && index < bundle.getEntry().size()
+                && bundle.getEntry().get(index).getRequest().getMethod() == Bundle.HTTPVerb.POST;
     }
 
     /** Information, and "we could not check this code" (no LOINC, HGNC … here): nothing an integrator can fix. */

@@ -88,6 +88,39 @@ class IngestValidationIT {
         assertThat(storedCount(server, run)).isEqualTo(1);
     }
 
+    /** A stored Patient and two bare Observations of it in a transaction without fullUrls: one POST, one PUT. */
+    private static String entriesWithoutFullUrl(ServerProcess server, String run) {
+        Http.Response patient = Http.post(server.fhirBase() + "/Patient", "{\"resourceType\":\"Patient\"}");
+        String id = patient.resource(org.hl7.fhir.r4.model.Patient.class).getIdElement().getIdPart();
+        return """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                 {"resource":{"resourceType":"Observation","status":"final","code":{"text":"KRAS %1$s"},"subject":{"reference":"Patient/%2$s"}},
+                  "request":{"method":"POST","url":"Observation"}},
+                 {"resource":{"resourceType":"Observation","id":"put-%1$s","status":"final","code":{"text":"NRAS %1$s"},"subject":{"reference":"Patient/%2$s"}},
+                  "request":{"method":"PUT","url":"Observation/put-%1$s"}}]}""".formatted(run.substring(0, 8), id);
+    }
+
+    @Test
+    void postEntriesWithoutFullUrlAreFineAndAPutWithoutOneIsStoredWithAWarning(ServerProcess server) {
+        String run = UUID.randomUUID().toString();
+        Http.Response response = Http.post(server.fhirBase(), entriesWithoutFullUrl(server, run));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        List<Bundle.BundleEntryComponent> entries = response.resource(Bundle.class).getEntry();
+        assertThat(entries.get(0).getResponse().getStatus()).startsWith("201");
+        if (entries.get(0).getResponse().getOutcome() instanceof OperationOutcome outcome) {
+            assertThat(outcome.getIssue()).as("the POST entry: no fullUrl warning")
+                    .noneSatisfy(issue -> assertThat(issue.getDiagnostics()).contains("fullUrl"));
+        }
+        assertThat(entries.get(1).getResponse().getStatus()).startsWith("201");
+        assertThat(((OperationOutcome) entries.get(1).getResponse().getOutcome()).getIssue())
+                .anySatisfy(issue -> assertThat(issue.getDiagnostics()).contains("fullUrl"));
+
+        String batch = entriesWithoutFullUrl(server, UUID.randomUUID().toString()).replace("\"transaction\"", "\"batch\"");
+        Http.Response asBatch = Http.post(server.fhirBase(), batch);
+        assertThat(asBatch.status()).as(asBatch.body()).isEqualTo(200);
+        assertThat(asBatch.resource(Bundle.class).getEntry()).allSatisfy(entry -> assertThat(entry.getResponse().getStatus()).startsWith("201"));
+    }
+
     @Test
     void strictModeRefusesAProfileErrorAndStoresNothing() throws Exception {
         try (ServerProcess strict = new ServerProcess(Files.createTempDirectory("rasguard-strict-"),
@@ -109,6 +142,12 @@ class IngestValidationIT {
 
             Http.Response conforming = Http.post(strict.fhirBase(), Fixtures.genomicReportTransaction(run));
             assertThat(conforming.status()).as("a conforming report in strict mode: %s", conforming.body()).isEqualTo(200);
+
+            String withPut = entriesWithoutFullUrl(strict, run);
+            assertThat(Http.post(strict.fhirBase(), withPut).status()).as("a PUT entry without fullUrl in strict mode").isEqualTo(422);
+            String postOnly = withPut.substring(0, withPut.indexOf(",\n {\"resource\":{\"resourceType\":\"Observation\",\"id\"")) + "]}";
+            Http.Response posted = Http.post(strict.fhirBase(), postOnly);
+            assertThat(posted.status()).as("POST entries without fullUrl in strict mode: %s", posted.body()).isEqualTo(200);
         }
     }
 
