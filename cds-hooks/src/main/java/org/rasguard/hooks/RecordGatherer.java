@@ -172,18 +172,7 @@ final class RecordGatherer {
 
     /** False only when the subject names another Patient: a client's mistake must not mix two patients. */
     static boolean aboutPatient(Resource resource, String patientId) {
-        Reference subject = null;
-        if (resource instanceof Observation observation) {
-            subject = observation.getSubject();
-        } else if (resource instanceof DiagnosticReport report) {
-            subject = report.getSubject();
-        } else if (resource instanceof Specimen specimen) {
-            subject = specimen.getSubject();
-        } else if (resource instanceof Condition condition) {
-            subject = condition.getSubject();
-        } else if (resource instanceof MedicationRequest request) {
-            subject = request.getSubject();
-        }
+        Reference subject = org.rasguard.patients.EvidenceConfinement.subject(resource);
         if (subject == null || !subject.hasReference() || subject.getReference().startsWith("#")
                 || subject.getReference().startsWith("urn:")) {
             return true;

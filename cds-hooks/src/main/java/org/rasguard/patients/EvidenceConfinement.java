@@ -83,7 +83,8 @@ public final class EvidenceConfinement {
                 || resource instanceof Condition || resource instanceof MedicationRequest || resource instanceof Composition;
     }
 
-    private static Reference subject(Resource resource) {
+    /** The subject of a resource that is about a patient (Observation, DiagnosticReport, Specimen, Condition, MedicationRequest, Composition), or null. */
+    public static Reference subject(Resource resource) {
         if (resource instanceof Observation observation) {
             return observation.hasSubject() ? observation.getSubject() : null;
         }

@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Specimen;
+import org.rasguard.patients.EvidenceConfinement;
 
 /**
  * Gives a result whose subject is only an identifier ({@code "subject": {"identifier": {MRN}}}, as HL7
@@ -44,9 +45,8 @@ public final class SubjectIdentifierResolver {
     }
 
     private void resolve(IBaseResource resource) {
-        Reference subject = resource instanceof Observation o ? o.getSubject()
-                : resource instanceof DiagnosticReport r ? r.getSubject()
-                : resource instanceof Specimen s ? s.getSubject() : null;
+        Reference subject = resource instanceof Observation || resource instanceof DiagnosticReport || resource instanceof Specimen
+                ? EvidenceConfinement.subject((org.hl7.fhir.r4.model.Resource) resource) : null;
         if (subject == null || subject.hasReference() || !subject.hasIdentifier()) {
             return;
         }
