@@ -15,6 +15,7 @@ const REASON_TEXT = {
   'ctdna-only': 'ctDNA-only negative',
   'conflict': 'conflicting results',
   'truncated': 'not all results could be read',
+  'evidence-incomplete': 'part of the evidence could not be used',
 };
 const CALL_TEXT = {
   'mutated': 'mutated',

@@ -323,6 +323,7 @@ public final class CardFactory {
             case CTDNA_ONLY -> "ctDNA-only negative";
             case CONFLICT -> "conflicting results";
             case TRUNCATED -> "not all results could be read";
+            case EVIDENCE_INCOMPLETE -> "part of the evidence could not be used";
         };
     }
 

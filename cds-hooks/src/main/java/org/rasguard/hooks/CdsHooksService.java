@@ -184,14 +184,14 @@ public final class CdsHooksService {
      * @throws CdsError 404 unknown service, 400 bad request, 412 data unobtainable
      */
     public String call(String serviceId, byte[] body) {
-        return call(serviceId, body, null);
+        return call(serviceId, body, List.of());
     }
 
     /**
-     * @param ownFhirBase this server's FHIR base URL as the client calls it, or null: a call whose
-     *     {@code fhirServer} is it names patients by our own ids
+     * @param ownFhirBases this server's FHIR base URLs (empty: none known): a call whose {@code fhirServer}
+     *     is one of them names patients by our own ids
      */
-    public String call(String serviceId, byte[] body, String ownFhirBase) {
+    public String call(String serviceId, byte[] body, List<String> ownFhirBases) {
         long startNanos = System.nanoTime();
         Instant started = Instant.now();
         ServiceDefinition service = CdsServices.byId(serviceId).orElseThrow(CdsError::unknownService);
@@ -199,7 +199,7 @@ public final class CdsHooksService {
         Trace trace = new Trace(service, request, started, startNanos);
         notify(() -> observer.started(service.id(), request.hookInstance()));
         try {
-            String answer = decide(service, request, trace, sameIdSpace(request, ownFhirBase));
+            String answer = decide(service, request, trace, sameIdSpace(request, ownFhirBases));
             notify(() -> observer.decided(trace.decision(null)));
             return answer;
         } catch (CdsError e) {
@@ -221,9 +221,9 @@ public final class CdsHooksService {
     }
 
     /** One id space: the client's FHIR server is this one, or the operator says all ids are shared. */
-    private boolean sameIdSpace(HookRequest request, String ownFhirBase) {
-        return settings.sharedPatientIds()
-                || (ownFhirBase != null && request.fhirServer() != null && trimSlash(request.fhirServer()).equals(trimSlash(ownFhirBase)));
+    private boolean sameIdSpace(HookRequest request, List<String> ownFhirBases) {
+        return settings.sharedPatientIds() || (request.fhirServer() != null
+                && ownFhirBases.stream().anyMatch(base -> trimSlash(request.fhirServer()).equals(trimSlash(base))));
     }
 
     private static String trimSlash(String url) {

@@ -211,13 +211,12 @@ public final class HookRequestParser {
         }
     }
 
+    /** A subject that is not plainly {@code Patient/{patientId}} (another patient, a Group, an identifier, an odd form). */
     private static boolean namesAnotherPatient(org.hl7.fhir.r4.model.Reference reference, String patientId) {
-        String target = reference.getReference();
-        if (target == null || target.startsWith("#") || target.startsWith("urn:")) {
-            return false;
+        if (!reference.hasReference() && !reference.hasIdentifier()) {
+            return false; // display only, or empty: names no one
         }
-        org.hl7.fhir.r4.model.IdType id = new org.hl7.fhir.r4.model.IdType(target);
-        return "Patient".equals(id.getResourceType()) && id.hasIdPart() && !patientId.equals(id.getIdPart());
+        return org.rasguard.patients.PatientReference.patientId(reference).filter(patientId::equals).isEmpty();
     }
 
     private static List<String> selections(JsonNode context, Bundle draftOrders) {

@@ -21,6 +21,8 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Specimen;
+import org.rasguard.patients.EvidenceConfinement;
+import org.rasguard.patients.PatientReference;
 import org.rasguard.patients.PersonIdentity;
 import org.rasguard.cards.CardFactory;
 
@@ -92,17 +94,21 @@ final class RecordGatherer {
                 .filter(Patient.class::isInstance).map(Patient.class::cast)
                 .filter(p -> !p.getIdElement().hasIdPart() || p.getIdElement().getIdPart().equals(patientId))
                 .findFirst().orElse(null);
-        List<Condition> conditions = ofType(data.get(PrefetchKey.CONDITIONS), Condition.class, patientId);
+        EhrSubject about = new EhrSubject(patientId, ehrPatient);
+        List<Condition> conditions = ofType(data.get(PrefetchKey.CONDITIONS), Condition.class, about);
         List<Resource> ehrEvidence = new ArrayList<>();
         for (Class<? extends Resource> type : List.of(Observation.class, DiagnosticReport.class, Specimen.class)) {
-            ehrEvidence.addAll(ofType(data.get(PrefetchKey.OBSERVATIONS), type, patientId));
+            ehrEvidence.addAll(ofType(data.get(PrefetchKey.OBSERVATIONS), type, about));
         }
         KeyData medicationData = data.get(PrefetchKey.MEDICATIONS);
         List<MedicationRequest> medications = medicationData.missing() != null ? null
-                : ofType(medicationData, MedicationRequest.class, patientId);
+                : ofType(medicationData, MedicationRequest.class, about);
         List<Resource> others = new ArrayList<>(medicationData.resources().stream().filter(Medication.class::isInstance).toList());
 
         List<String> cautions = new ArrayList<>();
+        if (!about.leftOut.isEmpty()) {
+            cautions.add(StoreCautions.ehrLeftOut(about.leftOut.size()));
+        }
         StorePatientMatcher.Matched matched = matcher.forEhrPatient(patientId, ehrPatient, sameIdSpace);
         EvidenceStore.StoredEvidence stored = storeEvidence(matched, cautions);
         return new PatientRecord(ehrPatient, conditions, ehrEvidence, medications, others, stored.resources(), stored.truncated(),
@@ -160,25 +166,50 @@ final class RecordGatherer {
         }
     }
 
-    private static <T extends Resource> List<T> ofType(KeyData data, Class<T> type, String patientId) {
+    private static <T extends Resource> List<T> ofType(KeyData data, Class<T> type, EhrSubject about) {
         List<T> out = new ArrayList<>();
         for (Resource resource : data.resources()) {
-            if (type.isInstance(resource) && aboutPatient(resource, patientId)) {
+            if (type.isInstance(resource) && about.test(resource)) {
+                EvidenceConfinement.leaveOutContained(resource, about::names, about.leftOut);
                 out.add(type.cast(resource));
             }
         }
         return out;
     }
 
-    /** False only when the subject names another Patient: a client's mistake must not mix two patients. */
-    static boolean aboutPatient(Resource resource, String patientId) {
-        Reference subject = org.rasguard.patients.EvidenceConfinement.subject(resource);
-        if (subject == null || !subject.hasReference() || subject.getReference().startsWith("#")
-                || subject.getReference().startsWith("urn:")) {
-            return true;
+    /**
+     * Whether a resource the client sent is about the call's patient: its subject is a literal
+     * reference to {@code Patient/{context.patientId}} ({@link PatientReference}), or an identifier
+     * the EHR's Patient carries. Anything else (another patient, a Group, an unreadable or missing
+     * subject) is left out and counted: a client's mistake must not mix two patients.
+     */
+    static final class EhrSubject {
+        private final String patientId;
+        private final Patient ehrPatient;
+        final List<String> leftOut = new ArrayList<>();
+
+        EhrSubject(String patientId, Patient ehrPatient) {
+            this.patientId = patientId;
+            this.ehrPatient = ehrPatient;
         }
-        IdType id = new IdType(subject.getReference());
-        return !"Patient".equals(id.getResourceType()) || patientId.equals(id.getIdPart());
+
+        boolean test(Resource resource) {
+            Reference subject = EvidenceConfinement.subject(resource);
+            if (subject != null && names(subject)) {
+                return true;
+            }
+            leftOut.add(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+            return false;
+        }
+
+        boolean names(Reference subject) {
+            if (subject.hasReference()) {
+                return PatientReference.patientId(subject).filter(patientId::equals).isPresent();
+            }
+            return subject.hasIdentifier() && ehrPatient != null && ehrPatient.getIdentifier().stream().anyMatch(mine ->
+                    mine.hasSystem() && mine.hasValue() && mine.getSystem().equals(subject.getIdentifier().getSystem())
+                            && mine.getValue().equals(subject.getIdentifier().getValue()));
+        }
     }
 
     // ------------------------------------------------------------------ our genomics store

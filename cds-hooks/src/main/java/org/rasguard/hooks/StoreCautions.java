@@ -23,6 +23,12 @@ public final class StoreCautions {
         return "more genomic results in RAS Guard's store than the " + cap + " it reads (RASGUARD_EVIDENCE_MAX_RESOURCES)";
     }
 
+    public static String ehrLeftOut(int count) {
+        return count == 1
+                ? "1 result sent by the EHR is not clearly about this patient and was left out"
+                : count + " results sent by the EHR are not clearly about this patient and were left out";
+    }
+
     public static String leftOut(int count) {
         return count == 1
                 ? "1 result linked from this patient's results is about another patient and was left out"

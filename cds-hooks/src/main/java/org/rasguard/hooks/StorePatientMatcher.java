@@ -97,6 +97,7 @@ public final class StorePatientMatcher {
     }
 
     private void addSamePerson(Patient patient, List<Map.Entry<String, String>> searchable, Set<String> ids, List<String> cautions) {
+        List<Patient> linked = new ArrayList<>();
         int asked = 0;
         for (Map.Entry<String, String> identifier : searchable) {
             if (asked++ >= MAX_IDENTIFIERS) {
@@ -108,12 +109,24 @@ public final class StorePatientMatcher {
                     continue;
                 }
                 switch (identity.match(patient, candidate)) {
-                    case SAME_PERSON -> ids.add(id);
+                    case SAME_PERSON -> {
+                        if (disagreesWithLinked(candidate, linked)) {
+                            cautions.add(StoreCautions.DISAGREES); // two of our records of "the same person" contradict each other
+                        } else {
+                            ids.add(id);
+                            linked.add(candidate);
+                        }
+                    }
                     case CONFLICT, AMBIGUOUS -> cautions.add(StoreCautions.DISAGREES);
                     case UNRELATED -> { }
                 }
             }
         }
+    }
+
+    private boolean disagreesWithLinked(Patient candidate, List<Patient> linked) {
+        return linked.stream().map(other -> identity.match(candidate, other))
+                .anyMatch(match -> match == PersonIdentity.Match.CONFLICT || match == PersonIdentity.Match.AMBIGUOUS);
     }
 
     private static List<String> distinct(List<String> values) {

@@ -7,7 +7,6 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DiagnosticReport;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -51,12 +50,35 @@ public final class EvidenceConfinement {
             if (resource instanceof Bundle bundle) {
                 kept.add(confineBundle(bundle, patientIds, leftOut));
             } else if (isAbout(resource, patientIds)) {
+                leaveOutContained(resource, reference -> PatientReference.patientId(reference).filter(patientIds::contains).isPresent(), leftOut);
                 kept.add(resource);
             } else {
                 leftOut.add(name(resource));
             }
         }
         return new Confined(kept, leftOut);
+    }
+
+    /**
+     * Takes out of a resource the contained results whose subject names someone (a contained result
+     * with no subject is the container's). A report of A holding B's results as contained resources
+     * must not show them as A's.
+     *
+     * @param isOwn whether a subject reference names the patient
+     * @param leftOut where to name what was taken out
+     */
+    public static void leaveOutContained(Resource resource, java.util.function.Predicate<Reference> isOwn, List<String> leftOut) {
+        if (!(resource instanceof org.hl7.fhir.r4.model.DomainResource domain) || !domain.hasContained()) {
+            return;
+        }
+        domain.getContained().removeIf(contained -> {
+            Reference subject = subject(contained);
+            boolean foreign = subject != null && (subject.hasReference() || subject.hasIdentifier()) && !isOwn.test(subject);
+            if (foreign) {
+                leftOut.add(name(resource) + "#" + contained.getIdElement().getIdPart());
+            }
+            return foreign;
+        });
     }
 
     /** True when the resource's subject (a Patient's own id) is one of the patient's records. */
@@ -69,12 +91,7 @@ public final class EvidenceConfinement {
             // A type without a subject (Medication) carries no patient data; one that should have it and has none is left out.
             return !aboutSomeone(resource);
         }
-        String target = subject.getReference();
-        if (target == null || target.isBlank() || target.startsWith("#") || target.startsWith("urn:")) {
-            return false;
-        }
-        IdType id = new IdType(target);
-        return "Patient".equals(id.getResourceType()) && id.hasIdPart() && patientIds.contains(id.getIdPart());
+        return PatientReference.patientId(subject).filter(patientIds::contains).isPresent();
     }
 
     /** Types that are about a patient, so that one without a subject is about no one we know. */

@@ -38,11 +38,23 @@ public record RasAssessment(
      * stands, but the unread ones may hold one, so wild-type becomes unknown ({@link UnknownReason#TRUNCATED}).
      */
     public RasAssessment cutShort() {
-        if (status == RasStatus.MUTATED || reasons.contains(UnknownReason.TRUNCATED)) {
+        return unknownBecause(UnknownReason.TRUNCATED);
+    }
+
+    /**
+     * This assessment when part of the evidence could not be used (a linked result about another
+     * patient left out, records that disagree): a mutation still stands, wild-type cannot.
+     */
+    public RasAssessment incomplete() {
+        return status == RasStatus.WILD_TYPE ? unknownBecause(UnknownReason.EVIDENCE_INCOMPLETE) : this;
+    }
+
+    private RasAssessment unknownBecause(UnknownReason reason) {
+        if (status == RasStatus.MUTATED || reasons.contains(reason)) {
             return this;
         }
         List<UnknownReason> more = new java.util.ArrayList<>(status == RasStatus.WILD_TYPE ? List.of() : reasons);
-        more.add(UnknownReason.TRUNCATED);
+        more.add(reason);
         return new RasAssessment(RasStatus.UNKNOWN, more, genes, variants, krasG12c, brafV600e, brafV600eEvidence, evidence);
     }
 }

@@ -56,10 +56,10 @@ public final class RasStatusEngine {
             }
             try {
                 classify(node, graph, variants, implications, singleGeneTests, negatives, findings, regionsStudied);
+                splitPanels.classify(node, variants, negatives, findings);
             } catch (RuntimeException unreadable) {
                 unreadable(node, findings);
             }
-            splitPanels.classify(node, variants, negatives, findings);
         }
         if (policy.inferNegativesFromRegionsStudied()) {
             RegionStudiedClassifier regions = new RegionStudiedClassifier(genes);

@@ -97,7 +97,7 @@ final class SplitPanelReader {
         if (Fhir.hasLoinc(code, GenomicsCodes.GENE_STUDIED)) {
             return Role.GENE;
         }
-        if (code.getCoding().stream().anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem())
+        if (code.getCoding().stream().anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem()) && c.getCode() != null
                 && GenomicsCodes.HGVS_COMPONENTS.contains(c.getCode()))) {
             return Role.CHANGE;
         }
@@ -105,7 +105,7 @@ final class SplitPanelReader {
             return Role.CALL;
         }
         if (code.getCoding().stream().anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem())
-                && GenomicsCodes.VARIANT_DETAIL_COMPONENTS.contains(c.getCode()))) {
+                && c.getCode() != null && GenomicsCodes.VARIANT_DETAIL_COMPONENTS.contains(c.getCode()))) {
             return Role.DETAIL;
         }
         if (valueStrings(member.getValue()).stream().anyMatch(text -> Hgvs.parse(text).isPresent())) {
@@ -237,7 +237,7 @@ final class SplitPanelReader {
     /** The member's own HGVS code, else "variation code" (81252-9): a change, defining one variant. */
     private static CodeableConcept changeCode(CodeableConcept code) {
         Optional<Coding> loinc = code.getCoding().stream().filter(c -> GenomicsCodes.LOINC.equals(c.getSystem())
-                && GenomicsCodes.HGVS_COMPONENTS.contains(c.getCode())).findFirst();
+                && c.getCode() != null && GenomicsCodes.HGVS_COMPONENTS.contains(c.getCode())).findFirst();
         return new CodeableConcept(loinc.map(Coding::copy).orElse(new Coding(GenomicsCodes.LOINC, "81252-9", null)));
     }
 

@@ -14,7 +14,8 @@ public enum UnknownReason {
     PRELIMINARY_ONLY("preliminary-only"),
     CTDNA_ONLY("ctdna-only"),
     CONFLICT("conflict"),
-    TRUNCATED("truncated");
+    TRUNCATED("truncated"),
+    EVIDENCE_INCOMPLETE("evidence-incomplete");
 
     public static final String SYSTEM = "http://rasguard.org/fhir/CodeSystem/ras-unknown-reason";
 

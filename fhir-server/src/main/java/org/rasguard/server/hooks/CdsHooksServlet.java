@@ -115,7 +115,7 @@ public final class CdsHooksServlet extends HttpServlet {
         try {
             byte[] body = request.getInputStream().readAllBytes();
             if (parts.length == 1 && !parts[0].isEmpty()) {
-                String answer = service.call(parts[0], body, ownFhirBase(request));
+                String answer = service.call(parts[0], body, ownFhirBases(request));
                 Correlation.replace(request, response, MDC.get(Correlation.MDC_KEY)); // the hookInstance from here on
                 write(response, 200, JSON, answer);
             } else if (parts.length == 2 && parts[1].equals("feedback")) {
@@ -157,14 +157,21 @@ public final class CdsHooksServlet extends HttpServlet {
         response.setHeader("Access-Control-Max-Age", "600");
     }
 
-    /** This server's FHIR base as the client calls it: a call naming it as fhirServer uses our patient ids. */
-    private String ownFhirBase(HttpServletRequest request) {
+    /**
+     * This server's FHIR bases: a call naming it as fhirServer uses our patient ids. From
+     * RASGUARD_PUBLIC_BASE_URL, else from the address the connection came in on (never the Host
+     * header, which a client chooses: it would make any fhirServer "this server").
+     */
+    private List<String> ownFhirBases(HttpServletRequest request) {
         if (publicBaseUrl != null) {
-            return publicBaseUrl + "/fhir";
+            return List.of(publicBaseUrl + "/fhir");
         }
-        String url = request.getRequestURL().toString();
-        int cds = url.indexOf("/cds-services");
-        return cds < 0 ? null : url.substring(0, cds) + "/fhir";
+        String address = request.getLocalAddr();
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        String port = ":" + request.getLocalPort() + "/fhir";
+        String own = request.getScheme() + "://" + host + port;
+        boolean loopback = address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1");
+        return loopback ? List.of(own, request.getScheme() + "://localhost" + port) : List.of(own);
     }
 
     private static String segment(String path) {

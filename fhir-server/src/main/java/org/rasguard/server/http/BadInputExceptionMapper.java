@@ -25,6 +25,9 @@ public final class BadInputExceptionMapper {
                     && cause.getMessage().startsWith("URLDecoder:")) {
                 return new InvalidRequestException("A parameter is not valid percent-encoded UTF-8.");
             }
+            if (cause instanceof org.springframework.dao.InvalidDataAccessApiUsageException) {
+                return new InvalidRequestException("A paging parameter (_offset, _count) is out of range.");
+            }
             if (cause instanceof NumberFormatException || cause instanceof ArithmeticException) {
                 return new InvalidRequestException("A number in the request is malformed or out of range.");
             }

@@ -16,6 +16,21 @@ final class FormBodies {
     private FormBodies() {}
 
     /**
+     * The request as HAPI must see a form search: HAPI reads a request's parameters from its query
+     * string when it has one, and the container's parameter map (query and form together, Servlet
+     * 6.0 3.1.1) only when it has none. Without the query string, {@code POST ?_count=5} with
+     * {@code subject=…} in the body is searched as the GET with both.
+     */
+    static HttpServletRequest asParameters(HttpServletRequest request) {
+        return new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+            @Override
+            public String getQueryString() {
+                return null;
+            }
+        };
+    }
+
+    /**
      * @return true when the body is a form, which is then parsed into the request's parameters
      * @throws IllegalArgumentException when the form cannot be parsed (too large, malformed)
      */

@@ -65,7 +65,7 @@ public final class JsonGuardFilter extends HttpFilter {
             return;
         }
         if (form) {
-            chain.doFilter(request, response); // parameters, read by the container (the body limit ran first)
+            chain.doFilter(FormBodies.asParameters(request), response); // read by the container (the body limit ran first)
             return;
         }
         byte[] body = request.getInputStream().readAllBytes();

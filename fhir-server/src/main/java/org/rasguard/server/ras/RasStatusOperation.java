@@ -82,6 +82,9 @@ public final class RasStatusOperation {
         if (!stored.leftOut().isEmpty()) {
             cautions.add(StoreCautions.leftOut(stored.leftOut().size()));
         }
+        if (!cautions.isEmpty()) {
+            assessment = assessment.incomplete(); // as the CDS service does: such a wild-type is not trusted
+        }
         Parameters parameters = toParameters(assessment);
         person.ids().stream().skip(1).forEach(id -> parameters.addParameter().setName("linkedPatient")
                 .setValue(new Reference("Patient/" + id)));

@@ -51,6 +51,12 @@ public final class StoreChangeInterceptor {
         changed(resource);
     }
 
+    /** A conditional delete ({@code DELETE Observation?_id=…}) reaches only this pointcut (found by attacking the cache). */
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+    public void deleting(IBaseResource resource) {
+        changed(resource);
+    }
+
     private void changed(IBaseResource resource) {
         if (resource != null && "AuditEvent".equals(resource.fhirType())) {
             return;

@@ -54,6 +54,16 @@ class CdsStoreFreshnessIT {
         JsonNode afterRetraction = card(server, patientId);
         assertThat(afterRetraction.path("indicator").asText()).as("the KRAS result retracted by the lab").isEqualTo("warning");
         assertThat(afterRetraction.path("summary").asText()).doesNotContain("G12D");
+
+        // A second report, then a conditional delete of its KRAS result (a path of its own in HAPI).
+        String again = UUID.randomUUID().toString();
+        assertThat(Http.post(server.fhirBase(), Fixtures.genomicReportTransaction(again).replace("MRN-" + again, "MRN-" + run)).status()).isEqualTo(200);
+        assertThat(card(server, patientId).path("indicator").asText()).as("the second report's KRAS p.G12D").isEqualTo("critical");
+        Http.Response secondReport = Http.delete(server.fhirBase() + "/DiagnosticReport?identifier=" + Http.urlEncode("urn:example:lab:report|RPT-" + again));
+        assertThat(secondReport.status()).as(secondReport.body()).isBetween(200, 204);
+        Http.Response deleted = Http.delete(server.fhirBase() + "/Observation?identifier=" + Http.urlEncode("urn:example:lab:result|KRAS-" + again));
+        assertThat(deleted.status()).as(deleted.body()).isBetween(200, 204);
+        assertThat(card(server, patientId).path("indicator").asText()).as("after the conditional delete").isEqualTo("warning");
     }
 
     /** The one card of {@link CdsCalls#orderSignFromStoreOnly}. */

@@ -163,6 +163,25 @@ class PatientEvidenceIT {
     }
 
     @Test
+    void containedResultsOfAnotherPatientAreNotThisPatients(ServerProcess server) {
+        String run = run();
+        String a = createPatient(server, S1, "HOLDER-" + run);
+        String b = createPatient(server, S1, "OWNER-" + run);
+        DiagnosticReport report = new DiagnosticReport().setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL)
+                .setCode(new CodeableConcept(new Coding("http://loinc.org", "81247-9", null)));
+        for (Observation negative : List.of(CdsScenarios.krasNegative(), CdsScenarios.nrasNegative())) {
+            negative.setId("neg-" + report.getContained().size());
+            negative.setSubject(new Reference("Patient/" + b));
+            report.addContained(negative);
+            report.addResult(new Reference("#" + negative.getIdPart()));
+        }
+        store(server, a, report);
+        Parameters status = rasStatus(server, a);
+        assertThat(value(status, "status")).as("B's negatives inside A's report").isEqualTo("unknown");
+        assertThat(Http.encode(status)).doesNotContain("#neg-");
+    }
+
+    @Test
     void aDraftOrderForAnotherPatientIs400(ServerProcess server) {
         ObjectNode request = orderSign("me-" + run().substring(0, 8), new Patient());
         ((ObjectNode) request.at("/context/draftOrders/entry/0/resource/subject")).put("reference", "Patient/someone-else");
@@ -196,6 +215,11 @@ class PatientEvidenceIT {
         }
         assertThat(ids(Http.post(server.fhirBase() + "/Observation/_search", "patient=Patient/" + p, "application/x-www-form-urlencoded")))
                 .hasSize(2);
+        // Parameters in the URL and in the body together: the search is the GET with both.
+        Http.Response both = Http.post(server.fhirBase() + "/Observation/_search?_count=500", "patient=Patient/" + p,
+                "application/x-www-form-urlencoded");
+        assertThat(both.status()).as(both.body()).isEqualTo(200);
+        assertThat(ids(both)).isEqualTo(ids(Http.get(server.fhirBase() + "/Observation?_count=500&patient=Patient/" + p))).hasSize(2);
     }
 
     // ------------------------------------------------------------------ helpers
