@@ -175,8 +175,13 @@ class RasStatusIT {
                 ((ObjectNode) copy.path("meta")).remove("versionId");
             }
             // Business identifiers would collide with other tests' conditional creates on the shared
-            // server (the official examples post the same lab's Organization); the engine never reads them.
-            copy.remove("identifier");
+            // server (the official examples post the same lab's Organization): made unique to the case.
+            // The engine reads them (a later result with the same identifier supersedes the earlier).
+            copy.path("identifier").forEach(identifier -> {
+                if (identifier.has("value")) {
+                    ((ObjectNode) identifier).put("value", prefix + identifier.path("value").asText());
+                }
+            });
             ObjectNode entry = JSON.createObjectNode();
             ObjectNode request = JSON.createObjectNode();
             String type = copy.path("resourceType").asText();

@@ -90,15 +90,19 @@ class SecurityPatientEvidenceIT {
 
     @Test
     void aFormPostSearchIsUnderTheSameScopesAsTheGet(SecurityServer.Setup setup) {
-        String aToken = setup.fhirToken("patient/Observation.rs", a);
+        // Observation, DiagnosticReport and Patient; with A's token, the system's and none: status and entries as the GET.
+        String aToken = setup.fhirToken("patient/Observation.rs patient/Patient.rs patient/DiagnosticReport.rs", a);
         for (String token : new String[] {aToken, system, null}) {
-            for (String patient : List.of(a, b)) {
-                String query = "patient=Patient/" + patient;
-                Http.Response get = send(setup, "/fhir/Observation?" + query, token, null);
-                Http.Response post = Http.send(setup.request("/fhir/Observation/_search", token)
+            for (String[] search : List.of(new String[] {"Observation", "patient=Patient/" + a}, new String[] {"Observation", "patient=Patient/" + b},
+                    new String[] {"DiagnosticReport", "patient=Patient/" + b}, new String[] {"Patient", "identifier=" + Http.urlEncode(MRN + "|A-" + run)},
+                    new String[] {"Patient", "identifier=" + Http.urlEncode(MRN + "|B-" + run)})) {
+                String query = search[1];
+                String label = search[0] + "?" + query;
+                Http.Response get = send(setup, "/fhir/" + search[0] + "?" + query, token, null);
+                Http.Response post = Http.send(setup.request("/fhir/" + search[0] + "/_search", token)
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(query, StandardCharsets.UTF_8)));
-                assertThat(post.status()).as("POST as GET, " + patient + ": " + post.body()).isEqualTo(get.status());
+                assertThat(post.status()).as("POST as GET, " + label + ": " + post.body()).isEqualTo(get.status());
                 if (get.status() == 200) {
                     assertThat(ids(post)).isEqualTo(ids(get));
                 } else {
