@@ -40,6 +40,7 @@ final class RecordGatherer {
     private final FhirContext fhir;
     private final EhrFhirClient client;
     private final EvidenceStore store;
+    private final PersonIdentity identity;
     private final StorePatientMatcher matcher;
     private final long budgetMillis;
     private final int maxStoreResources;
@@ -49,6 +50,7 @@ final class RecordGatherer {
         this.fhir = fhir;
         this.client = client;
         this.store = store;
+        this.identity = identity;
         this.matcher = new StorePatientMatcher(store, identity);
         this.budgetMillis = budgetMillis;
         this.maxStoreResources = maxStoreResources;
@@ -94,7 +96,7 @@ final class RecordGatherer {
                 .filter(Patient.class::isInstance).map(Patient.class::cast)
                 .filter(p -> !p.getIdElement().hasIdPart() || p.getIdElement().getIdPart().equals(patientId))
                 .findFirst().orElse(null);
-        EhrSubject about = new EhrSubject(patientId, ehrPatient);
+        EhrSubject about = new EhrSubject(patientId, ehrPatient, identity);
         List<Condition> conditions = ofType(data.get(PrefetchKey.CONDITIONS), Condition.class, about);
         List<Resource> ehrEvidence = new ArrayList<>();
         for (Class<? extends Resource> type : List.of(Observation.class, DiagnosticReport.class, Specimen.class)) {
@@ -179,18 +181,20 @@ final class RecordGatherer {
 
     /**
      * Whether a resource the client sent is about the call's patient: its subject is a literal
-     * reference to {@code Patient/{context.patientId}} ({@link PatientReference}), or an identifier
-     * the EHR's Patient carries. Anything else (another patient, a Group, an unreadable or missing
+     * reference to {@code Patient/{context.patientId}} ({@link PatientReference}), or a person
+     * identifier the EHR's Patient carries ({@link PersonIdentity}: the same rules as store matching). Anything else (another patient, a Group, an unreadable or missing
      * subject) is left out and counted: a client's mistake must not mix two patients.
      */
     static final class EhrSubject {
         private final String patientId;
         private final Patient ehrPatient;
+        private final PersonIdentity identity;
         final List<String> leftOut = new ArrayList<>();
 
-        EhrSubject(String patientId, Patient ehrPatient) {
+        EhrSubject(String patientId, Patient ehrPatient, PersonIdentity identity) {
             this.patientId = patientId;
             this.ehrPatient = ehrPatient;
+            this.identity = identity;
         }
 
         boolean test(Resource resource) {
@@ -206,9 +210,8 @@ final class RecordGatherer {
             if (subject.hasReference()) {
                 return PatientReference.patientId(subject).filter(patientId::equals).isPresent();
             }
-            return subject.hasIdentifier() && ehrPatient != null && ehrPatient.getIdentifier().stream().anyMatch(mine ->
-                    mine.hasSystem() && mine.hasValue() && mine.getSystem().equals(subject.getIdentifier().getSystem())
-                            && mine.getValue().equals(subject.getIdentifier().getValue()));
+            return subject.hasIdentifier() && subject.getIdentifier().hasValue() && identity.identifiers(ehrPatient)
+                    .getOrDefault(subject.getIdentifier().getSystem(), java.util.Set.of()).contains(subject.getIdentifier().getValue());
         }
     }
 
@@ -224,12 +227,7 @@ final class RecordGatherer {
             return new EvidenceStore.StoredEvidence(List.of(), false, List.of());
         }
         EvidenceStore.StoredEvidence stored = store.evidence(matched.ids(), maxStoreResources);
-        if (stored.truncated()) {
-            cautions.add(StoreCautions.truncated(maxStoreResources));
-        }
-        if (!stored.leftOut().isEmpty()) {
-            cautions.add(StoreCautions.leftOut(stored.leftOut().size()));
-        }
+        cautions.addAll(StoreCautions.ofReading(stored, maxStoreResources));
         List<Resource> evidence = new ArrayList<>(stored.resources());
         namespace(evidence);
         return new EvidenceStore.StoredEvidence(evidence, stored.truncated(), stored.leftOut());

@@ -18,6 +18,18 @@ public final class StoreCautions {
 
     private StoreCautions() {}
 
+    /** What reading the store said about its answer: cut short at {@code cap}, results about someone else left out. */
+    public static java.util.List<String> ofReading(EvidenceStore.StoredEvidence stored, int cap) {
+        java.util.List<String> cautions = new java.util.ArrayList<>();
+        if (stored.truncated()) {
+            cautions.add(truncated(cap));
+        }
+        if (!stored.leftOut().isEmpty()) {
+            cautions.add(leftOut(stored.leftOut().size()));
+        }
+        return cautions;
+    }
+
     /** Names the cap, so that an operator knows what to raise. */
     public static String truncated(int cap) {
         return "more genomic results in RAS Guard's store than the " + cap + " it reads (RASGUARD_EVIDENCE_MAX_RESOURCES)";

@@ -74,14 +74,11 @@ public final class RasStatusOperation {
         StorePatientMatcher.Matched person = records.forStorePatient(ours);
         StoredEvidence stored = evidence.load(person.ids(), maxResources, request);
         RasAssessment assessment = engine.assess(stored.resources());
-        List<String> cautions = new ArrayList<>(person.cautions());
         if (stored.truncated()) {
             assessment = assessment.cutShort();
-            cautions.add(StoreCautions.truncated(maxResources));
         }
-        if (!stored.leftOut().isEmpty()) {
-            cautions.add(StoreCautions.leftOut(stored.leftOut().size()));
-        }
+        List<String> cautions = new ArrayList<>(person.cautions());
+        cautions.addAll(StoreCautions.ofReading(stored, maxResources));
         if (!cautions.isEmpty()) {
             assessment = assessment.incomplete(); // as the CDS service does: such a wild-type is not trusted
         }
