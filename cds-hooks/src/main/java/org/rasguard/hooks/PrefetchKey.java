@@ -11,12 +11,16 @@ import java.util.Map;
  *
  * <p>Observations are limited to the {@code laboratory} category (where genomic results are filed,
  * Genomics Reporting IG) so that years of vital signs are not paged through on every order.
+ * Reports are read whole: a molecular report may hold its finding only in words (conclusion,
+ * presentedForm, narrative), with no result Observation at all. The decision does not require the
+ * reports key: when it cannot be had, the results decide as before.
  */
 public enum PrefetchKey {
     PATIENT("patient", "Patient/{{context.patientId}}"),
     CONDITIONS("conditions", "Condition?patient={{context.patientId}}"),
     OBSERVATIONS("observations", "Observation?patient={{context.patientId}}&category=laboratory&_include=Observation:specimen"),
-    MEDICATIONS("medications", "MedicationRequest?patient={{context.patientId}}&status=active");
+    MEDICATIONS("medications", "MedicationRequest?patient={{context.patientId}}&status=active"),
+    REPORTS("reports", "DiagnosticReport?patient={{context.patientId}}&_include=DiagnosticReport:result&_include=DiagnosticReport:specimen");
 
     private static final String PATIENT_TOKEN = "{{context.patientId}}";
 

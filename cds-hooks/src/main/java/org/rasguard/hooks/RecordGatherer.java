@@ -100,7 +100,9 @@ final class RecordGatherer {
         List<Condition> conditions = ofType(data.get(PrefetchKey.CONDITIONS), Condition.class, about);
         List<Resource> ehrEvidence = new ArrayList<>();
         for (Class<? extends Resource> type : List.of(Observation.class, DiagnosticReport.class, Specimen.class)) {
-            ehrEvidence.addAll(ofType(data.get(PrefetchKey.OBSERVATIONS), type, about));
+            for (PrefetchKey key : List.of(PrefetchKey.OBSERVATIONS, PrefetchKey.REPORTS)) {
+                ehrEvidence.addAll(ofType(data.get(key), type, about));
+            }
         }
         KeyData medicationData = data.get(PrefetchKey.MEDICATIONS);
         List<MedicationRequest> medications = medicationData.missing() != null ? null

@@ -104,6 +104,11 @@ final class EvidenceGraph {
         return nodes;
     }
 
+    /** Every DiagnosticReport (newest versions, contained ones included), in the order collected. */
+    List<DiagnosticReport> reports() {
+        return reports;
+    }
+
     /** The Observations a report lists, directly, as members of listed groups, or contained. */
     List<Node> resultsOf(DiagnosticReport report) {
         return resultsByReport.getOrDefault(report, List.of());

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Observation;
 import org.rasguard.ras.EvidenceGraph.Node;
 
@@ -20,7 +21,8 @@ import org.rasguard.ras.EvidenceGraph.Node;
  * <p>Steps: build the evidence graph (Bundles walked, urn:uuid and contained references resolved,
  * newest versions kept, entered-in-error, cancelled and superseded dropped); classify each
  * Observation per gene (Variant, single-gene test, therapeutic implication, HL7 v2 split panel,
- * optionally regions studied); combine per gene and into a status.
+ * optionally regions studied); read what reports say in words ({@link NarrativeReportReader});
+ * combine per gene and into a status.
  */
 public final class RasStatusEngine {
 
@@ -59,6 +61,15 @@ public final class RasStatusEngine {
                 splitPanels.classify(node, variants, negatives, findings);
             } catch (RuntimeException unreadable) {
                 unreadable(node, findings);
+            }
+        }
+        NarrativeReportReader narratives = new NarrativeReportReader(vocabulary, genes);
+        for (DiagnosticReport report : graph.reports()) {
+            String reference = graph.referenceOf(report);
+            try {
+                narratives.classify(report, reference, !graph.resultsOf(report).isEmpty(), findings);
+            } catch (RuntimeException unreadable) {
+                unreadable(NarrativeReportReader.nodeFor(report, reference, EvidenceGraph.Usability.PRELIMINARY), findings);
             }
         }
         if (policy.inferNegativesFromRegionsStudied()) {

@@ -89,8 +89,9 @@ class RasCasesThroughCdsTest {
             case FULL_PREFETCH -> {
                 prefetch.set("patient", ehrPatient());
                 prefetch.set("conditions", searchset(crc()));
-                prefetch.set("observations", searchset(results));
+                prefetch.set("observations", searchset(notReports(results)));
                 prefetch.set("medications", searchset(JSON.createArrayNode()));
+                prefetch.set("reports", searchset(reports(results)));
             }
             case FHIR_SERVER -> request.put("fhirServer", EHR);
             case STORE_ONLY -> {
@@ -150,11 +151,34 @@ class RasCasesThroughCdsTest {
         } else if (url.startsWith("Condition")) {
             resources.add(parse(crc()));
         } else if (url.startsWith("Observation")) {
-            results.forEach(resource -> resources.add(parse(resource)));
+            notReports(results).forEach(resource -> resources.add(parse(resource)));
+        } else if (url.startsWith("DiagnosticReport")) {
+            reports(results).forEach(resource -> resources.add(parse(resource)));
         } else if (!url.startsWith("MedicationRequest")) {
             return new EhrFetch.NotFound();
         }
         return new EhrFetch.Found(resources);
+    }
+
+    /** What an EHR answers to the reports search: the DiagnosticReports (their results come with the observations). */
+    private static ArrayNode reports(ArrayNode results) {
+        ArrayNode out = JSON.createArrayNode();
+        results.forEach(resource -> {
+            if ("DiagnosticReport".equals(resource.path("resourceType").asText())) {
+                out.add(resource);
+            }
+        });
+        return out;
+    }
+
+    private static ArrayNode notReports(ArrayNode results) {
+        ArrayNode out = JSON.createArrayNode();
+        results.forEach(resource -> {
+            if (!"DiagnosticReport".equals(resource.path("resourceType").asText())) {
+                out.add(resource);
+            }
+        });
+        return out;
     }
 
     private static ObjectNode ehrPatient() {

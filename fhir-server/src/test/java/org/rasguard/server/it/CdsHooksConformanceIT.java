@@ -74,7 +74,7 @@ class CdsHooksConformanceIT {
         for (JsonNode service : discovery.get("services")) {
             assertThat(service.get("usageRequirements").asText()).isNotBlank();
             assertThat(service.get("prefetch").fieldNames()).toIterable()
-                    .containsExactly("patient", "conditions", "observations", "medications");
+                    .containsExactly("patient", "conditions", "observations", "medications", "reports");
         }
     }
 
