@@ -20,6 +20,7 @@ import org.rasguard.server.fhir.FhirJpaConfig;
 import org.rasguard.server.fhir.FhirRestConfig;
 import org.rasguard.server.knowledge.KnowledgeConfig;
 import org.rasguard.server.knowledge.KnowledgeLoader;
+import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import org.rasguard.server.store.StoreConfig;
 import org.rasguard.server.hooks.CdsHooksServlet;
 import org.rasguard.server.http.DecimalRangeInterceptor;
@@ -115,6 +116,8 @@ public final class RasGuardServer implements AutoCloseable {
         // ready: /health 200 means the knowledge is stored, and RASGUARD_DEMO_DATA's example patients.
         CompletableFuture<Void> knowledgeStored = CompletableFuture.runAsync(() -> {
             context.getBean(KnowledgeLoader.class).load();
+            // Our SearchParameters (stored Bundles by patient) in force before /health says ready.
+            context.getBean(SearchParamRegistryImpl.class).forceRefresh();
             ClinicianPage.loadDemoData(context, config);
         });
 

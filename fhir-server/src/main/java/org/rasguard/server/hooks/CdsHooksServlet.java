@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.rasguard.patients.PersonIdentity;
 import org.rasguard.hooks.CdsError;
 import org.rasguard.hooks.CdsHooksService;
 import org.rasguard.hooks.CdsServices;
@@ -80,7 +81,7 @@ public final class CdsHooksServlet extends HttpServlet {
 
     /** HAPI's DAOs, behind a cache checked against the store's version unless RASGUARD_STORE_CACHE_RESOURCES=0. */
     private static EvidenceStore evidenceStore(ApplicationContext context, ServerConfig config, DaoRegistry daos) {
-        EvidenceStore store = new JpaEvidenceStore(daos);
+        EvidenceStore store = new JpaEvidenceStore(daos, new PersonIdentity(config.patientEvidence().identifierSystems()));
         if (config.storeCacheResources() == 0) {
             return store;
         }

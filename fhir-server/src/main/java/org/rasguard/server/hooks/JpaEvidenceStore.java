@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
+import org.rasguard.patients.PersonIdentity;
 import org.rasguard.hooks.EvidenceStore;
 import org.rasguard.server.ras.PatientEvidenceLoader;
 
@@ -26,9 +27,9 @@ public final class JpaEvidenceStore implements EvidenceStore {
     private final DaoRegistry daos;
     private final PatientEvidenceLoader loader;
 
-    public JpaEvidenceStore(DaoRegistry daos) {
+    public JpaEvidenceStore(DaoRegistry daos, PersonIdentity identity) {
         this.daos = daos;
-        this.loader = new PatientEvidenceLoader(daos);
+        this.loader = new PatientEvidenceLoader(daos, identity);
     }
 
     @Override

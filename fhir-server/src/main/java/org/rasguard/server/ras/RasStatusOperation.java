@@ -61,8 +61,8 @@ public final class RasStatusOperation {
 
     public RasStatusOperation(DaoRegistry daos, RasStatusEngine engine, PersonIdentity identity, int maxResources) {
         this.daos = daos;
-        this.evidence = new PatientEvidenceLoader(daos);
-        this.records = new StorePatientMatcher(new JpaEvidenceStore(daos), identity);
+        this.evidence = new PatientEvidenceLoader(daos, identity);
+        this.records = new StorePatientMatcher(new JpaEvidenceStore(daos, identity), identity);
         this.engine = engine;
         this.maxResources = maxResources;
     }

@@ -224,6 +224,84 @@ class PatientEvidenceIT {
 
     // ------------------------------------------------------------------ helpers
 
+    // ------------------------------------------------------------------ stored documents (issue 13 family 7)
+
+    @Test
+    void storedDocumentAndCollectionBundlesAreEvidenceOfTheirPatient(ServerProcess server) {
+        String run = run();
+        String ours = createPatient(server, S1, "DOC-" + run);
+        assertThat(status(server, ours)).isEqualTo("unknown");
+
+        // A FHIR document: its subject is its own urn:uuid Patient entry, known by the MRN.
+        Patient inside = new Patient();
+        inside.addIdentifier().setSystem(S1).setValue("DOC-" + run);
+        Observation g12d = CdsScenarios.kras("NP_004976.2:p.Gly12Asp");
+        Http.Response document = Http.post(server.fhirBase() + "/Bundle", Http.encode(document(inside, g12d)));
+        assertThat(document.status()).as(document.body()).isEqualTo(201);
+        Parameters mutated = rasStatus(server, ours);
+        assertThat(value(mutated, "status")).as("the document's KRAS p.G12D decides").isEqualTo("mutated");
+        Patient ehrPatient = new Patient();
+        ehrPatient.setId("ehr-doc-" + run.substring(0, 8));
+        ehrPatient.addIdentifier().setSystem(S1).setValue("DOC-" + run);
+        JsonNode card = CdsCalls.onlyCard(cds(server, orderSign(ehrPatient.getIdPart(), ehrPatient)));
+        assertThat(card.path("indicator").asText()).as("CDS, store only").isEqualTo("critical");
+        assertThat(card.path("summary").asText()).contains("KRAS p.G12D");
+
+        // A collection whose entries name our record; another person's document is not read.
+        String second = createPatient(server, S1, "COLL-" + run);
+        Bundle collection = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        for (Observation negative : List.of(CdsScenarios.krasNegative(), CdsScenarios.nrasNegative())) {
+            negative.setSubject(new Reference("Patient/" + second));
+            collection.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(negative);
+        }
+        assertThat(Http.post(server.fhirBase() + "/Bundle", Http.encode(collection)).status()).isEqualTo(201);
+        assertThat(status(server, second)).as("KRAS and NRAS negatives in a stored collection").isEqualTo("wild-type");
+
+        Patient someoneElse = new Patient();
+        someoneElse.addIdentifier().setSystem(S1).setValue("COLL-OTHER-" + run);
+        Http.Response foreign = Http.post(server.fhirBase() + "/Bundle",
+                Http.encode(document(someoneElse, CdsScenarios.nras("NP_002515.1:p.Gln61Lys"))));
+        assertThat(foreign.status()).as(foreign.body()).isEqualTo(201);
+        // The same MRN but another value in a second system: a different person, never read.
+        Patient conflicting = new Patient();
+        conflicting.addIdentifier().setSystem(S1).setValue("COLL-" + run);
+        conflicting.addIdentifier().setSystem(S2).setValue("X-" + run);
+        Patient secondWithS2 = Http.get(server.fhirBase() + "/Patient/" + second).resource(Patient.class);
+        secondWithS2.addIdentifier().setSystem(S2).setValue("Y-" + run);
+        assertThat(Http.put(server.fhirBase() + "/Patient/" + second, Http.encode(secondWithS2)).status()).isEqualTo(200);
+        assertThat(Http.post(server.fhirBase() + "/Bundle", Http.encode(document(conflicting, CdsScenarios.nras("NP_002515.1:p.Gln61Lys"))))
+                .status()).isEqualTo(201);
+        Parameters stillWild = rasStatus(server, second);
+        assertThat(value(stillWild, "status")).as("neither another person's nor a conflicting document is read").isEqualTo("wild-type");
+        assertThat(Http.encode(stillWild)).doesNotContain("Gln61");
+    }
+
+    /** A document Bundle as R4 requires it: an identifier, a Composition first, its subject and every reference inside. */
+    private static Bundle document(Patient patient, Observation result) {
+        String patientUrl = "urn:uuid:" + UUID.randomUUID();
+        String reportUrl = "urn:uuid:" + UUID.randomUUID();
+        String resultUrl = "urn:uuid:" + UUID.randomUUID();
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.DOCUMENT);
+        bundle.getIdentifier().setSystem("urn:ietf:rfc:3986").setValue("urn:uuid:" + UUID.randomUUID());
+        bundle.setTimestamp(new java.util.Date());
+        org.hl7.fhir.r4.model.Composition composition = new org.hl7.fhir.r4.model.Composition();
+        composition.setStatus(org.hl7.fhir.r4.model.Composition.CompositionStatus.FINAL)
+                .setType(new CodeableConcept(new Coding("http://loinc.org", "51969-4", "Genetic analysis report")))
+                .setSubject(new Reference(patientUrl)).setDate(new java.util.Date()).setTitle("Molecular pathology report")
+                .addAuthor(new Reference().setDisplay("Molecular Pathology Laboratory"))
+                .addSection().setTitle("Results").addEntry(new Reference(reportUrl));
+        DiagnosticReport report = new DiagnosticReport();
+        report.setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL)
+                .setCode(new CodeableConcept(new Coding("http://loinc.org", "51969-4", "Genetic analysis report")))
+                .setSubject(new Reference(patientUrl)).addResult(new Reference(resultUrl));
+        result.setSubject(new Reference(patientUrl));
+        bundle.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(composition);
+        bundle.addEntry().setFullUrl(patientUrl).setResource(patient);
+        bundle.addEntry().setFullUrl(reportUrl).setResource(report);
+        bundle.addEntry().setFullUrl(resultUrl).setResource(result);
+        return bundle;
+    }
+
     private static String run() {
         return UUID.randomUUID().toString();
     }

@@ -113,7 +113,8 @@ public final class ServerProcess implements AutoCloseable {
             close();
             throw new IllegalStateException("Server did not bind a port; output:\n" + String.join("\n", output), e);
         }
-        waitForHealth(Duration.ofSeconds(120));
+        // A loaded machine (several builds at once) may need longer; CI runs alone.
+        waitForHealth(Duration.ofSeconds(Long.getLong("rasguard.it.startSeconds", 120)));
         return this;
     }
 
