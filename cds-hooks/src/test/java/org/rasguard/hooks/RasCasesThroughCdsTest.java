@@ -104,7 +104,11 @@ class RasCasesThroughCdsTest {
                 ours.addIdentifier().setSystem(MRN_SYSTEM).setValue("MRN-1");
                 store.addPatient(ours);
                 // As stored here: under our own id.
-                String underOurId = results.toString().replace("\"Patient/p1\"", "\"Patient/" + OUR_ID + "\"");
+                String underOurId = results.toString().replace("\"Patient/p1\"", "\"Patient/" + OUR_ID + "\"")
+                        // As ingest stores it: a subject given by the MRN alone gets the one Patient with that MRN
+                        // (SubjectIdentifierResolver).
+                        .replace("\"subject\":{\"identifier\":{\"system\":\"" + MRN_SYSTEM + "\",\"value\":\"MRN-1\"}",
+                                "\"subject\":{\"reference\":\"Patient/" + OUR_ID + "\",\"identifier\":{\"system\":\"" + MRN_SYSTEM + "\",\"value\":\"MRN-1\"}");
                 JSON.readTree(underOurId).forEach(resource -> store.addEvidence(OUR_ID, parse(resource)));
             }
         }
