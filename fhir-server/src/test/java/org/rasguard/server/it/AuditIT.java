@@ -1,7 +1,7 @@
 package org.rasguard.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.rasguard.server.it.CdsScenarios.*;
+import static org.rasguard.hooks.CdsScenarios.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.rasguard.hooks.CdsServices;
-import org.rasguard.server.it.CdsScenarios.Scenario;
+import org.rasguard.hooks.CdsScenarios.Scenario;
 
 /**
  * Acts as an EHR: seven order-sign calls for three patients of its own and feedback on five of the

@@ -2,8 +2,7 @@ package org.rasguard.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,19 +21,27 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.rasguard.hooks.CdsServices;
 
 /**
- * What survives a stop: a clean SIGTERM keeps every resource with its id and version, and the CDS
- * feedback (stored as AuditEvents); a SIGKILL in
- * the middle of concurrent ingest keeps every transaction that was answered 200, whole, and no
- * transaction in part. Also measures the time from {@code java -jar} to a healthy {@code /health}
- * (the README quotes it). One data directory (or PostgreSQL database) across three starts.
+ * What survives a stop: a clean SIGTERM keeps every resource with its id and version, the CDS
+ * feedback (stored as AuditEvents) and the replay state (the jti of an accepted CDS client token is
+ * remembered in the database, so a restart does not reopen a replay); a SIGKILL in the middle of
+ * concurrent ingest keeps every transaction that was answered 200, whole, and no transaction in part.
+ * Also measures the time from {@code java -jar} to a healthy {@code /health} (the README quotes it).
+ *
+ * <p>On the security suite's server ({@link SecurityServer}: CDS client authentication and FHIR API
+ * tokens on), which restarts here with its data directory (or PostgreSQL database) and port: the
+ * restarts are the ones the replay test needs anyway, and no server is started for this class alone.
  */
+@ExtendWith(SecurityServer.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DurabilityIT {
 
     private static final int OBSERVATIONS_PER_BUNDLE = 10;
+    private static final String DISCOVERY = "/cds-services";
+    private static final String FEEDBACK_PATH = "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback";
     private static final String FEEDBACK_CARD = UUID.randomUUID().toString();
     private static final String FEEDBACK = """
             {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-11-29T10:00:00Z",
@@ -42,103 +49,117 @@ class DurabilityIT {
                 "code":"result-under-review","display":"RAS result under review or in outside records"}}}]}
             """;
 
-    private static Path dataDir;
-    private static Map<String, String> database;
+    /** A CDS client token accepted once before the clean restart. */
+    private static String usedBeforeTheRestart;
 
     @Test
     @Order(1)
-    void everyResourceSurvivesACleanRestartWithItsIdAndVersion() throws Exception {
-        dataDir = Files.createTempDirectory("rasguard-durability-");
-        database = TestDatabase.fresh();
+    void everyResourceAndTheFeedbackSurviveACleanRestartWithTheirIdsAndVersions(SecurityServer.Setup setup) throws Exception {
+        ServerProcess server = setup.server;
         String kind = TestDatabase.isPostgresql() ? "PostgreSQL" : "H2";
+        System.out.printf("[startup] java -jar to /health 200 on an empty %s database: %d ms%n", kind, setup.firstMillisToHealthy);
+        String writer = setup.fhirToken("system/*.cruds", null);
         Map<String, String> versions = new LinkedHashMap<>();
 
-        try (ServerProcess first = new ServerProcess(dataDir, database).start()) {
-            System.out.printf("[startup] java -jar to /health 200 on an empty %s database: %d ms%n", kind, first.millisToHealthy());
-            Http.Response posted = Http.post(first.fhirBase(), Fixtures.genomicReportTransaction(UUID.randomUUID().toString()));
-            assertThat(posted.status()).as(posted.body()).isEqualTo(200);
-            for (Bundle.BundleEntryComponent entry : posted.resource(Bundle.class).getEntry()) {
-                String[] location = entry.getResponse().getLocation().split("/");
-                versions.put(location[0] + "/" + location[1], location[3]);
-            }
-            Http.Response feedback = Http.post(first.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback",
-                    FEEDBACK.formatted(FEEDBACK_CARD), "application/json");
-            assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
-            assertThat(first.stop()).as("exit code after SIGTERM").isIn(0, 143);
-            assertThat(first.output()).anyMatch(line -> line.contains("RAS Guard stopped"));
+        Http.Response posted = post(setup, "/fhir", writer, Fixtures.genomicReportTransaction(UUID.randomUUID().toString()));
+        assertThat(posted.status()).as(posted.body()).isEqualTo(200);
+        for (Bundle.BundleEntryComponent entry : posted.resource(Bundle.class).getEntry()) {
+            String[] location = entry.getResponse().getLocation().split("/");
+            versions.put(location[0] + "/" + location[1], location[3]);
         }
+        Http.Response feedback = post(setup, FEEDBACK_PATH, setup.cdsToken(FEEDBACK_PATH), FEEDBACK.formatted(FEEDBACK_CARD));
+        assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
+        usedBeforeTheRestart = setup.cdsToken(DISCOVERY);
+        assertThat(Http.send(setup.request(DISCOVERY, usedBeforeTheRestart).GET()).status()).isEqualTo(200);
 
-        try (ServerProcess second = new ServerProcess(dataDir, database).start()) {
-            System.out.printf("[startup] java -jar to /health 200 on an existing %s database: %d ms%n", kind, second.millisToHealthy());
-            for (Map.Entry<String, String> stored : versions.entrySet()) {
-                Http.Response read = Http.get(second.fhirBase() + "/" + stored.getKey());
-                assertThat(read.status()).as(stored.getKey()).isEqualTo(200);
-                Resource resource = (Resource) Http.FHIR.newJsonParser().parseResource(read.body());
-                assertThat(resource.getIdElement().getIdPart()).isEqualTo(stored.getKey().split("/")[1]);
-                assertThat(resource.getMeta().getVersionId()).isEqualTo(stored.getValue());
-            }
-            Bundle events = Http.get(second.fhirBase() + "/AuditEvent?entity-name=" + FEEDBACK_CARD).resource(Bundle.class);
-            assertThat(events.getEntry()).as("CDS feedback after the restart").hasSize(1);
-            AuditEvent event = (AuditEvent) events.getEntryFirstRep().getResource();
-            assertThat(event.getSubtypeFirstRep().getCode()).isEqualTo("overridden");
-            assertThat(Http.encode(event)).contains("result-under-review");
+        assertThat(server.stop()).as("exit code after SIGTERM").isIn(0, 143);
+        assertThat(server.output()).anyMatch(line -> line.contains("RAS Guard stopped"));
+        server.start();
+        System.out.printf("[startup] java -jar to /health 200 on an existing %s database: %d ms%n", kind, server.millisToHealthy());
+
+        String reader = setup.fhirToken("system/*.read", null);
+        for (Map.Entry<String, String> stored : versions.entrySet()) {
+            Http.Response read = Http.send(setup.request("/fhir/" + stored.getKey(), reader).GET());
+            assertThat(read.status()).as(stored.getKey()).isEqualTo(200);
+            Resource resource = (Resource) Http.FHIR.newJsonParser().parseResource(read.body());
+            assertThat(resource.getIdElement().getIdPart()).isEqualTo(stored.getKey().split("/")[1]);
+            assertThat(resource.getMeta().getVersionId()).isEqualTo(stored.getValue());
         }
+        Bundle events = Http.send(setup.request("/fhir/AuditEvent?entity-name=" + FEEDBACK_CARD, reader).GET()).resource(Bundle.class);
+        assertThat(events.getEntry()).as("CDS feedback after the restart").hasSize(1);
+        AuditEvent event = (AuditEvent) events.getEntryFirstRep().getResource();
+        assertThat(event.getSubtypeFirstRep().getCode()).isEqualTo("overridden");
+        assertThat(Http.encode(event)).contains("result-under-review");
     }
 
     @Test
     @Order(2)
-    void aSigkillDuringConcurrentIngestLosesNoAnsweredTransactionAndLeavesNoneInPart() throws Exception {
+    void aCdsTokenUsedBeforeTheRestartIsRefusedAfterIt(SecurityServer.Setup setup) {
+        assertThat(usedBeforeTheRestart).as("the token of the restart test").isNotNull();
+        SecurityCdsJwtIT.assertBare401(Http.send(setup.request(DISCOVERY, usedBeforeTheRestart).GET()));
+        assertThat(Http.send(setup.request(DISCOVERY, setup.cdsToken(DISCOVERY)).GET()).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
+    void aSigkillDuringConcurrentIngestLosesNoAnsweredTransactionAndLeavesNoneInPart(SecurityServer.Setup setup) throws Exception {
+        ServerProcess server = setup.server;
+        String writer = setup.fhirToken("system/*.cruds", null);
         List<String> answered = new ArrayList<>();
         List<String> attempted = new ArrayList<>();
 
-        try (ServerProcess server = new ServerProcess(dataDir, database).start()) {
-            ConcurrentLinkedQueue<String> ok = new ConcurrentLinkedQueue<>();
-            ConcurrentLinkedQueue<String> tried = new ConcurrentLinkedQueue<>();
-            AtomicBoolean stop = new AtomicBoolean();
-            int clients = 4;
-            CountDownLatch warmedUp = new CountDownLatch(clients * 3);
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            for (int c = 0; c < clients; c++) {
-                pool.submit(() -> {
-                    for (int n = 0; n < 500 && !stop.get(); n++) {
-                        String bundleId = UUID.randomUUID().toString();
-                        tried.add(bundleId);
-                        try {
-                            Http.Response response = Http.post(server.fhirBase(), bundle(bundleId));
-                            if (response.status() == 200) {
-                                ok.add(bundleId);
-                                warmedUp.countDown();
-                            }
-                        } catch (RuntimeException connectionLost) {
-                            return;
+        ConcurrentLinkedQueue<String> ok = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> tried = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        int clients = 4;
+        CountDownLatch warmedUp = new CountDownLatch(clients * 3);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        for (int c = 0; c < clients; c++) {
+            pool.submit(() -> {
+                for (int n = 0; n < 500 && !stop.get(); n++) {
+                    String bundleId = UUID.randomUUID().toString();
+                    tried.add(bundleId);
+                    try {
+                        Http.Response response = post(setup, "/fhir", writer, bundle(bundleId));
+                        if (response.status() == 200) {
+                            ok.add(bundleId);
+                            warmedUp.countDown();
                         }
+                    } catch (RuntimeException connectionLost) {
+                        return;
                     }
-                });
-            }
-            assertThat(warmedUp.await(120, TimeUnit.SECONDS)).as("ingest under way").isTrue();
-            server.kill();
-            stop.set(true);
-            pool.shutdown();
-            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-            answered.addAll(ok);
-            attempted.addAll(tried);
+                }
+            });
         }
+        assertThat(warmedUp.await(120, TimeUnit.SECONDS)).as("ingest under way").isTrue();
+        server.kill();
+        stop.set(true);
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        answered.addAll(ok);
+        attempted.addAll(tried);
         System.out.printf("[crash] %d transactions attempted, %d answered 200 before SIGKILL%n", attempted.size(), answered.size());
 
-        try (ServerProcess restarted = new ServerProcess(dataDir, database).start()) {
-            for (String bundleId : attempted) {
-                int stored = count(restarted.fhirBase() + "/Observation?identifier=" + Http.urlEncode("urn:rasguard:crash:" + bundleId + "|"));
-                if (answered.contains(bundleId)) {
-                    assertThat(stored).as("answered transaction " + bundleId).isEqualTo(OBSERVATIONS_PER_BUNDLE);
-                } else {
-                    assertThat(stored).as("unanswered transaction " + bundleId + " is all or nothing").isIn(0, OBSERVATIONS_PER_BUNDLE);
-                }
+        server.start();
+        String reader = setup.fhirToken("system/*.read", null);
+        for (String bundleId : attempted) {
+            int stored = count(setup, reader, "/fhir/Observation?identifier=" + Http.urlEncode("urn:rasguard:crash:" + bundleId + "|"));
+            if (answered.contains(bundleId)) {
+                assertThat(stored).as("answered transaction " + bundleId).isEqualTo(OBSERVATIONS_PER_BUNDLE);
+            } else {
+                assertThat(stored).as("unanswered transaction " + bundleId + " is all or nothing").isIn(0, OBSERVATIONS_PER_BUNDLE);
             }
         }
     }
 
-    private static int count(String search) {
-        Http.Response response = Http.get(search + "&_summary=count");
+    private static Http.Response post(SecurityServer.Setup setup, String path, String token, String body) {
+        String type = path.startsWith("/fhir") ? "application/fhir+json" : "application/json";
+        return Http.send(setup.request(path, token).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static int count(SecurityServer.Setup setup, String token, String search) {
+        Http.Response response = Http.send(setup.request(search + "&_summary=count", token).GET());
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.resource(Bundle.class).getTotal();
     }

@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.rasguard.hooks.CdsScenarios;
 import org.rasguard.hooks.CdsServices;
 
 /**

@@ -35,7 +35,8 @@ import org.rasguard.server.auth.TestJwts;
  *   <li>FHIR API tokens from {@link #AUTH} with an RSA key in a {@code file:} key set.
  * </ul>
  *
- * The port is fixed at start so the URLs (the JWT audiences) survive the one restart of the suite.
+ * The port is fixed at start so the URLs (the JWT audiences) survive the restarts of the suite
+ * ({@link DurabilityIT}: a clean stop and a SIGKILL, each followed by a start on the same data).
  */
 public final class SecurityServer implements ParameterResolver {
 
@@ -57,6 +58,8 @@ public final class SecurityServer implements ParameterResolver {
         public final AtomicInteger ehrBFetches = new AtomicInteger();
         public final HttpServer keySets;
         public final ServerProcess server;
+        /** From {@code java -jar} to a healthy {@code /health} on the empty database, the first start. */
+        public final long firstMillisToHealthy;
 
         Setup() throws Exception {
             keySets = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -82,6 +85,7 @@ public final class SecurityServer implements ParameterResolver {
             // A small evidence cap, so that SecurityPatientEvidenceIT can pass it with a few dozen results.
             env.put("RASGUARD_EVIDENCE_MAX_RESOURCES", Integer.toString(EVIDENCE_CAP));
             server = new ServerProcess(dir.resolve("data"), env).start();
+            firstMillisToHealthy = server.millisToHealthy();
         }
 
         public String keySetUrl(String path) {
