@@ -26,7 +26,9 @@ public final class HapiExceptionLogFilter extends TurboFilter {
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        if (logger == null || !logger.getName().startsWith("ca.uhn.fhir") || !logger.isEnabledFor(level)) {
+        // getEffectiveLevel, not isEnabledFor: that asks the turbo filters again, this one included.
+        if (logger == null || level == null || !logger.getName().startsWith("ca.uhn.fhir")
+                || !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
             return FilterReply.NEUTRAL;
         }
         Throwable thrown = t != null ? t
