@@ -21,6 +21,7 @@ import org.slf4j.MDC;
  * the fuzz run. This answers 400 with an OperationOutcome instead:
  * <ul>
  *   <li>a form-encoded body (a POST search, {@code $expand}) with broken percent-escapes;</li>
+ *   <li>a FHIR-format PATCH whose body is not a Parameters resource (HAPI calls its method with the wrong type);</li>
  *   <li>a number HAPI cannot read ({@code value-quantity=gt1e999999/x}: "Too many nonzero exponent
  *       digits"). Well-formed numbers out of range are refused earlier, in {@link RequestHygieneFilter}.</li>
  * </ul>
@@ -73,6 +74,11 @@ public final class BadInputExceptionMapper {
             if (cause instanceof IllegalArgumentException && cause.getMessage() != null
                     && cause.getMessage().startsWith("URLDecoder:")) {
                 return new InvalidRequestException("A parameter is not valid percent-encoded UTF-8.");
+            }
+            if (cause instanceof IllegalArgumentException && "argument type mismatch".equals(cause.getMessage())) {
+                // HAPI hands the parsed body to its method as it is: a PATCH whose FHIR body is not a Parameters.
+                return new InvalidRequestException("The body is not a resource of the type this operation takes"
+                        + " (a FHIRPath PATCH takes a Parameters resource).");
             }
             if (cause instanceof org.springframework.dao.InvalidDataAccessApiUsageException) {
                 return new InvalidRequestException("A paging parameter (_offset, _count) is out of range.");

@@ -26,9 +26,12 @@ public final class SafeExceptions {
             innermost = cause;
         }
         StringBuilder line = new StringBuilder(String.join(" <- ", classes));
-        StackTraceElement[] frames = innermost.getStackTrace();
-        for (int i = 0; i < Math.min(FRAMES, frames.length); i++) {
-            line.append(i == 0 ? " at " : " < ").append(frames[i]);
+        int shown = 0;
+        for (StackTraceElement frame : innermost.getStackTrace()) {
+            String where = frame.getClassName();
+            if (shown < FRAMES && !where.startsWith("jdk.internal.") && !where.startsWith("java.lang.reflect.")) {
+                line.append(shown++ == 0 ? " at " : " < ").append(frame);
+            }
         }
         return line.toString();
     }
