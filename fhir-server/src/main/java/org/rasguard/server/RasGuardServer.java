@@ -29,7 +29,10 @@ import org.rasguard.server.http.JsonErrorHandler;
 import org.rasguard.server.http.JsonGuardFilter;
 import org.rasguard.server.http.RequestHygieneFilter;
 import org.rasguard.server.http.JsonServletErrorHandler;
-import org.rasguard.server.http.RequestBodyLimitFilter;
+import org.rasguard.server.http.BundleEntryLimit;
+import org.rasguard.server.http.DecodedBodyFilter;
+import org.rasguard.server.http.HostAllowlistHandler;
+import org.rasguard.server.auth.RateLimit;
 import org.rasguard.server.http.RequestLogHandler;
 import org.rasguard.server.metrics.Metrics;
 import org.rasguard.server.metrics.MetricsHandler;
@@ -69,6 +72,8 @@ public final class RasGuardServer implements AutoCloseable {
         this.connector = new ServerConnector(jetty);
         connector.setHost(config.host());
         connector.setPort(config.port());
+        // A request body that stalls this long is answered 408 (DecodedBodyFilter); Jetty's default, said here.
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(30));
         jetty.addConnector(connector);
         jetty.setErrorHandler(new JsonErrorHandler());
         this.health = new HealthHandler(() -> ready);
@@ -127,19 +132,24 @@ public final class RasGuardServer implements AutoCloseable {
         application.addFilter(new FilterHolder(new RequestHygieneFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         // Authentication next: an unauthenticated caller gets 401 before any body is read.
         Security.protectCdsHooks(application, config.security(), context.getBean(DataSource.class));
-        application.addFilter(new FilterHolder(new RequestBodyLimitFilter(config.maxRequestBytes())),
-                "/*", EnumSet.of(DispatcherType.REQUEST));
-        // Within the body limit: nesting and number checks before any parser builds objects from the body.
-        application.addFilter(new FilterHolder(new JsonGuardFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         RestfulServer restfulServer = context.getBean(RestfulServer.class);
-        Security.protectFhirApi(restfulServer, config.security());
+        Security.protectFhirApi(application, restfulServer, config.security());
+        // The body decompressed and in UTF-8, its size limit counted on that; then nesting and number
+        // checks on it, before any parser builds objects from the body.
+        application.addFilter(new FilterHolder(new DecodedBodyFilter(config.maxRequestBytes())),
+                "/*", EnumSet.of(DispatcherType.REQUEST));
+        application.addFilter(new FilterHolder(new JsonGuardFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        restfulServer.setUncompressIncomingContents(false); // DecodedBodyFilter did, within the limit
         restfulServer.registerInterceptor(new DecimalRangeInterceptor());
+        RateLimit rateLimit = Security.rateLimit(config.security());
+        restfulServer.registerInterceptor(new BundleEntryLimit(config.maxBundleEntries(), rateLimit::charge));
         ServletHolder fhir = new ServletHolder("fhir", restfulServer);
         fhir.setInitOrder(1);
         application.addServlet(fhir, "/fhir/*");
         application.addServlet(new ServletHolder("cds-hooks", CdsHooksServlet.create(context, config)), "/cds-services/*");
         ClinicianPage.register(application, context, config); // "/" and /ui/*, only while CDS and FHIR are open
-        Handler served = Security.rateLimited(application, config.security()); // /health stays outside the limit
+        // /health and /metrics stay outside the Host allowlist and the rate limit.
+        Handler served = new HostAllowlistHandler(rateLimit.protect(application), config.security().allowedHosts());
         served.setServer(jetty);
         served.start();
         try {

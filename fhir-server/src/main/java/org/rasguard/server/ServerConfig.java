@@ -23,6 +23,7 @@ public record ServerConfig(
         Path dataDir,
         Database database,
         long maxRequestBytes,
+        int maxBundleEntries,
         int shutdownGraceSeconds,
         Validation validation,
         List<String> cdsFhirServers,
@@ -45,6 +46,7 @@ public record ServerConfig(
                             "RASGUARD_DB_USER",
                             "RASGUARD_DB_PASSWORD",
                             "RASGUARD_MAX_REQUEST_BYTES",
+                            "RASGUARD_MAX_BUNDLE_ENTRIES",
                             "RASGUARD_SHUTDOWN_GRACE_SECONDS",
                             "RASGUARD_VALIDATION",
                             "RASGUARD_CDS_FHIR_SERVERS",
@@ -63,6 +65,7 @@ public record ServerConfig(
             .toList();
 
     static final long DEFAULT_MAX_REQUEST_BYTES = 20L * 1024 * 1024;
+    static final int DEFAULT_MAX_BUNDLE_ENTRIES = 1000;
 
     /** The database to use: embedded H2 under the data directory, or a server named by a JDBC URL. */
     public record Database(Kind kind, String jdbcUrl, String user, String password) {
@@ -151,6 +154,8 @@ public record ServerConfig(
         int port = intValue(env, "RASGUARD_PORT", 8080, 0, 65535, problems);
         Path dataDir = Path.of(value(env, "RASGUARD_DATA_DIR", "./data")).toAbsolutePath().normalize();
         long maxRequestBytes = longValue(env, "RASGUARD_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, 1024, Long.MAX_VALUE, problems);
+        // Entries of one transaction or batch Bundle (issue 16, row 10); each is a write or a search of its own.
+        int maxBundleEntries = intValue(env, "RASGUARD_MAX_BUNDLE_ENTRIES", DEFAULT_MAX_BUNDLE_ENTRIES, 1, 100_000, problems);
         int graceSeconds = intValue(env, "RASGUARD_SHUTDOWN_GRACE_SECONDS", 20, 0, 600, problems);
 
         Database database = database(env, dataDir, problems);
@@ -191,7 +196,7 @@ public record ServerConfig(
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        return new ServerConfig(host, port, dataDir, database, maxRequestBytes, graceSeconds, validation,
+        return new ServerConfig(host, port, dataDir, database, maxRequestBytes, maxBundleEntries, graceSeconds, validation,
                 cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, cdsCorsOrigins, storeCacheResources, patientEvidence, security, ui, observability);
     }
 

@@ -18,7 +18,9 @@ import org.rasguard.server.auth.TokenRejected.Reason;
  * Checks an OAuth2 access token for the FHIR API: a JWT (RFC 9068 or plain) signed by the one
  * configured issuer ({@code RASGUARD_FHIR_ISSUER}) with a key from {@code RASGUARD_FHIR_JWKS},
  * {@code aud} naming this server, {@code exp}/{@code nbf}/{@code iat} within the clock skew. A bearer
- * token is used many times, so no {@code jti} check here. The scopes and the SMART {@code patient}
+ * token is used many times, so no {@code jti} check here; its {@code exp} may be at most
+ * {@code RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS} ahead (an hour by default, as CDS client tokens), so a
+ * token leaked or minted for a century does not work for one (issue 16, row 12). The scopes and the SMART {@code patient}
  * context claim are returned for {@link SmartScopes}.
  */
 public final class AccessTokenVerifier {
@@ -33,8 +35,11 @@ public final class AccessTokenVerifier {
     private final JWKSource<SecurityContext> keys;
     private final Set<JWSAlgorithm> algorithms;
     private final Clock clock;
+    private final java.time.Duration maxLifetime;
 
-    public AccessTokenVerifier(String issuer, JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algorithms, Clock clock) {
+    public AccessTokenVerifier(String issuer, JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algorithms, Clock clock,
+            java.time.Duration maxLifetime) {
+        this.maxLifetime = maxLifetime;
         this.issuer = issuer;
         this.keys = keys;
         this.algorithms = Set.copyOf(algorithms);
@@ -52,7 +57,7 @@ public final class AccessTokenVerifier {
             throw new TokenRejected(Reason.ISSUER);
         }
         JwtChecks.checkAudience(claims, expectedAudience);
-        JwtChecks.checkTimes(claims, clock.instant(), false, null);
+        JwtChecks.checkTimes(claims, clock.instant(), false, maxLifetime);
         return new AccessToken(claims.getSubject(), string(claims.getClaim("client_id")), scopes(claims),
                 string(claims.getClaim("patient")));
     }

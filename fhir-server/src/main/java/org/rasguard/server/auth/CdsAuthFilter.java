@@ -8,14 +8,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.rasguard.server.http.ErrorResponses;
+import org.rasguard.server.http.Refusals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates every call to {@code /cds-services/*} (discovery, services, feedback) with
  * {@link CdsJwtVerifier} before the CDS servlet sees it. Any failure is a 401 that says nothing about
- * why (CDS Hooks best practices); the reason goes to our log with the issuer only when it is a
- * configured one, and the {@code jti} only after the signature checked out. Never logs a token.
+ * why (CDS Hooks best practices); the reason goes to the request's one log line ({@link Refusals}),
+ * the {@code jti} to a debug line only after the signature checked out. Never logs a token.
  *
  * <p>CORS preflight ({@code OPTIONS}) passes without a token, as browsers send none; it returns no data.
  * The request body is not read here.
@@ -50,8 +51,7 @@ public final class CdsAuthFilter extends HttpFilter {
                     expectedAudience(request, publicBaseUrl));
             LOG.debug("CDS client authenticated: iss {}, jti {}", verified.issuer(), LogSafe.of(verified.jti()));
         } catch (TokenRejected e) {
-            LOG.info("CDS call refused with 401: {}", e.reason());
-            unauthorized(response);
+            unauthorized(request, response, e);
             return;
         }
         chain.doFilter(request, response);
@@ -75,6 +75,11 @@ public final class CdsAuthFilter extends HttpFilter {
         if (publicBaseUrl != null) {
             return publicBaseUrl + path;
         }
+        return origin(request) + path;
+    }
+
+    /** Scheme, host and port of the request, the port left out when it is the scheme's default. */
+    static String origin(HttpServletRequest request) {
         StringBuilder url = new StringBuilder();
         String scheme = request.getScheme();
         int port = request.getServerPort();
@@ -83,10 +88,12 @@ public final class CdsAuthFilter extends HttpFilter {
         if (!defaultPort && port > 0) {
             url.append(':').append(port);
         }
-        return url.append(path).toString();
+        return url.toString();
     }
 
-    static void unauthorized(HttpServletResponse response) throws IOException {
+    /** The bare 401; the reason goes only to the request's log line ({@link Refusals}). */
+    static void unauthorized(HttpServletRequest request, HttpServletResponse response, TokenRejected rejected) throws IOException {
+        Refusals.record(request, "unauthorized", rejected.reason());
         response.setStatus(401);
         response.setHeader("WWW-Authenticate", "Bearer");
         response.setHeader("Cache-Control", "no-store");

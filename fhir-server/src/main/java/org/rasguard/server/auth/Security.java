@@ -4,13 +4,10 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumSet;
 import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.handler.DoSHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,28 +77,24 @@ public final class Security {
                 "/cds-services/*", EnumSet.of(DispatcherType.REQUEST));
     }
 
-    /** Registers bearer-token authorization on the FHIR API, when a FHIR issuer is configured. */
-    public static void protectFhirApi(RestfulServer fhir, SecuritySettings settings) {
+    /**
+     * Bearer-token authentication in front of {@code /fhir/*} (before any filter reads a body) and
+     * SMART-scope authorization on the FHIR API, when a FHIR issuer is configured.
+     */
+    public static void protectFhirApi(ServletContextHandler application, RestfulServer fhir, SecuritySettings settings) {
         if (!settings.fhirAuthRequired()) {
             return;
         }
         AccessTokenVerifier verifier = new AccessTokenVerifier(settings.fhirIssuer(),
-                KeySources.of(settings.fhirJwks()), settings.algorithms(), Clock.systemUTC());
+                KeySources.of(settings.fhirJwks()), settings.algorithms(), Clock.systemUTC(), settings.fhirMaxTokenLifetime());
+        application.addFilter(new FilterHolder(new FhirAuthFilter(verifier, settings.fhirAudience(), settings.publicBaseUrl())),
+                "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
         fhir.registerInterceptor(new SmartAuthorizationInterceptor(verifier, settings.fhirAudience(),
                 settings.publicBaseUrl(), fhir.getFhirContext()));
     }
 
-    /**
-     * Wraps the application in Jetty's {@link DoSHandler}: a leaky bucket per client address, with a
-     * burst of twice the rate; over it, 429. {@code /health} stays outside (orchestrator probes).
-     */
-    public static Handler rateLimited(Handler application, SecuritySettings settings) {
-        int rate = settings.rateLimitPerSecond();
-        if (rate == 0) {
-            return application;
-        }
-        return new DoSHandler(application, DoSHandler.ID_FROM_REMOTE_ADDRESS,
-                new DoSHandler.LeakingBucketTrackerFactory(rate, 2 * rate, Duration.ofSeconds(10)),
-                new DoSHandler.StatusRejectHandler(429), 100_000);
+    /** The per-client rate limit of {@code RASGUARD_RATE_LIMIT_PER_SECOND}; {@code /health} stays outside it. */
+    public static RateLimit rateLimit(SecuritySettings settings) {
+        return new RateLimit(settings.rateLimitPerSecond());
     }
 }

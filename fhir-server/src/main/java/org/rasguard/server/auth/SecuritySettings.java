@@ -35,6 +35,9 @@ import java.util.function.Function;
  * @param fhirJwks the key set of {@code fhirIssuer}
  * @param fhirAudience the {@code aud} FHIR access tokens must carry, or null for the FHIR base URL
  * @param rateLimitPerSecond requests per second allowed per client address; 0 for no limit
+ * @param fhirMaxTokenLifetime the longest an accepted FHIR access token may still live ({@code exp} ahead of now)
+ * @param allowedHosts the host names ({@code Host} header, without port, lower case) the server answers to;
+ *     empty: any. See {@link #allowedHosts(List, String, boolean)}
  */
 public record SecuritySettings(
         boolean authDisabled,
@@ -45,7 +48,9 @@ public record SecuritySettings(
         String fhirIssuer,
         URI fhirJwks,
         String fhirAudience,
-        int rateLimitPerSecond) {
+        int rateLimitPerSecond,
+        java.time.Duration fhirMaxTokenLifetime,
+        Set<String> allowedHosts) {
 
     /** The variables read here, in README order. */
     public static final List<String> VARIABLES = List.of(
@@ -57,7 +62,14 @@ public record SecuritySettings(
             "RASGUARD_FHIR_ISSUER",
             "RASGUARD_FHIR_JWKS",
             "RASGUARD_FHIR_AUDIENCE",
-            "RASGUARD_RATE_LIMIT_PER_SECOND");
+            "RASGUARD_RATE_LIMIT_PER_SECOND",
+            "RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS",
+            "RASGUARD_ALLOWED_HOSTS");
+
+    /** Host names a browser only sends for this machine: never the name an attacker's DNS rebinding uses. */
+    public static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+    /** The CDS tokens' cap ({@link CdsJwtVerifier#MAX_LIFETIME}) unless configured otherwise. */
+    static final long DEFAULT_FHIR_MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
     static final Set<JWSAlgorithm> DEFAULT_ALGORITHMS = Set.of(JWSAlgorithm.RS384, JWSAlgorithm.ES384);
     private static final Set<JWSAlgorithm> SELECTABLE_ALGORITHMS = Set.of(
@@ -88,7 +100,8 @@ public record SecuritySettings(
 
     /** An open server: the defaults, for tests of other parts. */
     public static SecuritySettings open() {
-        return new SecuritySettings(false, null, Map.of(), Set.of(), DEFAULT_ALGORITHMS, null, null, null, 0);
+        return new SecuritySettings(false, null, Map.of(), Set.of(), DEFAULT_ALGORITHMS, null, null, null, 0,
+                java.time.Duration.ofSeconds(DEFAULT_FHIR_MAX_TOKEN_LIFETIME_SECONDS), LOOPBACK_HOSTS);
     }
 
     /** Reads and checks the settings; adds every problem found to {@code problems}. */
@@ -138,6 +151,26 @@ public record SecuritySettings(
             }
         }
 
+        long lifetime = DEFAULT_FHIR_MAX_TOKEN_LIFETIME_SECONDS;
+        String rawLifetime = value(env, "RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS", null);
+        if (rawLifetime != null) {
+            try {
+                lifetime = Long.parseLong(rawLifetime);
+                if (lifetime < 60 || lifetime > 86_400) {
+                    problems.add("RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS=" + rawLifetime + " is out of range (60..86400)");
+                }
+            } catch (NumberFormatException e) {
+                problems.add("RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS='" + rawLifetime + "' is not a whole number");
+            }
+        }
+        List<String> hosts = list(env, "RASGUARD_ALLOWED_HOSTS");
+        for (String allowed : hosts) {
+            if (!allowed.matches("(?i)[a-z0-9.-]+|\\[[0-9a-f:.]+\\]")) {
+                problems.add("RASGUARD_ALLOWED_HOSTS: '" + allowed + "' is not a host name or address (no scheme, no port)");
+            }
+        }
+        boolean authenticated = !disabled && !issuers.isEmpty() && fhirIssuer != null;
+
         if (disabled && (!issuers.isEmpty() || fhirIssuer != null)) {
             problems.add("RASGUARD_AUTH=disabled contradicts RASGUARD_CDS_ISSUERS / RASGUARD_FHIR_ISSUER: remove one or the other");
         }
@@ -154,7 +187,30 @@ public record SecuritySettings(
                     + " (README, Security), or RASGUARD_AUTH=disabled to run without it at your own risk");
         }
         return new SecuritySettings(disabled, publicBaseUrl, Map.copyOf(issuers), Set.copyOf(tenants),
-                Set.copyOf(algorithms), fhirIssuer, fhirJwks, fhirAudience, rateLimit);
+                Set.copyOf(algorithms), fhirIssuer, fhirJwks, fhirAudience, rateLimit, java.time.Duration.ofSeconds(lifetime),
+                allowedHosts(hosts, publicBaseUrl, authenticated));
+    }
+
+    /**
+     * The Host names served (issue 16, row 7: DNS rebinding). A browser on the operator's machine that
+     * opens an attacker's page can be made to send requests to this server under the attacker's host
+     * name; refusing unknown names keeps that page from the data. Loopback names are always served;
+     * {@code RASGUARD_ALLOWED_HOSTS} and the host of {@code RASGUARD_PUBLIC_BASE_URL} when set; without
+     * them, any name only when both the CDS service and the FHIR API authenticate every call.
+     *
+     * @return lower-case names; empty for any
+     */
+    static Set<String> allowedHosts(List<String> configured, String publicBaseUrl, boolean authenticated) {
+        Set<String> hosts = new LinkedHashSet<>(LOOPBACK_HOSTS);
+        configured.forEach(host -> hosts.add(host.toLowerCase(Locale.ROOT)));
+        URI base = publicBaseUrl == null ? null : uri(publicBaseUrl);
+        if (base != null && base.getHost() != null) {
+            hosts.add(base.getHost().toLowerCase(Locale.ROOT));
+        }
+        if (authenticated && configured.isEmpty() && base == null) {
+            return Set.of();
+        }
+        return Set.copyOf(hosts);
     }
 
     /** {@code iss=url[|url…]} entries separated by commas; the first URL is the key set, all are allowed as jku. */

@@ -85,6 +85,10 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
     }
 
     private AccessTokenVerifier.AccessToken verify(RequestDetails request) {
+        if (request instanceof ca.uhn.fhir.rest.server.servlet.ServletRequestDetails servlet
+                && servlet.getServletRequest().getAttribute(FhirAuthFilter.VERIFIED) instanceof AccessTokenVerifier.AccessToken checked) {
+            return checked; // by FhirAuthFilter, before the body was read
+        }
         try {
             return verifier.verify(CdsAuthFilter.bearer(request.getHeader("Authorization")), expectedAudience(request));
         } catch (TokenRejected e) {

@@ -20,6 +20,8 @@ import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.server.ServerConfig;
 import org.rasguard.server.audit.AuditTrail;
 import org.rasguard.server.http.Correlation;
+import org.rasguard.server.http.MediaTypes;
+import org.rasguard.server.http.Refusals;
 import org.rasguard.server.http.ErrorResponses;
 import org.rasguard.server.metrics.Metrics;
 import org.rasguard.server.store.StoreVersion;
@@ -108,8 +110,10 @@ public final class CdsHooksServlet extends HttpServlet {
         cors(request, response);
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
         String[] parts = path.substring(1).split("/", -1);
-        String contentType = request.getContentType();
-        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).contains("json")) {
+        // Only JSON media types (CDS Hooks 2.0 calls and feedback are application/json): a text/plain or
+        // form body is what a cross-site page can post without a CORS preflight (issue 16, row 8).
+        if (!MediaTypes.isJson(request.getContentType())) {
+            Refusals.record(request, "unsupported-media-type");
             error(response, 415, "not-supported", "unsupported-media-type", "Send the request as application/json.");
             return;
         }
@@ -126,15 +130,16 @@ public final class CdsHooksServlet extends HttpServlet {
             }
         } catch (CdsError e) {
             Correlation.replace(request, response, MDC.get(Correlation.MDC_KEY));
-            if (e.status() >= 412) {
-                LOG.info("CDS call answered {}: {}", e.status(), e.code());
+            if (e.status() < 500) {
+                Refusals.record(request, e.code()); // the request's log line says it
             }
             error(response, e);
         } catch (RuntimeException e) {
             Correlation.replace(request, response, MDC.get(Correlation.MDC_KEY));
             // No stack trace: exception messages from parsers can quote request content.
             LOG.error("CDS call failed: {} at {}", safeMessage(e), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
-            error(response, 500, "exception", "internal-error", "The service could not answer this call.");
+            error(response, 500, "exception", "internal-error",
+                    "The service could not answer this call (correlation id " + MDC.get(Correlation.MDC_KEY) + ").");
         }
     }
 

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * A request whose body a filter has already read: the same bytes are handed on to the servlet, so a
  * filter can inspect a body (its size, its JSON) without using it up.
  */
-final class BufferedBodyRequest extends HttpServletRequestWrapper {
+class BufferedBodyRequest extends HttpServletRequestWrapper {
 
     private final byte[] body;
 

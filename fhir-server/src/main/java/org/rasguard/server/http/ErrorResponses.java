@@ -59,6 +59,15 @@ public final class ErrorResponses {
         };
     }
 
+    /** A 5xx body: a generic sentence and the correlation id, nothing about the failure (issue 16, row 14). */
+    public static String serverError(int status, String correlationId) {
+        if (status == 503) {
+            return forStatus(503, null);
+        }
+        return operationOutcome("exception", "internal-error", "The server could not complete the request"
+                + (correlationId == null ? "." : " (correlation id " + correlationId + ")."));
+    }
+
     private static String orDefault(String message, String fallback) {
         // Jetty's own messages are short protocol descriptions ("Bad Request", "Invalid URI"); keep them, never exceptions.
         return message == null || message.isBlank() || message.length() > 200 ? fallback : message;

@@ -28,7 +28,7 @@ public final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
             String contentType, List<Charset> charsets, int code, String message, Throwable cause) throws IOException {
-        writeJson(response, callback, code, cause == null ? message : null);
+        writeJson(request, response, callback, code, cause == null ? message : null);
         return true;
     }
 
@@ -38,8 +38,10 @@ public final class JsonErrorHandler extends ErrorHandler {
         return BufferUtil.toBuffer(ErrorResponses.forStatus(status, reason).getBytes(StandardCharsets.UTF_8));
     }
 
-    static void writeJson(Response response, Callback callback, int code, String message) {
-        byte[] body = ErrorResponses.forStatus(code, message).getBytes(StandardCharsets.UTF_8);
+    static void writeJson(Request request, Response response, Callback callback, int code, String message) {
+        String correlation = request.getAttribute(Correlation.ATTRIBUTE) instanceof Correlation known ? known.id() : null;
+        byte[] body = (code >= 500 ? ErrorResponses.serverError(code, correlation) : ErrorResponses.forStatus(code, message))
+                .getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorResponses.FHIR_JSON);
         response.write(true, BufferUtil.toBuffer(body), callback);
     }

@@ -12,7 +12,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Checks a JSON request body in one streaming pass before any parser builds objects from it, and
@@ -58,10 +57,8 @@ public final class JsonGuardFilter extends HttpFilter {
         try {
             form = FormBodies.parseIfForm(request);
         } catch (IllegalArgumentException e) {
-            response.setStatus(400);
-            response.setContentType(ErrorResponses.FHIR_JSON);
-            response.getOutputStream().write(ErrorResponses.operationOutcome("invalid", "unreadable-form",
-                    "The form body could not be read (malformed, or larger than the form limit).").getBytes(StandardCharsets.UTF_8));
+            Refusals.refuse(request, response, 400, "invalid", "unreadable-form",
+                    "The form body could not be read (malformed, or larger than the form limit).");
             return;
         }
         if (form) {
@@ -71,14 +68,12 @@ public final class JsonGuardFilter extends HttpFilter {
         byte[] body = request.getInputStream().readAllBytes();
         String problem = looksLikeJson(body) ? check(body) : xmlDepth(body) > MAX_XML_DEPTH ? "xml-too-deep" : null;
         if (problem != null) {
-            response.setStatus(400);
-            response.setContentType(ErrorResponses.FHIR_JSON);
-            response.getOutputStream().write(ErrorResponses.operationOutcome("invalid", problem, switch (problem) {
+            Refusals.refuse(request, response, 400, "invalid", problem, switch (problem) {
                 case "json-too-deep" -> "The JSON is nested deeper than " + MAX_DEPTH + " levels.";
                 case "xml-too-deep" -> "The XML is nested deeper than " + MAX_XML_DEPTH + " levels.";
                 default -> "The JSON holds a number out of range (at most 1000 characters, exponent within ±"
                         + MAX_EXPONENT + ").";
-            }).getBytes(StandardCharsets.UTF_8));
+            });
             return;
         }
         chain.doFilter(new BufferedBodyRequest(request, body), response);

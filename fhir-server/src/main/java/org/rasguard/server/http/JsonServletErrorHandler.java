@@ -19,7 +19,7 @@ public final class JsonServletErrorHandler extends ErrorHandler {
     @Override
     protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
             String contentType, List<Charset> charsets, int code, String message, Throwable cause) throws IOException {
-        JsonErrorHandler.writeJson(response, callback, code, cause == null ? message : null);
+        JsonErrorHandler.writeJson(request, response, callback, code, cause == null ? message : null);
         return true;
     }
 }

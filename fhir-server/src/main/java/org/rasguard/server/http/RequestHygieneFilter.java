@@ -36,38 +36,38 @@ public final class RequestHygieneFilter extends HttpFilter {
         Set<String> allowed = request.getRequestURI().startsWith("/fhir") ? METHODS : CDS_METHODS;
         if (!allowed.contains(request.getMethod())) {
             response.setHeader("Allow", String.join(", ", allowed));
-            refuse(response, 405, ErrorResponses.forStatus(405, null));
+            refuse(request, response, 405, "method-not-allowed", ErrorResponses.forStatus(405, null));
             return;
         }
         if ("PATCH".equals(request.getMethod()) && !patchTargetsAResource(request)) {
             response.setHeader("Allow", "GET, HEAD, POST, OPTIONS");
-            refuse(response, 405, ErrorResponses.operationOutcome("not-supported", "patch-needs-target",
+            refuse(request, response, 405, "patch-needs-target", ErrorResponses.operationOutcome("not-supported", "patch-needs-target",
                     "PATCH needs a resource id (Type/id) or a conditional search (Type?param=value)."));
             return;
         }
         if (emptyBundlePost(request)) {
-            refuse(response, 400, ErrorResponses.operationOutcome("invalid", "empty-body",
+            refuse(request, response, 400, "empty-body", ErrorResponses.operationOutcome("invalid", "empty-body",
                     "A POST to the FHIR base needs a transaction or batch Bundle as its body."));
             return;
         }
         if (asksForRdf(request)) {
-            refuse(response, 406, ErrorResponses.operationOutcome("not-supported", "format-not-supported",
+            refuse(request, response, 406, "format-not-supported", ErrorResponses.operationOutcome("not-supported", "format-not-supported",
                     "This server answers in FHIR JSON or XML, not RDF/Turtle."));
             return;
         }
         // The raw header: Jetty's getContentType() itself throws on an unknown charset.
         if (!knownCharset(request.getHeader("Content-Type"))) {
-            refuse(response, 415, ErrorResponses.operationOutcome("not-supported", "unsupported-charset",
+            refuse(request, response, 415, "unsupported-charset", ErrorResponses.operationOutcome("not-supported", "unsupported-charset",
                     "The charset of the Content-Type is not supported; send UTF-8."));
             return;
         }
         if (!validUtf8Query(request.getQueryString())) {
-            refuse(response, 400, ErrorResponses.operationOutcome("invalid", "bad-query",
+            refuse(request, response, 400, "bad-query", ErrorResponses.operationOutcome("invalid", "bad-query",
                     "The query string is not valid percent-encoded UTF-8."));
             return;
         }
         if (!NumberLimits.queryWithinRange(request.getQueryString())) {
-            refuse(response, 400, ErrorResponses.operationOutcome("invalid", "number-out-of-range",
+            refuse(request, response, 400, "number-out-of-range", ErrorResponses.operationOutcome("invalid", "number-out-of-range",
                     "A number in the query is out of range."));
             return;
         }
@@ -173,7 +173,9 @@ public final class RequestHygieneFilter extends HttpFilter {
         return true;
     }
 
-    private static void refuse(HttpServletResponse response, int status, String body) throws IOException {
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String code, String body)
+            throws IOException {
+        Refusals.record(request, code);
         response.setStatus(status);
         response.setContentType(ErrorResponses.FHIR_JSON);
         response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));

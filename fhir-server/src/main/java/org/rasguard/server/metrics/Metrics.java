@@ -58,11 +58,21 @@ public final class Metrics implements AutoCloseable {
         return registry.scrape();
     }
 
-    /** One HTTP request; {@code uri} must already be normalised ({@link Routes}). */
+    /** The method as a label or log word: one of the HTTP methods served, else {@code OTHER}. */
+    public static String knownMethod(String method) {
+        return METHODS.contains(method) ? method : "OTHER";
+    }
+
+    /**
+     * One HTTP request; {@code uri} must already be normalised ({@link Routes}). A refused request
+     * (401, 403, 421, 429: turned away before being served) is counted under the route {@code {other}}
+     * whatever it asked for, so that unauthenticated callers cannot add series (issue 16, row 6).
+     */
     public void request(String method, String uri, int status, long nanos) {
+        String route = status == 401 || status == 403 || status == 421 || status == 429 ? Routes.OTHER : uri;
         Timer.builder("http.server.requests")
                 .description("HTTP requests by normalised route")
-                .tags("method", METHODS.contains(method) ? method : "OTHER", "uri", uri, "status", String.valueOf(status))
+                .tags("method", knownMethod(method), "uri", route, "status", String.valueOf(status))
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))

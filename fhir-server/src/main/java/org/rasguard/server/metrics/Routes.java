@@ -1,6 +1,5 @@
 package org.rasguard.server.metrics;
 
-import ca.uhn.fhir.context.FhirContext;
 import java.util.Set;
 import org.rasguard.hooks.CdsServices;
 
@@ -9,14 +8,23 @@ import org.rasguard.hooks.CdsServices;
  * one value, so a client cannot create series at will and no id ever reaches a metric.
  * {@code /fhir/Observation/123/_history/2} → {@code /fhir/Observation/{id}/_history/{vid}};
  * {@code /cds-services/rasguard-anti-egfr-order-sign/feedback} → {@code /cds-services/{id}/feedback}.
+ *
+ * <p>Only the resource types this server works with are named; the other 130-odd R4 types are one
+ * {@code /fhir/{other}} (issue 16, row 6: each route is a histogram of some 70 series, and 600 requests
+ * over types and shapes had added 600 series).
  */
 public final class Routes {
 
-    private static final Set<String> RESOURCE_TYPES = FhirContext.forR4Cached().getResourceTypes();
+    /** What RAS Guard stores and reads: genomic results and their context, its knowledge, its audit trail. */
+    static final Set<String> RESOURCE_TYPES = Set.of("Patient", "Observation", "DiagnosticReport", "Specimen",
+            "MolecularSequence", "Condition", "MedicationRequest", "Medication", "ServiceRequest", "Encounter",
+            "Practitioner", "Organization", "Bundle", "AuditEvent", "Library", "PlanDefinition", "ValueSet", "CodeSystem",
+            "ConceptMap", "StructureDefinition", "SearchParameter", "Binary");
     private static final Set<String> OPERATIONS = Set.of("$cds-report", "$ras-status", "$validate", "$expand",
             "$validate-code", "$lookup", "$meta", "$everything", "$translate", "$subsumes");
     private static final Set<String> SERVER_PATHS = Set.of("metadata", "_history", "_search");
-    private static final String OTHER = "{other}";
+    /** The one value of everything unexpected. */
+    public static final String OTHER = "{other}";
 
     private Routes() {}
 

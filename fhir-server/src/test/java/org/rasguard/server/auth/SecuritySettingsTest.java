@@ -68,6 +68,37 @@ class SecuritySettingsTest {
     }
 
     @Test
+    void hostNamesAreLoopbackOnlyUnlessBothApisAuthenticateOrHostsAreNamed() throws Exception {
+        String jwks = jwksFile();
+        assertThat(read(Map.of(), "127.0.0.1").allowedHosts()).containsExactlyInAnyOrderElementsOf(SecuritySettings.LOOPBACK_HOSTS);
+        assertThat(read(Map.of("RASGUARD_AUTH", "disabled"), "0.0.0.0").allowedHosts())
+                .containsExactlyInAnyOrderElementsOf(SecuritySettings.LOOPBACK_HOSTS);
+        assertThat(read(Map.of("RASGUARD_CDS_ISSUERS", "https://ehr=" + jwks), "127.0.0.1").allowedHosts())
+                .as("the FHIR API is still open").containsExactlyInAnyOrderElementsOf(SecuritySettings.LOOPBACK_HOSTS);
+        Map<String, String> both = Map.of("RASGUARD_CDS_ISSUERS", "https://ehr=" + jwks,
+                "RASGUARD_FHIR_ISSUER", "https://auth", "RASGUARD_FHIR_JWKS", jwks);
+        assertThat(read(both, "0.0.0.0").allowedHosts()).as("any").isEmpty();
+        Map<String, String> named = new HashMap<>(both);
+        named.put("RASGUARD_PUBLIC_BASE_URL", "https://CDS.example.org/");
+        assertThat(read(named, "0.0.0.0").allowedHosts()).contains("cds.example.org", "localhost").hasSize(5);
+        assertThat(read(Map.of("RASGUARD_AUTH", "disabled", "RASGUARD_ALLOWED_HOSTS", "rasguard.internal, 10.0.0.5"), "0.0.0.0")
+                .allowedHosts()).contains("rasguard.internal", "10.0.0.5", "127.0.0.1");
+        assertThat(problems).isEmpty();
+        read(Map.of("RASGUARD_ALLOWED_HOSTS", "https://x.example:443"), "127.0.0.1");
+        assertThat(problems).singleElement().asString().contains("RASGUARD_ALLOWED_HOSTS");
+    }
+
+    @Test
+    void fhirTokenLifetimeIsCappedAtAnHourUnlessConfigured() {
+        assertThat(read(Map.of(), "127.0.0.1").fhirMaxTokenLifetime()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(read(Map.of("RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS", "300"), "127.0.0.1").fhirMaxTokenLifetime())
+                .isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(problems).isEmpty();
+        read(Map.of("RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS", "999999999"), "127.0.0.1");
+        assertThat(problems).singleElement().asString().contains("out of range");
+    }
+
+    @Test
     void authDisabledAllowsAnyAddressButNotTogetherWithIssuers() throws Exception {
         SecuritySettings settings = read(Map.of("RASGUARD_AUTH", "disabled"), "0.0.0.0");
         assertThat(problems).isEmpty();

@@ -26,9 +26,11 @@ import org.rasguard.server.auth.TestJwts;
 /**
  * A seeded, bounded fuzz run over the CDS Hooks and FHIR endpoints: malformed and mutated requests
  * (bad JSON, deep nesting, huge numbers, wrong types, random bytes, odd methods, headers and paths,
- * mutations of valid CDS calls and FHIR Bundles). Every answer must be below 500 and free of stack
- * traces, and the server healthy afterwards. The seed is printed; set {@code -Drasguard.fuzz.seed} to
- * replay a run, {@code -Drasguard.fuzz.seconds} to run longer.
+ * mutations of valid CDS calls and FHIR Bundles), each body also sent gzip- or deflate-compressed or
+ * in UTF-16 now and then. Every answer must be below 500 and free of stack traces, the server's log free
+ * of stack traces, its resident memory under twice what it was idle, and the server healthy afterwards.
+ * A fixed number of requests from a fixed seed, so every run sends the same ones whatever the machine's
+ * speed; set {@code -Drasguard.fuzz.seed} to explore, {@code -Drasguard.fuzz.requests} to run longer.
  */
 @ExtendWith({SharedServer.class, SecurityServer.class})
 class FuzzIT {
@@ -36,7 +38,7 @@ class FuzzIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final int MAX_REQUESTS = 6_000;
+    private static final int REQUESTS = Integer.getInteger("rasguard.fuzz.requests", 4_000);
     /** Below the server's default rate limit, so the run reaches the application rather than the 429 gate. */
     private static final int REQUESTS_PER_SECOND = 150;
     private static final List<String> LEAKS = List.of("\tat ", ".java:", "Exception:", "StackOverflow", "NullPointer");
@@ -64,8 +66,10 @@ class FuzzIT {
     @Test
     void malformedAndMutatedRequestsNeverGetA5xxOrAStackTrace(ServerProcess server) throws Exception {
         long seed = seed();
-        long seconds = Long.getLong("rasguard.fuzz.seconds", 40);
         System.out.println("[fuzz] seed " + seed);
+        int logMark = server.output().size();
+        long idleRss = server.residentKilobytes();
+        long peakRss = idleRss;
         Random random = new Random(seed);
         String cdsCall = cdsCall();
         String transaction = Fixtures.genomicReportTransaction(run);
@@ -78,11 +82,13 @@ class FuzzIT {
 
         List<Outcome> failures = new ArrayList<>();
         long start = System.nanoTime();
-        long deadline = start + Duration.ofSeconds(seconds).toNanos();
         int sent = 0;
-        while (sent < MAX_REQUESTS && System.nanoTime() < deadline) {
+        while (sent < REQUESTS) {
             pace(start, sent);
             sent++;
+            if (sent % 100 == 0) {
+                peakRss = Math.max(peakRss, server.residentKilobytes());
+            }
             if (random.nextInt(10) == 0) {
                 String raw = rawRequest(random, URI.create(server.baseUrl()).getPort());
                 Outcome outcome = sendRaw(URI.create(server.baseUrl()).getPort(), raw);
@@ -104,11 +110,31 @@ class FuzzIT {
             } catch (IllegalArgumentException notAUri) {
                 continue; // malformed URLs are sent raw above
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(30))
-                    .method(method, body.length == 0 && random.nextBoolean()
-                            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
             String contentType = pick(random, CONTENT_TYPES);
+            String encoding = "";
+            switch (random.nextInt(8)) {
+                case 0 -> {
+                    body = AttackTransportIT.gzip(body);
+                    encoding = "gzip";
+                }
+                case 1 -> {
+                    body = AttackTransportIT.deflate(body);
+                    encoding = "deflate";
+                }
+                case 2 -> {
+                    body = new String(body, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_16);
+                    if (random.nextBoolean() && !contentType.isEmpty() && !contentType.contains("charset")) {
+                        contentType += ";charset=utf-16";
+                    }
+                }
+                default -> { }
+            }
+            if (!encoding.isEmpty()) {
+                request.header("Content-Encoding", encoding);
+            }
+            request.method(method, body.length == 0 && random.nextBoolean()
+                    ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
             if (!contentType.isEmpty()) {
                 request.header("Content-Type", contentType);
             }
@@ -116,7 +142,8 @@ class FuzzIT {
                 request.header("Accept", pick(random, ACCEPTS));
             }
             oddHeaders(random, request);
-            String description = method + " " + path + " [" + contentType + "] " + preview(body);
+            String description = method + " " + path + " [" + contentType + (encoding.isEmpty() ? "" : ", " + encoding) + "] "
+                    + preview(body);
             try {
                 HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 String text = response.body() == null ? "" : response.body();
@@ -127,11 +154,14 @@ class FuzzIT {
                 // The server may cut a connection it cannot parse (HTTP-level garbage); that is not a 5xx.
             }
         }
+        peakRss = Math.max(peakRss, server.residentKilobytes());
         System.out.println("[fuzz] " + sent + " requests in " + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s, "
-                + failures.size() + " failures");
+                + failures.size() + " failures; server RSS idle " + idleRss / 1024 + " MB, peak " + peakRss / 1024 + " MB");
+        List<String> log = server.output().subList(logMark, server.output().size());
 
         assertThat(failures).as("seed " + seed + ": requests answered 5xx or with a stack trace").isEmpty();
-        assertThat(sent).isGreaterThan(200);
+        assertThat(log).as("stack traces in the server log").noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception:"));
+        assertThat(peakRss).as("server RSS (kB) against twice its idle RSS").isLessThan(2 * idleRss);
         assertThat(Http.get(server.baseUrl() + "/health").status()).isEqualTo(200);
         assertThat(Http.get(server.fhirBase() + "/metadata").status()).isEqualTo(200);
         assertThat(Http.get(server.baseUrl() + "/cds-services").status()).isEqualTo(200);
@@ -145,10 +175,9 @@ class FuzzIT {
         Random random = new Random(seed);
         String valid = setup.cdsToken("/cds-services");
         String fhirValid = setup.fhirToken("system/*.read", null);
-        long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
         int sent = 0;
         long start = System.nanoTime();
-        while (System.nanoTime() < deadline && sent < 1_000) {
+        while (sent < 600) {
             pace(start, sent);
             boolean cds = random.nextBoolean();
             String token = mangleToken(random, cds ? valid : fhirValid);

@@ -178,6 +178,21 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The server's process id (for /proc/&lt;pid&gt;/status). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The server's resident memory (VmRSS of /proc/&lt;pid&gt;/status) in kB; Linux only. */
+    public long residentKilobytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS for process " + pid());
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

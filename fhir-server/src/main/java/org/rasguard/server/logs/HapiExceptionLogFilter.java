@@ -1,0 +1,49 @@
+package org.rasguard.server.logs;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+
+/**
+ * Keeps HAPI's exception logging out of the log (registered in logback.xml). HAPI logs every
+ * exception an interceptor throws at ERROR with its stack trace and message: each 401, 403 and
+ * validation 400 was some 6 KB of trace (issue 16, row 5), and parser messages quote submitted values
+ * (row 14). Here:
+ *
+ * <ul>
+ *   <li>a refusal (a 4xx exception, a parser error) is dropped: the request's one WARN line
+ *       ({@code rasguard.request}) says it, with its stable code;
+ *   <li>anything else is replaced by one line of {@link SafeExceptions#summary}: classes and code
+ *       locations, no message.
+ * </ul>
+ */
+public final class HapiExceptionLogFilter extends TurboFilter {
+
+    private static final org.slf4j.Logger SUMMARY = LoggerFactory.getLogger("rasguard.hapi");
+
+    @Override
+    public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+        // getEffectiveLevel, not isEnabledFor: that asks the turbo filters again, this one included.
+        if (logger == null || level == null || !logger.getName().startsWith("ca.uhn.fhir")
+                || !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
+            return FilterReply.NEUTRAL;
+        }
+        Throwable thrown = t != null ? t
+                : params != null && params.length > 0 && params[params.length - 1] instanceof Throwable last ? last : null;
+        if (thrown == null) {
+            return FilterReply.NEUTRAL;
+        }
+        if (!SafeExceptions.isRefusal(thrown)) {
+            String where = logger.getName().substring(logger.getName().lastIndexOf('.') + 1);
+            if (level.isGreaterOrEqual(Level.ERROR)) {
+                SUMMARY.error("{}: {}", where, SafeExceptions.summary(thrown));
+            } else {
+                SUMMARY.warn("{}: {}", where, SafeExceptions.summary(thrown));
+            }
+        }
+        return FilterReply.DENY;
+    }
+}
