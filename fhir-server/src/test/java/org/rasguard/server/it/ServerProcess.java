@@ -103,6 +103,9 @@ public final class ServerProcess implements AutoCloseable {
         baseUrl = null;
         output.clear();
         process = builder.start();
+        // A test JVM that ends (or is stopped) before close() must not leave the server running.
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "server-reaper"));
         CompletableFuture<String> listening = new CompletableFuture<>();
         reader = new Thread(() -> pump(listening), "server-output");
         reader.setDaemon(true);
