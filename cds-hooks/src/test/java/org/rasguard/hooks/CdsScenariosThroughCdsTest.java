@@ -169,12 +169,18 @@ class CdsScenariosThroughCdsTest {
             }
             String type = url.substring(0, url.indexOf('?'));
             Map<String, String> params = new LinkedHashMap<>();
+            List<String> includes = new ArrayList<>();
             for (String pair : url.substring(url.indexOf('?') + 1).split("&")) {
-                params.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+                String name = pair.substring(0, pair.indexOf('='));
+                String value = pair.substring(pair.indexOf('=') + 1);
+                if (name.equals("_include")) {
+                    includes.add(value);
+                } else {
+                    params.put(name, value);
+                }
             }
             String patient = params.remove("patient");
             String category = params.remove("category");
-            String include = params.remove("_include");
             String status = params.remove("status");
             assertThat(params).as("query parameters this fake FHIR server does not know: " + url).isEmpty();
             assertThat(patient).as("every prefetch search is by patient: " + url).isNotNull();
@@ -192,13 +198,20 @@ class CdsScenariosThroughCdsTest {
                 }
                 out.add(resource.copy());
             }
-            if ("Observation:specimen".equals(include)) {
-                List<String> specimens = out.stream().map(r -> ((Observation) r).getSpecimen().getReference()).toList();
-                resources.stream().filter(r -> specimens.contains(r.fhirType() + "/" + r.getIdElement().getIdPart()))
-                        .forEach(r -> out.add(r.copy()));
-            } else {
-                assertThat(include).as("an _include this fake FHIR server does not know").isNull();
+            List<String> referenced = new ArrayList<>();
+            for (String include : includes) {
+                switch (include) {
+                    case "Observation:specimen" -> out.stream().filter(Observation.class::isInstance)
+                            .forEach(r -> referenced.add(((Observation) r).getSpecimen().getReference()));
+                    case "DiagnosticReport:result" -> out.stream().filter(org.hl7.fhir.r4.model.DiagnosticReport.class::isInstance)
+                            .forEach(r -> ((org.hl7.fhir.r4.model.DiagnosticReport) r).getResult().forEach(ref -> referenced.add(ref.getReference())));
+                    case "DiagnosticReport:specimen" -> out.stream().filter(org.hl7.fhir.r4.model.DiagnosticReport.class::isInstance)
+                            .forEach(r -> ((org.hl7.fhir.r4.model.DiagnosticReport) r).getSpecimen().forEach(ref -> referenced.add(ref.getReference())));
+                    default -> assertThat(include).as("an _include this fake FHIR server does not know").isNull();
+                }
             }
+            resources.stream().filter(r -> referenced.contains(r.fhirType() + "/" + r.getIdElement().getIdPart()))
+                    .forEach(r -> out.add(r.copy()));
             return out;
         }
 
@@ -212,6 +225,8 @@ class CdsScenariosThroughCdsTest {
                 subject = c.getSubject();
             } else if (resource instanceof MedicationRequest mr) {
                 subject = mr.getSubject();
+            } else if (resource instanceof org.hl7.fhir.r4.model.DiagnosticReport r) {
+                subject = r.getSubject();
             }
             if (subject == null || !subject.hasReference() || !subject.getReference().startsWith("Patient/")) {
                 return Optional.empty();
