@@ -35,7 +35,6 @@ import org.rasguard.hooks.CdsServices;
 class DurabilityIT {
 
     private static final int OBSERVATIONS_PER_BUNDLE = 10;
-    private static final String FEEDBACK_CARD = UUID.randomUUID().toString();
     private static final String FEEDBACK = """
             {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-11-29T10:00:00Z",
               "overrideReason":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
@@ -43,6 +42,7 @@ class DurabilityIT {
             """;
 
     private static Path dataDir;
+    private static String feedbackCard;
     private static Map<String, String> database;
 
     @Test
@@ -61,9 +61,11 @@ class DurabilityIT {
                 String[] location = entry.getResponse().getLocation().split("/");
                 versions.put(location[0] + "/" + location[1], location[3]);
             }
-            Http.Response feedback = Http.post(first.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback",
-                    FEEDBACK.formatted(FEEDBACK_CARD), "application/json");
-            assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
+            // A card issued before the restart; its feedback comes after it (issue 16: the card is found in the audit trail).
+            String patient = posted.resource(Bundle.class).getEntryFirstRep().getResponse().getLocation().split("/")[1];
+            feedbackCard = CdsCalls.onlyCard(Http.post(first.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                    CdsCalls.orderSignFromStoreOnly(first.fhirBase(), patient).toString(), "application/json")).path("uuid").asText();
+            awaitDecisionAudited(first, feedbackCard);
             assertThat(first.stop()).as("exit code after SIGTERM").isIn(0, 143);
             assertThat(first.output()).anyMatch(line -> line.contains("RAS Guard stopped"));
         }
@@ -77,7 +79,11 @@ class DurabilityIT {
                 assertThat(resource.getIdElement().getIdPart()).isEqualTo(stored.getKey().split("/")[1]);
                 assertThat(resource.getMeta().getVersionId()).isEqualTo(stored.getValue());
             }
-            Bundle events = Http.get(second.fhirBase() + "/AuditEvent?entity-name=" + FEEDBACK_CARD).resource(Bundle.class);
+            Http.Response feedback = Http.post(second.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback",
+                    FEEDBACK.formatted(feedbackCard), "application/json");
+            assertThat(feedback.status()).as("feedback on a card issued before the restart: " + feedback.body()).isEqualTo(200);
+            Bundle events = Http.get(second.fhirBase() + "/AuditEvent?entity-name=" + feedbackCard
+                    + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-feedback").resource(Bundle.class);
             assertThat(events.getEntry()).as("CDS feedback after the restart").hasSize(1);
             AuditEvent event = (AuditEvent) events.getEntryFirstRep().getResource();
             assertThat(event.getSubtypeFirstRep().getCode()).isEqualTo("overridden");
@@ -162,5 +168,20 @@ class DurabilityIT {
                      "request":{"method":"POST","url":"Observation"}}""".formatted(UUID.randomUUID(), bundleId, i, patient));
         }
         return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries + "]}";
+    }
+
+    /** The decision's AuditEvent is written just after the answer: wait until it is stored (at most 30 s). */
+    static void awaitDecisionAudited(ServerProcess server, String card) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Http.Response found = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.fhirBase()
+                    + "/AuditEvent?entity-name=" + card + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-decision"))
+                    .header("Accept", "application/fhir+json").header("Cache-Control", "no-cache").GET());
+            if (found.status() == 200 && !found.resource(Bundle.class).getEntry().isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the decision that issued card " + card + " was not audited within 30 s");
     }
 }
