@@ -87,8 +87,10 @@ public final class Security {
         }
         AccessTokenVerifier verifier = new AccessTokenVerifier(settings.fhirIssuer(),
                 KeySources.of(settings.fhirJwks()), settings.algorithms(), Clock.systemUTC());
-        fhir.registerInterceptor(new SmartAuthorizationInterceptor(verifier, settings.fhirAudience(),
-                settings.publicBaseUrl(), fhir.getFhirContext()));
+        SmartAuthorizationInterceptor authorization = new SmartAuthorizationInterceptor(verifier, settings.fhirAudience(),
+                settings.publicBaseUrl(), fhir.getFhirContext());
+        fhir.registerInterceptor(authorization);
+        authorization.companions().forEach(fhir::registerInterceptor);
     }
 
     /**
