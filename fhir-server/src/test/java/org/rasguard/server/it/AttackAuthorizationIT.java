@@ -113,7 +113,7 @@ class AttackAuthorizationIT {
                 .header("Prefer", "return=representation").POST(body(observation(patientA, run + "-reader", "readable"))));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.body()).contains("\"resourceType\":\"Observation\"", "readable");
-        Http.Response matched = conditionalCreate(setup, token, "subject.name=Attack-B-" + run);
+        Http.Response matched = conditionalCreate(setup, token, "subject.name=Attack-B-" + run + "&code=" + CODE_SYSTEM + "%7C" + run + "-one");
         assertThat(matched.status()).as("a reader may chain: " + matched.body()).isEqualTo(200);
     }
 
@@ -122,9 +122,9 @@ class AttackAuthorizationIT {
     @Test
     void aPatientScopedConditionalDeleteLearnsNothingAboutOtherPatients(SecurityServer.Setup setup) {
         String token = setup.fhirToken("patient/Observation.cruds", patientA);
-        Http.Response none = conditionalDelete(setup, token, "code=" + CODE_SYSTEM + "|" + run + "-nothing");
-        Http.Response one = conditionalDelete(setup, token, "code=" + CODE_SYSTEM + "|" + run + "-one");
-        Http.Response several = conditionalDelete(setup, token, "code=" + CODE_SYSTEM + "|" + run + "-two");
+        Http.Response none = conditionalDelete(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-nothing");
+        Http.Response one = conditionalDelete(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-one");
+        Http.Response several = conditionalDelete(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-two");
         Http.Response byId = conditionalDelete(setup, token, "_id=" + observationB.split("/")[1]);
         assertThat(one.status()).as("one match of B: " + one.body()).isEqualTo(none.status());
         assertThat(several.status()).as("matches of B and C: " + several.body()).isEqualTo(none.status());
@@ -135,15 +135,19 @@ class AttackAuthorizationIT {
     @Test
     void aPatientScopedConditionalCreateOrUpdateMatchesOnlyInsideItsCompartment(SecurityServer.Setup setup) {
         String token = setup.fhirToken("patient/Observation.cruds", patientA);
-        Http.Response create = Http.send(setup.request("/fhir/Observation", token).header("Content-Type", "application/fhir+json")
-                .header("If-None-Exist", "_id=" + observationB.split("/")[1]).header("Prefer", "return=representation")
-                .POST(body(observation(patientA, run + "-a1", "mine"))));
-        assertThat(create.status()).as("B's result is not a match for A's token: " + create.body()).isEqualTo(201);
-        assertThat(create.body()).doesNotContain("secret-of-B");
+        // B's id is no match for A's token: the answer is the one for an id never used (HAPI refuses to
+        // create a resource that does not satisfy the condition: 400 for both).
+        Http.Response createB = conditionalCreate(setup, token, "_id=" + observationB.split("/")[1]);
+        Http.Response createNone = conditionalCreate(setup, token, "_id=" + UUID.randomUUID());
+        assertThat(createB.status()).as(createB.body()).isEqualTo(createNone.status()).isNotEqualTo(200);
+        assertThat(createB.body()).doesNotContain("secret-of-B");
+        Http.Response createByCode = conditionalCreate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-one");
+        Http.Response createByNoCode = conditionalCreate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-nothing");
+        assertThat(createByCode.status()).as(createByCode.body()).isEqualTo(createByNoCode.status());
 
-        Http.Response updateB = conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "|" + run + "-one", run + "-a2");
-        Http.Response updateNone = conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "|" + run + "-nothing", run + "-a3");
-        Http.Response updateSeveral = conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "|" + run + "-two", run + "-a4");
+        Http.Response updateB = conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-one", run + "-a2");
+        Http.Response updateNone = conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-nothing", run + "-a3");
+        Http.Response updateSeveral = conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-two", run + "-a4");
         assertThat(updateB.status()).as(updateB.body()).isEqualTo(updateNone.status());
         assertThat(updateSeveral.status()).as(updateSeveral.body()).isEqualTo(updateNone.status());
         assertThat(updateB.body()).doesNotContain("secret-of-B");
