@@ -2,7 +2,7 @@
 // them. The CDS Hooks exchange itself is in cds-client.js, the markdown of card details in markdown.js.
 
 import { applyActions, callService, discover, fhirGet, hookContext, USER_ID, sendFeedback } from './cds-client.js';
-import { renderMarkdown, safeUrl } from './markdown.js';
+import { renderMarkdown, safeUrl, visibleText } from './markdown.js';
 
 const REASON_TEXT = {
   'not-tested': 'not tested',
@@ -64,16 +64,16 @@ function el(tag, attributes = {}, ...children) {
     if (name === 'class') {
       element.className = value;
     } else if (name === 'text') {
-      element.textContent = value;
+      element.textContent = visibleText(value);
     } else if (name.startsWith('on')) {
       element.addEventListener(name.slice(2), value);
     } else {
-      element.setAttribute(name, value === true ? '' : value);
+      element.setAttribute(name, value === true ? '' : visibleText(value));
     }
   }
   for (const child of children.flat()) {
     if (child !== null && child !== undefined && child !== false) {
-      element.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+      element.appendChild(typeof child === 'string' ? document.createTextNode(visibleText(child)) : child);
     }
   }
   return element;
@@ -114,7 +114,7 @@ function badge(kind, word) {
 
 function setStatus(text, isError = false) {
   const status = $('cds-status');
-  status.textContent = text;
+  status.textContent = visibleText(text);
   status.classList.toggle('cds-status--error', isError);
 }
 
@@ -650,7 +650,7 @@ async function feedback(entry, outcome, item, said) {
     line.textContent = `${said} Feedback stored${stored.length ? ` (${stored.join(', ')})` : ''}.`;
     line.dataset.feedback = 'stored';
   } catch (failure) {
-    line.textContent = `${said} Feedback not stored: ${failure.message}.`;
+    line.textContent = visibleText(`${said} Feedback not stored: ${failure.message}.`);
     line.dataset.feedback = 'failed';
   }
 }

@@ -5,11 +5,21 @@
 // backslash escapes, and [links](https://…) with http(s) URLs only (any other link is its text).
 
 const ESCAPABLE = '\\`*_{}[]()#+-.!<>|~"\'$%&,/:;=?@^';
+const INVISIBLE = /\p{Cf}/gu;
+
+/**
+ * Text as it may be shown: without Unicode format characters (category Cf: the bidi embeddings,
+ * overrides and isolates U+202A-U+202E and U+2066-U+2069, zero-width characters), which would
+ * reverse or hide what is around them (a patient name, a variant).
+ */
+export function visibleText(text) {
+  return String(text ?? '').replace(INVISIBLE, '');
+}
 
 /** Renders markdown into a DocumentFragment of safe elements. */
 export function renderMarkdown(markdown, doc = document) {
   const fragment = doc.createDocumentFragment();
-  const lines = String(markdown ?? '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = visibleText(markdown).replace(/\r\n?/g, '\n').split('\n');
   let paragraph = [];
   let list = null;
 

@@ -221,7 +221,8 @@ public final class CardFactory {
         CardKind kind = input.kind();
         Source source = new Source(SOURCE_LABEL, GUIDELINE_URL, null,
                 new Coding(CardKind.TOPIC_SYSTEM, kind.topicCode(), kind.topicDisplay()));
-        return new Card(uuids.get().toString(), summary, detail, kind.indicator(), source,
+        return new Card(uuids.get().toString(), MarkdownText.withoutInvisible(summary), MarkdownText.withoutInvisible(detail),
+                kind.indicator(), source,
                 suggestions.isEmpty() ? null : List.copyOf(suggestions), suggestions.isEmpty() ? null : "any",
                 overrideReasons, null);
     }
@@ -346,9 +347,9 @@ public final class CardFactory {
                 break;
             }
             out.append("- ").append(item.gene().symbol()).append(": ").append(callText(item.call()))
-                    .append(item.preliminary() ? " (preliminary)" : "").append(" — ").append(Markdown.escape(item.detail()))
-                    .append("; ").append(date(item) == null ? "date not stated" : Markdown.escape(date(item)))
-                    .append(item.specimen() == null ? "" : "; specimen: " + Markdown.escape(item.specimen()))
+                    .append(item.preliminary() ? " (preliminary)" : "").append(" — ").append(MarkdownText.escape(item.detail()))
+                    .append("; ").append(date(item) == null ? "date not stated" : MarkdownText.escape(date(item)))
+                    .append(item.specimen() == null ? "" : "; specimen: " + MarkdownText.escape(item.specimen()))
                     .append("; ").append(item.report() != null ? "report " + source(item.report()) : "result " + source(item.reference()))
                     .append('\n');
         }
@@ -373,10 +374,10 @@ public final class CardFactory {
     private static String source(String reference) {
         int slash = reference.indexOf('/');
         if (slash > 0 && reference.startsWith(STORE_ID_PREFIX, slash + 1)) {
-            return Markdown.escape(reference.substring(0, slash + 1) + reference.substring(slash + 1 + STORE_ID_PREFIX.length()))
+            return MarkdownText.escape(reference.substring(0, slash + 1) + reference.substring(slash + 1 + STORE_ID_PREFIX.length()))
                     + " (RAS Guard genomics store)";
         }
-        return Markdown.escape(reference) + " (EHR)";
+        return MarkdownText.escape(reference) + " (EHR)";
     }
 
     private static String callText(EvidenceCall call) {

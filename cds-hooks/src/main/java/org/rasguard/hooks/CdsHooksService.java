@@ -120,6 +120,8 @@ public final class CdsHooksService {
     private final FhirServerAllowlist allowlist;
     private final FeedbackStore feedbackStore;
     private final IssuedCards issued = new IssuedCards(100_000);
+    /** {@code system|code} of the override reasons every card offers (see {@link CardFactory}). */
+    private final Set<String> offeredOverrideReasons;
     private final Settings settings;
     private final DecisionObserver observer;
     private final String discovery;
@@ -138,6 +140,10 @@ public final class CdsHooksService {
         this.indications = IndicationMatcher.from(knowledge);
         this.engine = new RasStatusEngine(RasVocabulary.from(knowledge), RasPolicy.defaults());
         this.cards = new CardFactory(knowledge, fhir, json, UUID::randomUUID);
+        this.offeredOverrideReasons = knowledge.codeSystem(CardFactory.OVERRIDE_SYSTEM).stream()
+                .flatMap(reasons -> reasons.getConcept().stream())
+                .map(concept -> CardFactory.OVERRIDE_SYSTEM + "|" + concept.getCode())
+                .collect(Collectors.toUnmodifiableSet());
         this.gatherer = new RecordGatherer(fhir, client, store, new PersonIdentity(settings.personIdentifierSystems()),
                 settings.fetchBudgetMillis(), settings.evidenceMaxResources());
         this.client = client;
@@ -485,11 +491,12 @@ public final class CdsHooksService {
      * Stores a feedback POST durably.
      *
      * @return {@code {"stored": [ids]}}
-     * @throws CdsError 404 unknown service, 400 bad feedback
+     * @throws CdsError 404 unknown service, 400 bad feedback (a card we did not issue, a reason it did not offer)
      */
     public String feedback(String serviceId, byte[] body) {
         CdsServices.byId(serviceId).orElseThrow(CdsError::unknownService);
-        List<FeedbackItem> items = feedbackParser.parse(body, serviceId, issued);
+        List<FeedbackItem> items = feedbackParser.parse(body, serviceId,
+                card -> issued.find(card).or(() -> feedbackStore.issued(card)), offeredOverrideReasons);
         List<String> ids = feedbackStore.save(items);
         ObjectNode root = json.createObjectNode();
         ArrayNode stored = root.putArray("stored");

@@ -6,11 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads a feedback POST: the spec's {@code {"feedback": [item, …]}} (one or a batch), tolerating
  * Epic's {@code overrideReasons} (plural, object or array) in place of {@code overrideReason}.
+ * Feedback counts in {@code $cds-report}, so only what could be real is taken (else 400 and a code):
+ * a {@code card} of at most {@value #MAX_CARD} characters that this service issued
+ * ({@code unknown-card}), and an override reason the card offered ({@code override-reason-not-offered};
+ * "the Coding … selected by the end user from the list of reasons provided in the Card").
  *
  * @see <a href="https://cds-hooks.hl7.org/2.0/#feedback">CDS Hooks 2.0: Feedback</a>
  */
@@ -19,6 +25,8 @@ final class FeedbackParser {
     private static final Set<String> OUTCOMES = Set.of("accepted", "overridden");
     static final int MAX_ITEMS = 500;
     private static final int MAX_TEXT = 2000;
+    /** A card id is the uuid we gave it (36 characters); the bound leaves room for a urn: prefix. */
+    static final int MAX_CARD = 128;
 
     private final ObjectMapper json;
 
@@ -26,7 +34,12 @@ final class FeedbackParser {
         this.json = json;
     }
 
-    List<FeedbackItem> parse(byte[] body, String serviceId, IssuedCards issued) {
+    /**
+     * @param issued the card as this service issued it, or empty
+     * @param offeredReasons the override reasons the cards offer, as {@code system|code}
+     */
+    List<FeedbackItem> parse(byte[] body, String serviceId, Function<String, Optional<IssuedCards.Issued>> issued,
+            Set<String> offeredReasons) {
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -44,14 +57,19 @@ final class FeedbackParser {
         }
         List<FeedbackItem> items = new ArrayList<>();
         for (JsonNode item : feedback) {
-            items.add(item(item, serviceId, issued));
+            items.add(item(item, serviceId, issued, offeredReasons));
         }
         return items;
     }
 
-    private static FeedbackItem item(JsonNode item, String serviceId, IssuedCards issued) {
+    private static FeedbackItem item(JsonNode item, String serviceId, Function<String, Optional<IssuedCards.Issued>> issued,
+            Set<String> offeredReasons) {
         if (!item.isObject()) {
             throw CdsError.badRequest("invalid-feedback", "Each feedback item must be an object.");
+        }
+        JsonNode cardNode = item.get("card");
+        if (cardNode != null && cardNode.isTextual() && cardNode.asText().strip().length() > MAX_CARD) {
+            throw CdsError.badRequest("invalid-feedback", "card is the card's uuid: at most " + MAX_CARD + " characters.");
         }
         String card = text(item, "card");
         if (card == null) {
@@ -94,9 +112,14 @@ final class FeedbackParser {
             }
             comment = text(override, "userComment");
         }
-        IssuedCards.Issued known = issued.find(card).filter(i -> i.serviceId().equals(serviceId)).orElse(null);
-        return new FeedbackItem(serviceId, card, known == null ? null : known.hookInstance(),
-                known == null ? null : known.topicCode(), outcome, accepted, reason, comment, timestamp);
+        if (reason != null && !offeredReasons.contains(reason.system() + "|" + reason.code())) {
+            throw CdsError.badRequest("override-reason-not-offered",
+                    "overrideReason must be one of the reasons the card offered (its overrideReasons).");
+        }
+        IssuedCards.Issued known = issued.apply(card).filter(i -> i.serviceId().equals(serviceId))
+                .orElseThrow(() -> CdsError.badRequest("unknown-card",
+                        "Feedback is taken only for cards this service issued; no card with this uuid was."));
+        return new FeedbackItem(serviceId, card, known.hookInstance(), known.topicCode(), outcome, accepted, reason, comment, timestamp);
     }
 
     private static String text(JsonNode node, String field) {

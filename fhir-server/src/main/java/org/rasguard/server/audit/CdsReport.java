@@ -29,7 +29,9 @@ import org.rasguard.server.audit.AuditRecords.Reason;
  * counts, and the median and 95th percentile decision time.
  *
  * <p>Counting rules: a card counts in the window its decision was recorded in, whenever its feedback
- * came; when a card got feedback more than once, the last one received counts. Percentiles are
+ * came; when a card got feedback more than once, the last one received counts (the earlier ones stay in
+ * the audit trail as history; the report gives their number as {@code feedbackSuperseded} and the rule
+ * as {@code feedbackCounted = latest}). Percentiles are
  * nearest-rank (the value at rank ⌈p·n⌉ of the sorted times), so every figure is a time some call
  * really took.
  */
@@ -45,8 +47,11 @@ public final class CdsReport {
     private final Double medianMs;
     private final Double p95Ms;
     private final List<KindFigures> kinds;
+    private final int feedbackSuperseded;
 
-    private CdsReport(Instant start, Instant end, int decisions, Double medianMs, Double p95Ms, List<KindFigures> kinds) {
+    private CdsReport(Instant start, Instant end, int decisions, Double medianMs, Double p95Ms, List<KindFigures> kinds,
+            int feedbackSuperseded) {
+        this.feedbackSuperseded = feedbackSuperseded;
         this.start = start;
         this.end = end;
         this.decisions = decisions;
@@ -100,7 +105,11 @@ public final class CdsReport {
                     percentile(times, 0.5), percentile(times, 0.95)));
         }
         List<Double> all = decisions.stream().map(DecisionRecord::durationMs).filter(ms -> !Double.isNaN(ms)).toList();
-        return new CdsReport(start, end, decisions.size(), percentile(all, 0.5), percentile(all, 0.95), kinds);
+        java.util.Set<String> shownCards = new java.util.HashSet<>();
+        decisions.forEach(decision -> decision.cards().forEach(card -> shownCards.add(card.uuid())));
+        int superseded = (int) feedback.stream().filter(item -> shownCards.contains(item.cardUuid())).count()
+                - (int) last.keySet().stream().filter(shownCards::contains).count();
+        return new CdsReport(start, end, decisions.size(), percentile(all, 0.5), percentile(all, 0.95), kinds, superseded);
     }
 
     /** Nearest-rank percentile: the value at rank ⌈p·n⌉ (1-based) of the sorted values; null when there are none. */
@@ -121,6 +130,11 @@ public final class CdsReport {
         return kinds;
     }
 
+    /** Feedback items on the window's cards that a later item on the same card replaced. */
+    public int feedbackSuperseded() {
+        return feedbackSuperseded;
+    }
+
     public Parameters toParameters() {
         Parameters parameters = new Parameters();
         parameters.addParameter().setName("start").setValue(dateTime(start));
@@ -129,6 +143,9 @@ public final class CdsReport {
         addMs(parameters.addParameter().setName("decisionMsMedian"), medianMs);
         addMs(parameters.addParameter().setName("decisionMsP95"), p95Ms);
         parameters.getParameter().removeIf(p -> !p.hasValue());
+        // Which feedback counts when a card got more than one: the latest received; how many did not count.
+        parameters.addParameter().setName("feedbackCounted").setValue(new org.hl7.fhir.r4.model.CodeType("latest"));
+        parameters.addParameter().setName("feedbackSuperseded").setValue(new IntegerType(feedbackSuperseded));
         for (KindFigures figures : kinds) {
             ParametersParameterComponent kind = parameters.addParameter().setName("cardKind");
             kind.addPart().setName("topic").setValue(new Coding(CardKind.TOPIC_SYSTEM, figures.kind().topicCode(), figures.kind().topicDisplay()));
@@ -158,7 +175,8 @@ public final class CdsReport {
                 .append("th,td{border:1px solid #999;padding:.3em .6em}td.n{text-align:right}</style></head><body>")
                 .append("<h1>CDS card report</h1><p>Decisions recorded from ").append(escape(start.truncatedTo(ChronoUnit.MILLIS).toString()))
                 .append(" to ").append(escape(end.truncatedTo(ChronoUnit.MILLIS).toString())).append(": ").append(decisions).append("; decision time median ")
-                .append(ms(medianMs)).append(" ms, 95th percentile ").append(ms(p95Ms)).append(" ms.</p>")
+                .append(ms(medianMs)).append(" ms, 95th percentile ").append(ms(p95Ms)).append(" ms. A card with more than one")
+                .append(" feedback counts its latest; ").append(feedbackSuperseded).append(" earlier feedback items were superseded.</p>")
                 .append("<table><thead><tr><th>card</th><th>indicator</th><th>shown</th><th>accepted</th><th>overridden</th>")
                 .append("<th>no feedback</th><th>median ms</th><th>p95 ms</th></tr></thead><tbody>");
         for (KindFigures figures : kinds) {

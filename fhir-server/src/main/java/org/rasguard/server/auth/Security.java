@@ -89,8 +89,10 @@ public final class Security {
                 KeySources.of(settings.fhirJwks()), settings.algorithms(), Clock.systemUTC(), settings.fhirMaxTokenLifetime());
         application.addFilter(new FilterHolder(new FhirAuthFilter(verifier, settings.fhirAudience(), settings.publicBaseUrl())),
                 "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
-        fhir.registerInterceptor(new SmartAuthorizationInterceptor(verifier, settings.fhirAudience(),
-                settings.publicBaseUrl(), fhir.getFhirContext()));
+        SmartAuthorizationInterceptor authorization = new SmartAuthorizationInterceptor(verifier, settings.fhirAudience(),
+                settings.publicBaseUrl(), fhir.getFhirContext());
+        fhir.registerInterceptor(authorization);
+        authorization.companions().forEach(fhir::registerInterceptor);
     }
 
     /** The per-client rate limit of {@code RASGUARD_RATE_LIMIT_PER_SECOND}; {@code /health} stays outside it. */

@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.rasguard.server.auth.SmartScopes.Grant;
@@ -37,6 +38,10 @@ import org.slf4j.LoggerFactory;
  *       the same rules) and call {@code $validate};
  *   <li>{@code Patient/$ras-status} needs read access to Observations (system-wide, or that patient's).
  * </ul>
+ *
+ * Its {@link #companions()} keep what the token may not read out of the answers to what it may do:
+ * conditional URLs ({@link ConditionalUrlGuard}), resources in write answers ({@link UnreadableResponseFilter}),
+ * and the difference between another patient's id and a missing one ({@link UniformNotFound}).
  */
 public final class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
@@ -79,9 +84,39 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         if (request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
             return new RuleBuilder().allow().metadata().build();
         }
-        Object verified = request.getUserData().get(TOKEN);
-        AccessTokenVerifier.AccessToken token = verified instanceof AccessTokenVerifier.AccessToken known ? known : verify(request);
-        return rules(SmartScopes.parse(token.scopes()), token.patient());
+        TokenAccess access = access(request);
+        return rules(access.grants(), access.patient());
+    }
+
+    /**
+     * The guards that keep what a token cannot read out of the answers to what it may do (issue 16):
+     * register them with this interceptor.
+     */
+    public List<Object> companions() {
+        return List.of(new ConditionalUrlGuard(this), new UnreadableResponseFilter(this), new UniformNotFound(this));
+    }
+
+    /** The grants and patient of this request's token, verifying it if that has not happened yet (else 401). */
+    TokenAccess access(RequestDetails request) {
+        TokenAccess known = verifiedAccess(request);
+        if (known != null) {
+            return known;
+        }
+        request.getUserData().put(TOKEN, verify(request));
+        return verifiedAccess(request);
+    }
+
+    /** As {@link #access}, or null when no token of this request has been verified. */
+    TokenAccess verifiedAccess(RequestDetails request) {
+        return request.getUserData().get(TOKEN) instanceof AccessTokenVerifier.AccessToken token
+                ? new TokenAccess(SmartScopes.parse(token.scopes()), token.patient()) : null;
+    }
+
+    /** Whether the token's read rules let it see this resource (as a read answering with it would be judged). */
+    boolean mayRead(RequestDetails request, IBaseResource resource) {
+        Verdict verdict = applyRulesAndReturnDecision(RestOperationTypeEnum.READ, request, null, null, resource,
+                Pointcut.SERVER_OUTGOING_RESPONSE);
+        return verdict != null && verdict.getDecision() == PolicyEnum.ALLOW;
     }
 
     private AccessTokenVerifier.AccessToken verify(RequestDetails request) {

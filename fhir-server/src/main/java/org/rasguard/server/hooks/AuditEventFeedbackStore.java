@@ -8,8 +8,13 @@ import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -18,6 +23,7 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Reference;
 import org.rasguard.hooks.FeedbackItem;
 import org.rasguard.hooks.FeedbackStore;
+import org.rasguard.hooks.IssuedCards;
 import org.rasguard.server.audit.DecisionAuditEvents;
 import org.rasguard.server.metrics.Metrics;
 
@@ -30,13 +36,16 @@ import org.rasguard.server.metrics.Metrics;
  * <p>Layout: {@code type} = CDS Hooks feedback; {@code subtype} = the outcome; entity 1 = the card
  * (name = card uuid, as in the decision's AuditEvent, see {@link DecisionAuditEvents}), entity 2 = the
  * hookInstance (from memory, else from the decision's AuditEvent); details carry the service id, the
- * card topic, accepted suggestion uuids, the override reason and comment, and the client's
- * outcomeTimestamp. No references, so the strict referential integrity of the store never refuses it.
+ * card topic, accepted suggestion uuids, the override reason and comment, the client's
+ * outcomeTimestamp, and {@code supersedes}: the card's earlier feedback, when it had some (feedback
+ * that changes an outcome is added, never overwrites: the history stays, and {@code $cds-report} counts
+ * the latest). No references, so the strict referential integrity of the store never refuses it.
  */
 final class AuditEventFeedbackStore implements FeedbackStore {
 
     static final String TYPE_SYSTEM = DecisionAuditEvents.TYPE_SYSTEM;
     static final String OUTCOME_SYSTEM = "http://rasguard.org/fhir/CodeSystem/cds-feedback-outcome";
+    static final String EARLIER_IN_THIS_POST = "earlier item of the same post";
 
     private final IFhirSystemDao<Bundle, Meta> system;
     private final IFhirResourceDao<AuditEvent> auditEvents;
@@ -55,12 +64,19 @@ final class AuditEventFeedbackStore implements FeedbackStore {
     }
 
     @Override
-    public List<String> save(List<FeedbackItem> received) {
-        List<FeedbackItem> items = received.stream().map(this::withDecision).toList();
+    public List<String> save(List<FeedbackItem> items) {
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        for (FeedbackItem item : items) {
-            transaction.addEntry().setResource(auditEvent(item))
+        long now = System.currentTimeMillis();
+        Map<String, String> latest = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            FeedbackItem item = items.get(i);
+            String earlier = latest.computeIfAbsent(item.cardUuid(), this::latestFeedback);
+            // One millisecond apart: the order of a batch is the order of its items, so "the latest" is defined.
+            AuditEvent event = auditEvent(item, new Date(now + i), earlier);
+            String fullUrl = "urn:uuid:" + UUID.randomUUID();
+            transaction.addEntry().setFullUrl(fullUrl).setResource(event)
                     .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
+            latest.put(item.cardUuid(), EARLIER_IN_THIS_POST);
         }
         Bundle response = system.transaction(new SystemRequestDetails(), transaction);
         List<String> ids = new ArrayList<>();
@@ -75,44 +91,64 @@ final class AuditEventFeedbackStore implements FeedbackStore {
     }
 
     /**
-     * Feedback on a card this process no longer remembers (issued before a restart): the hookInstance
-     * and topic are taken from the card's decision AuditEvent, so the chain order → card → outcome
-     * holds across restarts.
+     * The card as issued, read from its decision AuditEvent (the card entity's topic, the call's
+     * hookInstance and service): durable, so feedback is recognised after a restart and on every replica.
      */
-    private FeedbackItem withDecision(FeedbackItem item) {
-        if (item.hookInstance() != null) {
-            return item;
-        }
+    @Override
+    public Optional<IssuedCards.Issued> issued(String cardUuid) {
         SearchParameterMap map = SearchParameterMap.newSynchronous()
                 .add(AuditEvent.SP_TYPE, new TokenParam(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.DECISION))
-                .add(AuditEvent.SP_ENTITY_NAME, new StringParam(item.cardUuid()).setExact(true));
+                .add(AuditEvent.SP_ENTITY_NAME, new StringParam(cardUuid).setExact(true));
         map.setCount(1);
-        List<AuditEvent> found = auditEvents.searchForResources(map, new SystemRequestDetails());
-        for (AuditEvent decision : found) {
+        for (AuditEvent decision : auditEvents.searchForResources(map, new SystemRequestDetails())) {
             String hookInstance = null;
+            String service = null;
             String topic = null;
+            boolean hasCard = false;
             for (AuditEvent.AuditEventEntityComponent entity : decision.getEntity()) {
                 if ("hookInstance".equals(entity.getDescription())) {
                     hookInstance = entity.getName();
-                } else if ("card".equals(entity.getDescription()) && item.cardUuid().equals(entity.getName())) {
-                    topic = entity.getDetail().stream().filter(d -> "topic".equals(d.getType()) && d.hasValueStringType())
-                            .map(d -> d.getValueStringType().getValue()).findFirst().orElse(null);
+                    service = detail(entity, "service");
+                } else if ("card".equals(entity.getDescription()) && cardUuid.equals(entity.getName())) {
+                    hasCard = true;
+                    topic = detail(entity, "topic");
                 }
             }
-            if (topic != null) {
-                return new FeedbackItem(item.serviceId(), item.cardUuid(), hookInstance, topic, item.outcome(),
-                        item.acceptedSuggestions(), item.overrideReason(), item.userComment(), item.outcomeTimestamp());
+            if (hasCard && service != null) {
+                return Optional.of(new IssuedCards.Issued(service, hookInstance, topic));
             }
         }
-        return item;
+        return Optional.empty();
     }
 
-    static AuditEvent auditEvent(FeedbackItem item) {
+    /** The id of the card's latest stored feedback ({@code AuditEvent/…}), or null when it has none. */
+    private String latestFeedback(String cardUuid) {
+        SearchParameterMap map = SearchParameterMap.newSynchronous()
+                .add(AuditEvent.SP_TYPE, new TokenParam(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.FEEDBACK))
+                .add(AuditEvent.SP_ENTITY_NAME, new StringParam(cardUuid).setExact(true));
+        List<AuditEvent> found = auditEvents.searchForResources(map, new SystemRequestDetails());
+        return found.stream()
+                .max(Comparator.comparing((AuditEvent event) -> event.getRecorded(), Comparator.nullsFirst(Comparator.naturalOrder()))
+                        .thenComparing(event -> event.getIdElement().getIdPartAsLong(), Comparator.nullsFirst(Comparator.naturalOrder())))
+                .map(event -> event.getIdElement().toUnqualifiedVersionless().getValue())
+                .orElse(null);
+    }
+
+    private static String detail(AuditEvent.AuditEventEntityComponent entity, String type) {
+        return entity.getDetail().stream().filter(d -> type.equals(d.getType()) && d.hasValueStringType())
+                .map(d -> d.getValueStringType().getValue()).findFirst().orElse(null);
+    }
+
+    /**
+     * @param supersedes the card's earlier feedback this one follows ({@code AuditEvent/…}, or
+     *     {@value #EARLIER_IN_THIS_POST}), or null: kept as history, the latest counts in {@code $cds-report}
+     */
+    static AuditEvent auditEvent(FeedbackItem item, Date recorded, String supersedes) {
         AuditEvent event = new AuditEvent();
         event.setType(new Coding(TYPE_SYSTEM, DecisionAuditEvents.FEEDBACK, "CDS Hooks card feedback"));
         event.addSubtype(new Coding(OUTCOME_SYSTEM, item.outcome(), item.outcome().equals("accepted") ? "Accepted" : "Overridden"));
         event.setAction(AuditEvent.AuditEventAction.E);
-        event.setRecorded(new Date());
+        event.setRecorded(recorded);
         event.setOutcome(AuditEvent.AuditEventOutcome._0);
         event.addAgent().setRequestor(true).setWho(new Reference().setDisplay("CDS client (clinician feedback)"));
         event.getSource().setSite("RAS Guard").setObserver(new Reference().setDisplay("RAS Guard CDS service " + item.serviceId()));
@@ -132,6 +168,7 @@ final class AuditEventFeedbackStore implements FeedbackStore {
             detail(card, "overrideReasonDisplay", item.overrideReason().display());
         }
         detail(card, "userComment", item.userComment());
+        detail(card, "supersedes", supersedes);
         if (item.hookInstance() != null) {
             AuditEvent.AuditEventEntityComponent call = event.addEntity();
             call.setName(item.hookInstance());

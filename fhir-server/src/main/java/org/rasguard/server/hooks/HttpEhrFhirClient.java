@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
@@ -22,7 +26,8 @@ import org.rasguard.hooks.EhrServer;
 /**
  * Reads from a CDS client's FHIR server with {@link HttpClient}: bearer token, FHIR JSON, a hard
  * timeout per request, no redirects (a redirect could carry the token elsewhere), {@code next} links
- * followed only under the server's base URL and at most {@link #MAX_PAGES} pages. Never logs a URL,
+ * followed only under the server's base URL as the server will resolve them ({@link #underBase}) and at
+ * most {@link #MAX_PAGES} pages. Never logs a URL,
  * a token or a body.
  */
 final class HttpEhrFhirClient implements EhrFhirClient {
@@ -48,18 +53,19 @@ final class HttpEhrFhirClient implements EhrFhirClient {
         String url = relativeOrAbsoluteUrl.contains("://")
                 ? relativeOrAbsoluteUrl
                 : server.baseUrl() + "/" + relativeOrAbsoluteUrl;
-        if (!underBase(server, url)) {
+        URI checked = underBase(server.baseUrl(), url);
+        if (checked == null) {
             return CompletableFuture.completedFuture(new EhrFetch.Failed("link outside the FHIR server"));
         }
-        return page(server, url, new ArrayList<>(), 1)
+        return page(server, checked, new ArrayList<>(), 1)
                 .exceptionally(e -> new EhrFetch.Failed(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                         ? e.getCause().getClass().getSimpleName() : e.getClass().getSimpleName()));
     }
 
-    private CompletableFuture<EhrFetch> page(EhrServer server, String url, List<Resource> sofar, int pageNumber) {
+    private CompletableFuture<EhrFetch> page(EhrServer server, URI url, List<Resource> sofar, int pageNumber) {
         HttpRequest.Builder request;
         try {
-            request = HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout)
+            request = HttpRequest.newBuilder(url).timeout(requestTimeout)
                     .header("Accept", "application/fhir+json").GET();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new EhrFetch.Failed("bad URL"));
@@ -104,26 +110,71 @@ final class HttpEhrFhirClient implements EhrFhirClient {
             if (pageNumber >= MAX_PAGES) {
                 return CompletableFuture.completedFuture(new EhrFetch.Failed("more than " + MAX_PAGES + " pages"));
             }
-            if (!underBase(server, next.getUrl())) {
+            URI nextUrl = underBase(server.baseUrl(), next.getUrl());
+            if (nextUrl == null) {
                 return CompletableFuture.completedFuture(new EhrFetch.Failed("next link outside the FHIR server"));
             }
-            return page(server, next.getUrl(), sofar, pageNumber + 1);
+            return page(server, nextUrl, sofar, pageNumber + 1);
         });
     }
 
-    /** Only URLs under the allowed base get the token: {@code base/…} or {@code base?…}. */
-    static boolean underBase(EhrServer server, String url) {
-        String base = server.baseUrl();
-        String normalized;
+    /**
+     * The URL to send, when it is under the allowed base ({@code base/…} or {@code base?…}); else null,
+     * and the token goes nowhere. The check is made on the URL the EHR (or a proxy in front of it) will
+     * resolve: percent-encoded unreserved characters are decoded first (RFC 3986 §6.2.2.2, so
+     * {@code %2e%2e} is {@code ..}), then dot segments removed (§5.2.4), and that normalized URL is the
+     * one sent. Refused outright: an encoded slash or backslash ({@code %2f}, {@code %5c}), a double
+     * encoding ({@code %25}), path parameters ({@code ..;/}), a backslash, user info, a scheme other
+     * than http(s).
+     */
+    static URI underBase(String base, String url) {
+        URI target;
+        URI allowed;
         try {
-            URI uri = URI.create(url).normalize();
-            if (uri.getRawUserInfo() != null) {
-                return false;
-            }
-            normalized = uri.toString();
-        } catch (IllegalArgumentException e) {
-            return false;
+            target = resolvable(new URI(url));
+            allowed = resolvable(new URI(base));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
         }
-        return normalized.startsWith(base + "/") || normalized.startsWith(base + "?");
+        if (target == null || allowed == null || !target.getScheme().equalsIgnoreCase(allowed.getScheme())
+                || !target.getHost().equalsIgnoreCase(allowed.getHost()) || port(target) != port(allowed)) {
+            return null;
+        }
+        String basePath = allowed.getRawPath().replaceAll("/+$", "");
+        String path = target.getRawPath();
+        boolean under = path.startsWith(basePath + "/") || (path.equals(basePath) && target.getRawQuery() != null);
+        return under ? target : null;
+    }
+
+    private static final Pattern REFUSED_IN_PATH = Pattern.compile("(?i)%2f|%5c|%25|%00|\\\\|;");
+    private static final Pattern ESCAPE = Pattern.compile("%([0-9A-Fa-f]{2})");
+
+    /** The URL with unreserved escapes decoded and dot segments removed; null when it may not be sent at all. */
+    private static URI resolvable(URI uri) throws URISyntaxException {
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+                || uri.getRawUserInfo() != null || uri.getHost() == null) {
+            return null;
+        }
+        String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        if (REFUSED_IN_PATH.matcher(rawPath).find()) {
+            return null;
+        }
+        Matcher escape = ESCAPE.matcher(rawPath);
+        StringBuilder decoded = new StringBuilder();
+        while (escape.find()) {
+            char c = (char) Integer.parseInt(escape.group(1), 16);
+            boolean unreserved = Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '.' || c == '_' || c == '~';
+            escape.appendReplacement(decoded, Matcher.quoteReplacement(unreserved ? String.valueOf(c) : escape.group().toUpperCase(Locale.ROOT)));
+        }
+        escape.appendTail(decoded);
+        URI normalized = new URI(scheme.toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority() + decoded
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())).normalize();
+        // A path that climbs above the root ("/../x") is left with its ".." by normalize(): not ours to send.
+        return normalized.getRawPath().startsWith("/..") ? null : normalized;
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 }

@@ -267,10 +267,11 @@ class CdsHooksConformanceIT {
         assertThat(overridden.getEntity()).extracting(AuditEvent.AuditEventEntityComponent::getName).containsExactly(card, hookInstance);
         assertThat(Http.encode(overridden)).contains("clinical-trial", "CodeBreaK trial arm", "RasMutant");
 
-        // Epic's shape: overrideReasons (plural)
+        // Epic's shape: overrideReasons (plural), with a reason the card offered
         String epic = """
                 {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-11-29T10:02:00Z",
-                  "overrideReasons":{"reason":{"system":"urn:epic","code":"7","display":"Benefit outweighs risk"}}}]}
+                  "overrideReasons":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
+                    "code":"result-under-review","display":"RAS result under review or in outside records"}}}]}
                 """.formatted(card);
         assertThat(post(server, CdsServices.ORDER_SIGN_ID + "/feedback", epic).status()).isEqualTo(200);
         // no-cache: HAPI reuses the results of an identical search for a minute

@@ -42,7 +42,7 @@ class DurabilityIT {
     private static final int OBSERVATIONS_PER_BUNDLE = 10;
     private static final String DISCOVERY = "/cds-services";
     private static final String FEEDBACK_PATH = "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback";
-    private static final String FEEDBACK_CARD = UUID.randomUUID().toString();
+    private static final String ORDER_SIGN_PATH = "/cds-services/" + CdsServices.ORDER_SIGN_ID;
     private static final String FEEDBACK = """
             {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-11-29T10:00:00Z",
               "overrideReason":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
@@ -67,8 +67,20 @@ class DurabilityIT {
             String[] location = entry.getResponse().getLocation().split("/");
             versions.put(location[0] + "/" + location[1], location[3]);
         }
-        Http.Response feedback = post(setup, FEEDBACK_PATH, setup.cdsToken(FEEDBACK_PATH), FEEDBACK.formatted(FEEDBACK_CARD));
-        assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
+        // A card issued before the restart; its feedback comes after it: the card is found in the audit trail (issue 16).
+        String reader = setup.fhirToken("system/*.read", null);
+        String patient = posted.resource(Bundle.class).getEntry().stream().map(e -> e.getResponse().getLocation())
+                .filter(location -> location.startsWith("Patient/")).findFirst().orElseThrow().split("/")[1];
+        com.fasterxml.jackson.databind.node.ObjectNode call = CdsCalls.request("order-sign", patient, CdsCalls.cetuximabOrder(patient));
+        com.fasterxml.jackson.databind.node.ObjectNode prefetch = call.putObject("prefetch");
+        prefetch.set("patient", CdsCalls.json(Http.send(setup.request("/fhir/Patient/" + patient, reader).GET()).body()));
+        prefetch.putNull("conditions");
+        prefetch.putNull("observations");
+        prefetch.putNull("medications");
+        Http.Response decided = post(setup, ORDER_SIGN_PATH, setup.cdsToken(ORDER_SIGN_PATH), call.toString());
+        assertThat(decided.status()).as(decided.body()).isEqualTo(200);
+        String feedbackCard = CdsCalls.onlyCard(decided).path("uuid").asText();
+        awaitDecisionAudited(setup, reader, feedbackCard);
         usedBeforeTheRestart = setup.cdsToken(DISCOVERY);
         assertThat(Http.send(setup.request(DISCOVERY, usedBeforeTheRestart).GET()).status()).isEqualTo(200);
 
@@ -77,7 +89,8 @@ class DurabilityIT {
         server.start();
         System.out.printf("[startup] java -jar to /health 200 on an existing %s database: %d ms%n", kind, server.millisToHealthy());
 
-        String reader = setup.fhirToken("system/*.read", null);
+        Http.Response feedback = post(setup, FEEDBACK_PATH, setup.cdsToken(FEEDBACK_PATH), FEEDBACK.formatted(feedbackCard));
+        assertThat(feedback.status()).as("feedback after the restart for a card issued before it: " + feedback.body()).isEqualTo(200);
         for (Map.Entry<String, String> stored : versions.entrySet()) {
             Http.Response read = Http.send(setup.request("/fhir/" + stored.getKey(), reader).GET());
             assertThat(read.status()).as(stored.getKey()).isEqualTo(200);
@@ -85,7 +98,8 @@ class DurabilityIT {
             assertThat(resource.getIdElement().getIdPart()).isEqualTo(stored.getKey().split("/")[1]);
             assertThat(resource.getMeta().getVersionId()).isEqualTo(stored.getValue());
         }
-        Bundle events = Http.send(setup.request("/fhir/AuditEvent?entity-name=" + FEEDBACK_CARD, reader).GET()).resource(Bundle.class);
+        Bundle events = Http.send(setup.request("/fhir/AuditEvent?entity-name=" + feedbackCard
+                + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-feedback", reader).GET()).resource(Bundle.class);
         assertThat(events.getEntry()).as("CDS feedback after the restart").hasSize(1);
         AuditEvent event = (AuditEvent) events.getEntryFirstRep().getResource();
         assertThat(event.getSubtypeFirstRep().getCode()).isEqualTo("overridden");
@@ -150,6 +164,35 @@ class DurabilityIT {
                 assertThat(stored).as("unanswered transaction " + bundleId + " is all or nothing").isIn(0, OBSERVATIONS_PER_BUNDLE);
             }
         }
+    }
+
+    /** On an open server (ReplicasIT): waits until the decision that issued the card is in the audit trail. */
+    static void awaitDecisionAudited(ServerProcess server, String card) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Http.Response found = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.fhirBase()
+                    + "/AuditEvent?entity-name=" + card + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-decision"))
+                    .header("Accept", "application/fhir+json").header("Cache-Control", "no-cache").GET());
+            if (found.status() == 200 && !found.resource(Bundle.class).getEntry().isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the decision that issued card " + card + " was not audited within 30 s");
+    }
+
+    private static void awaitDecisionAudited(SecurityServer.Setup setup, String reader, String card) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Http.Response found = Http.send(setup.request("/fhir/AuditEvent?entity-name=" + card
+                    + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-decision", reader)
+                    .header("Cache-Control", "no-cache").GET());
+            if (found.status() == 200 && !found.resource(Bundle.class).getEntry().isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the decision that issued card " + card + " was not audited within 30 s");
     }
 
     private static Http.Response post(SecurityServer.Setup setup, String path, String token, String body) {

@@ -21,8 +21,8 @@ import org.rasguard.server.auth.TestJwts;
 /**
  * Two server processes on one PostgreSQL database, as behind a load balancer (one public URL): both
  * serve the same data, a result stored through one changes the next CDS answer of the other (whose
- * cache of our store is checked against the shared version number), feedback posted to one is read
- * on the other, and a CDS client token used on one is refused as a replay on the other. PostgreSQL only: the embedded H2 is one process's file.
+ * cache of our store is checked against the shared version number), feedback on a card one issued is
+ * taken by the other and read back on the first, and a CDS client token used on one is refused as a replay on the other. PostgreSQL only: the embedded H2 is one process's file.
  */
 class ReplicasIT {
 
@@ -51,21 +51,6 @@ class ReplicasIT {
                         .as("replica b reads " + entry.getResponse().getLocation()).isEqualTo(200);
             }
 
-            String card = UUID.randomUUID().toString();
-            String feedbackPath = "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback";
-            String feedback = """
-                    {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-11-29T10:00:00Z",
-                      "overrideReason":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
-                        "code":"clinical-trial","display":"Patient is treated on a clinical trial"}}}]}
-                    """.formatted(card);
-            Http.Response stored = Http.send(HttpRequest.newBuilder(URI.create(b.baseUrl() + feedbackPath))
-                    .header("Authorization", "Bearer " + token(ehrKey, PUBLIC_URL + feedbackPath))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(feedback)));
-            assertThat(stored.status()).as(stored.body()).isEqualTo(200);
-            Bundle onA = Http.get(a.fhirBase() + "/AuditEvent?entity-name=" + card).resource(Bundle.class);
-            assertThat(onA.getEntry()).as("feedback posted to b, read on a").hasSize(1);
-
             // Replica b answers for a patient with no result and keeps that answer; the lab's report then
             // arrives through replica a. b's very next call must show it: the version number b checks its
             // cache against lives in the shared database.
@@ -80,6 +65,24 @@ class ReplicasIT {
             JsonNode afterReport = orderSignCard(b, ehrKey, patientId);
             assertThat(afterReport.path("indicator").asText()).as("b, right after a stored the KRAS p.G12D report").isEqualTo("critical");
             assertThat(afterReport.path("summary").asText()).contains("KRAS p.G12D");
+
+            // A card issued by replica a; its feedback posted to replica b (which finds the card in the shared audit trail).
+            String card = orderSignCard(a, ehrKey, patientId).path("uuid").asText();
+            DurabilityIT.awaitDecisionAudited(a, card);
+            String feedbackPath = "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback";
+            String feedback = """
+                    {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-11-29T10:00:00Z",
+                      "overrideReason":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
+                        "code":"clinical-trial","display":"Patient is treated on a clinical trial"}}}]}
+                    """.formatted(card);
+            Http.Response stored = Http.send(HttpRequest.newBuilder(URI.create(b.baseUrl() + feedbackPath))
+                    .header("Authorization", "Bearer " + token(ehrKey, PUBLIC_URL + feedbackPath))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(feedback)));
+            assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+            Bundle onA = Http.get(a.fhirBase() + "/AuditEvent?entity-name=" + card
+                    + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-feedback").resource(Bundle.class);
+            assertThat(onA.getEntry()).as("feedback posted to b, read on a").hasSize(1);
 
             String discovery = token(ehrKey, PUBLIC_URL + "/cds-services");
             assertThat(discover(a, discovery)).as("first use, replica a").isEqualTo(200);

@@ -133,15 +133,16 @@ class SecurityFhirScopesIT {
         assertThat(own.status()).as(own.body()).isEqualTo(200);
         assertThat(own.resource(Bundle.class).getTotal()).isEqualTo(2);
 
+        // Another patient's resource answers as a missing one (issue 16 row 15: AttackAuthorizationIT).
         Http.Response other = get(setup, "/fhir/" + observationB, patientToken);
-        assertThat(other.status()).as(other.body()).isEqualTo(403);
+        assertThat(other.status()).as(other.body()).isEqualTo(404);
         assertNoLeak(other);
         Http.Response search = get(setup, "/fhir/Observation?patient=" + patientB, patientToken);
         assertThat(search.status()).as(search.body()).isEqualTo(403);
         assertThat(search.body()).doesNotContain(observationB.split("/")[1]);
         Http.Response all = get(setup, "/fhir/Observation", patientToken);
         assertThat(all.status()).as(all.body()).isEqualTo(403);
-        assertThat(get(setup, "/fhir/Patient/" + patientB, patientToken).status()).isEqualTo(403);
+        assertThat(get(setup, "/fhir/Patient/" + patientB, patientToken).status()).isEqualTo(404);
         assertThat(get(setup, "/fhir/Patient/" + patientB + "/$ras-status", patientToken).status()).isEqualTo(403);
         assertThat(get(setup, "/fhir/Patient/" + patientA + "/$ras-status", patientToken).status()).isEqualTo(200);
     }

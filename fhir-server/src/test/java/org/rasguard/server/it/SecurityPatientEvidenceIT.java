@@ -59,7 +59,7 @@ class SecurityPatientEvidenceIT {
     @Test
     void aResultOfALinkingToBsResultsShowsNothingOfB(SecurityServer.Setup setup) {
         String aToken = setup.fhirToken("patient/Observation.rs patient/Observation.c", a);
-        assertThat(send(setup, "/fhir/" + bMutation, aToken, null).status()).as("B's result, read directly").isEqualTo(403);
+        assertThat(send(setup, "/fhir/" + bMutation, aToken, null).status()).as("B's result, read directly").isEqualTo(404);
 
         Observation panel = new Observation().setStatus(Observation.ObservationStatus.FINAL)
                 .setCode(new CodeableConcept(new Coding("http://loinc.org", "81247-9", "Master HL7 genetic variant reporting panel")))

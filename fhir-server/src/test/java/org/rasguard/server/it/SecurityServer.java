@@ -33,6 +33,8 @@ import org.rasguard.server.auth.TestJwts;
  *   <li>EHR B ({@link #EHR_B}): its key set only at an HTTP URL served by this test, which the test can
  *       change (key rotation) and which counts the server's fetches.
  *   <li>FHIR API tokens from {@link #AUTH} with an RSA key in a {@code file:} key set.
+ *   <li>An EHR FHIR server on the allowlist, {@link Setup#ehrBase()}, served by this test: each test sets
+ *       what it answers ({@link Setup#ehr}).
  * </ul>
  *
  * The port is fixed at start so the URLs (the JWT audiences) survive the restarts of the suite
@@ -57,6 +59,8 @@ public final class SecurityServer implements ParameterResolver {
         public final AtomicReference<String> ehrBKeySet = new AtomicReference<>(TestJwts.publicSet(ehrB1));
         public final AtomicInteger ehrBFetches = new AtomicInteger();
         public final HttpServer keySets;
+        /** What the test EHR at {@link #ehrBase()} answers (and sees): set by the test that calls it. */
+        public final AtomicReference<com.sun.net.httpserver.HttpHandler> ehr = new AtomicReference<>(exchange -> respond(exchange, "{}"));
         public final ServerProcess server;
         /** From {@code java -jar} to a healthy {@code /health} on the empty database, the first start. */
         public final long firstMillisToHealthy;
@@ -69,6 +73,7 @@ public final class SecurityServer implements ParameterResolver {
                 ehrBFetches.incrementAndGet();
                 respond(exchange, ehrBKeySet.get());
             });
+            keySets.createContext("/ehr/", exchange -> ehr.get().handle(exchange));
             keySets.start();
 
             Path dir = Files.createTempDirectory("rasguard-security-it-");
@@ -80,12 +85,17 @@ public final class SecurityServer implements ParameterResolver {
                     + "," + EHR_B + "=" + keySetUrl("/b-jwks.json"));
             env.put("RASGUARD_FHIR_ISSUER", AUTH);
             env.put("RASGUARD_FHIR_JWKS", authFile.toUri().toString());
-            // An allowlist with one entry that is not the test's listener: the SSRF test names another server.
-            env.put("RASGUARD_CDS_FHIR_SERVERS", "https://ehr-a.example.test/fhir");
+            // An allowlist without the SSRF test's listener (it names another server), and the test EHR.
+            env.put("RASGUARD_CDS_FHIR_SERVERS", "https://ehr-a.example.test/fhir," + ehrBase());
             // A small evidence cap, so that SecurityPatientEvidenceIT can pass it with a few dozen results.
             env.put("RASGUARD_EVIDENCE_MAX_RESOURCES", Integer.toString(EVIDENCE_CAP));
             server = new ServerProcess(dir.resolve("data"), env).start();
             firstMillisToHealthy = server.millisToHealthy();
+        }
+
+        /** The test EHR's FHIR base, on the server's allowlist. */
+        public String ehrBase() {
+            return keySetUrl("/ehr/fhir");
         }
 
         public String keySetUrl(String path) {
@@ -143,7 +153,7 @@ public final class SecurityServer implements ParameterResolver {
         }, Setup.class);
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {
+    static void respond(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, bytes.length);

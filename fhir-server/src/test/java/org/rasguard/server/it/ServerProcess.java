@@ -116,8 +116,13 @@ public final class ServerProcess implements AutoCloseable {
             close();
             throw new IllegalStateException("Server did not bind a port; output:\n" + String.join("\n", output), e);
         }
-        // A loaded machine (several builds at once) may need longer; CI runs alone.
-        waitForHealth(Duration.ofSeconds(Long.getLong("rasguard.it.startSeconds", 120)));
+        try {
+            // rasguard.it.startSeconds: more time on a crowded machine (default 120 s).
+            waitForHealth(Duration.ofSeconds(Long.getLong("rasguard.it.startSeconds", 120)));
+        } catch (RuntimeException | InterruptedException e) {
+            close(); // a server that never became healthy is not left running
+            throw e;
+        }
         return this;
     }
 
