@@ -70,7 +70,8 @@ final class NarrativeReportReader {
             if (mutation.isPresent()) {
                 Mutation found = mutation.get();
                 out.add(node, gene, EvidenceCall.MUTATED, "report text: " + found.detail());
-                if (found.change() != null) {
+                // A report with results names its variants through them; its words only add the call.
+                if (found.change() != null && !hasResults) {
                     out.variant(node, gene, found.change(), found.change().text(), EvidenceCall.MUTATED);
                 }
             } else if (!hasResults) {
@@ -92,7 +93,8 @@ final class NarrativeReportReader {
             if (changes.isEmpty()) {
                 changes.addAll(Hgvs.findAllAnyCase(sentence));
             }
-            Optional<HgvsChange> hotspot = changes.stream().filter(HgvsChange::hitsHotspot).findFirst();
+            Optional<HgvsChange> hotspot = changes.stream().filter(HgvsChange::hitsHotspot)
+                    .min(java.util.Comparator.comparing(change -> change.level() != HgvsChange.Level.PROTEIN));
             boolean negative = meanings.contains(Meaning.NEGATIVE);
             if (hotspot.isPresent() && (!negative || meanings.contains(Meaning.POSITIVE))) {
                 return Optional.of(new Mutation("mutation " + hotspot.get().text(), hotspot.get()));

@@ -128,8 +128,11 @@ class ClinicianPageIT {
         List<String> urls = new ArrayList<>();
         for (LogEntry entry : driver.manage().logs().get(LogType.PERFORMANCE).getAll()) {
             JsonNode message = JSON.readTree(entry.getMessage()).path("message");
-            if (message.path("method").asText().equals("Network.requestWillBeSent")) {
-                urls.add(message.path("params").path("request").path("url").asText());
+            String url = message.path("params").path("request").path("url").asText();
+            // chrome:// and data: are the browser's own pages and inline data, never the network.
+            if (message.path("method").asText().equals("Network.requestWillBeSent")
+                    && !url.startsWith("chrome://") && !url.startsWith("data:")) {
+                urls.add(url);
             }
         }
         assertThat(urls).as("requests the page made").isNotEmpty()

@@ -83,9 +83,14 @@ class RasStatusIT {
         }
     }
 
+    private static final String FIXTURE_MRN_SYSTEM = "urn:example:ehr-mrn";
+
     private static void check(String fhir, String prefix, JsonNode fixture) {
         String patientId = prefix + "p";
-        Http.Response patient = Http.put(fhir + "/Patient/" + patientId, "{\"resourceType\":\"Patient\",\"id\":\"" + patientId + "\"}");
+        // The case's Patient carries the MRN the subject-by-identifier fixtures name (made unique per case),
+        // so ingest resolves those subjects to it (SubjectIdentifierResolver).
+        Http.Response patient = Http.put(fhir + "/Patient/" + patientId, "{\"resourceType\":\"Patient\",\"id\":\"" + patientId
+                + "\",\"identifier\":[{\"system\":\"" + FIXTURE_MRN_SYSTEM + "\",\"value\":\"MRN-1-" + prefix + "\"}]}");
         assertThat(patient.status()).as(patient.body()).isIn(200, 201);
 
         for (ArrayNode round : rounds(fixture.path("resources"), prefix, patientId)) {
@@ -164,7 +169,8 @@ class RasStatusIT {
         }
         flat.addAll(0, placeholders);
         for (JsonNode resource : sortByVersion(flat)) {
-            String json = rewriteReferences(resource.toString(), prefix, patientId, defined);
+            String json = rewriteReferences(resource.toString(), prefix, patientId, defined)
+                    .replace("\"system\":\"" + FIXTURE_MRN_SYSTEM + "\",\"value\":\"MRN-1\"", "\"system\":\"" + FIXTURE_MRN_SYSTEM + "\",\"value\":\"MRN-1-" + prefix + "\"");
             for (String patientUrl : patientUrls) {
                 json = json.replace("\"reference\":\"" + patientUrl + "\"", "\"reference\":\"Patient/" + patientId + "\"");
             }
