@@ -89,9 +89,9 @@ class RasCasesThroughCdsTest {
             case FULL_PREFETCH -> {
                 prefetch.set("patient", ehrPatient());
                 prefetch.set("conditions", searchset(crc()));
-                prefetch.set("observations", searchset(notReports(results)));
+                prefetch.set("observations", searchset(reports(results, false)));
                 prefetch.set("medications", searchset(JSON.createArrayNode()));
-                prefetch.set("reports", searchset(reports(results)));
+                prefetch.set("reports", searchset(reports(results, true)));
             }
             case FHIR_SERVER -> request.put("fhirServer", EHR);
             case STORE_ONLY -> {
@@ -155,30 +155,23 @@ class RasCasesThroughCdsTest {
         } else if (url.startsWith("Condition")) {
             resources.add(parse(crc()));
         } else if (url.startsWith("Observation")) {
-            notReports(results).forEach(resource -> resources.add(parse(resource)));
+            reports(results, false).forEach(resource -> resources.add(parse(resource)));
         } else if (url.startsWith("DiagnosticReport")) {
-            reports(results).forEach(resource -> resources.add(parse(resource)));
+            reports(results, true).forEach(resource -> resources.add(parse(resource)));
         } else if (!url.startsWith("MedicationRequest")) {
             return new EhrFetch.NotFound();
         }
         return new EhrFetch.Found(resources);
     }
 
-    /** What an EHR answers to the reports search: the DiagnosticReports (their results come with the observations). */
-    private static ArrayNode reports(ArrayNode results) {
+    /**
+     * The fixture's DiagnosticReports (what an EHR answers to the reports search), or everything else
+     * (the observations search; a report's results come with it).
+     */
+    private static ArrayNode reports(ArrayNode results, boolean wanted) {
         ArrayNode out = JSON.createArrayNode();
         results.forEach(resource -> {
-            if ("DiagnosticReport".equals(resource.path("resourceType").asText())) {
-                out.add(resource);
-            }
-        });
-        return out;
-    }
-
-    private static ArrayNode notReports(ArrayNode results) {
-        ArrayNode out = JSON.createArrayNode();
-        results.forEach(resource -> {
-            if (!"DiagnosticReport".equals(resource.path("resourceType").asText())) {
+            if ("DiagnosticReport".equals(resource.path("resourceType").asText()) == wanted) {
                 out.add(resource);
             }
         });

@@ -166,27 +166,25 @@ class DurabilityIT {
         }
     }
 
+    private static final String DECISION_OF_CARD = "/fhir/AuditEvent?type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-decision"
+            + "&entity-name=";
+
     /** On an open server (ReplicasIT): waits until the decision that issued the card is in the audit trail. */
     static void awaitDecisionAudited(ServerProcess server, String card) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Http.Response found = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.fhirBase()
-                    + "/AuditEvent?entity-name=" + card + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-decision"))
-                    .header("Accept", "application/fhir+json").header("Cache-Control", "no-cache").GET());
-            if (found.status() == 200 && !found.resource(Bundle.class).getEntry().isEmpty()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the decision that issued card " + card + " was not audited within 30 s");
+        awaitDecisionAudited(card, () -> java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + DECISION_OF_CARD + card))
+                .header("Accept", "application/fhir+json"));
     }
 
     private static void awaitDecisionAudited(SecurityServer.Setup setup, String reader, String card) throws InterruptedException {
+        awaitDecisionAudited(card, () -> setup.request(DECISION_OF_CARD + card, reader));
+    }
+
+    /** Polls the audit search (30 s at most): the decision's AuditEvent is written after the card is answered. */
+    private static void awaitDecisionAudited(String card, java.util.function.Supplier<java.net.http.HttpRequest.Builder> search)
+            throws InterruptedException {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            Http.Response found = Http.send(setup.request("/fhir/AuditEvent?entity-name=" + card
-                    + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-decision", reader)
-                    .header("Cache-Control", "no-cache").GET());
+            Http.Response found = Http.send(search.get().header("Cache-Control", "no-cache").GET());
             if (found.status() == 200 && !found.resource(Bundle.class).getEntry().isEmpty()) {
                 return;
             }
