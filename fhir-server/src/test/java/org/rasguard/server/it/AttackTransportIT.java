@@ -204,6 +204,9 @@ class AttackTransportIT {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(deep.getBytes(StandardCharsets.UTF_16))));
         assertThat(deepAnswer.status()).isBetween(400, 499);
         assertThat(deepAnswer.body()).doesNotContain("Exception", "Java heap space", "HAPI-0389", "\tat ");
+        // A search HAPI refuses with the submitted value in its message (before, its SearchTask logged it at WARN).
+        Http.Response refusedSearch = Http.send(setup.request("/fhir/Observation?code:in=http://" + marker + ".example/vs", writer).GET());
+        assertThat(refusedSearch.status()).isBetween(400, 499);
         Thread.sleep(500);
         List<String> output = setup.server.output().subList(mark, setup.server.output().size());
         assertThat(output).noneMatch(line -> line.contains(marker));
