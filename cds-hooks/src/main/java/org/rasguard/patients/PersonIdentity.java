@@ -1,5 +1,7 @@
 package org.rasguard.patients;
 
+import java.time.Clock;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
 
 /**
  * Whether two Patient records are the same person, by the identifiers that identify a person (an MRN,
@@ -16,7 +19,9 @@ import org.hl7.fhir.r4.model.Patient;
  *
  * <p>Which systems identify a person is the operator's choice ({@code RASGUARD_PATIENT_IDENTIFIER_SYSTEMS});
  * with none chosen, every identifier with a system and a value does, except those marked {@code old}
- * (FHIR R4 Identifier.use: retired, and may have been given to someone else).
+ * (FHIR R4 Identifier.use: retired, and may have been given to someone else) and those whose
+ * {@code period} (R4 Identifier.period: "time period when id is/was valid for use") has ended or not
+ * yet begun: a retired MRN may be reissued, so it proves nothing about who this is now.
  *
  * @see <a href="https://hl7.org/fhir/R4/patient.html#links">FHIR R4 Patient: linking records of one person</a>
  */
@@ -35,10 +40,17 @@ public final class PersonIdentity {
     }
 
     private final Set<String> systems;
+    private final Clock clock;
 
     /** @param systems the identifier systems that identify a person; empty: every system */
     public PersonIdentity(Set<String> systems) {
+        this(systems, Clock.systemUTC());
+    }
+
+    /** @param clock what "now" is when an identifier's validity period is checked */
+    public PersonIdentity(Set<String> systems, Clock clock) {
         this.systems = Set.copyOf(systems);
+        this.clock = clock;
     }
 
     public static PersonIdentity anySystem() {
@@ -53,11 +65,21 @@ public final class PersonIdentity {
         }
         for (Identifier identifier : patient.getIdentifier()) {
             if (identifier.hasSystem() && identifier.hasValue() && identifier.getUse() != Identifier.IdentifierUse.OLD
-                    && (systems.isEmpty() || systems.contains(identifier.getSystem()))) {
+                    && validNow(identifier) && (systems.isEmpty() || systems.contains(identifier.getSystem()))) {
                 out.computeIfAbsent(identifier.getSystem(), system -> new LinkedHashSet<>()).add(identifier.getValue());
             }
         }
         return out;
+    }
+
+    /** False when the identifier's period has ended or starts later; a period with neither bound says nothing. */
+    private boolean validNow(Identifier identifier) {
+        if (!identifier.hasPeriod()) {
+            return true;
+        }
+        Date now = Date.from(clock.instant());
+        Period period = identifier.getPeriod();
+        return !(period.hasEnd() && period.getEnd().before(now)) && !(period.hasStart() && period.getStart().after(now));
     }
 
     /** The person identifiers worth searching for: one value per system (a system with two values proves nothing). */
