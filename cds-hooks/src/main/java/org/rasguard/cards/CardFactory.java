@@ -1,5 +1,6 @@
 package org.rasguard.cards;
 
+import org.rasguard.decision.CardKind;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,9 +28,9 @@ import org.rasguard.cards.CdsResponse.Card;
 import org.rasguard.cards.CdsResponse.Coding;
 import org.rasguard.cards.CdsResponse.Source;
 import org.rasguard.cards.CdsResponse.Suggestion;
-import org.rasguard.drugs.AntiEgfrDrug;
-import org.rasguard.drugs.BrafInhibitor;
-import org.rasguard.drugs.G12cInhibitor;
+import org.rasguard.knowledge.AntiEgfrDrug;
+import org.rasguard.knowledge.BrafInhibitor;
+import org.rasguard.knowledge.G12cInhibitor;
 import org.rasguard.knowledge.Code;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.ras.EvidenceCall;

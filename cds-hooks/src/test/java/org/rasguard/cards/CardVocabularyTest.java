@@ -1,5 +1,6 @@
 package org.rasguard.cards;
 
+import org.rasguard.decision.CardKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,7 @@ import java.util.function.UnaryOperator;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.junit.jupiter.api.Test;
-import org.rasguard.drugs.AntiEgfrDrug;
+import org.rasguard.knowledge.AntiEgfrDrug;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.ras.RasPolicy;
 import org.rasguard.ras.RasStatusEngine;

@@ -2,8 +2,8 @@ package org.rasguard.server.knowledge;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import org.rasguard.drugs.DrugMatcher;
-import org.rasguard.indication.IndicationMatcher;
+import org.rasguard.knowledge.DrugMatcher;
+import org.rasguard.knowledge.IndicationMatcher;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.ras.RasPolicy;
 import org.rasguard.ras.RasStatusEngine;
