@@ -1,6 +1,7 @@
 package org.rasguard.cdshooks;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import org.hl7.fhir.r4.model.Bundle;
  *     {@code Type/id} reference (kept for the audit trail only)
  * @param draftOrders {@code context.draftOrders}
  * @param selections {@code context.selections} ({@code Type/id}); empty for order-sign
- * @param prefetch the prefetch object's members as sent (a JSON {@code null} stays a NullNode)
+ * @param prefetch every prefetch key of ours to what the client sent for it, parsed once (CDS Hooks 2.0 §Prefetch
+ *     Template: not supplied, {@code null}, an OperationOutcome, resources)
  */
 public record HookRequest(
         Hook hook,
@@ -29,11 +31,15 @@ public record HookRequest(
         String userId,
         Bundle draftOrders,
         List<String> selections,
-        Map<String, JsonNode> prefetch) {
+        Map<PrefetchKey, PrefetchValue> prefetch) {
 
     public HookRequest {
         selections = List.copyOf(selections);
-        prefetch = Map.copyOf(prefetch);
+        Map<PrefetchKey, PrefetchValue> every = new EnumMap<>(PrefetchKey.class);
+        for (PrefetchKey key : PrefetchKey.values()) {
+            every.put(key, prefetch.getOrDefault(key, new PrefetchValue.NotSupplied()));
+        }
+        prefetch = Collections.unmodifiableMap(every);
     }
 
     public Optional<String> fhirServerUrl() {
@@ -45,6 +51,12 @@ public record HookRequest(
     public String toString() {
         return "HookRequest[" + hook.id() + ", hookInstance=" + hookInstance + ", fhirServer=" + (fhirServer != null)
                 + ", token=" + (accessToken != null) + ", orders=" + draftOrders.getEntry().size()
-                + ", prefetch=" + prefetch.keySet() + "]";
+                + ", prefetch=" + supplied() + "]";
+    }
+
+    /** The prefetch keys the client sent (a value, {@code null} or an OperationOutcome). */
+    private List<String> supplied() {
+        return prefetch.entrySet().stream().filter(entry -> !(entry.getValue() instanceof PrefetchValue.NotSupplied))
+                .map(entry -> entry.getKey().key()).toList();
     }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,8 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * Reads and checks the body of a CDS Hooks call. Every failure is a 400 with its own stable code
  * ({@link CdsError#code()}), in the order a client developer would fix them: JSON, hook,
- * hookInstance, fhirServer / fhirAuthorization, context, prefetch.
+ * hookInstance, fhirServer / fhirAuthorization, context, prefetch. The prefetch is parsed here, once, for
+ * the whole call.
  *
  * @see <a href="https://cds-hooks.hl7.org/2.0/#http-request">CDS Hooks 2.0: HTTP request</a>
  * @see <a href="https://cds-hooks.org/hooks/order-sign/">order-sign</a>, <a href="https://cds-hooks.org/hooks/order-select/">order-select</a>
@@ -46,7 +48,7 @@ public final class HookRequestParser {
     }
 
     /** A FHIR JSON parser that keeps going over unknown elements: clients send extensions we do not know. */
-    IParser lenientParser() {
+    private IParser lenientParser() {
         return fhir.newJsonParser().setParserErrorHandler(new LenientErrorHandler(false));
     }
 
@@ -66,7 +68,7 @@ public final class HookRequestParser {
         Bundle draftOrders = draftOrders(context);
         requireOrdersFor(patientId, draftOrders);
         List<String> selections = hook == Hook.ORDER_SELECT ? selections(context, draftOrders) : List.of();
-        Map<String, JsonNode> prefetch = prefetch(root);
+        Map<PrefetchKey, PrefetchValue> prefetch = prefetch(root);
         return new HookRequest(hook, hookInstance, fhirServer, accessToken, patientId, userId, draftOrders, selections, prefetch);
     }
 
@@ -247,16 +249,24 @@ public final class HookRequestParser {
         return out;
     }
 
-    private static Map<String, JsonNode> prefetch(JsonNode root) {
+    /**
+     * The prefetch object read once, every key of ours to what the client sent for it ({@link PrefetchValue}:
+     * not supplied, no data, failed, resources); members we did not ask for are ignored.
+     */
+    private Map<PrefetchKey, PrefetchValue> prefetch(JsonNode root) {
         JsonNode prefetch = root.get("prefetch");
-        if (prefetch == null || prefetch.isNull()) {
-            return Map.of();
+        Map<String, JsonNode> members = new LinkedHashMap<>();
+        if (prefetch != null && !prefetch.isNull()) {
+            if (!prefetch.isObject()) {
+                throw CdsError.badRequest("invalid-prefetch", "prefetch must be an object.");
+            }
+            prefetch.properties().forEach(member -> members.put(member.getKey(), member.getValue()));
         }
-        if (!prefetch.isObject()) {
-            throw CdsError.badRequest("invalid-prefetch", "prefetch must be an object.");
+        IParser parser = lenientParser();
+        Map<PrefetchKey, PrefetchValue> out = new EnumMap<>(PrefetchKey.class);
+        for (PrefetchKey key : PrefetchKey.values()) {
+            out.put(key, PrefetchValue.read(members, key, parser));
         }
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        prefetch.properties().forEach(member -> out.put(member.getKey(), member.getValue()));
         return out;
     }
 }

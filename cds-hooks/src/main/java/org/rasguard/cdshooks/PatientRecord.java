@@ -1,10 +1,15 @@
 package org.rasguard.cdshooks;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.rasguard.decision.PatientFacts;
 
 /**
  * Everything known about the patient for one call, from prefetch, the client's FHIR server and our
@@ -22,7 +27,7 @@ import org.hl7.fhir.r4.model.Resource;
  * @param notes what the clinician should know whatever the status (our store was not consulted)
  * @param missing prefetch keys whose data could be had from nowhere
  */
-public record PatientRecord(
+record PatientRecord(
         Patient ehrPatient,
         List<Condition> conditions,
         List<Resource> ehrEvidence,
@@ -32,4 +37,28 @@ public record PatientRecord(
         boolean storeTruncated,
         List<String> cautions,
         List<String> notes,
-        List<PrefetchKey> missing) {}
+        List<PrefetchKey> missing) {
+
+    /**
+     * What the decision is told: the EHR's and our store's evidence together, the drug of every draft
+     * order (any entry, selected or not, not cancelled) and every active medication, and what is
+     * missing as the decision names it.
+     */
+    PatientFacts facts(Bundle draftOrders) {
+        List<Resource> evidence = new ArrayList<>(ehrEvidence);
+        evidence.addAll(storeEvidence);
+        Stream<MedicationRequest> drafts = draftOrders.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .filter(MedicationRequest.class::isInstance).map(MedicationRequest.class::cast)
+                .filter(order -> order.getStatus() != MedicationRequest.MedicationRequestStatus.ENTEREDINERROR
+                        && order.getStatus() != MedicationRequest.MedicationRequestStatus.CANCELLED);
+        Stream<MedicationRequest> active = activeMedications == null ? Stream.empty()
+                : activeMedications.stream().filter(order -> order.getStatus() == MedicationRequest.MedicationRequestStatus.ACTIVE);
+        List<CodeableConcept> medications = Stream.concat(drafts, active)
+                .map(order -> MedicationResolver.local(order, draftOrders, otherResources)
+                        .orElseGet(() -> MedicationResolver.displayOnly(order)))
+                .toList();
+        return new PatientFacts(conditions, evidence, storeTruncated, medications, activeMedications != null, cautions, notes,
+                CdsError.needed(missing));
+    }
+}

@@ -1,7 +1,6 @@
 package org.rasguard.cdshooks;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -29,8 +28,9 @@ import org.rasguard.cards.CardFactory;
 /**
  * Collects the patient's record for one call. Per prefetch key: use what the client sent; fetch
  * from the client's FHIR server what it did not send, what it failed to get (OperationOutcome) and
- * the further pages of a paginated Bundle, all in parallel under one deadline; otherwise the key is
- * missing. Always also reads our own genomics store, for the records {@link StorePatientMatcher}
+ * the further pages of a paginated Bundle, all in parallel under the call's one deadline
+ * ({@link EhrCalls}, shared with the Medication reads of the draft orders); otherwise the key is
+ * missing. The prefetch was parsed once, by {@link HookRequestParser}. Always also reads our own genomics store, for the records {@link StorePatientMatcher}
  * finds of this person (by identifier; by id only in one id space).
  *
  * <p>Resources whose subject is another patient are dropped, whatever the client sent.
@@ -38,21 +38,16 @@ import org.rasguard.cards.CardFactory;
 final class RecordGatherer {
 
     private final FhirContext fhir;
-    private final EhrFhirClient client;
     private final EvidenceStore store;
     private final PersonIdentity identity;
     private final StorePatientMatcher matcher;
-    private final long budgetMillis;
     private final int maxStoreResources;
 
-    RecordGatherer(FhirContext fhir, EhrFhirClient client, EvidenceStore store, PersonIdentity identity,
-            long budgetMillis, int maxStoreResources) {
+    RecordGatherer(FhirContext fhir, EvidenceStore store, PersonIdentity identity, int maxStoreResources) {
         this.fhir = fhir;
-        this.client = client;
         this.store = store;
         this.identity = identity;
         this.matcher = new StorePatientMatcher(store, identity);
-        this.budgetMillis = budgetMillis;
         this.maxStoreResources = maxStoreResources;
     }
 
@@ -68,22 +63,19 @@ final class RecordGatherer {
     }
 
     /**
-     * @param ehr the client's FHIR server if it may be called, else null
-     * @param whyNoServer why it may not be called (no fhirServer, not on the allowlist), for the 412 text
+     * @param ehr the client's FHIR server for this call (whether it may be called, the call's deadline)
      * @param sameIdSpace the client's patient ids are our store's (its fhirServer is this server)
      */
-    PatientRecord gather(HookRequest request, EhrServer ehr, String whyNoServer, boolean sameIdSpace, IParser parser) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
+    PatientRecord gather(HookRequest request, EhrCalls ehr, boolean sameIdSpace) {
         Map<PrefetchKey, CompletableFuture<KeyData>> pending = new EnumMap<>(PrefetchKey.class);
         for (PrefetchKey key : PrefetchKey.values()) {
-            PrefetchValue value = PrefetchValue.read(request.prefetch(), key, parser);
-            pending.put(key, resolve(key, value, request.patientId(), ehr, whyNoServer));
+            pending.put(key, resolve(key, request.prefetch().get(key), request.patientId(), ehr));
         }
 
         String patientId = request.patientId();
         Map<PrefetchKey, KeyData> data = new EnumMap<>(PrefetchKey.class);
         for (Map.Entry<PrefetchKey, CompletableFuture<KeyData>> entry : pending.entrySet()) {
-            data.put(entry.getKey(), await(entry.getValue(), deadline));
+            data.put(entry.getKey(), await(entry.getValue(), ehr));
         }
 
         List<PrefetchKey> missing = new ArrayList<>();
@@ -119,7 +111,7 @@ final class RecordGatherer {
                 cautions, matched.notes(), missing);
     }
 
-    private CompletableFuture<KeyData> resolve(PrefetchKey key, PrefetchValue value, String patientId, EhrServer ehr, String whyNoServer) {
+    private static CompletableFuture<KeyData> resolve(PrefetchKey key, PrefetchValue value, String patientId, EhrCalls ehr) {
         if (value instanceof PrefetchValue.NoData) {
             return CompletableFuture.completedFuture(KeyData.of(List.of()));
         }
@@ -127,24 +119,24 @@ final class RecordGatherer {
             if (resources.next() == null) {
                 return CompletableFuture.completedFuture(KeyData.of(resources.resources()));
             }
-            if (ehr == null) {
-                return CompletableFuture.completedFuture(KeyData.missing("the prefetch is paginated and " + whyNoServer));
+            if (!ehr.available()) {
+                return CompletableFuture.completedFuture(KeyData.missing("the prefetch is paginated and " + ehr.whyUnavailable()));
             }
-            return client.get(ehr, resources.next()).thenApply(fetched -> fetched instanceof EhrFetch.Found found
+            return ehr.get(resources.next()).thenApply(fetched -> fetched instanceof EhrFetch.Found found
                     ? KeyData.of(concat(resources.resources(), found.resources()))
                     : KeyData.missing("its next page could not be read"));
         }
         String why = value instanceof PrefetchValue.Failed
-                ? "the client could not prefetch it and " + whyNoServer
-                : "it was not prefetched and " + whyNoServer;
+                ? "the client could not prefetch it and " + ehr.whyUnavailable()
+                : "it was not prefetched and " + ehr.whyUnavailable();
         return fetch(key, patientId, ehr, why);
     }
 
-    private CompletableFuture<KeyData> fetch(PrefetchKey key, String patientId, EhrServer ehr, String whyMissing) {
-        if (ehr == null) {
+    private static CompletableFuture<KeyData> fetch(PrefetchKey key, String patientId, EhrCalls ehr, String whyMissing) {
+        if (!ehr.available()) {
             return CompletableFuture.completedFuture(KeyData.missing(whyMissing));
         }
-        return client.get(ehr, key.query(patientId)).thenApply(fetched -> {
+        return ehr.get(key.query(patientId)).thenApply(fetched -> {
             if (fetched instanceof EhrFetch.Found found) {
                 return KeyData.of(found.resources());
             }
@@ -155,10 +147,9 @@ final class RecordGatherer {
         });
     }
 
-    private static KeyData await(CompletableFuture<KeyData> future, long deadlineNanos) {
+    private static KeyData await(CompletableFuture<KeyData> future, EhrCalls ehr) {
         try {
-            long remaining = Math.max(0, deadlineNanos - System.nanoTime());
-            return future.get(remaining, TimeUnit.NANOSECONDS);
+            return future.get(ehr.remainingNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
             return KeyData.missing("the FHIR server did not answer in time");

@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.cards.CardRules;
 import org.rasguard.knowledge.KnowledgeBase;
 
@@ -94,7 +95,7 @@ class CdsHooksServiceFixturesTest {
                 decided.add(decision);
             }
         };
-        CdsHooksService service = new CdsHooksService(KNOWLEDGE, FHIR, store, ehr, FhirServerAllowlist.of(allow),
+        CdsHooksService service = new CdsHooksService(DecisionKnowledge.from(KNOWLEDGE), FHIR, store, ehr, FhirServerAllowlist.of(allow),
                 items -> items.stream().map(item -> "AuditEvent/1").toList(),
                 settings(spec.path("settings")), observer);
         String serviceId = request.get("hook").asText().equals("order-select") ? CdsServices.ORDER_SELECT_ID : CdsServices.ORDER_SIGN_ID;

@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Specimen;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.cdshooks.CdsScenarios.Scenario;
 import org.rasguard.cdshooks.CdsScenarios.Way;
 import org.rasguard.knowledge.KnowledgeBase;
@@ -51,7 +52,7 @@ class CdsScenariosThroughCdsTest {
     /** Every scenario's record, as the IT posts them all to one server; one service answers every call. */
     private static final List<Scenario> SCENARIOS = CdsScenarios.scenarios();
     private static final Records RECORDS = Records.of(SCENARIOS);
-    private static final CdsHooksService SERVICE = new CdsHooksService(KNOWLEDGE, FHIR, RECORDS.store(), RECORDS,
+    private static final CdsHooksService SERVICE = new CdsHooksService(DecisionKnowledge.from(KNOWLEDGE), FHIR, RECORDS.store(), RECORDS,
             FhirServerAllowlist.of(List.of(FHIR_BASE)), items -> List.of(), CdsHooksService.Settings.defaults());
 
     @TestFactory

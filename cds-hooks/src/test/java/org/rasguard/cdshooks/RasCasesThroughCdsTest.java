@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.cards.CardRules;
 import org.rasguard.knowledge.KnowledgeBase;
 
@@ -114,7 +115,7 @@ class RasCasesThroughCdsTest {
         }
         EhrFhirClient ehr = (server, url) -> CompletableFuture.completedFuture(ehrAnswer(url, results));
         List<Decision> decided = new ArrayList<>();
-        CdsHooksService service = new CdsHooksService(KNOWLEDGE, FHIR, store, ehr, FhirServerAllowlist.of(List.of(EHR)),
+        CdsHooksService service = new CdsHooksService(DecisionKnowledge.from(KNOWLEDGE), FHIR, store, ehr, FhirServerAllowlist.of(List.of(EHR)),
                 items -> List.of(), CdsHooksService.Settings.defaults(), new DecisionObserver() {
                     @Override
                     public void decided(Decision decision) {
