@@ -32,8 +32,9 @@ public final class DecisionKnowledge {
 
     /** Reads every ValueSet, CodeSystem and ConceptMap the decision needs; fails fast when one is missing. */
     public static DecisionKnowledge from(KnowledgeBase base) {
-        return new DecisionKnowledge(base, DrugMatcher.from(base), IndicationMatcher.from(base),
-                new RasStatusEngine(RasVocabulary.from(base), RasPolicy.defaults()));
+        DrugMatcher drugs = DrugMatcher.from(base);
+        return new DecisionKnowledge(base, drugs, IndicationMatcher.from(base),
+                new RasStatusEngine(RasVocabulary.from(base, drugs.antiEgfrAntibodies()), RasPolicy.defaults()));
     }
 
     /** The package itself, for what is read from it outside the decision (card content, the clinician page). */

@@ -28,6 +28,8 @@ public final class DrugMatcher {
     public static final String G12C_COMBINATIONS = KnowledgeBase.CANONICAL_BASE + "/ConceptMap/g12c-combinations";
     public static final String BRAF_COMBINATIONS = KnowledgeBase.CANONICAL_BASE + "/ConceptMap/braf-v600e-combinations";
     public static final String CRC_ALTERNATIVES = KnowledgeBase.CANONICAL_BASE + "/ValueSet/crc-alternatives";
+    /** Cetuximab and panitumumab together (their two ValueSets), with brand names as designations. */
+    public static final String ANTI_EGFR_ANTIBODIES = KnowledgeBase.CANONICAL_BASE + "/ValueSet/anti-egfr-antibodies";
 
     private final Map<AntiEgfrDrug, DrugCodes> antibodies;
     private final Map<G12cInhibitor, DrugCodes> inhibitors;
@@ -35,6 +37,7 @@ public final class DrugMatcher {
     private final Map<BrafInhibitor, DrugCodes> brafInhibitors;
     private final Map<BrafInhibitor, AntiEgfrDrug> approvedBrafPairs;
     private final DrugCodes alternatives;
+    private final DrugCodes antiEgfrAntibodies;
 
     private DrugMatcher(
             Map<AntiEgfrDrug, DrugCodes> antibodies,
@@ -42,13 +45,15 @@ public final class DrugMatcher {
             Map<G12cInhibitor, AntiEgfrDrug> approvedPairs,
             Map<BrafInhibitor, DrugCodes> brafInhibitors,
             Map<BrafInhibitor, AntiEgfrDrug> approvedBrafPairs,
-            DrugCodes alternatives) {
+            DrugCodes alternatives,
+            DrugCodes antiEgfrAntibodies) {
         this.antibodies = antibodies;
         this.inhibitors = inhibitors;
         this.approvedPairs = approvedPairs;
         this.brafInhibitors = brafInhibitors;
         this.approvedBrafPairs = approvedBrafPairs;
         this.alternatives = alternatives;
+        this.antiEgfrAntibodies = antiEgfrAntibodies;
     }
 
     /** Reads the drug ValueSets and the G12C and BRAF V600E ConceptMaps; fails fast if one is missing. */
@@ -60,7 +65,8 @@ public final class DrugMatcher {
                 approvedPairs(knowledge, G12C_COMBINATIONS, G12cInhibitor.class, G12cInhibitor::valueSetUrl),
                 brafInhibitors,
                 approvedPairs(knowledge, BRAF_COMBINATIONS, BrafInhibitor.class, BrafInhibitor::valueSetUrl),
-                DrugCodes.of(knowledge, CRC_ALTERNATIVES));
+                DrugCodes.of(knowledge, CRC_ALTERNATIVES),
+                DrugCodes.of(knowledge, ANTI_EGFR_ANTIBODIES));
     }
 
     private static <D extends Enum<D>> Map<D, DrugCodes> byDrug(Class<D> drugs, Function<D, DrugCodes> codes) {
@@ -104,6 +110,11 @@ public final class DrugMatcher {
     /** The anti-EGFR antibody the medication is, if it is cetuximab or panitumumab. */
     public Optional<AntiEgfrDrug> antiEgfrDrug(CodeableConcept medication) {
         return match(antibodies, medication);
+    }
+
+    /** The codes and names of every anti-EGFR antibody, for the RAS engine's therapeutic implications. */
+    public DrugCodes antiEgfrAntibodies() {
+        return antiEgfrAntibodies;
     }
 
     /** The KRAS G12C inhibitor the medication is, if it is sotorasib or adagrasib. */

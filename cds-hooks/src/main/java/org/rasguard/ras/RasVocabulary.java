@@ -13,6 +13,8 @@ import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.rasguard.knowledge.Code;
+import org.rasguard.knowledge.DrugCodes;
+import org.rasguard.knowledge.DrugMatcher;
 import org.rasguard.knowledge.KnowledgeBase;
 
 /**
@@ -43,7 +45,7 @@ public final class RasVocabulary {
     /** Reference codons of the hotspots per gene (MANE Select numbering), only where a source confirms them. */
     public static final String REFERENCE_CODONS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-reference-codons";
     /** Owned by the drug knowledge: cetuximab and panitumumab, with brand names as designations. */
-    public static final String ANTI_EGFR_ANTIBODIES = VALUE_SET + "anti-egfr-antibodies";
+    public static final String ANTI_EGFR_ANTIBODIES = DrugMatcher.ANTI_EGFR_ANTIBODIES;
 
     /** A coded result's meaning. */
     enum Meaning {
@@ -74,11 +76,11 @@ public final class RasVocabulary {
     private final Set<Code> liquidBiopsySpecimens;
     private final List<String> liquidBiopsyTestWords;
     private final List<String> liquidBiopsySpecimenWords;
-    private final Set<Code> antiEgfrCodes;
-    private final List<String> antiEgfrNames;
+    private final DrugCodes antiEgfr;
     private final Map<Gene, Map<Integer, String>> referenceCodons;
 
-    private RasVocabulary(KnowledgeBase kb) {
+    /** @param antiEgfr the drug matcher's reader of the anti-EGFR ValueSet, or null to read it here */
+    private RasVocabulary(KnowledgeBase kb, DrugCodes antiEgfr) {
         this.geneCodes = geneCodes(kb);
         this.geneNames = geneNames(kb);
         this.brafCodes = kb.codes(BRAF_GENE);
@@ -104,8 +106,10 @@ public final class RasVocabulary {
         Set<String> specimenWords = new LinkedHashSet<>(designations(kb, LIQUID_BIOPSY_SPECIMENS));
         specimenWords.addAll(liquidBiopsyTestWords);
         this.liquidBiopsySpecimenWords = List.copyOf(specimenWords);
-        this.antiEgfrCodes = kb.codes(ANTI_EGFR_ANTIBODIES);
-        this.antiEgfrNames = List.copyOf(designations(kb, ANTI_EGFR_ANTIBODIES));
+        this.antiEgfr = antiEgfr != null ? antiEgfr : DrugCodes.of(kb, ANTI_EGFR_ANTIBODIES);
+        if (this.antiEgfr.names().isEmpty()) {
+            throw new IllegalArgumentException(ANTI_EGFR_ANTIBODIES + " names no drug: give its concepts designations");
+        }
         this.referenceCodons = referenceCodons(kb);
     }
 
@@ -149,7 +153,15 @@ public final class RasVocabulary {
      *     with {@link Gene} about a gene's HGNC id
      */
     public static RasVocabulary from(KnowledgeBase kb) {
-        return new RasVocabulary(kb);
+        return new RasVocabulary(kb, null);
+    }
+
+    /**
+     * Reads the vocabulary, matching anti-EGFR drugs with the drug matcher's own reader (one reading of
+     * their codes, NDC normalisation included: {@link DrugMatcher#antiEgfrAntibodies()}).
+     */
+    public static RasVocabulary from(KnowledgeBase kb, DrugCodes antiEgfrAntibodies) {
+        return new RasVocabulary(kb, antiEgfrAntibodies);
     }
 
     private static <V> void put(Map<Code, V> map, Set<Code> codes, V value) {
@@ -298,13 +310,14 @@ public final class RasVocabulary {
         return Optional.ofNullable(referenceCodons.getOrDefault(gene, Map.of()).get(codon));
     }
 
+    /** Cetuximab or panitumumab by code, an NDC in any hyphenation of the same product ({@link DrugCodes}). */
     boolean isAntiEgfr(Coding coding) {
-        return antiEgfrCodes.contains(code(coding));
+        return antiEgfr.matchesCode(coding);
     }
 
     /** Drug names (ingredient and brand) to look for, as whole words, in a medication's display or text. */
     List<String> antiEgfrNames() {
-        return antiEgfrNames;
+        return antiEgfr.names();
     }
 
     static Code code(Coding coding) {
