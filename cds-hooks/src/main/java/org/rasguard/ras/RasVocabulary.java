@@ -44,6 +44,8 @@ public final class RasVocabulary {
     public static final String LIQUID_BIOPSY_TERMS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-liquid-biopsy-terms";
     /** Reference codons of the hotspots per gene (MANE Select numbering), only where a source confirms them. */
     public static final String REFERENCE_CODONS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-reference-codons";
+    /** The six hotspot codons by exon; must be {@link RasHotspots#CODONS_BY_EXON}, checked when the vocabulary is read. */
+    public static final String HOTSPOT_CODONS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-hotspot-codons";
     /** Owned by the drug knowledge: cetuximab and panitumumab, with brand names as designations. */
     public static final String ANTI_EGFR_ANTIBODIES = DrugMatcher.ANTI_EGFR_ANTIBODIES;
 
@@ -83,6 +85,7 @@ public final class RasVocabulary {
     private RasVocabulary(KnowledgeBase kb, DrugCodes antiEgfr) {
         this.geneCodes = geneCodes(kb);
         this.geneNames = geneNames(kb);
+        requireHotspotsOfTheEngine(kb);
         this.brafCodes = kb.codes(BRAF_GENE);
         this.brafNames = brafCodes.stream().map(Code::display).distinct().toList();
         this.krasTests = kb.codes(KRAS_TEST_CODES);
@@ -123,6 +126,36 @@ public final class RasVocabulary {
             throw new IllegalArgumentException(LIQUID_BIOPSY_TERMS + " has no designations");
         }
         return List.copyOf(words);
+    }
+
+    /**
+     * The hotspot codons by exon as the knowledge package publishes them. The engine's own
+     * ({@link RasHotspots}) are reviewed code, like the accessions: a package that lists others stops
+     * the start, so the published list and the one applied cannot differ.
+     */
+    static Map<Integer, Set<Integer>> hotspotCodonsByExon(KnowledgeBase kb) {
+        CodeSystem codons = kb.codeSystem(HOTSPOT_CODONS)
+                .orElseThrow(() -> new IllegalArgumentException("Unknown CodeSystem " + HOTSPOT_CODONS));
+        Map<Integer, Set<Integer>> byExon = new HashMap<>();
+        for (CodeSystem.ConceptDefinitionComponent concept : codons.getConcept()) {
+            Map<String, org.hl7.fhir.r4.model.Type> properties = new HashMap<>();
+            concept.getProperty().forEach(p -> properties.put(p.getCode(), p.getValue()));
+            if (!(properties.get("codon") instanceof org.hl7.fhir.r4.model.IntegerType codon)
+                    || !(properties.get("exon") instanceof org.hl7.fhir.r4.model.IntegerType exon)) {
+                throw new IllegalArgumentException(HOTSPOT_CODONS + " " + concept.getCode() + " needs a codon and an exon");
+            }
+            byExon.computeIfAbsent(exon.getValue(), e -> new HashSet<>()).add(codon.getValue());
+        }
+        return byExon;
+    }
+
+    private static void requireHotspotsOfTheEngine(KnowledgeBase kb) {
+        Map<Integer, Set<Integer>> published = hotspotCodonsByExon(kb);
+        if (!published.equals(RasHotspots.CODONS_BY_EXON)) {
+            throw new IllegalArgumentException(HOTSPOT_CODONS + " lists the hotspot codons " + new java.util.TreeMap<>(published)
+                    + " by exon, the engine applies " + new java.util.TreeMap<>(RasHotspots.CODONS_BY_EXON)
+                    + ": a hotspot is a reviewed change of org.rasguard.ras.RasHotspots and the CodeSystem together");
+        }
     }
 
     /** Gene, codon and reference codon of every concept of ras-reference-codons; checks each is three bases. */

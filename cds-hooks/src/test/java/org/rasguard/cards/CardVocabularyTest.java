@@ -78,6 +78,25 @@ class CardVocabularyTest {
                 .hasMessageContaining(CardFactory.OVERRIDE_SYSTEM);
     }
 
+    @Test
+    void theUnknownCardNamesTheExonsAndCodonsOfTheHotspotCodeSystem() {
+        CodeSystem codons = KNOWLEDGE.codeSystem(KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-hotspot-codons").orElseThrow();
+        List<String> exons = codons.getConcept().stream().map(c -> property(c, "exon")).distinct().toList();
+        List<String> codes = codons.getConcept().stream().map(CodeSystem.ConceptDefinitionComponent::getCode).toList();
+        String phrase = "exons " + and(exons) + " (codons " + and(codes) + ")";
+
+        assertThat(unknownCard(KNOWLEDGE).detail()).contains(phrase);
+    }
+
+    private static String property(CodeSystem.ConceptDefinitionComponent concept, String code) {
+        return concept.getProperty().stream().filter(p -> p.getCode().equals(code)).findFirst().orElseThrow().getValue().primitiveValue();
+    }
+
+    /** "2, 3 and 4". */
+    private static String and(List<String> items) {
+        return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
+    }
+
     private static CdsResponse.Card unknownCard(KnowledgeBase knowledge) {
         RasStatusEngine engine = new RasStatusEngine(RasVocabulary.from(knowledge), RasPolicy.defaults());
         CardInput input = new CardInput(CardKind.RAS_UNKNOWN, AntiEgfrDrug.CETUXIMAB, "MedicationRequest/mr-1", "p1",
