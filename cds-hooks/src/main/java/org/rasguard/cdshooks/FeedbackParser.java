@@ -22,7 +22,7 @@ import java.util.function.Function;
  */
 final class FeedbackParser {
 
-    private static final Set<String> OUTCOMES = Set.of("accepted", "overridden");
+    static final Set<String> OUTCOMES = Set.of("accepted", "overridden");
     static final int MAX_ITEMS = 500;
     private static final int MAX_TEXT = 2000;
     /** A card id is the uuid we gave it (36 characters); the bound leaves room for a urn: prefix. */
