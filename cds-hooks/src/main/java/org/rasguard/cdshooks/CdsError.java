@@ -1,8 +1,6 @@
 package org.rasguard.cdshooks;
 
-import java.util.List;
 import java.util.stream.Collectors;
-import org.rasguard.decision.Needed;
 import org.rasguard.decision.Undecidable;
 
 /**
@@ -68,25 +66,10 @@ public final class CdsError extends RuntimeException {
      * @param whyNoServer why the client's FHIR server could not supply it
      */
     static CdsError of(Undecidable undecidable, String whyNoServer) {
-        String names = undecidable.needed().stream().map(CdsError::prefetchKey).map(PrefetchKey::key)
+        String names = undecidable.needed().stream().map(PrefetchKey::carrying).map(PrefetchKey::key)
                 .collect(Collectors.joining(", "));
         return preconditionFailed(undecidable.code(), "The decision needs " + names
                 + ", which could not be had: not usable in prefetch, and " + whyNoServer + ".");
-    }
-
-    /** The prefetch key that carries what the decision needed. */
-    static PrefetchKey prefetchKey(Needed needed) {
-        return switch (needed) {
-            case DIAGNOSES -> PrefetchKey.CONDITIONS;
-            case RESULTS -> PrefetchKey.OBSERVATIONS;
-            case ACTIVE_MEDICATIONS -> PrefetchKey.MEDICATIONS;
-        };
-    }
-
-    /** What the decision needs of the keys that could not be had, in key order. */
-    static List<Needed> needed(List<PrefetchKey> missing) {
-        return List.of(Needed.values()).stream().filter(needed -> needed != Needed.ACTIVE_MEDICATIONS)
-                .filter(needed -> missing.contains(prefetchKey(needed))).toList();
     }
 
     public Kind kind() {

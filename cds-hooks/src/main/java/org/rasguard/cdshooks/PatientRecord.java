@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.rasguard.decision.Needed;
 import org.rasguard.decision.PatientFacts;
 
 /**
@@ -59,6 +60,14 @@ record PatientRecord(
                         .orElseGet(() -> MedicationResolver.displayOnly(order)))
                 .toList();
         return new PatientFacts(conditions, evidence, storeTruncated, medications, activeMedications != null, cautions, notes,
-                CdsError.needed(missing));
+                needed());
+    }
+
+    /**
+     * What the decision may need of the keys that could not be had, in key order: the diagnoses and the
+     * results (the active medications it asks for itself, only when they decide between two cards).
+     */
+    private List<Needed> needed() {
+        return Stream.of(Needed.DIAGNOSES, Needed.RESULTS).filter(needed -> missing.contains(PrefetchKey.carrying(needed))).toList();
     }
 }

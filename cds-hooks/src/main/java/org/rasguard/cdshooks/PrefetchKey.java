@@ -3,6 +3,7 @@ package org.rasguard.cdshooks;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.rasguard.decision.Needed;
 
 /**
  * What the decision needs from the client's record, as prefetch keys and FHIR query templates. The
@@ -48,6 +49,15 @@ public enum PrefetchKey {
     /** The template with the patient id filled in; the id must already be a valid FHIR id. */
     public String query(String patientId) {
         return template.replace(PATIENT_TOKEN, patientId);
+    }
+
+    /** The key that carries what the decision needs. */
+    public static PrefetchKey carrying(Needed needed) {
+        return switch (needed) {
+            case DIAGNOSES -> CONDITIONS;
+            case RESULTS -> OBSERVATIONS;
+            case ACTIVE_MEDICATIONS -> MEDICATIONS;
+        };
     }
 
     /** Every template by key, in discovery order. */
