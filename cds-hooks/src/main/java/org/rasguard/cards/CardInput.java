@@ -1,8 +1,9 @@
 package org.rasguard.cards;
 
+import org.rasguard.decision.CardKind;
 import java.util.List;
-import org.rasguard.drugs.AntiEgfrDrug;
-import org.rasguard.drugs.G12cInhibitor;
+import org.rasguard.knowledge.AntiEgfrDrug;
+import org.rasguard.knowledge.G12cInhibitor;
 import org.rasguard.ras.RasAssessment;
 
 /**

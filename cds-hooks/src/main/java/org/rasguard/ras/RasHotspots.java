@@ -13,6 +13,10 @@ import java.util.Set;
  * NCBI Medical Genetics Summaries, "Panitumumab Therapy and RAS and BRAF Genotype"): extended RAS
  * analysis is KRAS and NRAS exon 2 (codons 12, 13), exon 3 (59, 61) and exon 4 (117, 146).
  *
+ * <p>The codons are published, with their source, as CodeSystem ras-hotspot-codons (ig-resources); the
+ * engine applies these compiled ones, and {@link RasVocabulary} refuses a knowledge package whose list
+ * differs, so the two cannot drift apart.
+ *
  * <p>The accessions are code, not a ValueSet, on purpose: a c. or p. position only means "codon 12"
  * in a reference sequence whose coding numbering is known to match. KRAS NM_004985 / NP_004976
  * (isoform 4B) and NM_033360 / NP_203524 (isoform 4A) number identically through codon 150, so all

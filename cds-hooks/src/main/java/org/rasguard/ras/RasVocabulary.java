@@ -13,6 +13,8 @@ import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.rasguard.knowledge.Code;
+import org.rasguard.knowledge.DrugCodes;
+import org.rasguard.knowledge.DrugMatcher;
 import org.rasguard.knowledge.KnowledgeBase;
 
 /**
@@ -42,8 +44,10 @@ public final class RasVocabulary {
     public static final String LIQUID_BIOPSY_TERMS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-liquid-biopsy-terms";
     /** Reference codons of the hotspots per gene (MANE Select numbering), only where a source confirms them. */
     public static final String REFERENCE_CODONS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-reference-codons";
+    /** The six hotspot codons by exon; must be {@link RasHotspots#CODONS_BY_EXON}, checked when the vocabulary is read. */
+    public static final String HOTSPOT_CODONS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-hotspot-codons";
     /** Owned by the drug knowledge: cetuximab and panitumumab, with brand names as designations. */
-    public static final String ANTI_EGFR_ANTIBODIES = VALUE_SET + "anti-egfr-antibodies";
+    public static final String ANTI_EGFR_ANTIBODIES = DrugMatcher.ANTI_EGFR_ANTIBODIES;
 
     /** A coded result's meaning. */
     enum Meaning {
@@ -74,13 +78,14 @@ public final class RasVocabulary {
     private final Set<Code> liquidBiopsySpecimens;
     private final List<String> liquidBiopsyTestWords;
     private final List<String> liquidBiopsySpecimenWords;
-    private final Set<Code> antiEgfrCodes;
-    private final List<String> antiEgfrNames;
+    private final DrugCodes antiEgfr;
     private final Map<Gene, Map<Integer, String>> referenceCodons;
 
-    private RasVocabulary(KnowledgeBase kb) {
+    /** @param antiEgfr the drug matcher's reader of the anti-EGFR ValueSet, or null to read it here */
+    private RasVocabulary(KnowledgeBase kb, DrugCodes antiEgfr) {
         this.geneCodes = geneCodes(kb);
         this.geneNames = geneNames(kb);
+        requireHotspotsOfTheEngine(kb);
         this.brafCodes = kb.codes(BRAF_GENE);
         this.brafNames = brafCodes.stream().map(Code::display).distinct().toList();
         this.krasTests = kb.codes(KRAS_TEST_CODES);
@@ -104,8 +109,10 @@ public final class RasVocabulary {
         Set<String> specimenWords = new LinkedHashSet<>(designations(kb, LIQUID_BIOPSY_SPECIMENS));
         specimenWords.addAll(liquidBiopsyTestWords);
         this.liquidBiopsySpecimenWords = List.copyOf(specimenWords);
-        this.antiEgfrCodes = kb.codes(ANTI_EGFR_ANTIBODIES);
-        this.antiEgfrNames = List.copyOf(designations(kb, ANTI_EGFR_ANTIBODIES));
+        this.antiEgfr = antiEgfr != null ? antiEgfr : DrugCodes.of(kb, ANTI_EGFR_ANTIBODIES);
+        if (this.antiEgfr.names().isEmpty()) {
+            throw new IllegalArgumentException(ANTI_EGFR_ANTIBODIES + " names no drug: give its concepts designations");
+        }
         this.referenceCodons = referenceCodons(kb);
     }
 
@@ -119,6 +126,36 @@ public final class RasVocabulary {
             throw new IllegalArgumentException(LIQUID_BIOPSY_TERMS + " has no designations");
         }
         return List.copyOf(words);
+    }
+
+    /**
+     * The hotspot codons by exon as the knowledge package publishes them. The engine's own
+     * ({@link RasHotspots}) are reviewed code, like the accessions: a package that lists others stops
+     * the start, so the published list and the one applied cannot differ.
+     */
+    static Map<Integer, Set<Integer>> hotspotCodonsByExon(KnowledgeBase kb) {
+        CodeSystem codons = kb.codeSystem(HOTSPOT_CODONS)
+                .orElseThrow(() -> new IllegalArgumentException("Unknown CodeSystem " + HOTSPOT_CODONS));
+        Map<Integer, Set<Integer>> byExon = new HashMap<>();
+        for (CodeSystem.ConceptDefinitionComponent concept : codons.getConcept()) {
+            Map<String, org.hl7.fhir.r4.model.Type> properties = new HashMap<>();
+            concept.getProperty().forEach(p -> properties.put(p.getCode(), p.getValue()));
+            if (!(properties.get("codon") instanceof org.hl7.fhir.r4.model.IntegerType codon)
+                    || !(properties.get("exon") instanceof org.hl7.fhir.r4.model.IntegerType exon)) {
+                throw new IllegalArgumentException(HOTSPOT_CODONS + " " + concept.getCode() + " needs a codon and an exon");
+            }
+            byExon.computeIfAbsent(exon.getValue(), e -> new HashSet<>()).add(codon.getValue());
+        }
+        return byExon;
+    }
+
+    private static void requireHotspotsOfTheEngine(KnowledgeBase kb) {
+        Map<Integer, Set<Integer>> published = hotspotCodonsByExon(kb);
+        if (!published.equals(RasHotspots.CODONS_BY_EXON)) {
+            throw new IllegalArgumentException(HOTSPOT_CODONS + " lists the hotspot codons " + new java.util.TreeMap<>(published)
+                    + " by exon, the engine applies " + new java.util.TreeMap<>(RasHotspots.CODONS_BY_EXON)
+                    + ": a hotspot is a reviewed change of org.rasguard.ras.RasHotspots and the CodeSystem together");
+        }
     }
 
     /** Gene, codon and reference codon of every concept of ras-reference-codons; checks each is three bases. */
@@ -149,7 +186,15 @@ public final class RasVocabulary {
      *     with {@link Gene} about a gene's HGNC id
      */
     public static RasVocabulary from(KnowledgeBase kb) {
-        return new RasVocabulary(kb);
+        return new RasVocabulary(kb, null);
+    }
+
+    /**
+     * Reads the vocabulary, matching anti-EGFR drugs with the drug matcher's own reader (one reading of
+     * their codes, NDC normalisation included: {@link DrugMatcher#antiEgfrAntibodies()}).
+     */
+    public static RasVocabulary from(KnowledgeBase kb, DrugCodes antiEgfrAntibodies) {
+        return new RasVocabulary(kb, antiEgfrAntibodies);
     }
 
     private static <V> void put(Map<Code, V> map, Set<Code> codes, V value) {
@@ -298,13 +343,14 @@ public final class RasVocabulary {
         return Optional.ofNullable(referenceCodons.getOrDefault(gene, Map.of()).get(codon));
     }
 
+    /** Cetuximab or panitumumab by code, an NDC in any hyphenation of the same product ({@link DrugCodes}). */
     boolean isAntiEgfr(Coding coding) {
-        return antiEgfrCodes.contains(code(coding));
+        return antiEgfr.matchesCode(coding);
     }
 
     /** Drug names (ingredient and brand) to look for, as whole words, in a medication's display or text. */
     List<String> antiEgfrNames() {
-        return antiEgfrNames;
+        return antiEgfr.names();
     }
 
     static Code code(Coding coding) {

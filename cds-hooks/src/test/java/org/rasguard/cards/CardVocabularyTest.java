@@ -1,5 +1,6 @@
 package org.rasguard.cards;
 
+import org.rasguard.decision.CardKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,7 @@ import java.util.function.UnaryOperator;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.junit.jupiter.api.Test;
-import org.rasguard.drugs.AntiEgfrDrug;
+import org.rasguard.knowledge.AntiEgfrDrug;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.ras.RasPolicy;
 import org.rasguard.ras.RasStatusEngine;
@@ -75,6 +76,25 @@ class CardVocabularyTest {
         assertThatThrownBy(() -> new CardFactory(withoutReasons, FHIR, new ObjectMapper(), UUID::randomUUID))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(CardFactory.OVERRIDE_SYSTEM);
+    }
+
+    @Test
+    void theUnknownCardNamesTheExonsAndCodonsOfTheHotspotCodeSystem() {
+        CodeSystem codons = KNOWLEDGE.codeSystem(KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-hotspot-codons").orElseThrow();
+        List<String> exons = codons.getConcept().stream().map(c -> property(c, "exon")).distinct().toList();
+        List<String> codes = codons.getConcept().stream().map(CodeSystem.ConceptDefinitionComponent::getCode).toList();
+        String phrase = "exons " + and(exons) + " (codons " + and(codes) + ")";
+
+        assertThat(unknownCard(KNOWLEDGE).detail()).contains(phrase);
+    }
+
+    private static String property(CodeSystem.ConceptDefinitionComponent concept, String code) {
+        return concept.getProperty().stream().filter(p -> p.getCode().equals(code)).findFirst().orElseThrow().getValue().primitiveValue();
+    }
+
+    /** "2, 3 and 4". */
+    private static String and(List<String> items) {
+        return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
     }
 
     private static CdsResponse.Card unknownCard(KnowledgeBase knowledge) {

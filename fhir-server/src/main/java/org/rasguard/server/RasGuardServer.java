@@ -22,6 +22,7 @@ import org.rasguard.server.knowledge.KnowledgeConfig;
 import org.rasguard.server.knowledge.KnowledgeLoader;
 import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import org.rasguard.server.store.StoreConfig;
+import org.rasguard.server.hooks.CdsHooksConfig;
 import org.rasguard.server.hooks.CdsHooksServlet;
 import org.rasguard.server.http.DecimalRangeInterceptor;
 import org.rasguard.server.http.HealthHandler;
@@ -113,7 +114,7 @@ public final class RasGuardServer implements AutoCloseable {
         AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
         context.registerBean(ServerConfig.class, () -> config);
         context.registerBean(Metrics.class, () -> metrics);
-        context.register(FhirJpaConfig.class, StoreConfig.class, KnowledgeConfig.class, FhirRestConfig.class);
+        context.register(FhirJpaConfig.class, StoreConfig.class, KnowledgeConfig.class, FhirRestConfig.class, CdsHooksConfig.class);
         spring = context;
         context.refresh();
         context.getBean(HikariDataSource.class).setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));

@@ -28,7 +28,7 @@ public record ServerConfig(
         Validation validation,
         List<String> cdsFhirServers,
         boolean cdsWildTypeInfo,
-        java.util.Set<org.rasguard.drugs.G12cInhibitor> cdsG12cCombinations,
+        java.util.Set<org.rasguard.knowledge.G12cInhibitor> cdsG12cCombinations,
         List<String> cdsCorsOrigins,
         int storeCacheResources,
         PatientEvidence patientEvidence,
@@ -165,12 +165,12 @@ public record ServerConfig(
         // wild-type info card, and the browser origins allowed by CORS. Empty lists: never call out, no CORS.
         List<String> cdsFhirServers = list(env, "RASGUARD_CDS_FHIR_SERVERS");
         try {
-            org.rasguard.hooks.FhirServerAllowlist.of(cdsFhirServers);
+            org.rasguard.cdshooks.FhirServerAllowlist.of(cdsFhirServers);
         } catch (IllegalArgumentException e) {
             problems.add("RASGUARD_CDS_FHIR_SERVERS: " + e.getMessage());
         }
         boolean cdsWildTypeInfo = booleanValue(env, "RASGUARD_CDS_WILDTYPE_INFO", false, problems);
-        java.util.Set<org.rasguard.drugs.G12cInhibitor> cdsG12cCombinations = g12cCombinations(env, problems);
+        java.util.Set<org.rasguard.knowledge.G12cInhibitor> cdsG12cCombinations = g12cCombinations(env, problems);
         List<String> cdsCorsOrigins = list(env, "RASGUARD_CDS_CORS_ORIGINS");
         for (String origin : cdsCorsOrigins) {
             if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
@@ -184,7 +184,7 @@ public record ServerConfig(
         PatientEvidence patientEvidence = new PatientEvidence(
                 booleanValue(env, "RASGUARD_CDS_SHARED_PATIENT_IDS", false, problems),
                 java.util.Set.copyOf(list(env, "RASGUARD_PATIENT_IDENTIFIER_SYSTEMS")),
-                intValue(env, "RASGUARD_EVIDENCE_MAX_RESOURCES", org.rasguard.hooks.CdsHooksService.Settings.DEFAULT_EVIDENCE_MAX_RESOURCES,
+                intValue(env, "RASGUARD_EVIDENCE_MAX_RESOURCES", org.rasguard.cdshooks.CdsHooksService.Settings.DEFAULT_EVIDENCE_MAX_RESOURCES,
                         1, 1_000_000, problems));
 
         org.rasguard.server.auth.SecuritySettings security =
@@ -228,18 +228,18 @@ public record ServerConfig(
      * default, {@code none} for none. Lets an operator drop a combination whose approval is withdrawn
      * (clinical.md 2.2: adagrasib with cetuximab) without waiting for a release.
      */
-    private static java.util.Set<org.rasguard.drugs.G12cInhibitor> g12cCombinations(Function<String, String> env, List<String> problems) {
-        java.util.Set<org.rasguard.drugs.G12cInhibitor> honoured = java.util.EnumSet.noneOf(org.rasguard.drugs.G12cInhibitor.class);
+    private static java.util.Set<org.rasguard.knowledge.G12cInhibitor> g12cCombinations(Function<String, String> env, List<String> problems) {
+        java.util.Set<org.rasguard.knowledge.G12cInhibitor> honoured = java.util.EnumSet.noneOf(org.rasguard.knowledge.G12cInhibitor.class);
         String value = value(env, "RASGUARD_CDS_G12C_COMBINATIONS", null);
         if (value == null) {
-            return java.util.EnumSet.allOf(org.rasguard.drugs.G12cInhibitor.class);
+            return java.util.EnumSet.allOf(org.rasguard.knowledge.G12cInhibitor.class);
         }
         if (value.trim().equalsIgnoreCase("none")) {
             return honoured;
         }
         for (String name : list(env, "RASGUARD_CDS_G12C_COMBINATIONS")) {
             try {
-                honoured.add(org.rasguard.drugs.G12cInhibitor.valueOf(name.toUpperCase(Locale.ROOT)));
+                honoured.add(org.rasguard.knowledge.G12cInhibitor.valueOf(name.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 problems.add("RASGUARD_CDS_G12C_COMBINATIONS: '" + name + "' is not sotorasib, adagrasib or none");
             }

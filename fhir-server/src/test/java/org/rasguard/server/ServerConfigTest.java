@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.rasguard.drugs.G12cInhibitor;
+import org.rasguard.knowledge.G12cInhibitor;
 
 class ServerConfigTest {
 

@@ -17,7 +17,7 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
-import org.rasguard.cards.CardKind;
+import org.rasguard.decision.CardKind;
 import org.rasguard.server.audit.AuditRecords.CardRecord;
 import org.rasguard.server.audit.AuditRecords.DecisionRecord;
 import org.rasguard.server.audit.AuditRecords.FeedbackRecord;

@@ -13,7 +13,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
-import org.rasguard.hooks.Decision;
+import org.rasguard.cdshooks.Decision;
 
 /**
  * One CDS decision as a FHIR R4 AuditEvent. The layout (README, Audit trail):

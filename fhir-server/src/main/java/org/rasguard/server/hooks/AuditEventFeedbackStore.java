@@ -21,9 +21,9 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Reference;
-import org.rasguard.hooks.FeedbackItem;
-import org.rasguard.hooks.FeedbackStore;
-import org.rasguard.hooks.IssuedCards;
+import org.rasguard.cdshooks.FeedbackItem;
+import org.rasguard.cdshooks.FeedbackStore;
+import org.rasguard.cdshooks.IssuedCards;
 import org.rasguard.server.audit.DecisionAuditEvents;
 import org.rasguard.server.metrics.Metrics;
 

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
-import org.rasguard.hooks.EvidenceStore;
+import org.rasguard.cdshooks.EvidenceStore;
 import org.rasguard.server.store.StoreVersion;
 
 /**

@@ -1,30 +1,20 @@
 package org.rasguard.server.hooks;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.rasguard.patients.PersonIdentity;
-import org.rasguard.hooks.CdsError;
-import org.rasguard.hooks.CdsHooksService;
-import org.rasguard.hooks.CdsServices;
-import org.rasguard.hooks.EvidenceStore;
-import org.rasguard.hooks.FhirServerAllowlist;
-import org.rasguard.knowledge.KnowledgeBase;
+import org.rasguard.cdshooks.CdsError;
+import org.rasguard.cdshooks.CdsHooksService;
+import org.rasguard.cdshooks.CdsServices;
 import org.rasguard.server.ServerConfig;
-import org.rasguard.server.audit.AuditTrail;
 import org.rasguard.server.http.Correlation;
 import org.rasguard.server.http.MediaTypes;
 import org.rasguard.server.http.Refusals;
 import org.rasguard.server.http.ErrorResponses;
-import org.rasguard.server.metrics.Metrics;
-import org.rasguard.server.store.StoreVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -63,32 +53,9 @@ public final class CdsHooksServlet extends HttpServlet {
         this.publicBaseUrl = publicBaseUrl;
     }
 
-    /** Builds the service from the server's Spring context (HAPI's DAOs, the knowledge) and settings. */
+    /** The servlet over the service {@link CdsHooksConfig} built (one per server). */
     public static CdsHooksServlet create(ApplicationContext context, ServerConfig config) {
-        FhirContext fhir = context.getBean(FhirContext.class);
-        DaoRegistry daos = context.getBean(DaoRegistry.class);
-        Metrics metrics = context.getBeanProvider(Metrics.class).getIfAvailable();
-        KnowledgeBase knowledge = context.getBean(KnowledgeBase.class); // KnowledgeConfig: read once at start
-        CdsHooksService service = new CdsHooksService(knowledge, fhir,
-                evidenceStore(context, config, daos),
-                new HttpEhrFhirClient(fhir, Duration.ofSeconds(1), Duration.ofSeconds(2)),
-                FhirServerAllowlist.of(config.cdsFhirServers()),
-                new AuditEventFeedbackStore(daos, metrics),
-                new CdsHooksService.Settings(config.cdsWildTypeInfo(), 3_000, config.cdsG12cCombinations(),
-                        config.patientEvidence().cdsSharedPatientIds(), config.patientEvidence().identifierSystems(),
-                        config.patientEvidence().maxResources()),
-                new DecisionRecorder(context.getBeanProvider(AuditTrail.class).getIfAvailable(), metrics));
-        return new CdsHooksServlet(service, config.cdsCorsOrigins(), config.security().publicBaseUrl());
-    }
-
-    /** HAPI's DAOs, behind a cache checked against the store's version unless RASGUARD_STORE_CACHE_RESOURCES=0. */
-    private static EvidenceStore evidenceStore(ApplicationContext context, ServerConfig config, DaoRegistry daos) {
-        EvidenceStore store = new JpaEvidenceStore(daos, new PersonIdentity(config.patientEvidence().identifierSystems()));
-        if (config.storeCacheResources() == 0) {
-            return store;
-        }
-        StoreVersion version = context.getBean(StoreVersion.class);
-        return new CachingEvidenceStore(store, version::current, config.storeCacheResources());
+        return new CdsHooksServlet(context.getBean(CdsHooksService.class), config.cdsCorsOrigins(), config.security().publicBaseUrl());
     }
 
     @Override

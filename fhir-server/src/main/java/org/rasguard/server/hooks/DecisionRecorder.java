@@ -1,7 +1,7 @@
 package org.rasguard.server.hooks;
 
-import org.rasguard.hooks.Decision;
-import org.rasguard.hooks.DecisionObserver;
+import org.rasguard.cdshooks.Decision;
+import org.rasguard.cdshooks.DecisionObserver;
 import org.rasguard.server.audit.AuditTrail;
 import org.rasguard.server.http.Correlation;
 import org.rasguard.server.metrics.Metrics;

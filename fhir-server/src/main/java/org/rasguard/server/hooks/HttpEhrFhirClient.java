@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
-import org.rasguard.hooks.EhrFetch;
-import org.rasguard.hooks.EhrFhirClient;
-import org.rasguard.hooks.EhrServer;
+import org.rasguard.cdshooks.EhrFetch;
+import org.rasguard.cdshooks.EhrFhirClient;
+import org.rasguard.cdshooks.EhrServer;
 
 /**
  * Reads from a CDS client's FHIR server with {@link HttpClient}: bearer token, FHIR JSON, a hard

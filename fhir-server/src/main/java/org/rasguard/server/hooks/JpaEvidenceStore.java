@@ -14,7 +14,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.rasguard.patients.PersonIdentity;
-import org.rasguard.hooks.EvidenceStore;
+import org.rasguard.cdshooks.EvidenceStore;
 import org.rasguard.server.ras.PatientEvidenceLoader;
 
 /**

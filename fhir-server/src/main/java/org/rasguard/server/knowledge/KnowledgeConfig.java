@@ -2,18 +2,16 @@ package org.rasguard.server.knowledge;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import org.rasguard.drugs.DrugMatcher;
-import org.rasguard.indication.IndicationMatcher;
+import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.knowledge.KnowledgeBase;
-import org.rasguard.ras.RasPolicy;
 import org.rasguard.ras.RasStatusEngine;
-import org.rasguard.ras.RasVocabulary;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The knowledge package (ig-resources) read once at start, and the decision logic built from it:
- * the RAS engine, the drug matcher and the indication matcher. A broken package stops start-up, so
+ * The knowledge package (ig-resources) read once at start, and the decision logic built from it once
+ * ({@link DecisionKnowledge}: the RAS engine, the drug matcher, the indication matcher), for the CDS
+ * service and {@code $ras-status} alike. A broken package stops start-up, so
  * {@code /health} never says ready without the knowledge.
  */
 @Configuration
@@ -31,17 +29,13 @@ public class KnowledgeConfig {
     }
 
     @Bean
-    public RasStatusEngine rasStatusEngine(KnowledgeBase knowledge) {
-        return new RasStatusEngine(RasVocabulary.from(knowledge), RasPolicy.defaults());
+    public DecisionKnowledge decisionKnowledge(KnowledgeBase knowledge) {
+        return DecisionKnowledge.from(knowledge);
     }
 
+    /** The engine of {@link DecisionKnowledge}, for {@code $ras-status}: the CDS service's very instance. */
     @Bean
-    public DrugMatcher drugMatcher(KnowledgeBase knowledge) {
-        return DrugMatcher.from(knowledge);
-    }
-
-    @Bean
-    public IndicationMatcher indicationMatcher(KnowledgeBase knowledge) {
-        return IndicationMatcher.from(knowledge);
+    public RasStatusEngine rasStatusEngine(DecisionKnowledge knowledge) {
+        return knowledge.engine();
     }
 }

@@ -14,8 +14,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.rasguard.hooks.Decision;
-import org.rasguard.hooks.FeedbackItem;
+import org.rasguard.cdshooks.Decision;
+import org.rasguard.cdshooks.FeedbackItem;
 
 /**
  * The server's metrics, served at {@code /metrics} in the Prometheus text format. Tags carry only

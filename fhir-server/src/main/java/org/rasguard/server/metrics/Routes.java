@@ -1,7 +1,7 @@
 package org.rasguard.server.metrics;
 
 import java.util.Set;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsServices;
 
 /**
  * A request path as a metrics route: ids replaced by placeholders, anything unexpected folded into

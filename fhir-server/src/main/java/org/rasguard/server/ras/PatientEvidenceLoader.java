@@ -25,7 +25,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
-import org.rasguard.hooks.EvidenceStore.StoredEvidence;
+import org.rasguard.cdshooks.EvidenceStore.StoredEvidence;
 import org.rasguard.patients.EvidenceConfinement;
 import org.rasguard.patients.PersonIdentity;
 

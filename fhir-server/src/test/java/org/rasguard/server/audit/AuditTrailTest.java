@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.junit.jupiter.api.Test;
-import org.rasguard.hooks.Decision;
-import org.rasguard.hooks.Hook;
+import org.rasguard.cdshooks.Decision;
+import org.rasguard.cdshooks.Hook;
 import org.rasguard.server.metrics.Metrics;
 
 class AuditTrailTest {

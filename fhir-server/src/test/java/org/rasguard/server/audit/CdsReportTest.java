@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.Test;
-import org.rasguard.cards.CardKind;
+import org.rasguard.decision.CardKind;
 import org.rasguard.server.audit.AuditRecords.CardRecord;
 import org.rasguard.server.audit.AuditRecords.DecisionRecord;
 import org.rasguard.server.audit.AuditRecords.FeedbackRecord;

@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.List;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.Test;
-import org.rasguard.cards.CardKind;
-import org.rasguard.hooks.Decision;
-import org.rasguard.hooks.Hook;
+import org.rasguard.decision.CardKind;
+import org.rasguard.cdshooks.Decision;
+import org.rasguard.cdshooks.Hook;
 import org.rasguard.ras.RasStatus;
 
 class DecisionAuditEventsTest {

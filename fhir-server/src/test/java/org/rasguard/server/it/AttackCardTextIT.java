@@ -10,8 +10,8 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsScenarios;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsScenarios;
+import org.rasguard.cdshooks.CdsServices;
 
 /**
  * Issue 16 row 13: a result whose variant text holds a bare URL, markdown and bidi controls, and a

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsServices;
 
 /**
  * Issue 16 row 9: feedback counts in {@code $cds-report}, so it is taken only for a card this service

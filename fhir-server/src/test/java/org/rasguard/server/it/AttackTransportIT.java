@@ -21,7 +21,7 @@ import java.util.zip.GZIPOutputStream;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsServices;
 import org.rasguard.server.auth.TestJwts;
 
 /**

@@ -1,7 +1,7 @@
 package org.rasguard.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.rasguard.hooks.CdsScenarios.*;
+import static org.rasguard.cdshooks.CdsScenarios.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsServices;
-import org.rasguard.hooks.CdsScenarios.Scenario;
+import org.rasguard.cdshooks.CdsServices;
+import org.rasguard.cdshooks.CdsScenarios.Scenario;
 
 /**
  * Acts as an EHR: seven order-sign calls for three patients of its own and feedback on five of the

@@ -12,7 +12,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Reference;
-import org.rasguard.hooks.PrefetchKey;
+import org.rasguard.cdshooks.PrefetchKey;
 
 /**
  * CDS Hooks requests as an EHR builds them, shared by the integration tests and the load runs: the

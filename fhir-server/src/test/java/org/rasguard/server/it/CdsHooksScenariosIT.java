@@ -14,10 +14,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsScenarios;
-import org.rasguard.hooks.CdsScenarios.Scenario;
-import org.rasguard.hooks.CdsScenarios.Way;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsScenarios;
+import org.rasguard.cdshooks.CdsScenarios.Scenario;
+import org.rasguard.cdshooks.CdsScenarios.Way;
+import org.rasguard.cdshooks.CdsServices;
 
 /**
  * A few calls of the CDS scenario matrix end to end, acting as an EHR against the packaged server:

@@ -9,7 +9,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsServices;
 
 /**
  * The CDS service keeps what it read from our store between calls, checked against the store's

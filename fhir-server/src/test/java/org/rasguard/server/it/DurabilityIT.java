@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsServices;
 
 /**
  * What survives a stop: a clean SIGTERM keeps every resource with its id and version, the CDS

@@ -20,7 +20,7 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsServices;
 import org.rasguard.server.auth.TestJwts;
 
 /**

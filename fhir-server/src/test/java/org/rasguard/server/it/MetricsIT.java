@@ -1,7 +1,7 @@
 package org.rasguard.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.rasguard.hooks.CdsScenarios.*;
+import static org.rasguard.cdshooks.CdsScenarios.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,8 +19,8 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsServices;
-import org.rasguard.hooks.CdsScenarios.Scenario;
+import org.rasguard.cdshooks.CdsServices;
+import org.rasguard.cdshooks.CdsScenarios.Scenario;
 
 /**
  * Scrapes {@code /metrics} before and after a known set of calls and checks the differences: the CDS

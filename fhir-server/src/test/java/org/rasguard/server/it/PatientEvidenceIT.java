@@ -19,8 +19,8 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsScenarios;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsScenarios;
+import org.rasguard.cdshooks.CdsServices;
 
 /**
  * Evidence belongs to the patient (issue 14), against the real server: our store's records are

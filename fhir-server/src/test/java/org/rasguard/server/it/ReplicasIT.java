@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsServices;
 import org.rasguard.server.auth.TestJwts;
 
 /**

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.hooks.CdsScenarios;
-import org.rasguard.hooks.CdsServices;
+import org.rasguard.cdshooks.CdsScenarios;
+import org.rasguard.cdshooks.CdsServices;
 
 /**
  * The attacks of issue 14, with real tokens: a client allowed only patient A's Observations

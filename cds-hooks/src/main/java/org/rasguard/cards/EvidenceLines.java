@@ -1,0 +1,136 @@
+package org.rasguard.cards;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.rasguard.ras.EvidenceCall;
+import org.rasguard.ras.EvidenceItem;
+import org.rasguard.ras.Gene;
+import org.rasguard.ras.GeneVerdict;
+import org.rasguard.ras.RasAssessment;
+import org.rasguard.ras.UnknownReason;
+import org.rasguard.ras.VariantFinding;
+
+/**
+ * The evidence in card text: one markdown bullet per result (gene, what it said, date, specimen,
+ * report or result, and whether it came from the EHR or our store), variant names for a summary, and
+ * the words for an unknown reason and an evidence call. Everything taken from the record is escaped
+ * ({@link MarkdownText}).
+ */
+final class EvidenceLines {
+
+    /** Prefix that marks evidence read from RAS Guard's own store (see {@link CardFactory#STORE_ID_PREFIX}). */
+    private static final String STORE_ID_PREFIX = CardFactory.STORE_ID_PREFIX;
+    private static final int MAX_EVIDENCE_LINES = 12;
+
+    private EvidenceLines() {}
+
+    /** "KRAS p.G12D, NRAS p.Q61K", protein names first; genes without a named variant as "KRAS mutation". */
+    static String mutationNames(RasAssessment assessment) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Gene gene : Gene.values()) {
+            List<VariantFinding> mutated = assessment.variants().stream()
+                    .filter(v -> v.gene() == gene && v.call() == EvidenceCall.MUTATED).toList();
+            List<VariantFinding> shown = mutated.stream().filter(VariantNames::isProtein).toList();
+            // A change reported both as c. and p. on one result is shown once, by its protein name.
+            Set<String> withProtein = shown.stream().map(VariantFinding::evidence).collect(Collectors.toSet());
+            List<VariantFinding> codingOnly = mutated.stream()
+                    .filter(v -> !VariantNames.isProtein(v) && !withProtein.contains(v.evidence())).toList();
+            shown.forEach(v -> names.add(gene.symbol() + " " + VariantNames.shortName(v)));
+            codingOnly.forEach(v -> names.add(gene.symbol() + " " + VariantNames.shortName(v)));
+            GeneVerdict verdict = assessment.genes().get(gene);
+            if (mutated.isEmpty() && verdict != null && verdict.status() == GeneVerdict.Status.MUTATED) {
+                names.add(gene.symbol() + " mutation");
+            }
+        }
+        return names.isEmpty() ? "RAS mutation" : String.join(", ", names);
+    }
+
+    static String reasonText(UnknownReason reason) {
+        return switch (reason) {
+            case NOT_TESTED -> "not tested";
+            case KRAS_ONLY -> "only KRAS tested";
+            case NRAS_ONLY -> "only NRAS tested";
+            case PARTIAL_COVERAGE -> "partial coverage";
+            case INDETERMINATE -> "indeterminate result";
+            case VUS -> "variant of uncertain significance";
+            case PRELIMINARY_ONLY -> "preliminary result only";
+            case CTDNA_ONLY -> "ctDNA-only negative";
+            case CONFLICT -> "conflicting results";
+            case TRUNCATED -> "not all results could be read";
+            case EVIDENCE_INCOMPLETE -> "part of the evidence could not be used";
+        };
+    }
+
+    /**
+     * One markdown bullet per result: gene, what it said, date, specimen, report or result. The same
+     * result read twice (from the EHR and from our store) is shown once, with the most it says.
+     */
+    static String of(RasAssessment assessment, Predicate<EvidenceItem> which) {
+        Map<String, EvidenceItem> distinct = new LinkedHashMap<>();
+        assessment.evidence().stream().filter(which)
+                .sorted(Comparator.comparing((EvidenceItem item) -> item.gene())
+                        .thenComparing(item -> Objects.toString(date(item), ""), Comparator.reverseOrder()))
+                .forEach(item -> distinct.merge(item.gene() + "|" + item.call() + "|" + item.detail() + "|" + date(item), item,
+                        (kept, other) -> richness(other) > richness(kept) ? other : kept));
+        StringBuilder out = new StringBuilder();
+        int lines = 0;
+        for (EvidenceItem item : distinct.values()) {
+            if (++lines > MAX_EVIDENCE_LINES) {
+                out.append("- … and ").append(distinct.size() - MAX_EVIDENCE_LINES).append(" more\n");
+                break;
+            }
+            out.append("- ").append(item.gene().symbol()).append(": ").append(callText(item.call()))
+                    .append(item.preliminary() ? " (preliminary)" : "").append(" — ").append(MarkdownText.escape(item.detail()))
+                    .append("; ").append(date(item) == null ? "date not stated" : MarkdownText.escape(date(item)))
+                    .append(item.specimen() == null ? "" : "; specimen: " + MarkdownText.escape(item.specimen()))
+                    .append("; ").append(item.report() != null ? "report " + source(item.report()) : "result " + source(item.reference()))
+                    .append('\n');
+        }
+        return out.toString();
+    }
+
+    private static int richness(EvidenceItem item) {
+        return (item.report() != null ? 2 : 0) + (item.specimen() != null ? 1 : 0);
+    }
+
+    private static String date(EvidenceItem item) {
+        String date = item.effective() != null ? item.effective() : item.issued();
+        return date == null ? null : date.length() > 10 && date.charAt(10) == 'T' ? date.substring(0, 10) : date;
+    }
+
+    /** The newest date of a final result with this call, or null. */
+    static String newestDate(RasAssessment assessment, EvidenceCall call) {
+        return assessment.evidence().stream().filter(item -> item.call() == call && !item.preliminary())
+                .map(EvidenceLines::date).filter(Objects::nonNull).max(String::compareTo).orElse(null);
+    }
+
+    /** {@code Observation/rasguard-store-12} → "Observation/12 (RAS Guard genomics store)"; else "(EHR)". */
+    static String source(String reference) {
+        int slash = reference.indexOf('/');
+        if (slash > 0 && reference.startsWith(STORE_ID_PREFIX, slash + 1)) {
+            return MarkdownText.escape(reference.substring(0, slash + 1) + reference.substring(slash + 1 + STORE_ID_PREFIX.length()))
+                    + " (RAS Guard genomics store)";
+        }
+        return MarkdownText.escape(reference) + " (EHR)";
+    }
+
+    private static String callText(EvidenceCall call) {
+        return switch (call) {
+            case MUTATED -> "mutated";
+            case NEGATIVE -> "no mutation (extended coverage)";
+            case PARTIAL_NEGATIVE -> "no mutation, partial coverage";
+            case INDETERMINATE -> "indeterminate";
+            case VUS -> "variant of uncertain significance";
+            case CONFLICT -> "conflicting";
+            case CTDNA_NEGATIVE -> "no mutation in ctDNA (cannot rule one out)";
+            case NO_EFFECT -> "benign or silent change";
+        };
+    }
+}

@@ -1,0 +1,70 @@
+package org.rasguard.cdshooks;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.rasguard.cards.CdsResponse;
+import org.rasguard.decision.AntiEgfrOrder;
+import org.rasguard.decision.OrderDecision;
+import org.rasguard.decision.OrderDecisions;
+import org.rasguard.ras.RasAssessment;
+import org.rasguard.ras.RasStatus;
+import org.rasguard.ras.UnknownReason;
+
+/** What one call has decided so far; becomes the {@link Decision} the {@link DecisionObserver} gets. */
+final class CallTrace {
+
+    private final Instant started = Instant.now();
+    private final long startNanos;
+    private ServiceDefinition service;
+    private HookRequest request;
+    private int draftOrders;
+    private List<Decision.Order> orders = List.of();
+    private Decision.Verdict verdict;
+    private List<Decision.Evidence> evidence = List.of();
+    private List<Decision.Card> cards = List.of();
+
+    CallTrace(long startNanos) {
+        this.startNanos = startNanos;
+    }
+
+    void request(ServiceDefinition service, HookRequest request) {
+        this.service = service;
+        this.request = request;
+    }
+
+    void orders(AntiEgfrOrderFinder.Found found) {
+        draftOrders = found.inScope();
+        orders = found.antiEgfr().stream().map(CallTrace::order).toList();
+    }
+
+    void assessed(RasAssessment assessment, List<String> cautions) {
+        if (assessment == null) {
+            return;
+        }
+        verdict = new Decision.Verdict(assessment.status(), assessment.reasons().stream().map(UnknownReason::code).toList(),
+                assessment.krasG12c(), assessment.status() == RasStatus.WILD_TYPE ? cautions : List.of());
+        evidence = assessment.evidence().stream()
+                .map(item -> new Decision.Evidence(item.reference(), item.gene().symbol(),
+                        item.call().name().toLowerCase(Locale.ROOT).replace('_', '-')))
+                .distinct().toList();
+    }
+
+    /** @param issued the cards returned, one per {@link OrderDecisions#carded()} decision, in order */
+    void carded(OrderDecisions decided, List<CdsResponse.Card> issued) {
+        List<OrderDecision> carded = decided.carded();
+        cards = java.util.stream.IntStream.range(0, issued.size())
+                .mapToObj(i -> new Decision.Card(issued.get(i).uuid(), carded.get(i).card().orElseThrow(), carded.get(i).order().reference()))
+                .toList();
+    }
+
+    Decision decision(String errorCode) {
+        return new Decision(service.id(), request.hook(), request.hookInstance(), request.userId(), request.patientId(),
+                started, System.nanoTime() - startNanos, draftOrders, orders, verdict,
+                errorCode == null ? cards : List.of(), evidence, errorCode);
+    }
+
+    private static Decision.Order order(AntiEgfrOrder order) {
+        return new Decision.Order(order.reference(), order.drug().name().toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,69 @@
+package org.rasguard.cdshooks;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.rasguard.decision.Needed;
+
+/**
+ * What the decision needs from the client's record, as prefetch keys and FHIR query templates. The
+ * same query, with the patient id filled in, is the fallback search on the client's FHIR server when
+ * the key was not prefetched.
+ *
+ * <p>Observations are limited to the {@code laboratory} category (where genomic results are filed,
+ * Genomics Reporting IG) so that years of vital signs are not paged through on every order.
+ * Reports are read whole: a molecular report may hold its finding only in words (conclusion,
+ * presentedForm, narrative), with no result Observation at all. The decision does not require the
+ * reports key: when it cannot be had, the results decide as before.
+ */
+public enum PrefetchKey {
+    PATIENT("patient", "Patient/{{context.patientId}}"),
+    CONDITIONS("conditions", "Condition?patient={{context.patientId}}"),
+    OBSERVATIONS("observations", "Observation?patient={{context.patientId}}&category=laboratory&_include=Observation:specimen"),
+    MEDICATIONS("medications", "MedicationRequest?patient={{context.patientId}}&status=active"),
+    REPORTS("reports", "DiagnosticReport?patient={{context.patientId}}&_include=DiagnosticReport:result&_include=DiagnosticReport:specimen");
+
+    private static final String PATIENT_TOKEN = "{{context.patientId}}";
+
+    private final String key;
+    private final String template;
+
+    PrefetchKey(String key, String template) {
+        this.key = key;
+        this.template = template;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String template() {
+        return template;
+    }
+
+    /** True for the instance read (a single resource, {@code null} when there is none). */
+    public boolean isRead() {
+        return !template.contains("?");
+    }
+
+    /** The template with the patient id filled in; the id must already be a valid FHIR id. */
+    public String query(String patientId) {
+        return template.replace(PATIENT_TOKEN, patientId);
+    }
+
+    /** The key that carries what the decision needs. */
+    public static PrefetchKey carrying(Needed needed) {
+        return switch (needed) {
+            case DIAGNOSES -> CONDITIONS;
+            case RESULTS -> OBSERVATIONS;
+            case ACTIVE_MEDICATIONS -> MEDICATIONS;
+        };
+    }
+
+    /** Every template by key, in discovery order. */
+    public static Map<String, String> templates() {
+        Map<String, String> out = new LinkedHashMap<>();
+        Arrays.stream(values()).forEach(key -> out.put(key.key, key.template));
+        return out;
+    }
+}
