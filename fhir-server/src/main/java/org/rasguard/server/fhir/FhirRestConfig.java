@@ -31,8 +31,8 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The FHIR REST API at {@code /fhir}: HAPI's JPA resource providers (CRUD, search, history,
- * {@code $validate}), the system provider (transaction and batch Bundles), ValueSet operations and
- * the CapabilityStatement.
+ * {@code $validate}), the system provider (transaction and batch Bundles), ValueSet operations,
+ * {@code $ras-status}, {@code $cds-report} and the CapabilityStatement.
  */
 @Configuration
 @Import({IngestValidationConfig.class, AuditConfig.class})
@@ -54,6 +54,7 @@ public class FhirRestConfig {
             IngestValidationInterceptor ingestValidation,
             CdsReportProvider cdsReport,
             IngestMetricsInterceptor ingestMetrics,
+            org.rasguard.knowledge.KnowledgeBase knowledge,
             org.rasguard.server.ServerConfig config) {
         // Structurally invalid FHIR (unknown elements, wrong JSON types) is refused, not silently trimmed.
         fhirContext.setParserErrorHandler(new StrictErrorHandler());
@@ -61,11 +62,12 @@ public class FhirRestConfig {
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(valueSetOperations);
-        server.registerProvider(new RasStatusOperation(daoRegistry, rasStatusEngine,
+        server.registerProvider(new RasStatusOperation(daoRegistry, rasStatusEngine, knowledge,
                 new org.rasguard.patients.PersonIdentity(config.patientEvidence().identifierSystems()),
                 config.patientEvidence().maxResources()));
         server.registerProvider(cdsReport); // $cds-report: override analytics over the audit trail
         server.registerInterceptor(ingestMetrics);
+        server.registerInterceptor(new BatchInCapabilityStatement());
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport));
         pagingProvider.setDefaultPageSize(50);

@@ -173,8 +173,8 @@ class ClinicianPageIT {
     @Test
     void rasUnknownPatientGetsAWarningOrdersExtendedTestingAndOverridesWithAReason() throws Exception {
         pickPatient("Unknown", "RG-1003", "Uma Unknown");
-        assertThat(text(By.cssSelector("#patient-banner .badge"))).isEqualTo("RAS unknown");
-        assertThat(text(By.id("patient-banner"))).contains("only KRAS tested");
+        assertThat(text(By.cssSelector("#patient-banner .badge"))).isEqualTo("RAS status unknown");
+        assertThat(text(By.id("patient-banner"))).contains("KRAS only");
 
         order("Cetuximab");
         WebElement card = signAndWaitForOneCard();
