@@ -52,6 +52,7 @@ public class FhirRestConfig {
             DaoRegistry daoRegistry,
             RasStatusEngine rasStatusEngine,
             IngestValidationInterceptor ingestValidation,
+            org.rasguard.server.ingest.IngestValidator ingestValidator,
             CdsReportProvider cdsReport,
             IngestMetricsInterceptor ingestMetrics,
             org.rasguard.knowledge.KnowledgeBase knowledge,
@@ -77,6 +78,8 @@ public class FhirRestConfig {
         server.setDefaultPrettyPrint(false);
         server.registerInterceptor(new TransactionErrorLocator(fhirContext));
         server.registerInterceptor(new BadInputExceptionMapper());
+        // $validate validates in every RASGUARD_VALIDATION mode (ValidateOperationModule, IngestValidationConfig).
+        server.registerInterceptor(new org.rasguard.server.ingest.ValidateOperationParseErrors(ingestValidator));
         if (ingestValidation.isEnabled()) {
             server.registerInterceptor(ingestValidation);
         }
