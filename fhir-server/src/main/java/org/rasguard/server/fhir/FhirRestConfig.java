@@ -16,11 +16,14 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
+import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.ras.RasStatusEngine;
 import org.rasguard.server.audit.AuditConfig;
 import org.rasguard.server.audit.CdsReportProvider;
 import org.rasguard.server.ingest.IngestValidationConfig;
 import org.rasguard.server.ingest.IngestValidationInterceptor;
+import org.rasguard.server.ingest.IngestValidator;
+import org.rasguard.server.ingest.ValidateOperationParseErrors;
 import org.rasguard.server.http.BadInputExceptionMapper;
 import org.rasguard.server.ingest.TransactionErrorLocator;
 import org.rasguard.server.metrics.IngestMetricsInterceptor;
@@ -52,10 +55,10 @@ public class FhirRestConfig {
             DaoRegistry daoRegistry,
             RasStatusEngine rasStatusEngine,
             IngestValidationInterceptor ingestValidation,
-            org.rasguard.server.ingest.IngestValidator ingestValidator,
+            IngestValidator ingestValidator,
             CdsReportProvider cdsReport,
             IngestMetricsInterceptor ingestMetrics,
-            org.rasguard.knowledge.KnowledgeBase knowledge,
+            KnowledgeBase knowledge,
             org.rasguard.server.ServerConfig config) {
         // Structurally invalid FHIR (unknown elements, wrong JSON types) is refused, not silently trimmed.
         fhirContext.setParserErrorHandler(new StrictErrorHandler());
@@ -79,7 +82,7 @@ public class FhirRestConfig {
         server.registerInterceptor(new TransactionErrorLocator(fhirContext));
         server.registerInterceptor(new BadInputExceptionMapper());
         // $validate validates in every RASGUARD_VALIDATION mode (ValidateOperationModule, IngestValidationConfig).
-        server.registerInterceptor(new org.rasguard.server.ingest.ValidateOperationParseErrors(ingestValidator));
+        server.registerInterceptor(new ValidateOperationParseErrors(ingestValidator));
         if (ingestValidation.isEnabled()) {
             server.registerInterceptor(ingestValidation);
         }

@@ -13,7 +13,8 @@ import org.springframework.context.annotation.Primary;
  * Ingest validation as {@code RASGUARD_VALIDATION} asks. The validation packages are read at start
  * (part of being ready); the first validation against a profile generates its snapshot, which takes
  * seconds, so that is done once in the background with one of our own examples instead of in the
- * first lab's request, without delaying {@code /health}.
+ * first lab's request, without delaying {@code /health}. The validator is built in every mode, also
+ * {@code off}: {@code $validate} always validates ({@link ValidateOperationModule}).
  */
 @Configuration
 public class IngestValidationConfig {
