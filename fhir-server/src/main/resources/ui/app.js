@@ -4,39 +4,14 @@
 import { applyActions, callService, discover, fhirGet, hookContext, USER_ID, sendFeedback } from './cds-client.js';
 import { renderMarkdown, safeUrl, visibleText } from './markdown.js';
 
-const REASON_TEXT = {
-  'not-tested': 'not tested',
-  'kras-only': 'only KRAS tested',
-  'nras-only': 'only NRAS tested',
-  'partial-coverage': 'partial coverage (not all of exons 2, 3 and 4)',
-  'indeterminate': 'indeterminate result',
-  'vus': 'variant of uncertain significance',
-  'preliminary-only': 'preliminary result only',
-  'ctdna-only': 'ctDNA-only negative',
-  'conflict': 'conflicting results',
-  'truncated': 'not all results could be read',
-  'evidence-incomplete': 'part of the evidence could not be used',
-};
-const CALL_TEXT = {
-  'mutated': 'mutated',
-  'negative': 'no mutation (extended coverage)',
-  'partial-negative': 'no mutation, partial coverage',
-  'indeterminate': 'indeterminate',
-  'vus': 'variant of uncertain significance',
-  'conflict': 'conflicting',
-  'ctdna-negative': 'no mutation in ctDNA',
-  'no-effect': 'benign or silent change',
-};
 const INDICATOR = {
   critical: { word: 'Critical', icon: 'critical' },
   warning: { word: 'Warning', icon: 'warning' },
   info: { word: 'Info', icon: 'info' },
 };
-const RAS_BADGE = {
-  'mutated': { word: 'RAS mutated', kind: 'critical' },
-  'wild-type': { word: 'RAS wild-type', kind: 'ok' },
-  'unknown': { word: 'RAS unknown', kind: 'warning' },
-};
+// Only the badge colour per status: every word shown comes from the $ras-status answer (the displays
+// of the knowledge package's CodeSystems), so the page keeps no term tables of its own.
+const RAS_BADGE_KIND = { 'mutated': 'critical', 'wild-type': 'ok', 'unknown': 'warning' };
 
 const state = {
   services: {},
@@ -226,26 +201,33 @@ function parameters(body) {
   return body && body.parameter ? body.parameter : [];
 }
 
+/** A part's value; a Coding gives its code, and its display under `${name}Display`. */
 function parts(parameter) {
   const out = {};
   for (const part of parameter.part || []) {
-    const value = part.valueString ?? part.valueCode ?? part.valueBoolean ?? part.valueInteger
-      ?? part.valueCoding?.display ?? part.valueCoding?.code ?? part.valueReference?.reference;
-    out[part.name] = value;
+    if (part.valueCoding) {
+      out[part.name] = part.valueCoding.code;
+      out[`${part.name}Display`] = part.valueCoding.display || part.valueCoding.code;
+      continue;
+    }
+    out[part.name] = part.valueString ?? part.valueCode ?? part.valueBoolean ?? part.valueInteger
+      ?? part.valueReference?.reference;
   }
   return out;
 }
 
 function readRasStatus(body) {
   const all = parameters(body);
-  const status = all.find((p) => p.name === 'status')?.valueCode || 'unknown';
-  const reasons = all.filter((p) => p.name === 'reason').map((p) => REASON_TEXT[p.valueCoding?.code] || p.valueCoding?.code);
+  const coding = all.find((p) => p.name === 'status')?.valueCoding;
+  const status = coding?.code || 'unknown';
+  const statusDisplay = coding?.display || status;
+  const reasons = all.filter((p) => p.name === 'reason').map((p) => p.valueCoding?.display || p.valueCoding?.code);
   const variants = all.filter((p) => p.name === 'variant').map(parts);
   const evidence = all.filter((p) => p.name === 'evidence').map(parts);
   const relevant = evidence.filter((item) => item.preliminary !== true
     && (status === 'mutated' ? item.call === 'mutated' : true));
   const dates = relevant.map((item) => (item.effective || item.issued || '').slice(0, 10)).filter(Boolean).sort();
-  return { status, reasons, variants, evidence, date: dates.length ? dates[dates.length - 1] : null };
+  return { status, statusDisplay, reasons, variants, evidence, date: dates.length ? dates[dates.length - 1] : null };
 }
 
 const AMINO = {
@@ -266,9 +248,9 @@ function shortProtein(hgvs) {
 function variantNames(variants) {
   const byGene = new Map();
   for (const variant of variants) {
-    const entry = byGene.get(variant.gene) || { protein: [], coding: [] };
+    const entry = byGene.get(variant.geneDisplay) || { protein: [], coding: [] };
     (/:?p\./.test(variant.hgvs || '') ? entry.protein : entry.coding).push(variant.hgvs);
-    byGene.set(variant.gene, entry);
+    byGene.set(variant.geneDisplay, entry);
   }
   return Array.from(byGene, ([gene, { protein, coding }]) => {
     const main = protein.length ? protein.map(shortProtein).join(', ') : coding.join(', ');
@@ -296,8 +278,7 @@ function renderBanner(patient, conditions, rasBody) {
     rasValue.appendChild(el('span', { text: 'could not be read' }));
   } else {
     const ras = readRasStatus(rasBody);
-    const look = RAS_BADGE[ras.status] || RAS_BADGE.unknown;
-    rasValue.appendChild(badge(look.kind, look.word));
+    rasValue.appendChild(badge(RAS_BADGE_KIND[ras.status] || 'warning', ras.statusDisplay));
     const details = [];
     if (ras.variants.length) {
       details.push(variantNames(ras.variants));
@@ -345,8 +326,8 @@ function evidenceTable(evidence) {
     el('thead', {}, el('tr', {}, ['Gene', 'Result', 'Date', 'Specimen', 'Detail', 'Source']
       .map((heading) => el('th', { scope: 'col', text: heading })))));
   const rows = evidence.map((item) => el('tr', {},
-    el('td', { text: item.gene || '' }),
-    el('td', { text: (CALL_TEXT[item.call] || item.call || '') + (item.preliminary === true ? ' (preliminary)' : '') }),
+    el('td', { text: item.geneDisplay || '' }),
+    el('td', { text: (item.callDisplay || '') + (item.preliminary === true ? ' (preliminary)' : '') }),
     el('td', { text: (item.effective || item.issued || 'not stated').slice(0, 10) }),
     el('td', { text: item.specimen || '' }),
     el('td', { text: item.detail || '' }),

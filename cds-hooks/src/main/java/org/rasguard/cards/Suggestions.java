@@ -12,12 +12,14 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rasguard.cards.CdsResponse.Action;
 import org.rasguard.cards.CdsResponse.Suggestion;
+import org.rasguard.decision.CardKind;
 import org.rasguard.knowledge.Code;
 import org.rasguard.knowledge.G12cInhibitor;
 import org.rasguard.knowledge.KnowledgeBase;
@@ -25,7 +27,7 @@ import org.rasguard.knowledge.KnowledgeBase;
 /**
  * What each card suggests doing, as CDS Hooks suggestions with their actions: remove the draft
  * antibody order, order extended RAS testing (the ActivityDefinition of the knowledge package), add
- * the approved KRAS G12C partner (the first code of its ValueSet).
+ * the approved KRAS G12C partner (every code of its ValueSet).
  *
  * @see <a href="https://cds-hooks.hl7.org/2.0/#suggestion">CDS Hooks 2.0: Suggestion</a>
  */
@@ -37,8 +39,8 @@ final class Suggestions {
     private final FhirContext fhir;
     private final ObjectMapper json;
     private final Supplier<UUID> uuids;
-    private final CodeableConcept extendedRasTest;
-    private final String extendedRasTestUrl;
+    /** The extended RAS test as the knowledge package defines it: code, intent, priority, canonical. */
+    private final ActivityDefinition extendedRasTest;
 
     Suggestions(KnowledgeBase knowledge, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids) {
         this.knowledge = knowledge;
@@ -50,8 +52,10 @@ final class Suggestions {
                 .filter(definition -> EXTENDED_RAS_TESTING.equals(definition.getUrl()))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Unknown ActivityDefinition " + EXTENDED_RAS_TESTING));
-        this.extendedRasTest = test.getCode();
-        this.extendedRasTestUrl = test.getUrl();
+        if (!test.hasIntent() || !test.getCode().getCoding().stream().allMatch(c -> c.hasSystem() && c.hasCode() && c.hasDisplay())) {
+            throw new IllegalArgumentException("ActivityDefinition " + EXTENDED_RAS_TESTING + " needs an intent and codings with system, code and display");
+        }
+        this.extendedRasTest = test;
     }
 
     /** The suggestions of one card, in the order shown. */
@@ -82,33 +86,64 @@ final class Suggestions {
                 List.of(new Action("delete", "Remove the draft " + drug + " order.", null, input.orderReference()))));
     }
 
+    /**
+     * A ServiceRequest the EHR can add to the order set as it is: status draft; intent, priority, code and
+     * {@code instantiatesCanonical} from the knowledge package's ActivityDefinition; the patient as subject;
+     * the card's topic (our CodeSystem) as the coded reason.
+     */
     private Suggestion orderRasTesting(CardInput input) {
         ServiceRequest request = new ServiceRequest();
         request.setStatus(ServiceRequest.ServiceRequestStatus.DRAFT);
-        request.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
-        request.setPriority(ServiceRequest.ServiceRequestPriority.ROUTINE);
-        request.addInstantiatesCanonical(extendedRasTestUrl);
-        request.setCode(extendedRasTest.copy());
+        request.setIntent(ServiceRequest.ServiceRequestIntent.fromCode(extendedRasTest.getIntent().toCode()));
+        if (extendedRasTest.hasPriority()) {
+            request.setPriority(ServiceRequest.ServiceRequestPriority.fromCode(extendedRasTest.getPriority().toCode()));
+        }
+        request.addInstantiatesCanonical(extendedRasTest.getUrl());
+        request.setCode(withoutExtensions(extendedRasTest.getCode()));
         request.setSubject(new Reference("Patient/" + input.patientId()));
-        request.addReasonCode(new CodeableConcept().setText("RAS status unknown before anti-EGFR therapy"));
+        request.addReasonCode(new CodeableConcept().addCoding(topic(input.kind())));
         return new Suggestion("Order extended RAS testing (KRAS and NRAS exons 2, 3 and 4)", uuids.get().toString(), Boolean.TRUE,
                 List.of(new Action("create", "Order extended RAS mutation analysis of the tumour.", encode(request), null)));
     }
 
+    /**
+     * A MedicationRequest for the approved G12C partner: status draft, intent order, the patient as subject,
+     * and every code of the partner's ValueSet with its display (ATC only today: the package ships no
+     * RxNorm code that a source confirmed), the ValueSet's title as text.
+     */
     private Suggestion addPartner(CardInput input) {
         G12cInhibitor partner = input.partner();
-        Code code = knowledge.codes(partner.valueSetUrl()).iterator().next();
+        CodeableConcept medication = new CodeableConcept();
+        for (Code code : knowledge.codes(partner.valueSetUrl())) {
+            medication.addCoding(new Coding(code.system(), code.code(), code.display()));
+        }
+        medication.setText(knowledge.valueSet(partner.valueSetUrl()).map(valueSet -> valueSet.getTitle()).orElseThrow());
         MedicationRequest request = new MedicationRequest();
         request.setStatus(MedicationRequest.MedicationRequestStatus.DRAFT);
         request.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
-        request.setMedication(new CodeableConcept()
-                .addCoding(new org.hl7.fhir.r4.model.Coding(code.system(), code.code(), code.display()))
-                .setText(partner.name().toLowerCase(Locale.ROOT)));
+        request.setMedication(medication);
         request.setSubject(new Reference("Patient/" + input.patientId()));
+        request.addReasonCode(new CodeableConcept().addCoding(topic(input.kind())));
         String name = CardWording.name(partner).toLowerCase(Locale.ROOT);
         return new Suggestion("Add " + name + " (approved with " + CardWording.name(input.drug()).toLowerCase(Locale.ROOT)
                 + " for KRAS G12C)", uuids.get().toString(), null,
                 List.of(new Action("create", "Order " + name + " with the antibody.", encode(request), null)));
+    }
+
+    /** The card's topic as a coded reason, its display read from the {@code cds-card-topic} CodeSystem. */
+    private Coding topic(CardKind kind) {
+        String display = knowledge.codeSystem(CardKind.TOPIC_SYSTEM).orElseThrow().getConcept().stream()
+                .filter(concept -> concept.getCode().equals(kind.topicCode()))
+                .map(concept -> concept.getDisplay()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No topic " + kind.topicCode() + " in " + CardKind.TOPIC_SYSTEM));
+        return new Coding(CardKind.TOPIC_SYSTEM, kind.topicCode(), display);
+    }
+
+    /** The package's codings carry our code-source extension; the order needs only system, code and display. */
+    private static CodeableConcept withoutExtensions(CodeableConcept concept) {
+        CodeableConcept copy = concept.copy();
+        copy.getCoding().forEach(coding -> coding.getExtension().clear());
+        return copy;
     }
 
     private JsonNode encode(Resource resource) {

@@ -381,7 +381,10 @@ public final class CdsScenarios {
     /**
      * The answer's cards are the expected ones ({@code indicator:TopicCode}, in order), their summaries
      * hold the expected words and fit the spec's 140 characters, each card offers to remove the order,
-     * a RAS-unknown card offers the extended RAS test (LOINC 81420-2), and the response passes the spec's card rules.
+     * a RAS-unknown or G12C-not-documented card offers the extended RAS test (a ServiceRequest coded LOINC
+     * 81420-2), a G12C-without-partner card offers the partner (a MedicationRequest with its ATC code),
+     * every suggested resource is complete (status draft, intent order, a Patient subject, codings with
+     * system, code and display), and the response passes the spec's card rules.
      */
     public static void checkCards(JsonNode response, Expect expect) {
         assertThat(org.rasguard.cards.CardRules.checkResponse(response)).as("card rules").isEmpty();
@@ -401,13 +404,49 @@ public final class CdsScenarios {
             }
             assertThat(remove).as("a remove-this-order suggestion").isNotNull();
             assertThat(remove.get("resourceId").asText()).startsWith("MedicationRequest/order-");
-            if (card.path("source").path("topic").path("code").asText().equals("RasUnknown")) {
-                assertThat(card.toString()).contains("\"resourceType\":\"ServiceRequest\"", "81420-2");
+            List<JsonNode> created = new ArrayList<>();
+            for (JsonNode suggestion : card.get("suggestions")) {
+                for (JsonNode action : suggestion.get("actions")) {
+                    if (action.get("type").asText().equals("create")) {
+                        created.add(action.get("resource"));
+                    }
+                }
+            }
+            created.forEach(CdsScenarios::checkComplete);
+            String topic = card.path("source").path("topic").path("code").asText();
+            if (topic.equals("RasUnknown") || topic.equals("G12cNotDocumented")) {
+                assertThat(created).as("the extended RAS test").anySatisfy(resource -> {
+                    assertThat(resource.path("resourceType").asText()).isEqualTo("ServiceRequest");
+                    assertThat(resource.path("code").path("coding").get(0).path("system").asText()).isEqualTo("http://loinc.org");
+                    assertThat(resource.path("code").path("coding").get(0).path("code").asText()).isEqualTo("81420-2");
+                });
+            }
+            if (topic.equals("G12cWithoutPartner")) {
+                assertThat(created).as("the approved partner").anySatisfy(resource -> {
+                    assertThat(resource.path("resourceType").asText()).isEqualTo("MedicationRequest");
+                    assertThat(resource.path("medicationCodeableConcept").path("coding").toString())
+                            .containsAnyOf("\"L01XX73\"", "\"L01XX77\"");
+                });
             }
         }
         assertThat(found).as(summaries.toString()).isEqualTo(expect.cards());
         for (String word : expect.summaryWords()) {
             assertThat(summaries.toString()).contains(word);
+        }
+    }
+
+    /** A suggested resource an EHR can apply as it is: draft, an order, for a patient, fully coded. */
+    private static void checkComplete(JsonNode resource) {
+        assertThat(resource.path("status").asText()).as("status of %s", resource).isEqualTo("draft");
+        assertThat(resource.path("intent").asText()).as("intent of %s", resource).isEqualTo("order");
+        assertThat(resource.path("subject").path("reference").asText()).as("subject of %s", resource).matches("Patient/[^/]+");
+        JsonNode codings = resource.has("medicationCodeableConcept") ? resource.path("medicationCodeableConcept").path("coding")
+                : resource.path("code").path("coding");
+        assertThat(codings.size()).as("codings of %s", resource).isPositive();
+        for (JsonNode coding : codings) {
+            assertThat(coding.path("system").asText()).as("system in %s", resource).isNotBlank();
+            assertThat(coding.path("code").asText()).as("code in %s", resource).isNotBlank();
+            assertThat(coding.path("display").asText()).as("display in %s", resource).isNotBlank();
         }
     }
 

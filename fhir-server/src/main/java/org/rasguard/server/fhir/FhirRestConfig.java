@@ -16,11 +16,14 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
+import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.ras.RasStatusEngine;
 import org.rasguard.server.audit.AuditConfig;
 import org.rasguard.server.audit.CdsReportProvider;
 import org.rasguard.server.ingest.IngestValidationConfig;
 import org.rasguard.server.ingest.IngestValidationInterceptor;
+import org.rasguard.server.ingest.IngestValidator;
+import org.rasguard.server.ingest.ValidateOperationParseErrors;
 import org.rasguard.server.http.BadInputExceptionMapper;
 import org.rasguard.server.ingest.TransactionErrorLocator;
 import org.rasguard.server.metrics.IngestMetricsInterceptor;
@@ -31,8 +34,8 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The FHIR REST API at {@code /fhir}: HAPI's JPA resource providers (CRUD, search, history,
- * {@code $validate}), the system provider (transaction and batch Bundles), ValueSet operations and
- * the CapabilityStatement.
+ * {@code $validate}), the system provider (transaction and batch Bundles), ValueSet operations,
+ * {@code $ras-status}, {@code $cds-report} and the CapabilityStatement.
  */
 @Configuration
 @Import({IngestValidationConfig.class, AuditConfig.class})
@@ -52,8 +55,10 @@ public class FhirRestConfig {
             DaoRegistry daoRegistry,
             RasStatusEngine rasStatusEngine,
             IngestValidationInterceptor ingestValidation,
+            IngestValidator ingestValidator,
             CdsReportProvider cdsReport,
             IngestMetricsInterceptor ingestMetrics,
+            KnowledgeBase knowledge,
             org.rasguard.server.ServerConfig config) {
         // Structurally invalid FHIR (unknown elements, wrong JSON types) is refused, not silently trimmed.
         fhirContext.setParserErrorHandler(new StrictErrorHandler());
@@ -61,11 +66,12 @@ public class FhirRestConfig {
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(valueSetOperations);
-        server.registerProvider(new RasStatusOperation(daoRegistry, rasStatusEngine,
+        server.registerProvider(new RasStatusOperation(daoRegistry, rasStatusEngine, knowledge,
                 new org.rasguard.patients.PersonIdentity(config.patientEvidence().identifierSystems()),
                 config.patientEvidence().maxResources()));
         server.registerProvider(cdsReport); // $cds-report: override analytics over the audit trail
         server.registerInterceptor(ingestMetrics);
+        server.registerInterceptor(new BatchInCapabilityStatement());
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport));
         pagingProvider.setDefaultPageSize(50);
@@ -75,6 +81,8 @@ public class FhirRestConfig {
         server.setDefaultPrettyPrint(false);
         server.registerInterceptor(new TransactionErrorLocator(fhirContext));
         server.registerInterceptor(new BadInputExceptionMapper());
+        // $validate validates in every RASGUARD_VALIDATION mode (ValidateOperationModule, IngestValidationConfig).
+        server.registerInterceptor(new ValidateOperationParseErrors(ingestValidator));
         if (ingestValidation.isEnabled()) {
             server.registerInterceptor(ingestValidation);
         }

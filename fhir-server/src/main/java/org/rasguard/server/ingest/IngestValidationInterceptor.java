@@ -113,7 +113,8 @@ public final class IngestValidationInterceptor {
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException locateParseError(RequestDetails request, Throwable failure) {
         if (!isEnabled() || !(failure instanceof InvalidRequestException refused) || request.getResourceName() == null
-                || refused.getMessage() == null || !refused.getMessage().contains("HAPI-0450")) {
+                || refused.getMessage() == null || !refused.getMessage().contains("HAPI-0450")
+                || ValidateOperationParseErrors.isValidate(request)) { // ValidateOperationParseErrors answers those
             return null;
         }
         byte[] body = request.loadRequestContents();
@@ -178,7 +179,7 @@ public final class IngestValidationInterceptor {
         }
     }
 
-    private static OperationOutcome outcome(List<Issue> issues, IssueSeverity severity) {
+    static OperationOutcome outcome(List<Issue> issues, IssueSeverity severity) {
         OperationOutcome outcome = new OperationOutcome();
         appendTo(outcome, issues, severity);
         return outcome;

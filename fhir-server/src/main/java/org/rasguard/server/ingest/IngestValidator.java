@@ -6,6 +6,7 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -71,6 +72,8 @@ public final class IngestValidator {
     private static final Pattern ENTRY = Pattern.compile("^Bundle\\.entry\\[(\\d+)]");
 
     private final FhirContext fhirContext;
+    private final NpmPackageValidationSupport packages;
+    private final DefaultProfileValidationSupport core;
     private final FhirValidator withProfiles;
     private final FhirValidator fhirOnly;
 
@@ -97,12 +100,14 @@ public final class IngestValidator {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read a validation package from the classpath", e);
         }
-        this.withProfiles = validator(fhirContext, packages);
-        this.fhirOnly = validator(fhirContext, null);
+        this.packages = packages;
+        this.core = new DefaultProfileValidationSupport(fhirContext);
+        this.withProfiles = validator(fhirContext, core, packages);
+        this.fhirOnly = validator(fhirContext, core, null);
         LOG.info("Validation packages loaded in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    private static FhirValidator validator(FhirContext fhirContext, IValidationSupport packages) {
+    private static FhirValidator validator(FhirContext fhirContext, DefaultProfileValidationSupport core, IValidationSupport packages) {
         // A code of a system we cannot check here (LOINC, HGNC, HGVS, ClinVar …) is accepted without a
         // message. As a WARNING it produced one message per coding (400 for a Bundle of 50 Variants),
         // every one of them filtered out below as noise, and the validator de-duplicates its messages
@@ -111,7 +116,7 @@ public final class IngestValidator {
         UnknownCodeSystemWarningValidationSupport unknownCodeSystems = new UnknownCodeSystemWarningValidationSupport(fhirContext);
         unknownCodeSystems.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.INFORMATION);
         List<IValidationSupport> chain = new ArrayList<>();
-        chain.add(new DefaultProfileValidationSupport(fhirContext));
+        chain.add(core);
         if (packages != null) {
             chain.add(packages);
         }
@@ -128,6 +133,16 @@ public final class IngestValidator {
                 .registerValidatorModule(module);
     }
 
+    /**
+     * Whether a profile is one this validator has (FHIR R4 core, Genomics Reporting 3.0.0, mCODE 4.0.0,
+     * ours), by canonical URL with or without {@code |version}.
+     */
+    public boolean knowsProfile(String canonical) {
+        String url = canonical.contains("|") ? canonical.substring(0, canonical.indexOf('|')) : canonical;
+        return packages.fetchStructureDefinition(url) != null
+                || core.fetchStructureDefinition(url) != null;
+    }
+
     /** Validates once and throws the result away: generates the profile snapshots a first request would wait for. */
     public void warmUp(IBaseResource example) {
         long started = System.nanoTime();
@@ -141,8 +156,18 @@ public final class IngestValidator {
      * @return the issues worth telling an integrator, errors first
      */
     public List<Issue> validate(IBaseResource resource, String body) {
-        List<SingleValidationMessage> first = (body != null ? withProfiles.validateWithResult(body)
-                : withProfiles.validateWithResult(resource)).getMessages();
+        return validate(resource, body, List.of());
+    }
+
+    /**
+     * As {@link #validate(IBaseResource, String)}, and against {@code profiles} too (the {@code profile}
+     * parameter of {@code $validate}), besides those the resource declares.
+     */
+    public List<Issue> validate(IBaseResource resource, String body, java.util.Collection<String> profiles) {
+        ValidationOptions options = new ValidationOptions();
+        profiles.forEach(options::addProfileIfNotBlank);
+        List<SingleValidationMessage> first = (body != null ? withProfiles.validateWithResult(body, options)
+                : withProfiles.validateWithResult(resource, options)).getMessages();
         boolean anyError = first.stream().anyMatch(IngestValidator::isError);
         List<String> invalidFhir = new ArrayList<>();
         List<Issue> issues = new ArrayList<>();

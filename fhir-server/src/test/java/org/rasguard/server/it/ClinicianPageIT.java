@@ -173,8 +173,8 @@ class ClinicianPageIT {
     @Test
     void rasUnknownPatientGetsAWarningOrdersExtendedTestingAndOverridesWithAReason() throws Exception {
         pickPatient("Unknown", "RG-1003", "Uma Unknown");
-        assertThat(text(By.cssSelector("#patient-banner .badge"))).isEqualTo("RAS unknown");
-        assertThat(text(By.id("patient-banner"))).contains("only KRAS tested");
+        assertThat(text(By.cssSelector("#patient-banner .badge"))).isEqualTo("RAS status unknown");
+        assertThat(text(By.id("patient-banner"))).contains("KRAS only");
 
         order("Cetuximab");
         WebElement card = signAndWaitForOneCard();
@@ -305,7 +305,7 @@ class ClinicianPageIT {
         WebElement toggle = driver.findElement(By.cssSelector("#patient-banner button[aria-controls='ras-evidence']"));
         toggle.click();
         assertThat(toggle.getAttribute("aria-expanded")).isEqualTo("true");
-        assertThat(text(By.id("ras-evidence"))).contains("KRAS", "mutated", "2026-03-02");
+        assertThat(text(By.id("ras-evidence"))).contains("KRAS", "Mutation", "2026-03-02"); // the display of ras-evidence-call#mutated
         toggle.click();
         assertThat(driver.findElement(By.id("ras-evidence")).isDisplayed()).isFalse();
     }

@@ -342,8 +342,9 @@ class PatientEvidenceIT {
         return value(rasStatus(server, patientId), "status");
     }
 
+    /** A coded output parameter's code (every coded value of $ras-status is a Coding). */
     private static String value(Parameters parameters, String name) {
-        return parameters.getParameter(name).getValue().primitiveValue();
+        return ((org.hl7.fhir.r4.model.Coding) parameters.getParameter(name).getValue()).getCode();
     }
 
     /** An order-sign call for cetuximab, prefetch: the EHR's Patient (or none), a colorectal cancer, no results. */

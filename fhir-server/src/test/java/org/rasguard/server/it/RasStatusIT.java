@@ -78,7 +78,7 @@ class RasStatusIT {
         Parameters post = Http.post(server.fhirBase() + "/Patient/" + id + "/$ras-status", "{\"resourceType\":\"Parameters\"}")
                 .resource(Parameters.class);
         for (Parameters answer : List.of(get, post)) {
-            assertThat(answer.getParameter("status").getValue().primitiveValue()).isEqualTo("unknown");
+            assertThat(((Coding) answer.getParameter("status").getValue()).getCode()).isEqualTo("unknown");
             assertThat(reasons(answer)).containsExactly("not-tested");
         }
     }
@@ -104,7 +104,7 @@ class RasStatusIT {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         Parameters answer = response.resource(Parameters.class);
         JsonNode expected = fixture.path("expected");
-        assertThat(answer.getParameter("status").getValue().primitiveValue()).as("status").isEqualTo(expected.path("status").asText());
+        assertThat(((Coding) answer.getParameter("status").getValue()).getCode()).as("status").isEqualTo(expected.path("status").asText());
         Set<String> expectedReasons = new HashSet<>();
         expected.path("reasons").forEach(r -> expectedReasons.add(r.asText()));
         assertThat(reasons(answer)).as("reasons").containsExactlyInAnyOrderElementsOf(expectedReasons);

@@ -122,7 +122,7 @@ class SecurityPatientEvidenceIT {
         }
         String crowded = patient(setup, "MANY-" + run, many);
         Parameters parameters = rasStatusOf(setup, crowded);
-        assertThat(parameters.getParameter("status").getValue().primitiveValue()).isEqualTo("unknown");
+        assertThat(((Coding) parameters.getParameter("status").getValue()).getCode()).isEqualTo("unknown");
         assertThat(parameters.getParameters("reason")).extracting(p -> ((Coding) p.getValue()).getCode()).contains("truncated");
         JsonNode card = CdsCalls.onlyCard(cds(setup, "MANY-" + run));
         assertThat(card.path("indicator").asText()).isEqualTo("warning");
@@ -164,7 +164,7 @@ class SecurityPatientEvidenceIT {
     }
 
     private String status(SecurityServer.Setup setup, String patient) {
-        return rasStatusOf(setup, patient).getParameter("status").getValue().primitiveValue();
+        return ((Coding) rasStatusOf(setup, patient).getParameter("status").getValue()).getCode();
     }
 
     /** order-sign for cetuximab from EHR A, whose patient (its own id) carries this MRN; no results at the EHR. */

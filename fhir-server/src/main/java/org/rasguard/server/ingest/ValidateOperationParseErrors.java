@@ -1,0 +1,69 @@
+package org.rasguard.server.ingest;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.rasguard.server.ingest.IngestValidator.Issue;
+
+/**
+ * {@code $validate} of a resource that HAPI's strict parser refuses (an unknown element, a wrong JSON
+ * type: {@code HAPI-0450}) but the validator can read: the validation can be performed, so the
+ * answer is 200 with every structural error located, not HAPI's 400 naming one element. FHIR R4
+ * OperationDefinition Resource-validate, comment: "This operation returns a 200 OK whether or not the
+ * resource is valid. A 4xx or 5xx error means that the validation itself could not be performed".
+ * A body the validator cannot read either (not JSON or XML) keeps HAPI's 400.
+ *
+ * @see <a href="https://hl7.org/fhir/R4/resource-operation-validate.html">FHIR R4 Resource $validate</a>
+ */
+@Interceptor
+public final class ValidateOperationParseErrors {
+
+    private final IngestValidator validator;
+
+    public ValidateOperationParseErrors(IngestValidator validator) {
+        this.validator = validator;
+    }
+
+    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    public BaseServerResponseException answerWithIssues(RequestDetails request, Throwable failure) {
+        if (!isValidate(request) || !(failure instanceof InvalidRequestException refused)
+                || refused.getMessage() == null || !refused.getMessage().contains("HAPI-0450")) {
+            return null;
+        }
+        byte[] body = request.loadRequestContents();
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        List<Issue> located;
+        try {
+            located = validator.locateStructuralErrors(new String(body, StandardCharsets.UTF_8));
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+        if (located.isEmpty()) {
+            return null;
+        }
+        return new ValidationOutcome(IngestValidationInterceptor.outcome(located, OperationOutcome.IssueSeverity.ERROR));
+    }
+
+    /** {@code [type]/$validate} or {@code [type]/[id]/$validate}, whether HAPI has classified the request yet or not. */
+    static boolean isValidate(RequestDetails request) {
+        return request.getRestOperationType() == RestOperationTypeEnum.VALIDATE || "$validate".equals(request.getOperation());
+    }
+
+    /** The outcome of a validation that was performed: 200, however many errors it lists. */
+    static final class ValidationOutcome extends BaseServerResponseException {
+        private static final long serialVersionUID = 1L;
+
+        ValidationOutcome(OperationOutcome outcome) {
+            super(200, "Validated: the resource is not valid FHIR R4", outcome);
+        }
+    }
+}
