@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -58,8 +59,9 @@ public final class FhirPackageBuild {
         if (!version.equals(fileVersion)) {
             throw new IllegalStateException("package.json says version " + version + ", the package file is named for " + fileVersion);
         }
+        deleteRecursively(output); // a resource removed from the source must not stay in the package
         Files.createDirectories(output);
-        Files.copy(source.resolve("package.json"), output.resolve("package.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(source.resolve("package.json"), output.resolve("package.json"));
         int narratives = folder(source, output) + folder(source.resolve("example"), output.resolve("example"));
         System.out.println("[fhir-package] " + manifest.path("name").asText() + "#" + version + ": narrative generated for " + narratives + " resources");
     }
@@ -116,6 +118,17 @@ public final class FhirPackageBuild {
             putIfPresent(entry, "type", profile.getType());
         }
         return entry;
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(folder)) {
+            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private static void putIfPresent(ObjectNode entry, String name, String value) {
