@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ArtifactValidationTest {
 
-    private static final Path PACKAGE_SOURCE = Path.of("src/main/fhir");
+    /** The package folder as the build writes it (with generated narrative), from src/main/fhir. */
+    private static final Path PACKAGE_SOURCE = Path.of("target/fhir-package/package");
     private static final String GENOMICS_REPORTING = "classpath:rasguard/packages/hl7.fhir.uv.genomics-reporting-3.0.0.tgz";
     /** Our package as the build packs it into target/classes during process-resources. */
     private static final String OUR_PACKAGE = "classpath:rasguard/rasguard.ig.tgz";
@@ -75,7 +76,7 @@ class ArtifactValidationTest {
         try (Stream<Path> files = Files.walk(PACKAGE_SOURCE)) {
             return files.filter(Files::isRegularFile)
                     .map(file -> PACKAGE_SOURCE.relativize(file).toString().replace('\\', '/'))
-                    .filter(name -> name.endsWith(".json") && !name.equals("package.json"))
+                    .filter(name -> name.endsWith(".json") && !name.equals("package.json") && !name.matches("(.*/)?\\.index\\.json"))
                     .sorted()
                     .toList()
                     .stream();

@@ -10,6 +10,7 @@ import ca.uhn.fhir.jpa.binstore.DatabaseBinaryContentStorageSvcImpl;
 import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.dao.IFulltextSearchSvc;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect;
@@ -125,7 +126,26 @@ public class FhirJpaConfig {
         // Never answer a search from an earlier identical search: a result posted a second ago must be
         // seen by the next RAS decision (HAPI reuses cached results for 60 s by default).
         settings.setReuseCachedSearchResultsForMillis(null);
+        // ValueSets are expanded on request (from the terminology tables or in memory), never by HAPI's
+        // ten-minute background job: nothing here reads stored expansions (the RAS engine and ingest
+        // validation read the knowledge package itself), and the job's expansions would go stale between runs.
+        settings.setPreExpandValueSets(false);
+        settings.setEnableTaskPreExpandValueSets(false);
         return settings;
+    }
+
+    /**
+     * No full-text search service: Hibernate Search is off ({@code hibernate.search.enabled=false}
+     * above), and HAPI takes the presence of this bean to mean it is on. With HAPI's default bean,
+     * {@code ValueSet/$expand} of a ValueSet over a CodeSystem in our store (ras-status …) went to
+     * Hibernate Search and failed with HSEARCH800001 (a 500); without it, HAPI expands from the
+     * terminology tables. This is how HAPI's own test configuration runs without Hibernate Search
+     * ({@code TestHSearchAddInConfig.NoFT}); every user of the service accepts its absence.
+     */
+    @Primary
+    @Bean
+    public IFulltextSearchSvc fullTextSearchSvc() {
+        return null;
     }
 
     @Bean

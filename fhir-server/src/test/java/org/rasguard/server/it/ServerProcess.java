@@ -55,6 +55,14 @@ public final class ServerProcess implements AutoCloseable {
         return this;
     }
 
+    /** Adds a JVM flag to the server's command line (after the defaults). */
+    public ServerProcess withJvmOption(String option) {
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add(option);
+        this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
     public static Path jar() {
         String configured = System.getProperty("rasguard.server.jar");
         Path jar = configured != null ? Path.of(configured) : Path.of("target", "rasguard-server.jar");
