@@ -24,6 +24,8 @@ import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import org.rasguard.server.store.StoreConfig;
 import org.rasguard.server.hooks.CdsHooksConfig;
 import org.rasguard.server.hooks.CdsHooksServlet;
+import org.rasguard.server.http.ClientAborts;
+import org.rasguard.server.http.CrossOrigin;
 import org.rasguard.server.http.DecimalRangeInterceptor;
 import org.rasguard.server.http.HealthHandler;
 import org.rasguard.server.http.JsonErrorHandler;
@@ -129,6 +131,8 @@ public final class RasGuardServer implements AutoCloseable {
 
         ServletContextHandler application = new ServletContextHandler("/");
         application.setErrorHandler(new JsonServletErrorHandler());
+        // A client gone while its answer is written: one INFO line, never a 500 with stack traces.
+        application.addFilter(new FilterHolder(new ClientAborts.Filter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         // Methods and charsets nothing here serves: 405 / 415 before any other code sees them.
         application.addFilter(new FilterHolder(new RequestHygieneFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         // Authentication next: an unauthenticated caller gets 401 before any body is read.
@@ -149,8 +153,11 @@ public final class RasGuardServer implements AutoCloseable {
         application.addServlet(fhir, "/fhir/*");
         application.addServlet(new ServletHolder("cds-hooks", CdsHooksServlet.create(context, config)), "/cds-services/*");
         ClinicianPage.register(application, context, config); // "/" and /ui/*, only while CDS and FHIR are open
-        // /health and /metrics stay outside the Host allowlist and the rate limit.
-        Handler served = new HostAllowlistHandler(rateLimit.protect(application), config.security().allowedHosts());
+        // /health and /metrics stay outside the Host allowlist and the rate limit. CORS (RASGUARD_CORS_ORIGINS)
+        // outside both: preflights are answered before them, and their refusals carry the CORS headers.
+        Handler served = CrossOrigin.around(
+                new HostAllowlistHandler(rateLimit.protect(application), config.security().allowedHosts()),
+                config.corsOrigins());
         served.setServer(jetty);
         served.start();
         try {

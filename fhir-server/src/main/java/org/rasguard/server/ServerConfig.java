@@ -29,7 +29,7 @@ public record ServerConfig(
         List<String> cdsFhirServers,
         boolean cdsWildTypeInfo,
         java.util.Set<org.rasguard.knowledge.G12cInhibitor> cdsG12cCombinations,
-        List<String> cdsCorsOrigins,
+        List<String> corsOrigins,
         int storeCacheResources,
         PatientEvidence patientEvidence,
         org.rasguard.server.auth.SecuritySettings security,
@@ -52,6 +52,7 @@ public record ServerConfig(
                             "RASGUARD_CDS_FHIR_SERVERS",
                             "RASGUARD_CDS_WILDTYPE_INFO",
                             "RASGUARD_CDS_G12C_COMBINATIONS",
+                            "RASGUARD_CORS_ORIGINS",
                             "RASGUARD_CDS_CORS_ORIGINS",
                             "RASGUARD_STORE_CACHE_RESOURCES",
                             "RASGUARD_CDS_SHARED_PATIENT_IDS",
@@ -161,8 +162,8 @@ public record ServerConfig(
         Database database = database(env, dataDir, problems);
         Validation validation = validation(env, problems);
 
-        // CDS Hooks: the client FHIR servers the service may call (https unless written http://), the
-        // wild-type info card, and the browser origins allowed by CORS. Empty lists: never call out, no CORS.
+        // CDS Hooks: the client FHIR servers the service may call (https unless written http://) and the
+        // wild-type info card. Empty list: never call out.
         List<String> cdsFhirServers = list(env, "RASGUARD_CDS_FHIR_SERVERS");
         try {
             org.rasguard.cdshooks.FhirServerAllowlist.of(cdsFhirServers);
@@ -171,12 +172,7 @@ public record ServerConfig(
         }
         boolean cdsWildTypeInfo = booleanValue(env, "RASGUARD_CDS_WILDTYPE_INFO", false, problems);
         java.util.Set<org.rasguard.knowledge.G12cInhibitor> cdsG12cCombinations = g12cCombinations(env, problems);
-        List<String> cdsCorsOrigins = list(env, "RASGUARD_CDS_CORS_ORIGINS");
-        for (String origin : cdsCorsOrigins) {
-            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
-                problems.add("RASGUARD_CDS_CORS_ORIGINS: '" + origin + "' is not an origin (scheme://host[:port]) or *");
-            }
-        }
+        List<String> corsOrigins = corsOrigins(env, problems);
 
         // Resources of our store the CDS service keeps between calls (0: read the store every call).
         int storeCacheResources = intValue(env, "RASGUARD_STORE_CACHE_RESOURCES", 20_000, 0, 10_000_000, problems);
@@ -197,7 +193,37 @@ public record ServerConfig(
             throw new InvalidConfigException(problems);
         }
         return new ServerConfig(host, port, dataDir, database, maxRequestBytes, maxBundleEntries, graceSeconds, validation,
-                cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, cdsCorsOrigins, storeCacheResources, patientEvidence, security, ui, observability);
+                cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, corsOrigins, storeCacheResources, patientEvidence, security, ui, observability);
+    }
+
+    /**
+     * The browser origins allowed to call {@code /fhir} and {@code /cds-services} from another origin
+     * (CORS, Fetch standard): {@code RASGUARD_CORS_ORIGINS}, or its older name
+     * {@code RASGUARD_CDS_CORS_ORIGINS} (from when only the CDS service had CORS). Both set to different
+     * lists is a mistake the operator must settle; empty: no CORS headers at all.
+     */
+    private static List<String> corsOrigins(Function<String, String> env, List<String> problems) {
+        List<String> current = list(env, "RASGUARD_CORS_ORIGINS");
+        List<String> alias = list(env, "RASGUARD_CDS_CORS_ORIGINS");
+        String variable = "RASGUARD_CORS_ORIGINS";
+        List<String> origins = current;
+        if (!alias.isEmpty()) {
+            if (!current.isEmpty() && !java.util.Set.copyOf(current).equals(java.util.Set.copyOf(alias))) {
+                problems.add("RASGUARD_CORS_ORIGINS and RASGUARD_CDS_CORS_ORIGINS (its older name) are both set and differ:"
+                        + " keep RASGUARD_CORS_ORIGINS only");
+                return List.of();
+            }
+            origins = current.isEmpty() ? alias : current;
+            variable = current.isEmpty() ? "RASGUARD_CDS_CORS_ORIGINS" : variable;
+        }
+        for (String origin : origins) {
+            // An origin is scheme, host and optional port (RFC 6454 6.2): no path, no trailing slash.
+            if (!origin.equals("*") && !origin.matches("(?i)https?://([a-z0-9.-]+|\\[[0-9a-f:.]+\\])(:[0-9]{1,5})?")) {
+                problems.add(variable + ": '" + origin + "' is not an origin (scheme://host[:port]) or *");
+            }
+        }
+        // Browsers send scheme and host in lower case; the allowlist compares exactly.
+        return origins.stream().map(origin -> origin.toLowerCase(Locale.ROOT)).distinct().toList();
     }
 
     private static Database database(Function<String, String> env, Path dataDir, List<String> problems) {

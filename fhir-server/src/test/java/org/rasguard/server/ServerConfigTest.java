@@ -109,6 +109,47 @@ class ServerConfigTest {
     }
 
     @Test
+    void corsIsOffUnlessOriginsAreConfigured() {
+        assertThat(ServerConfig.from(Map.of()).corsOrigins()).isEmpty();
+    }
+
+    @Test
+    void corsOriginsAreOneListForTheFhirApiAndTheCdsService() {
+        assertThat(ServerConfig.from(Map.of("RASGUARD_CORS_ORIGINS", "https://Sandbox.CDS-Hooks.org, http://127.0.0.1:3000,"))
+                .corsOrigins()).containsExactly("https://sandbox.cds-hooks.org", "http://127.0.0.1:3000");
+        assertThat(ServerConfig.from(Map.of("RASGUARD_CORS_ORIGINS", "*")).corsOrigins()).containsExactly("*");
+    }
+
+    @Test
+    void theOldCdsOnlyNameIsAnAliasAndAgreeingWithTheNewOneIsFine() {
+        assertThat(ServerConfig.from(Map.of("RASGUARD_CDS_CORS_ORIGINS", "https://ehr.example.org")).corsOrigins())
+                .containsExactly("https://ehr.example.org");
+        assertThat(ServerConfig.from(Map.of(
+                "RASGUARD_CORS_ORIGINS", "https://a.example.org,https://b.example.org",
+                "RASGUARD_CDS_CORS_ORIGINS", "https://b.example.org, https://a.example.org")).corsOrigins())
+                .containsExactly("https://a.example.org", "https://b.example.org");
+    }
+
+    @Test
+    void bothNamesSetToDifferentOriginsStopsTheStart() {
+        assertThatThrownBy(() -> ServerConfig.from(Map.of(
+                "RASGUARD_CORS_ORIGINS", "https://a.example.org",
+                "RASGUARD_CDS_CORS_ORIGINS", "https://b.example.org")))
+                .isInstanceOf(ServerConfig.InvalidConfigException.class)
+                .hasMessageContaining("RASGUARD_CORS_ORIGINS and RASGUARD_CDS_CORS_ORIGINS (its older name) are both set and differ");
+    }
+
+    @Test
+    void anythingButAnOriginIsRefusedUnderTheNameItWasGivenIn() {
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_CORS_ORIGINS", "https://ehr.example.org/app")))
+                .hasMessageContaining("RASGUARD_CORS_ORIGINS: 'https://ehr.example.org/app' is not an origin");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_CDS_CORS_ORIGINS", "ehr.example.org")))
+                .hasMessageContaining("RASGUARD_CDS_CORS_ORIGINS: 'ehr.example.org' is not an origin");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_CORS_ORIGINS", "https://ehr.example.org/")))
+                .hasMessageContaining("is not an origin");
+    }
+
+    @Test
     void theReadmeListsExactlyTheVariablesTheServerReads() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         Set<String> documented = new TreeSet<>();

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * why (CDS Hooks best practices); the reason goes to the request's one log line ({@link Refusals}),
  * the {@code jti} to a debug line only after the signature checked out. Never logs a token.
  *
- * <p>CORS preflight ({@code OPTIONS}) passes without a token, as browsers send none; it returns no data.
+ * <p>{@code OPTIONS} passes without a token (a browser's CORS preflight carries none); the servlet answers
+ * it 204 with no data. For the configured origins {@link org.rasguard.server.http.CrossOrigin} answers
+ * preflights before this filter.
  * The request body is not read here.
  */
 public final class CdsAuthFilter extends HttpFilter {
@@ -93,7 +95,7 @@ public final class CdsAuthFilter extends HttpFilter {
 
     /** The bare 401; the reason goes only to the request's log line ({@link Refusals}). */
     static void unauthorized(HttpServletRequest request, HttpServletResponse response, TokenRejected rejected) throws IOException {
-        Refusals.record(request, "unauthorized", rejected.reason());
+        Refusals.record(request, "unauthorized", rejected.reason(), rejected.keySet());
         response.setStatus(401);
         response.setHeader("WWW-Authenticate", "Bearer");
         response.setHeader("Cache-Control", "no-store");

@@ -2,7 +2,9 @@ package org.rasguard.server.auth;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -28,7 +30,9 @@ import org.rasguard.server.auth.TokenRejected.Reason;
  *       {@code none}, never HMAC), {@code typ} JWT or absent, and a {@code kid};
  *   <li>{@code iss} one of the configured issuers;
  *   <li>the key from that issuer's configured key set, or from the {@code jku} header only when that
- *       URL is on the issuer's list;
+ *       URL is on the issuer's list; even then the configured set is tried first, offline (a {@code file:}
+ *       set, or the cached copy of a fetched one), and the {@code jku} URL is fetched only for a key
+ *       ({@code kid}) the configured set does not hold;
  *   <li>{@code aud} the exact URL called;
  *   <li>{@code exp}, {@code iat} and {@code nbf} within {@link JwtChecks#CLOCK_SKEW}, and {@code exp}
  *       no further than {@link #MAX_LIFETIME} ahead;
@@ -50,8 +54,20 @@ public final class CdsJwtVerifier {
     /** A token that passed every check. */
     public record Verified(String issuer, String jti, String tenant, Instant expires) {}
 
-    /** One issuer's keys: the configured set, and the set behind each allowed {@code jku}. */
-    record IssuerKeys(JWKSource<SecurityContext> configured, Map<String, JWKSource<SecurityContext>> byJku) {}
+    /** One key set and where it comes from ({@code file:///…} or a URL, as configured), for the log. */
+    record KeySet(String source, JWKSource<SecurityContext> keys) {}
+
+    /** One issuer's keys: the configured set, and the set behind each allowed {@code jku} (by URL). */
+    record IssuerKeys(KeySet configured, Map<String, KeySet> byJku) {
+
+        /** Key sets without a source to name (tests). */
+        static IssuerKeys of(JWKSource<SecurityContext> configured, Map<String, JWKSource<SecurityContext>> byJku) {
+            KeySet own = new KeySet("configured", configured);
+            Map<String, KeySet> named = new LinkedHashMap<>();
+            byJku.forEach((url, keys) -> named.put(url, keys == configured ? own : new KeySet(url, keys)));
+            return new IssuerKeys(own, named);
+        }
+    }
 
     private final Map<String, IssuerKeys> issuers;
     private final Set<JWSAlgorithm> algorithms;
@@ -71,14 +87,15 @@ public final class CdsJwtVerifier {
     /** A verifier over the configured issuers, with key sets from {@code keySources} (one per distinct URL). */
     public static CdsJwtVerifier create(SecuritySettings settings, Function<URI, JWKSource<SecurityContext>> keySources,
             ReplayStore replay, Clock clock) {
-        Map<URI, JWKSource<SecurityContext>> sources = new LinkedHashMap<>();
+        Map<URI, KeySet> sources = new LinkedHashMap<>();
+        Function<URI, KeySet> keySet = url -> sources.computeIfAbsent(url, u -> new KeySet(u.toString(), keySources.apply(u)));
         Map<String, IssuerKeys> issuers = new LinkedHashMap<>();
         for (SecuritySettings.CdsIssuer issuer : settings.cdsIssuers().values()) {
-            Map<String, JWKSource<SecurityContext>> byJku = new LinkedHashMap<>();
+            Map<String, KeySet> byJku = new LinkedHashMap<>();
             for (URI url : issuer.allowedJku()) {
-                byJku.put(url.toString(), sources.computeIfAbsent(url, keySources));
+                byJku.put(url.toString(), keySet.apply(url));
             }
-            issuers.put(issuer.issuer(), new IssuerKeys(sources.computeIfAbsent(issuer.jwks(), keySources), byJku));
+            issuers.put(issuer.issuer(), new IssuerKeys(keySet.apply(issuer.jwks()), byJku));
         }
         return new CdsJwtVerifier(issuers, settings.algorithms(), settings.cdsTenants(), replay, clock);
     }
@@ -103,16 +120,25 @@ public final class CdsJwtVerifier {
         if (keys == null) {
             throw new TokenRejected(Reason.ISSUER);
         }
-        JWKSource<SecurityContext> source = keys.configured();
+        KeySet keySet = keys.configured();
         URI jku = jwt.getHeader().getJWKURL();
         if (jku != null) {
-            source = keys.byJku().get(jku.toString());
-            if (source == null) {
+            KeySet named = keys.byJku().get(jku.toString());
+            if (named == null) {
                 throw new TokenRejected(Reason.JKU);
+            }
+            // The configured copy speaks for every key it holds: a listed jku is fetched only for one it lacks.
+            if (named != keys.configured() && !holdsKey(keys.configured(), jwt)) {
+                keySet = named;
             }
         }
 
-        JWTClaimsSet claims = JwtChecks.verifySignature(jwt, algorithms, source, TYPES);
+        JWTClaimsSet claims;
+        try {
+            claims = JwtChecks.verifySignature(jwt, algorithms, keySet.keys(), TYPES);
+        } catch (TokenRejected e) {
+            throw e.against(claimedIssuer + " key set " + keySet.source());
+        }
         Instant now = clock.instant();
         if (!claimedIssuer.equals(claims.getIssuer())) {
             throw new TokenRejected(Reason.ISSUER);
@@ -143,6 +169,15 @@ public final class CdsJwtVerifier {
             throw new TokenRejected(Reason.REPLAY);
         }
         return new Verified(claimedIssuer, jti, tenant, expires);
+    }
+
+    /** Whether the key set has a key the token's header selects ({@code kid}, algorithm); false if it cannot be read. */
+    private boolean holdsKey(KeySet keySet, SignedJWT jwt) {
+        try {
+            return !new JWSVerificationKeySelector<>(algorithms, keySet.keys()).selectJWSKeys(jwt.getHeader(), null).isEmpty();
+        } catch (KeySourceException e) {
+            return false;
+        }
     }
 
     /** Whether {@code iss} is configured; lets the caller log an issuer without echoing arbitrary input. */

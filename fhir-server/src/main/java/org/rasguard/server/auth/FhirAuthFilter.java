@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.rasguard.server.http.CrossOrigin;
 import org.rasguard.server.http.Refusals;
 
 /**
@@ -16,7 +17,10 @@ import org.rasguard.server.http.Refusals;
  * rather than read on.
  *
  * <p>Only the CapabilityStatement ({@code GET /fhir/metadata}, and {@code OPTIONS /fhir}, which HAPI
- * also answers with it) passes without a token. The verified token is left on the request for
+ * also answers with it) passes without a token. A CORS preflight never needs one: browsers send none.
+ * {@link org.rasguard.server.http.CrossOrigin} answers it in front of this filter for the configured
+ * origins; one that gets here (no origin configured) is answered 204 with no data and no CORS headers,
+ * so the browser refuses the call, as it should. The verified token is left on the request for
  * {@link SmartAuthorizationInterceptor}, which turns its scopes into rules.
  */
 public final class FhirAuthFilter extends HttpFilter {
@@ -41,6 +45,10 @@ public final class FhirAuthFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (CrossOrigin.isPreflight(request)) {
+            response.setStatus(204);
+            return;
+        }
         if (capabilityStatement(request)) {
             chain.doFilter(request, response);
             return;

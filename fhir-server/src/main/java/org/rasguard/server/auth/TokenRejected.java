@@ -13,13 +13,33 @@ public final class TokenRejected extends Exception {
     }
 
     private final Reason reason;
+    private final String keySet;
 
     public TokenRejected(Reason reason) {
+        this(reason, null);
+    }
+
+    /** @param keySet which configured key set the signature failed against (issuer and source), or null */
+    public TokenRejected(Reason reason, String keySet) {
         super(reason.name(), null, false, false);
         this.reason = reason;
+        this.keySet = keySet;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * The key set a {@link Reason#SIGNATURE} failure was checked against, as configured ({@code issuer key set
+     * file:///…} or its URL): our own settings, never token content; null when no key set was involved.
+     */
+    public String keySet() {
+        return keySet;
+    }
+
+    /** The same failure, naming the key set it was checked against. */
+    TokenRejected against(String keySetDescription) {
+        return new TokenRejected(reason, keySetDescription);
     }
 }

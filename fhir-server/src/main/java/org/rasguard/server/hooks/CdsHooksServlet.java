@@ -21,7 +21,7 @@ import org.slf4j.MDC;
 import org.springframework.context.ApplicationContext;
 
 /**
- * The HTTP edge of the CDS Hooks service, thin on purpose: routing, CORS, status codes and
+ * The HTTP edge of the CDS Hooks service, thin on purpose: routing, status codes and
  * OperationOutcome error bodies. Everything else is {@link CdsHooksService} (module cds-hooks).
  *
  * <ul>
@@ -30,7 +30,8 @@ import org.springframework.context.ApplicationContext;
  *   <li>{@code POST /cds-services/{id}/feedback}: feedback, stored as AuditEvents
  *   <li>every decided call: counted in the metrics and recorded as an AuditEvent ({@link DecisionRecorder});
  *       its hookInstance becomes the request's correlation id
- *   <li>{@code OPTIONS}: CORS preflight, for origins in {@code RASGUARD_CDS_CORS_ORIGINS} only
+ *   <li>{@code OPTIONS}: 204 with {@code Allow}; CORS (preflights included) is answered in front of every
+ *       servlet, for {@code /fhir} too ({@link org.rasguard.server.http.CrossOrigin})
  * </ul>
  *
  * Never logs a body, a token or a patient id: failures are logged by error code and exception class.
@@ -43,24 +44,21 @@ public final class CdsHooksServlet extends HttpServlet {
     private static final String JSON = "application/json;charset=utf-8";
 
     private final transient CdsHooksService service;
-    private final List<String> corsOrigins;
     private final String publicBaseUrl;
 
     /** @param publicBaseUrl {@code RASGUARD_PUBLIC_BASE_URL}, or null to take our FHIR base from each request */
-    CdsHooksServlet(CdsHooksService service, List<String> corsOrigins, String publicBaseUrl) {
+    CdsHooksServlet(CdsHooksService service, String publicBaseUrl) {
         this.service = service;
-        this.corsOrigins = List.copyOf(corsOrigins);
         this.publicBaseUrl = publicBaseUrl;
     }
 
     /** The servlet over the service {@link CdsHooksConfig} built (one per server). */
     public static CdsHooksServlet create(ApplicationContext context, ServerConfig config) {
-        return new CdsHooksServlet(context.getBean(CdsHooksService.class), config.cdsCorsOrigins(), config.security().publicBaseUrl());
+        return new CdsHooksServlet(context.getBean(CdsHooksService.class), config.security().publicBaseUrl());
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        cors(request, response);
         String path = request.getPathInfo();
         if (path == null || path.equals("/")) {
             write(response, 200, JSON, service.discovery());
@@ -74,7 +72,6 @@ public final class CdsHooksServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        cors(request, response);
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
         String[] parts = path.substring(1).split("/", -1);
         // Only JSON media types (CDS Hooks 2.0 calls and feedback are application/json): a text/plain or
@@ -112,22 +109,8 @@ public final class CdsHooksServlet extends HttpServlet {
 
     @Override
     protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
-        cors(request, response);
         response.setHeader("Allow", "GET, POST, OPTIONS");
         response.setStatus(204);
-    }
-
-    /** CORS headers only for a configured origin; none configured (the default) means none sent. */
-    private void cors(HttpServletRequest request, HttpServletResponse response) {
-        String origin = request.getHeader("Origin");
-        if (origin == null || !(corsOrigins.contains(origin) || corsOrigins.contains("*"))) {
-            return;
-        }
-        response.setHeader("Access-Control-Allow-Origin", origin);
-        response.addHeader("Vary", "Origin");
-        response.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-        response.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");
-        response.setHeader("Access-Control-Max-Age", "600");
     }
 
     /**

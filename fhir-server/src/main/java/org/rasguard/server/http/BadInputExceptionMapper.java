@@ -29,7 +29,9 @@ import org.slf4j.MDC;
  * <p>A real server failure (5xx) is answered with a generic message and the correlation id only, and
  * logged as one line without any message (issue 16, row 14: 500 bodies had carried
  * {@code Java heap space}, parser exception names and {@code HAPI-0389} texts quoting submitted values).
- * A refusal (4xx) records its stable code for the request's log line ({@link Refusals}).
+ * A refusal (4xx) records its stable code for the request's log line ({@link Refusals}). A client that
+ * closed its connection while the answer was written is neither: it is left unanswered and unlogged
+ * here ({@link ClientAborts}).
  */
 @Interceptor
 public final class BadInputExceptionMapper {
@@ -38,8 +40,12 @@ public final class BadInputExceptionMapper {
     private static final Map<Integer, String> REFUSAL_CODES = Map.of(400, "invalid", 401, "unauthorized", 403, "forbidden",
             405, "method-not-allowed", 413, "too-large", 415, "unsupported-media-type", 422, "unprocessable", 429, "too-many-requests");
 
-    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    @Hook(value = Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION, order = Integer.MIN_VALUE)
     public BaseServerResponseException answer(Throwable failure, HttpServletRequest request) {
+        if (ClientAborts.isAbort(failure)) {
+            ClientAborts.record(request); // no one to answer, nothing to log here (see below)
+            return new UnclassifiedServerFailureException(ClientAborts.STATUS, "client aborted");
+        }
         BaseServerResponseException mapped = asBadRequest(failure);
         if (mapped == null && SafeExceptions.isRefusal(failure)) {
             int status = failure instanceof BaseServerResponseException response ? response.getStatusCode() : 400;
@@ -60,6 +66,15 @@ public final class BadInputExceptionMapper {
                 .setDiagnostics(message);
         issue.getDetails().setText(message).addCoding().setSystem(ErrorResponses.ERROR_CODE_SYSTEM).setCode("internal-error");
         return new UnclassifiedServerFailureException(status, message, outcome);
+    }
+
+    /**
+     * A client that went away gets no answer: HAPI's default would write an OperationOutcome onto the
+     * committed response, fail, log and rethrow ({@link ClientAborts}). Runs before any other handler.
+     */
+    @Hook(value = Pointcut.SERVER_HANDLE_EXCEPTION, order = Integer.MIN_VALUE)
+    public boolean answerUnlessAborted(HttpServletRequest request) {
+        return !ClientAborts.recorded(request);
     }
 
     private static void record(HttpServletRequest request, int status) {

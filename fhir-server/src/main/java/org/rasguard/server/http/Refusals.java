@@ -30,6 +30,14 @@ public final class Refusals {
         request.setAttribute(CODE_ATTRIBUTE, code + " (" + detail.name() + ")");
     }
 
+    /**
+     * As {@link #record(ServletRequest, String, Enum)}, with what the check was made against as the
+     * operator configured it (a key set's file or URL), never request content; null for nothing more.
+     */
+    public static void record(ServletRequest request, String code, Enum<?> detail, String configured) {
+        request.setAttribute(CODE_ATTRIBUTE, code + " (" + detail.name() + (configured == null ? "" : ", " + configured) + ")");
+    }
+
     /** Answers with an OperationOutcome carrying {@code code}, and records the code for the log line. */
     public static void refuse(ServletRequest request, HttpServletResponse response, int status, String issueType,
             String code, String message) throws IOException {

@@ -20,6 +20,9 @@ import org.rasguard.server.metrics.Routes;
  * method, route, status and code) are written at most {@value #REPEATS_PER_MINUTE} times a minute, so a
  * flood of them cannot fill the disk or bury everything else.
  *
+ * <p>A request whose client went away while it was answered ({@link ClientAborts}) is one INFO line,
+ * {@code GET /fhir/Patient aborted by the client 12ms}, and status 499 in the metrics.
+ *
  * <p>Also gives each request its {@link Correlation} id (in the MDC while the request runs, in the
  * log line, in the {@code X-Request-ID} response header) and records it in the request metrics by
  * normalised route ({@link Routes}).
@@ -61,13 +64,21 @@ public final class RequestLogHandler extends Handler.Wrapper {
         Callback logged = new Callback() {
             @Override
             public void succeeded() {
-                log(method, path, response.getStatus(), refusal(request), start, correlation);
+                if (ClientAborts.recorded(request.getAttribute(ClientAborts.ATTRIBUTE))) {
+                    aborted(method, path, start, correlation);
+                } else {
+                    log(method, path, response.getStatus(), refusal(request), start, correlation);
+                }
                 callback.succeeded();
             }
 
             @Override
             public void failed(Throwable failure) {
-                log(method, path, response.getStatus() >= 400 ? response.getStatus() : 500, refusal(request), start, correlation);
+                if (ClientAborts.recorded(request.getAttribute(ClientAborts.ATTRIBUTE)) || ClientAborts.isAbort(failure)) {
+                    aborted(method, path, start, correlation);
+                } else {
+                    log(method, path, response.getStatus() >= 400 ? response.getStatus() : 500, refusal(request), start, correlation);
+                }
                 callback.failed(failure);
             }
 
@@ -106,6 +117,19 @@ public final class RequestLogHandler extends Handler.Wrapper {
         }
         if (LOG.isInfoEnabled()) {
             withCorrelation(correlation, () -> LOG.info("{} {} {} {}ms", shownMethod, route, status, nanos / 1_000_000));
+        }
+    }
+
+    /** A request whose client went away before its answer was written ({@link ClientAborts}): INFO, never 500. */
+    private void aborted(String method, String path, long startNanos, Correlation correlation) {
+        long nanos = System.nanoTime() - startNanos;
+        String route = Routes.of(path);
+        if (metrics != null) {
+            metrics.request(method, route, ClientAborts.STATUS, nanos);
+        }
+        if (LOG.isInfoEnabled()) {
+            withCorrelation(correlation, () -> LOG.info("{} {} aborted by the client {}ms",
+                    org.rasguard.server.metrics.Metrics.knownMethod(method), route, nanos / 1_000_000));
         }
     }
 

@@ -16,6 +16,8 @@ import org.slf4j.Marker;
  * <ul>
  *   <li>a refusal (a 4xx exception, a parser error) is dropped: the request's one WARN line
  *       ({@code rasguard.request}) says it, with its stable code;
+ *   <li>a client abort (the connection closed while the answer was written) is dropped: the request's
+ *       one INFO line says it ({@link org.rasguard.server.http.ClientAborts});
  *   <li>anything else is replaced by one line of {@link SafeExceptions#summary}: classes and code
  *       locations, no message.
  * </ul>
@@ -36,7 +38,8 @@ public final class HapiExceptionLogFilter extends TurboFilter {
         if (thrown == null) {
             return FilterReply.NEUTRAL;
         }
-        if (!SafeExceptions.isRefusal(thrown)) {
+        // A client that went away (HAPI-2544 logs it even when told not to answer): the request's own INFO line says it.
+        if (!SafeExceptions.isRefusal(thrown) && !org.rasguard.server.http.ClientAborts.isAbort(thrown)) {
             String where = logger.getName().substring(logger.getName().lastIndexOf('.') + 1);
             if (level.isGreaterOrEqual(Level.ERROR)) {
                 SUMMARY.error("{}: {}", where, SafeExceptions.summary(thrown));

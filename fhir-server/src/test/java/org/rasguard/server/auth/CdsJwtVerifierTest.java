@@ -44,8 +44,8 @@ class CdsJwtVerifierTest {
         JWKSource<SecurityContext> configured = new ImmutableJWKSet<>(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())));
         JWKSource<SecurityContext> rotatedSet = new ImmutableJWKSet<>(new JWKSet(rotated.toPublicJWK()));
         Map<String, CdsJwtVerifier.IssuerKeys> issuers = Map.of(
-                ISS, new CdsJwtVerifier.IssuerKeys(configured, Map.of(JWKS, configured, ROTATED_JWKS, rotatedSet)),
-                OTHER_ISS, new CdsJwtVerifier.IssuerKeys(
+                ISS, CdsJwtVerifier.IssuerKeys.of(configured, Map.of(JWKS, configured, ROTATED_JWKS, rotatedSet)),
+                OTHER_ISS, CdsJwtVerifier.IssuerKeys.of(
                         new ImmutableJWKSet<>(new JWKSet(otherIssuerKey.toPublicJWK())), Map.of()));
         return new CdsJwtVerifier(issuers, algorithms, tenants, replay, Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -173,7 +173,7 @@ class CdsJwtVerifierTest {
 
     @Test
     void anUnavailableReplayStoreFailsClosed() {
-        CdsJwtVerifier verifier = new CdsJwtVerifier(Map.of(ISS, new CdsJwtVerifier.IssuerKeys(
+        CdsJwtVerifier verifier = new CdsJwtVerifier(Map.of(ISS, CdsJwtVerifier.IssuerKeys.of(
                 new ImmutableJWKSet<>(new JWKSet(rsa.toPublicJWK())), Map.of())), SecuritySettings.DEFAULT_ALGORITHMS,
                 Set.of(), (issuer, jti, forgetAfter) -> { throw new IllegalStateException("database down"); },
                 Clock.fixed(NOW, ZoneOffset.UTC));
@@ -234,5 +234,55 @@ class CdsJwtVerifierTest {
         String token = TestJwts.sign(rsa, claims().claim("tenant", 12).build());
         CdsJwtVerifier verifier = verifier(SecuritySettings.DEFAULT_ALGORITHMS, Set.of("12"));
         assertThat(rejection(verifier, token, AUD)).isEqualTo(Reason.TENANT);
+    }
+
+    /**
+     * A verifier whose issuer has a file-like configured set holding {@code rsa} and may name {@code jku}
+     * = {@link #ROTATED_JWKS}, a set that counts every time it is asked (a fetch) and fails like an
+     * unreachable URL.
+     */
+    private CdsJwtVerifier verifierWithUnreachableJku(java.util.concurrent.atomic.AtomicInteger fetches) {
+        CdsJwtVerifier.KeySet file = new CdsJwtVerifier.KeySet("file:///etc/rasguard/ehr-jwks.json",
+                new ImmutableJWKSet<>(new JWKSet(rsa.toPublicJWK())));
+        JWKSource<SecurityContext> unreachable = (selector, context) -> {
+            fetches.incrementAndGet();
+            throw new com.nimbusds.jose.KeySourceException("connection refused");
+        };
+        CdsJwtVerifier.KeySet remote = new CdsJwtVerifier.KeySet(ROTATED_JWKS, unreachable);
+        return new CdsJwtVerifier(Map.of(ISS, new CdsJwtVerifier.IssuerKeys(file, Map.of(ROTATED_JWKS, remote))),
+                SecuritySettings.DEFAULT_ALGORITHMS, Set.of(), replay, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void aListedJkuIsVerifiedAgainstTheConfiguredCopyOfflineWhenItHoldsTheKey() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        CdsJwtVerifier verifier = verifierWithUnreachableJku(fetches);
+        assertThat(verifier.verify(TestJwts.signWithJku(rsa, claims().build(), ROTATED_JWKS), AUD).issuer()).isEqualTo(ISS);
+        assertThat(fetches).as("the jku URL was never fetched").hasValue(0);
+    }
+
+    @Test
+    void aForgedSignatureUnderAKidOfTheCopyFailsAgainstTheCopyAndNamesIt() {
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        RSAKey impostor = TestJwts.rsa(rsa.getKeyID()); // the same kid, another key
+        String token = TestJwts.signWithJku(impostor, claims().build(), ROTATED_JWKS);
+        assertThatThrownBy(() -> verifierWithUnreachableJku(fetches).verify(token, AUD))
+                .isInstanceOfSatisfying(TokenRejected.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.SIGNATURE);
+                    assertThat(e.keySet()).isEqualTo(ISS + " key set file:///etc/rasguard/ehr-jwks.json");
+                });
+        assertThat(fetches).as("a kid the copy holds is never looked up elsewhere").hasValue(0);
+    }
+
+    @Test
+    void aKidTheCopyLacksIsFetchedFromTheListedJkuAndAFailureNamesThatUrl() {
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        String token = TestJwts.signWithJku(rotated, claims().build(), ROTATED_JWKS);
+        assertThatThrownBy(() -> verifierWithUnreachableJku(fetches).verify(token, AUD))
+                .isInstanceOfSatisfying(TokenRejected.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.SIGNATURE);
+                    assertThat(e.keySet()).isEqualTo(ISS + " key set " + ROTATED_JWKS).doesNotContain(token);
+                });
+        assertThat(fetches).hasPositiveValue();
     }
 }

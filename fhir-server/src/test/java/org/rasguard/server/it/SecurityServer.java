@@ -32,6 +32,9 @@ import org.rasguard.server.auth.TestJwts;
  *       a second set served over HTTP by this test ({@code /a-extra-jwks.json}).
  *   <li>EHR B ({@link #EHR_B}): its key set only at an HTTP URL served by this test, which the test can
  *       change (key rotation) and which counts the server's fetches.
+ *   <li>EHR C ({@link #EHR_C}): an RSA key in a {@code file:} key set, and a {@code jku} URL on its list
+ *       that points at a closed loopback port ({@link Setup#ehrCJku}): any fetch of it fails.
+ *   <li>CORS for {@link #CORS_ORIGIN} only.
  *   <li>FHIR API tokens from {@link #AUTH} with an RSA key in a {@code file:} key set.
  *   <li>An EHR FHIR server on the allowlist, {@link Setup#ehrBase()}, served by this test: each test sets
  *       what it answers ({@link Setup#ehr}).
@@ -45,6 +48,10 @@ public final class SecurityServer implements ParameterResolver {
     public static final String EHR_A = "https://ehr-a.example.test";
     public static final String EHR_B = "https://ehr-b.example.test";
     public static final String AUTH = "https://auth.example.test";
+    /** EHR C: tokens always name a {@code jku} URL that no one serves; its copy of that key set is a file. */
+    public static final String EHR_C = "https://ehr-c.example.test";
+    /** The one browser origin allowed by CORS ({@code RASGUARD_CORS_ORIGINS}). */
+    public static final String CORS_ORIGIN = "https://sandbox.example.test";
     public static final int EVIDENCE_CAP = 25;
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SecurityServer.class);
 
@@ -56,6 +63,11 @@ public final class SecurityServer implements ParameterResolver {
         public final RSAKey ehrB1 = TestJwts.rsa("ehr-b-1");
         public final RSAKey ehrB2 = TestJwts.rsa("ehr-b-2");
         public final RSAKey fhirKey = TestJwts.rsa("auth-1");
+        public final RSAKey ehrCRsa = TestJwts.rsa("ehr-c-rsa");
+        /** EHR C's listed jku: a loopback port nothing listens on. */
+        public final String ehrCJku;
+        /** EHR C's key-set file, as configured. */
+        public final Path ehrCFile;
         public final AtomicReference<String> ehrBKeySet = new AtomicReference<>(TestJwts.publicSet(ehrB1));
         public final AtomicInteger ehrBFetches = new AtomicInteger();
         public final HttpServer keySets;
@@ -79,10 +91,14 @@ public final class SecurityServer implements ParameterResolver {
             Path dir = Files.createTempDirectory("rasguard-security-it-");
             Path ehrAFile = Files.writeString(dir.resolve("ehr-a-jwks.json"), TestJwts.publicSet(ehrARsa, ehrAEc));
             Path authFile = Files.writeString(dir.resolve("auth-jwks.json"), TestJwts.publicSet(fhirKey));
+            ehrCFile = Files.writeString(dir.resolve("ehr-c-jwks.json"), TestJwts.publicSet(ehrCRsa));
+            ehrCJku = "http://127.0.0.1:" + freePort() + "/c-jwks.json"; // free now, and nothing binds it
             Map<String, String> env = new HashMap<>(TestDatabase.fresh());
             env.put("RASGUARD_PORT", Integer.toString(freePort()));
             env.put("RASGUARD_CDS_ISSUERS", EHR_A + "=" + ehrAFile.toUri() + "|" + keySetUrl("/a-extra-jwks.json")
-                    + "," + EHR_B + "=" + keySetUrl("/b-jwks.json"));
+                    + "," + EHR_B + "=" + keySetUrl("/b-jwks.json")
+                    + "," + EHR_C + "=" + ehrCFile.toUri() + "|" + ehrCJku);
+            env.put("RASGUARD_CORS_ORIGINS", CORS_ORIGIN);
             env.put("RASGUARD_FHIR_ISSUER", AUTH);
             env.put("RASGUARD_FHIR_JWKS", authFile.toUri().toString());
             // An allowlist without the SSRF test's listener (it names another server), and the test EHR.
