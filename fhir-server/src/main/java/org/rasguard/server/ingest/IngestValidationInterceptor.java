@@ -112,23 +112,11 @@ public final class IngestValidationInterceptor {
      */
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException locateParseError(RequestDetails request, Throwable failure) {
-        if (!isEnabled() || !(failure instanceof InvalidRequestException refused) || request.getResourceName() == null
-                || refused.getMessage() == null || !refused.getMessage().contains("HAPI-0450")
+        if (!isEnabled() || request.getResourceName() == null
                 || ValidateOperationParseErrors.isValidate(request)) { // ValidateOperationParseErrors answers those
             return null;
         }
-        byte[] body = request.loadRequestContents();
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        List<Issue> located;
-        try {
-            located = validator.locateStructuralErrors(new String(body, StandardCharsets.UTF_8));
-        } catch (RuntimeException unreadable) {
-            // Not even the validator's lenient reader can read it (not JSON, unknown encoding):
-            // HAPI's own 400 stands.
-            return null;
-        }
+        List<Issue> located = structuralErrorsOfRefusedBody(validator, request, failure);
         if (located.isEmpty()) {
             return null;
         }
@@ -210,5 +198,25 @@ public final class IngestValidationInterceptor {
         Issue first = errors.get(0);
         return "The resource " + what + ": " + first.location() + ": " + first.message()
                 + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "");
+    }
+    /**
+     * The located structural errors of a body HAPI's strict parser refused (HAPI-0450), or none when the
+     * failure is something else, there is no body, or not even the validator's lenient reader can read it
+     * (not JSON, unknown encoding): then HAPI's own answer stands.
+     */
+    static List<Issue> structuralErrorsOfRefusedBody(IngestValidator validator, RequestDetails request, Throwable failure) {
+        if (!(failure instanceof InvalidRequestException refused) || refused.getMessage() == null
+                || !refused.getMessage().contains("HAPI-0450")) {
+            return List.of();
+        }
+        byte[] body = request.loadRequestContents();
+        if (body == null || body.length == 0) {
+            return List.of();
+        }
+        try {
+            return validator.locateStructuralErrors(new String(body, StandardCharsets.UTF_8));
+        } catch (RuntimeException unreadable) {
+            return List.of();
+        }
     }
 }

@@ -6,8 +6,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.rasguard.server.ingest.IngestValidator.Issue;
@@ -33,20 +31,10 @@ public final class ValidateOperationParseErrors {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException answerWithIssues(RequestDetails request, Throwable failure) {
-        if (!isValidate(request) || !(failure instanceof InvalidRequestException refused)
-                || refused.getMessage() == null || !refused.getMessage().contains("HAPI-0450")) {
+        if (!isValidate(request)) {
             return null;
         }
-        byte[] body = request.loadRequestContents();
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        List<Issue> located;
-        try {
-            located = validator.locateStructuralErrors(new String(body, StandardCharsets.UTF_8));
-        } catch (RuntimeException unreadable) {
-            return null;
-        }
+        List<Issue> located = IngestValidationInterceptor.structuralErrorsOfRefusedBody(validator, request, failure);
         if (located.isEmpty()) {
             return null;
         }
