@@ -263,7 +263,7 @@ class IngestValidationIT {
     }
 
     /** A Genomics Reporting 3.0.0 Variant without the required {@code v2-0074#GE} category, as STU2 and mCODE send them. */
-    private static String variantWithoutGeCategory(String run) {
+    static String variantWithoutGeCategory(String run) {
         return """
                 {"resourceType":"Observation",
                  "meta":{"profile":["%s"]},

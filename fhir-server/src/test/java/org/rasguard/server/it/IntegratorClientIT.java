@@ -144,14 +144,14 @@ class IntegratorClientIT {
         Http.Response ingest = Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/Observation"))
                 .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
                 .header("Prefer", "return=OperationOutcome")
-                .POST(HttpRequest.BodyPublishers.ofString(variantWithoutGeCategory(run), StandardCharsets.UTF_8)));
+                .POST(HttpRequest.BodyPublishers.ofString(IngestValidationIT.variantWithoutGeCategory(run), StandardCharsets.UTF_8)));
         assertThat(ingest.status()).as(ingest.body()).isEqualTo(201);
         Set<String> fromIngest = issues(ingest.resource(OperationOutcome.class));
         assertThat(fromIngest).as("ingest (warn) reports the missing GE category")
                 .anyMatch(issue -> issue.startsWith("warning|") && issue.contains("Observation.category"));
 
         IGenericClient client = client(server);
-        Observation variant = Http.FHIR.newJsonParser().parseResource(Observation.class, variantWithoutGeCategory(run));
+        Observation variant = Http.FHIR.newJsonParser().parseResource(Observation.class, IngestValidationIT.variantWithoutGeCategory(run));
         MethodOutcome typeLevel = client.validate().resource(variant).execute();
         assertThat(issues((OperationOutcome) typeLevel.getOperationOutcome())).as("type-level $validate").isEqualTo(fromIngest);
 
@@ -189,7 +189,7 @@ class IntegratorClientIT {
                 .allSatisfy(issue -> assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR));
 
         Http.Response unknownProfile = Http.post(server.fhirBase() + "/Observation/$validate?profile="
-                + Http.urlEncode("http://example.org/StructureDefinition/nothing-here"), variantWithoutGeCategory("x"));
+                + Http.urlEncode("http://example.org/StructureDefinition/nothing-here"), IngestValidationIT.variantWithoutGeCategory("x"));
         assertThat(unknownProfile.status()).as("validation against it cannot be performed: %s", unknownProfile.body()).isEqualTo(400);
     }
 
@@ -197,11 +197,11 @@ class IntegratorClientIT {
     void validateValidatesWithValidationOff() throws Exception {
         try (ServerProcess off = new ServerProcess(Files.createTempDirectory("rasguard-off-"),
                 Map.of("RASGUARD_VALIDATION", "off")).start()) {
-            Observation variant = Http.FHIR.newJsonParser().parseResource(Observation.class, variantWithoutGeCategory("off"));
+            Observation variant = Http.FHIR.newJsonParser().parseResource(Observation.class, IngestValidationIT.variantWithoutGeCategory("off"));
             MethodOutcome outcome = client(off).validate().resource(variant).execute();
             assertThat(issues((OperationOutcome) outcome.getOperationOutcome()))
                     .anyMatch(issue -> issue.startsWith("warning|") && issue.contains("Observation.category"));
-            Http.Response stored = Http.post(off.fhirBase() + "/Observation", variantWithoutGeCategory("off"));
+            Http.Response stored = Http.post(off.fhirBase() + "/Observation", IngestValidationIT.variantWithoutGeCategory("off"));
             assertThat(stored.status()).isEqualTo(201);
             assertThat(stored.header(org.rasguard.server.ingest.IngestValidationInterceptor.HEADER)).as("ingest itself is off").isNull();
         }
@@ -259,20 +259,5 @@ class IntegratorClientIT {
         Http.Response response = Http.post(server.fhirBase(), bundle);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return new IdType(response.resource(Bundle.class).getEntry().get(0).getResponse().getLocation()).getIdPart();
-    }
-
-    /** A Genomics Reporting 3.0.0 Variant without the required {@code v2-0074#GE} category (as in IngestValidationIT). */
-    private static String variantWithoutGeCategory(String run) {
-        return """
-                {"resourceType":"Observation",
-                 "meta":{"profile":["%s"]},
-                 "identifier":[{"system":"urn:example:lab:result","value":"%s"}],
-                 "status":"final",
-                 "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"laboratory"}]}],
-                 "code":{"coding":[{"system":"http://loinc.org","code":"69548-6","display":"Genetic variant assessment"}]},
-                 "valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA9633-4","display":"Present"}]},
-                 "component":[{"code":{"coding":[{"system":"http://loinc.org","code":"48018-6"}]},
-                   "valueCodeableConcept":{"coding":[{"system":"http://www.genenames.org","code":"HGNC:6407","display":"KRAS"}]}}]}
-                """.formatted(VARIANT_PROFILE, run);
     }
 }
