@@ -14,7 +14,8 @@ import org.hl7.fhir.r4.model.Resource;
  * What the client prefetched for one key, with the CDS Hooks 2.0 semantics (§Prefetch Template):
  * an omitted key was not supplied (fetch it); {@code null} means there is no data; an
  * OperationOutcome means the client tried and failed (fetch it, or treat it as missing); a Bundle
- * may be one page of several (follow {@code next}).
+ * may be one page of several (follow {@code next}), and one that holds fewer matches than its
+ * {@code total} with no {@code next} was cut short ({@link SearchCompleteness}).
  */
 public sealed interface PrefetchValue {
 
@@ -28,9 +29,11 @@ public sealed interface PrefetchValue {
     record Failed(String reason) implements PrefetchValue {}
 
     /**
-     * The resources sent; {@code next} is the URL of the following page, or null on the last page.
+     * The resources sent; {@code next} is the URL of the following page, or null on the last page;
+     * {@code total} the matches the search announced across all pages (null: none announced) and
+     * {@code matches} how many of them this page holds.
      */
-    record Resources(List<Resource> resources, String next) implements PrefetchValue {
+    record Resources(List<Resource> resources, String next, Integer total, int matches) implements PrefetchValue {
         public Resources {
             resources = List.copyOf(resources);
         }
@@ -57,7 +60,7 @@ public sealed interface PrefetchValue {
             return new Failed("the client sent an OperationOutcome");
         }
         if (!(resource instanceof Bundle bundle)) {
-            return new Resources(List.of(resource), null);
+            return new Resources(List.of(resource), null, null, 1);
         }
         List<Resource> resources = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
@@ -73,7 +76,8 @@ public sealed interface PrefetchValue {
             resources.add(entry.getResource());
         }
         Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
-        return new Resources(resources, next != null && next.hasUrl() ? next.getUrl() : null);
+        return new Resources(resources, next != null && next.hasUrl() ? next.getUrl() : null,
+                SearchCompleteness.announcedTotal(bundle), SearchCompleteness.matches(bundle));
     }
 
     private static boolean isError(OperationOutcome outcome) {

@@ -117,14 +117,23 @@ final class RecordGatherer {
         }
         if (value instanceof PrefetchValue.Resources resources) {
             if (resources.next() == null) {
+                if (SearchCompleteness.shortOf(resources.total(), resources.matches())) {
+                    return fetch(key, patientId, ehr, "the prefetch holds fewer results than its total and " + ehr.whyUnavailable());
+                }
                 return CompletableFuture.completedFuture(KeyData.of(resources.resources()));
             }
             if (!ehr.available()) {
                 return CompletableFuture.completedFuture(KeyData.missing("the prefetch is paginated and " + ehr.whyUnavailable()));
             }
-            return ehr.get(resources.next()).thenApply(fetched -> fetched instanceof EhrFetch.Found found
-                    ? KeyData.of(concat(resources.resources(), found.resources()))
-                    : KeyData.missing("its next page could not be read"));
+            return ehr.get(resources.next()).thenApply(fetched -> {
+                if (!(fetched instanceof EhrFetch.Found found)) {
+                    return KeyData.missing("its next page could not be read");
+                }
+                if (found.shortOfTotal(resources.matches())) {
+                    return KeyData.missing("its pages hold fewer results than its total");
+                }
+                return KeyData.of(concat(resources.resources(), found.resources()));
+            });
         }
         String why = value instanceof PrefetchValue.Failed
                 ? "the client could not prefetch it and " + ehr.whyUnavailable()
@@ -138,7 +147,8 @@ final class RecordGatherer {
         }
         return ehr.get(key.query(patientId)).thenApply(fetched -> {
             if (fetched instanceof EhrFetch.Found found) {
-                return KeyData.of(found.resources());
+                return found.shortOfTotal(0) ? KeyData.missing("the FHIR server's pages hold fewer results than its total")
+                        : KeyData.of(found.resources());
             }
             if (fetched instanceof EhrFetch.NotFound) {
                 return key.isRead() ? KeyData.of(List.of()) : KeyData.missing("the FHIR server found no such search");

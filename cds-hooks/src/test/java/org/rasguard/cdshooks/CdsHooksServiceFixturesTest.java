@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -235,6 +236,10 @@ class CdsHooksServiceFixturesTest {
             List<Resource> resources = new ArrayList<>();
             if (answer.isArray()) {
                 answer.forEach(resource -> resources.add(parse(resource)));
+            } else if (parse(answer) instanceof Bundle page) { // a last page, as the HTTP client reports it
+                page.getEntry().forEach(entry -> resources.add(entry.getResource()));
+                return CompletableFuture.completedFuture(new EhrFetch.Found(resources, SearchCompleteness.announcedTotal(page),
+                        SearchCompleteness.matches(page)));
             } else {
                 resources.add(parse(answer));
             }

@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.rasguard.cdshooks.EhrFetch;
+import org.rasguard.cdshooks.SearchCompleteness;
 import org.rasguard.cdshooks.EhrFhirClient;
 import org.rasguard.cdshooks.EhrServer;
 
@@ -57,12 +58,18 @@ final class HttpEhrFhirClient implements EhrFhirClient {
         if (checked == null) {
             return CompletableFuture.completedFuture(new EhrFetch.Failed("link outside the FHIR server"));
         }
-        return page(server, checked, new ArrayList<>(), 1)
+        return page(server, checked, new ArrayList<>(), 1, new int[] {0}, null)
                 .exceptionally(e -> new EhrFetch.Failed(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                         ? e.getCause().getClass().getSimpleName() : e.getClass().getSimpleName()));
     }
 
-    private CompletableFuture<EhrFetch> page(EhrServer server, URI url, List<Resource> sofar, int pageNumber) {
+    /**
+     * One page of a read or search; {@code matches} counts the search's matches so far and {@code total}
+     * is what its first page announced, both handed to the caller, which judges completeness
+     * ({@link SearchCompleteness}).
+     */
+    private CompletableFuture<EhrFetch> page(EhrServer server, URI url, List<Resource> sofar, int pageNumber, int[] matches,
+            Integer total) {
         HttpRequest.Builder request;
         try {
             request = HttpRequest.newBuilder(url).timeout(requestTimeout)
@@ -103,9 +110,11 @@ final class HttpEhrFhirClient implements EhrFhirClient {
                     sofar.add(entry.getResource());
                 }
             }
+            matches[0] += SearchCompleteness.matches(bundle);
+            Integer announced = total != null ? total : SearchCompleteness.announcedTotal(bundle);
             Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
             if (next == null || !next.hasUrl()) {
-                return CompletableFuture.completedFuture(new EhrFetch.Found(sofar));
+                return CompletableFuture.completedFuture(new EhrFetch.Found(sofar, announced, matches[0]));
             }
             if (pageNumber >= MAX_PAGES) {
                 return CompletableFuture.completedFuture(new EhrFetch.Failed("more than " + MAX_PAGES + " pages"));
@@ -114,7 +123,7 @@ final class HttpEhrFhirClient implements EhrFhirClient {
             if (nextUrl == null) {
                 return CompletableFuture.completedFuture(new EhrFetch.Failed("next link outside the FHIR server"));
             }
-            return page(server, nextUrl, sofar, pageNumber + 1);
+            return page(server, nextUrl, sofar, pageNumber + 1, matches, announced);
         });
     }
 
