@@ -223,11 +223,12 @@ function readRasStatus(body) {
   const statusDisplay = coding?.display || status;
   const reasons = all.filter((p) => p.name === 'reason').map((p) => p.valueCoding?.display || p.valueCoding?.code);
   const variants = all.filter((p) => p.name === 'variant').map(parts);
+  const genes = all.filter((p) => p.name === 'gene').map(parts);
   const evidence = all.filter((p) => p.name === 'evidence').map(parts);
   const relevant = evidence.filter((item) => item.preliminary !== true
     && (status === 'mutated' ? item.call === 'mutated' : true));
   const dates = relevant.map((item) => (item.effective || item.issued || '').slice(0, 10)).filter(Boolean).sort();
-  return { status, statusDisplay, reasons, variants, evidence, date: dates.length ? dates[dates.length - 1] : null };
+  return { status, statusDisplay, reasons, variants, genes, evidence, date: dates.length ? dates[dates.length - 1] : null };
 }
 
 const AMINO = {
@@ -242,6 +243,19 @@ function shortProtein(hgvs) {
     return hgvs;
   }
   return `p.${AMINO[match[1]]}${match[2]}${AMINO[match[3]] || match[3]}`;
+}
+
+/**
+ * The server's own words per gene ("KRAS and NRAS: No mutation found, Extended (codons 12, 13, ...)"):
+ * the displays of $ras-status's gene status and coverage codes, so no codon list lives here.
+ */
+function geneFindings(genes) {
+  const byFinding = new Map();
+  for (const gene of genes) {
+    const finding = [gene.statusDisplay, gene.coverageDisplay].filter(Boolean).join(', ');
+    byFinding.set(finding, [...(byFinding.get(finding) || []), gene.geneDisplay || gene.gene]);
+  }
+  return [...byFinding].map(([finding, names]) => `${names.join(' and ')}: ${finding}`).join('; ');
 }
 
 /** Per gene: protein changes first ("KRAS p.G12D"), the coding change in brackets. */
@@ -284,7 +298,7 @@ function renderBanner(patient, conditions, rasBody) {
       details.push(variantNames(ras.variants));
     }
     if (ras.status === 'wild-type') {
-      details.push('no KRAS or NRAS mutation (exons 2, 3 and 4)');
+      details.push(geneFindings(ras.genes));
     }
     if (ras.status === 'unknown') {
       details.push(ras.reasons.length ? ras.reasons.join('; ') : 'no complete KRAS and NRAS result');

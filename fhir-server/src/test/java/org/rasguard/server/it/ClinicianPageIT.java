@@ -214,6 +214,9 @@ class ClinicianPageIT {
     void rasWildTypePatientSignsCetuximabWithoutACard() throws Exception {
         pickPatient("Wildtype", "RG-1002", "Walter Wildtype");
         assertThat(text(By.cssSelector("#patient-banner .badge"))).isEqualTo("RAS wild-type");
+        // the per-gene words come from $ras-status's code displays (ig-resources), not from app.js
+        assertThat(text(By.cssSelector("#patient-banner .ras-details")))
+                .contains("KRAS and NRAS: No mutation found, Extended (codons 12, 13, 59, 61, 117 and 146)");
 
         order("Cetuximab");
         driver.findElement(By.id("sign")).click();
