@@ -28,7 +28,9 @@ import org.rasguard.cdshooks.CdsServices;
  * whose prefetch shows a RAS wild-type tissue result from before an earlier, completed panitumumab
  * course gets the re-challenge warning with the plasma RAS test to order; plasma KRAS and NRAS
  * negatives taken after the course, posted to our genomics store, clear it; without the medication
- * history and without a fhirServer to read it from, a wild-type patient's order is a 412.
+ * history and without a fhirServer to read it from, a wild-type patient's order is a 412; with
+ * fhirServer = this server and no prefetch, the history (a MedicationAdministration naming a stored
+ * Medication, read with its {@code _include}) comes from HAPI's searches.
  */
 @ExtendWith(SharedServer.class)
 class RechallengeIT {
@@ -92,6 +94,35 @@ class RechallengeIT {
 
         assertThat(response.status()).as(response.body()).isEqualTo(412);
         assertThat(response.body()).contains("data-unavailable").contains("medicationHistory");
+    }
+
+    @Test
+    void withoutPrefetchTheHistoryIsReadFromFhirServerWithItsMedications(ServerProcess server) {
+        Patient ours = new Patient();
+        ours.addIdentifier().setSystem(MRN).setValue("MRN-" + UUID.randomUUID());
+        String patient = stored(server, ours);
+        Condition crc = new Condition().setSubject(new Reference(patient));
+        crc.setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10-cm", "C18.7", "Malignant neoplasm of sigmoid colon")));
+        stored(server, crc);
+        stored(server, CdsScenarios.krasNegative().setSubject(new Reference(patient)));
+        stored(server, CdsScenarios.nrasNegative().setSubject(new Reference(patient)));
+        org.hl7.fhir.r4.model.Medication vial = new org.hl7.fhir.r4.model.Medication().setCode(new CodeableConcept(
+                new Coding("http://hl7.org/fhir/sid/ndc", "66733-948-23", "Erbitux 100 mg/50 mL single-dose vial")));
+        String medication = stored(server, vial);
+        org.hl7.fhir.r4.model.MedicationAdministration given = new org.hl7.fhir.r4.model.MedicationAdministration()
+                .setStatus(org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationStatus.COMPLETED)
+                .setMedication(new Reference(medication)).setSubject(new Reference(patient))
+                .setEffective(new DateTimeType("2026-06-02T09:00:00Z"));
+        String administration = stored(server, given);
+        String patientId = patient.substring("Patient/".length());
+        ObjectNode request = CdsCalls.request("order-sign", patientId, CdsCalls.cetuximabOrder(patientId));
+        request.put("fhirServer", server.fhirBase());
+
+        Http.Response response = cds(server, request);
+
+        JsonNode card = CdsCalls.onlyCard(response);
+        assertThat(card.at("/source/topic/code").asText()).as(response.body()).isEqualTo("RasRechallenge");
+        assertThat(card.path("detail").asText()).contains(administration.replace("/", "\\/"));
     }
 
     /**
