@@ -39,7 +39,8 @@ import org.rasguard.ras.RasAssessment;
  * a MedicationAdministration unless not-done or entered-in-error; a MedicationStatement unless
  * entered-in-error, not-taken or intended. The course ends at the request's
  * {@code dispenseRequest.validityPeriod.end}, the administration's effective time (its period's end),
- * the statement's effective time (its period's end); an active or on-hold statement is going on.
+ * the statement's effective time (its period's end); an active or on-hold statement, and an in-progress
+ * or on-hold administration, are going on.
  *
  * @param course the earlier anti-EGFR course that ended last
  * @param cleared a plasma / ctDNA wild-type result (KRAS and NRAS, each a final negative with extended
@@ -110,6 +111,10 @@ public record Rechallenge(EarlierCourse course, boolean cleared) {
         if (resource instanceof MedicationAdministration administration) {
             if (administration.hasStatus() && ADMINISTRATION_NOT_GIVEN.contains(administration.getStatus())) {
                 return Optional.empty();
+            }
+            if (administration.getStatus() == MedicationAdministration.MedicationAdministrationStatus.INPROGRESS
+                    || administration.getStatus() == MedicationAdministration.MedicationAdministrationStatus.ONHOLD) {
+                return Optional.of(new EarlierCourse(drug, reference, null, null)); // being given: going on
             }
             return Optional.of(ending(drug, reference, endOf(administration.getEffective())));
         }

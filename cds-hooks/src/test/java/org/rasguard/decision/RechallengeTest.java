@@ -97,12 +97,15 @@ class RechallengeTest {
                 .setEffective(new DateTimeType("2026-06-02T09:00:00Z"));
         MedicationAdministration period = new MedicationAdministration().setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED)
                 .setEffective(new Period().setStartElement(new DateTimeType("2026-06-02T09:00:00Z")).setEndElement(new DateTimeType("2026-06-02T11:00:00Z")));
-        MedicationAdministration open = new MedicationAdministration().setStatus(MedicationAdministration.MedicationAdministrationStatus.INPROGRESS)
+        MedicationAdministration open = new MedicationAdministration().setStatus(MedicationAdministration.MedicationAdministrationStatus.UNKNOWN)
                 .setEffective(new Period().setStartElement(new DateTimeType("2026-06-02T09:00:00Z")));
+        MedicationAdministration running = new MedicationAdministration().setStatus(MedicationAdministration.MedicationAdministrationStatus.INPROGRESS)
+                .setEffective(new DateTimeType("2026-06-02T09:00:00Z"));
 
         assertThat(Rechallenge.course(at, AntiEgfrDrug.CETUXIMAB).orElseThrow().end()).isEqualTo(Instant.parse("2026-06-02T09:00:00.999Z"));
         assertThat(Rechallenge.course(period, AntiEgfrDrug.CETUXIMAB).orElseThrow().end()).isEqualTo(Instant.parse("2026-06-02T11:00:00.999Z"));
         assertThat(Rechallenge.course(open, AntiEgfrDrug.CETUXIMAB).orElseThrow().possiblyOngoing()).isTrue();
+        assertThat(Rechallenge.course(running, AntiEgfrDrug.CETUXIMAB).orElseThrow().possiblyOngoing()).as("in progress").isTrue();
     }
 
     @ParameterizedTest(name = "MedicationStatement {0}: course={1}, going on={2}")
