@@ -130,11 +130,11 @@ final class CardWording {
         String drug = name(input.drug());
         EarlierCourse course = input.rechallenge().course();
         String earlier = name(course.drug()).toLowerCase(Locale.ROOT);
-        String summary = fit(drug + " re-challenge: RAS result predates the earlier " + earlier + " course; ",
-                "test plasma (ctDNA) first", "");
+        String summary = fit(drug + " re-challenge: no plasma (ctDNA) RAS result since the earlier " + earlier + " course; ",
+                "test first", "");
         StringBuilder detail = new StringBuilder();
-        detail.append("**RAS status may have changed under the earlier anti-EGFR treatment.** The RAS wild-type result on file "
-                + "was taken before the earlier ").append(earlier).append(" course ended");
+        detail.append("**RAS status may have changed under the earlier anti-EGFR treatment.** No plasma (ctDNA) RAS wild-type "
+                + "result (KRAS and NRAS) was taken after the earlier ").append(earlier).append(" course ended");
         detail.append(course.possiblyOngoing() ? " (its end is not recorded, so it counts as going on until now)"
                 : " (" + MarkdownText.escape(course.endText()) + ")");
         detail.append(course.reference() == null ? "" : "; course: " + EvidenceLines.source(course.reference())).append(".\n\n");

@@ -23,8 +23,8 @@ public final class CdsServices {
                     "Checks every draft cetuximab or panitumumab order for a colorectal cancer patient against the "
                             + "patient's RAS (KRAS and NRAS) status: a critical card when RAS is mutated, a warning "
                             + "suggesting extended RAS testing when it is unknown, an information card for the approved "
-                            + "KRAS G12C combinations, and a warning suggesting plasma (ctDNA) RAS testing when the RAS "
-                            + "wild-type result predates the end of an earlier anti-EGFR course (re-challenge).",
+                            + "KRAS G12C combinations, and a warning suggesting plasma (ctDNA) RAS testing when RAS is "
+                            + "wild-type but not in plasma since an earlier anti-EGFR course ended (re-challenge).",
                     USAGE, PrefetchKey.templates()),
             new ServiceDefinition(ORDER_SELECT_ID, Hook.ORDER_SELECT,
                     "RAS check for cetuximab and panitumumab (order-select)",

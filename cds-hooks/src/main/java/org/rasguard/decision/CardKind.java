@@ -20,8 +20,8 @@ public enum CardKind {
     /** Cetuximab with encorafenib for documented BRAF V600E while RAS is unknown: approved, not flagged. */
     BRAF_V600E_APPROVED_COMBINATION("info", "BrafV600eApprovedCombination", "Approved BRAF V600E combination"),
     /**
-     * RAS wild-type, but only from results before an earlier anti-EGFR course: RAS may have changed under
-     * treatment; plasma (ctDNA) RAS testing before re-challenge.
+     * RAS wild-type, but no plasma (ctDNA) RAS wild-type result since an earlier anti-EGFR course ended: RAS
+     * may have changed under treatment; plasma RAS testing before re-challenge.
      */
     RAS_RECHALLENGE("warning", "RasRechallenge", "Anti-EGFR re-challenge without a plasma RAS result after the earlier course"),
     /** RAS wild-type (only when the setting turns it on). */

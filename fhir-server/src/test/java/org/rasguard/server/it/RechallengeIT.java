@@ -49,7 +49,7 @@ class RechallengeIT {
         assertThat(card.path("indicator").asText()).isEqualTo("warning");
         assertThat(card.at("/source/topic/code").asText()).isEqualTo("RasRechallenge");
         assertThat(card.path("summary").asText())
-                .isEqualTo("Cetuximab re-challenge: RAS result predates the earlier panitumumab course; test plasma (ctDNA) first");
+                .isEqualTo("Cetuximab re-challenge: no plasma (ctDNA) RAS result since the earlier panitumumab course; test first");
         assertThat(card.path("detail").asText()).contains("CRICKET").contains("CHRONOS").contains("MedicationRequest\\/hist\\-1");
         JsonNode test = card.at("/suggestions/0/actions/0/resource");
         assertThat(test.path("resourceType").asText()).isEqualTo("ServiceRequest");
