@@ -35,12 +35,15 @@ public final class CardFactory {
 
     private final Supplier<UUID> uuids;
     private final Suggestions suggestions;
+    /** Why a re-challenge needs a plasma result: the documentation of the PlanDefinition's re-challenge action. */
+    private final List<String> rechallengeEvidence;
     /** Every card offers these, so a clinician can say why they go ahead: the CodeSystem's concepts, in order. */
     private final List<Coding> overrideReasons;
 
     public CardFactory(KnowledgeBase knowledge, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids) {
         this.uuids = uuids;
         this.suggestions = new Suggestions(knowledge, fhir, json, uuids);
+        this.rechallengeEvidence = RechallengeEvidence.read(knowledge);
         this.overrideReasons = knowledge.codeSystem(OVERRIDE_SYSTEM)
                 .map(reasons -> reasons.getConcept().stream()
                         .map(concept -> new Coding(OVERRIDE_SYSTEM, concept.getCode(), concept.getDisplay()))
@@ -63,13 +66,13 @@ public final class CardFactory {
         List<Card> out = new ArrayList<>();
         for (OrderDecision decision : decided.carded()) {
             out.add(card(new CardInput(decision.card().orElseThrow(), decision.order().drug(), decision.order().reference(),
-                    patientId, decided.assessment(), decision.partner(), decided.cautions())));
+                    patientId, decided.assessment(), decision.partner(), decided.cautions(), decided.rechallenge())));
         }
         return out;
     }
 
     public Card card(CardInput input) {
-        CardWording.Text text = CardWording.of(input);
+        CardWording.Text text = CardWording.of(input, rechallengeEvidence);
         List<Suggestion> suggested = suggestions.of(input);
         CardKind kind = input.kind();
         Source source = new Source(SOURCE_LABEL, GUIDELINE_URL, null,

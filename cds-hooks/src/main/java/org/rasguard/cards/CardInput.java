@@ -1,6 +1,7 @@
 package org.rasguard.cards;
 
 import org.rasguard.decision.CardKind;
+import org.rasguard.decision.Rechallenge;
 import java.util.List;
 import org.rasguard.knowledge.AntiEgfrDrug;
 import org.rasguard.knowledge.G12cInhibitor;
@@ -19,6 +20,7 @@ import org.rasguard.ras.RasAssessment;
  * @param cautions why the evidence may be incomplete (not all results read, a result about someone else
  *     left out) or where it was not looked for (our store not consulted); shown with the reasons of an
  *     unknown status
+ * @param rechallenge the earlier anti-EGFR course the order follows, for the re-challenge card; else null
  */
 public record CardInput(
         CardKind kind,
@@ -27,9 +29,15 @@ public record CardInput(
         String patientId,
         RasAssessment assessment,
         G12cInhibitor partner,
-        List<String> cautions) {
+        List<String> cautions,
+        Rechallenge rechallenge) {
 
     public CardInput {
         cautions = List.copyOf(cautions);
+    }
+
+    public CardInput(CardKind kind, AntiEgfrDrug drug, String orderReference, String patientId, RasAssessment assessment,
+            G12cInhibitor partner, List<String> cautions) {
+        this(kind, drug, orderReference, patientId, assessment, partner, cautions, null);
     }
 }

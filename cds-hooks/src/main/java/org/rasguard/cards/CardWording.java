@@ -3,6 +3,7 @@ package org.rasguard.cards;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.rasguard.decision.EarlierCourse;
 import org.rasguard.knowledge.AntiEgfrDrug;
 import org.rasguard.knowledge.BrafInhibitor;
 import org.rasguard.knowledge.G12cInhibitor;
@@ -23,8 +24,10 @@ final class CardWording {
 
     private CardWording() {}
 
-    static Text of(CardInput input) {
+    /** @param rechallengeEvidence the trials behind the re-challenge rule, as the knowledge package cites them */
+    static Text of(CardInput input, List<String> rechallengeEvidence) {
         return switch (input.kind()) {
+            case RAS_RECHALLENGE -> rechallenge(input, rechallengeEvidence);
             case RAS_MUTANT -> mutant(input, false);
             case G12C_WITHOUT_PARTNER -> mutant(input, true);
             case RAS_UNKNOWN -> unknown(input);
@@ -120,6 +123,30 @@ final class CardWording {
                 ? "unknown (" + String.join("; ", unknownReasons(input)) + ")" : "not confirmed (" + String.join("; ", unknownReasons(input)) + ")")
                 .append(". BRAF V600E tumours are usually RAS wild type, so the combination is not flagged; a KRAS or NRAS "
                         + "mutation, once found, would still exclude ").append(drug.toLowerCase(Locale.ROOT)).append(".\n");
+        return new Text(summary, detail.toString());
+    }
+
+    private static Text rechallenge(CardInput input, List<String> evidence) {
+        String drug = name(input.drug());
+        EarlierCourse course = input.rechallenge().course();
+        String earlier = name(course.drug()).toLowerCase(Locale.ROOT);
+        String summary = fit(drug + " re-challenge: no plasma (ctDNA) RAS result since the earlier " + earlier + " course; ",
+                "test first", "");
+        StringBuilder detail = new StringBuilder();
+        detail.append("**RAS status may have changed under the earlier anti-EGFR treatment.** No plasma (ctDNA) RAS wild-type "
+                + "result (KRAS and NRAS) was taken after the earlier ").append(earlier).append(" course ended");
+        detail.append(course.possiblyOngoing() ? " (its end is not recorded, so it counts as going on until now)"
+                : " (" + MarkdownText.escape(course.endText()) + ")");
+        detail.append(course.reference() == null ? "" : "; course: " + EvidenceLines.source(course.reference())).append(".\n\n");
+        String found = EvidenceLines.of(input.assessment(), item -> true);
+        detail.append("**Results found**\n\n").append(found).append('\n');
+        detail.append("**Before re-challenge**: test KRAS and NRAS again in plasma (ctDNA), after the earlier course. A plasma "
+                + "RAS wild-type result (KRAS and NRAS, extended coverage) taken after the course clears this warning; a "
+                + "mutation found there excludes ").append(drug.toLowerCase(Locale.ROOT)).append(". A tissue result, even a "
+                + "new one, does not stand in for it: both trials below selected patients for re-challenge on ctDNA, and "
+                + "CHRONOS excluded 31% of patients with RAS wild-type tissue for resistance mutations in ctDNA.\n\n");
+        detail.append("**Evidence**\n\n");
+        evidence.forEach(line -> detail.append("- ").append(line).append('\n'));
         return new Text(summary, detail.toString());
     }
 

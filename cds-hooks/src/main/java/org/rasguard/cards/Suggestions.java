@@ -34,6 +34,7 @@ import org.rasguard.knowledge.KnowledgeBase;
 final class Suggestions {
 
     static final String EXTENDED_RAS_TESTING = KnowledgeBase.CANONICAL_BASE + "/ActivityDefinition/order-extended-ras-testing";
+    static final String PLASMA_RAS_TESTING = KnowledgeBase.CANONICAL_BASE + "/ActivityDefinition/order-plasma-ras-testing";
 
     private final KnowledgeBase knowledge;
     private final FhirContext fhir;
@@ -41,21 +42,28 @@ final class Suggestions {
     private final Supplier<UUID> uuids;
     /** The extended RAS test as the knowledge package defines it: code, intent, priority, canonical. */
     private final ActivityDefinition extendedRasTest;
+    /** The plasma (ctDNA) RAS test before a re-challenge, likewise. */
+    private final ActivityDefinition plasmaRasTest;
 
     Suggestions(KnowledgeBase knowledge, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids) {
         this.knowledge = knowledge;
         this.fhir = fhir;
         this.json = json;
         this.uuids = uuids;
+        this.extendedRasTest = testDefinition(knowledge, EXTENDED_RAS_TESTING);
+        this.plasmaRasTest = testDefinition(knowledge, PLASMA_RAS_TESTING);
+    }
+
+    private static ActivityDefinition testDefinition(KnowledgeBase knowledge, String url) {
         ActivityDefinition test = knowledge.artifacts().stream()
                 .filter(ActivityDefinition.class::isInstance).map(ActivityDefinition.class::cast)
-                .filter(definition -> EXTENDED_RAS_TESTING.equals(definition.getUrl()))
+                .filter(definition -> url.equals(definition.getUrl()))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Unknown ActivityDefinition " + EXTENDED_RAS_TESTING));
+                .orElseThrow(() -> new IllegalArgumentException("Unknown ActivityDefinition " + url));
         if (!test.hasIntent() || !test.getCode().getCoding().stream().allMatch(c -> c.hasSystem() && c.hasCode() && c.hasDisplay())) {
-            throw new IllegalArgumentException("ActivityDefinition " + EXTENDED_RAS_TESTING + " needs an intent and codings with system, code and display");
+            throw new IllegalArgumentException("ActivityDefinition " + url + " needs an intent and codings with system, code and display");
         }
-        this.extendedRasTest = test;
+        return test;
     }
 
     /** The suggestions of one card, in the order shown. */
@@ -69,6 +77,11 @@ final class Suggestions {
             }
             case RAS_UNKNOWN, G12C_NOT_DOCUMENTED, BRAF_V600E_APPROVED_COMBINATION -> {
                 out.add(orderRasTesting(input));
+                remove(input, false).ifPresent(out::add);
+            }
+            case RAS_RECHALLENGE -> {
+                out.add(orderTest(input, plasmaRasTest, "Order plasma (ctDNA) RAS testing (KRAS and NRAS) before re-challenge",
+                        "Order KRAS and NRAS mutation analysis of circulating tumour DNA in plasma."));
                 remove(input, false).ifPresent(out::add);
             }
             case G12C_APPROVED_COMBINATION, RAS_WILD_TYPE -> remove(input, false).ifPresent(out::add);
@@ -92,18 +105,22 @@ final class Suggestions {
      * the card's topic (our CodeSystem) as the coded reason.
      */
     private Suggestion orderRasTesting(CardInput input) {
+        return orderTest(input, extendedRasTest, "Order extended RAS testing (KRAS and NRAS exons 2, 3 and 4)",
+                "Order extended RAS mutation analysis of the tumour.");
+    }
+
+    private Suggestion orderTest(CardInput input, ActivityDefinition test, String label, String description) {
         ServiceRequest request = new ServiceRequest();
         request.setStatus(ServiceRequest.ServiceRequestStatus.DRAFT);
-        request.setIntent(ServiceRequest.ServiceRequestIntent.fromCode(extendedRasTest.getIntent().toCode()));
-        if (extendedRasTest.hasPriority()) {
-            request.setPriority(ServiceRequest.ServiceRequestPriority.fromCode(extendedRasTest.getPriority().toCode()));
+        request.setIntent(ServiceRequest.ServiceRequestIntent.fromCode(test.getIntent().toCode()));
+        if (test.hasPriority()) {
+            request.setPriority(ServiceRequest.ServiceRequestPriority.fromCode(test.getPriority().toCode()));
         }
-        request.addInstantiatesCanonical(extendedRasTest.getUrl());
-        request.setCode(withoutExtensions(extendedRasTest.getCode()));
+        request.addInstantiatesCanonical(test.getUrl());
+        request.setCode(withoutExtensions(test.getCode()));
         request.setSubject(new Reference("Patient/" + input.patientId()));
         request.addReasonCode(new CodeableConcept().addCoding(topic(input.kind())));
-        return new Suggestion("Order extended RAS testing (KRAS and NRAS exons 2, 3 and 4)", uuids.get().toString(), Boolean.TRUE,
-                List.of(new Action("create", "Order extended RAS mutation analysis of the tumour.", encode(request), null)));
+        return new Suggestion(label, uuids.get().toString(), Boolean.TRUE, List.of(new Action("create", description, encode(request), null)));
     }
 
     /**

@@ -66,7 +66,7 @@ public final class CdsError extends RuntimeException {
      * @param whyNoServer why the client's FHIR server could not supply it
      */
     static CdsError of(Undecidable undecidable, String whyNoServer) {
-        String names = undecidable.needed().stream().map(PrefetchKey::carrying).map(PrefetchKey::key)
+        String names = undecidable.needed().stream().flatMap(needed -> PrefetchKey.carrying(needed).stream()).map(PrefetchKey::key)
                 .collect(Collectors.joining(", "));
         return preconditionFailed(undecidable.code(), "The decision needs " + names
                 + ", which could not be had: not usable in prefetch, and " + whyNoServer + ".");

@@ -28,19 +28,29 @@ final class MedicationResolver {
 
     /** The drug, or empty when the medicationReference points outside what we hold. */
     static Optional<CodeableConcept> local(MedicationRequest request, Bundle draftOrders, List<? extends Resource> others) {
-        if (request.hasMedicationCodeableConcept()) {
-            return Optional.of(request.getMedicationCodeableConcept());
+        return local(request.getMedication(), request.getContained(), draftOrders, others);
+    }
+
+    /**
+     * The drug of any medication[x] (a MedicationRequest's, MedicationAdministration's or MedicationStatement's),
+     * or empty when its reference points outside what we hold.
+     *
+     * @param contained the resources contained in the resource that holds it
+     */
+    static Optional<CodeableConcept> local(org.hl7.fhir.r4.model.Type medication, List<Resource> contained, Bundle draftOrders,
+            List<? extends Resource> others) {
+        if (medication instanceof CodeableConcept concept) {
+            return Optional.of(concept);
         }
-        if (!request.hasMedicationReference()) {
+        if (!(medication instanceof Reference reference) || reference.isEmpty()) {
             return Optional.of(new CodeableConcept());
         }
-        Reference reference = request.getMedicationReference();
         String target = reference.getReference();
         if (target == null || target.isBlank()) {
             return Optional.empty();
         }
-        return find(target, request.getContained(), draftOrders, others)
-                .map(medication -> drugOf(medication, request.getContained(), draftOrders, others));
+        return find(target, contained, draftOrders, others)
+                .map(found -> drugOf(found, contained, draftOrders, others));
     }
 
     /** The Medication a reference points to: contained ({@code #id}), in draftOrders, or among the other resources. */
@@ -121,9 +131,13 @@ final class MedicationResolver {
 
     /** The reference's display, the last resort for name matching ("Erbitux 100 mg vial"). */
     static CodeableConcept displayOnly(MedicationRequest request) {
+        return displayOnly(request.getMedication());
+    }
+
+    static CodeableConcept displayOnly(org.hl7.fhir.r4.model.Type medication) {
         CodeableConcept concept = new CodeableConcept();
-        if (request.getMedicationReference().hasDisplay()) {
-            concept.setText(request.getMedicationReference().getDisplay());
+        if (medication instanceof Reference reference && reference.hasDisplay()) {
+            concept.setText(reference.getDisplay());
         }
         return concept;
     }

@@ -27,6 +27,8 @@ import org.rasguard.decision.PatientFacts;
  * @param cautions why a wild-type result on this evidence could not be trusted
  * @param notes what the clinician should know whatever the status (our store was not consulted)
  * @param missing prefetch keys whose data could be had from nowhere
+ * @param pastMedications the medication history with each entry's drug ({@link MedicationHistory}), or null when a
+ *     history key could not be had
  */
 record PatientRecord(
         Patient ehrPatient,
@@ -38,7 +40,8 @@ record PatientRecord(
         boolean storeTruncated,
         List<String> cautions,
         List<String> notes,
-        List<PrefetchKey> missing) {
+        List<PrefetchKey> missing,
+        List<org.rasguard.decision.PastMedication> pastMedications) {
 
     /**
      * What the decision is told: the EHR's and our store's evidence together, the drug of every draft
@@ -60,7 +63,7 @@ record PatientRecord(
                         .orElseGet(() -> MedicationResolver.displayOnly(order)))
                 .toList();
         return new PatientFacts(conditions, evidence, storeTruncated, medications, activeMedications != null, cautions, notes,
-                needed());
+                needed(), pastMedications);
     }
 
     /**
@@ -68,6 +71,6 @@ record PatientRecord(
      * results (the active medications it asks for itself, only when they decide between two cards).
      */
     private List<Needed> needed() {
-        return Stream.of(Needed.DIAGNOSES, Needed.RESULTS).filter(needed -> missing.contains(PrefetchKey.carrying(needed))).toList();
+        return Stream.of(Needed.DIAGNOSES, Needed.RESULTS).filter(needed -> missing.containsAll(PrefetchKey.carrying(needed))).toList();
     }
 }

@@ -15,13 +15,26 @@ import org.rasguard.decision.Needed;
  * Reports are read whole: a molecular report may hold its finding only in words (conclusion,
  * presentedForm, narrative), with no result Observation at all. The decision does not require the
  * reports key: when it cannot be had, the results decide as before.
+ *
+ * <p>The three history keys (earlier MedicationRequests, MedicationAdministrations, MedicationStatements,
+ * with the Medications they name) show an earlier anti-EGFR course: a wild-type result from before it
+ * is a re-challenge ({@link org.rasguard.decision.Rechallenge}). They are needed only when they would
+ * change the card.
  */
 public enum PrefetchKey {
     PATIENT("patient", "Patient/{{context.patientId}}"),
     CONDITIONS("conditions", "Condition?patient={{context.patientId}}"),
     OBSERVATIONS("observations", "Observation?patient={{context.patientId}}&category=laboratory&_include=Observation:specimen"),
     MEDICATIONS("medications", "MedicationRequest?patient={{context.patientId}}&status=active"),
-    REPORTS("reports", "DiagnosticReport?patient={{context.patientId}}&_include=DiagnosticReport:result&_include=DiagnosticReport:specimen");
+    REPORTS("reports", "DiagnosticReport?patient={{context.patientId}}&_include=DiagnosticReport:result&_include=DiagnosticReport:specimen"),
+    MEDICATION_HISTORY("medicationHistory",
+            "MedicationRequest?patient={{context.patientId}}&status=completed,stopped&_include=MedicationRequest:medication"),
+    ADMINISTRATIONS("medicationAdministrations",
+            "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication"),
+    STATEMENTS("medicationStatements", "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication");
+
+    /** The keys that carry the medication history. */
+    static final java.util.List<PrefetchKey> HISTORY = java.util.List.of(MEDICATION_HISTORY, ADMINISTRATIONS, STATEMENTS);
 
     private static final String PATIENT_TOKEN = "{{context.patientId}}";
 
@@ -51,12 +64,13 @@ public enum PrefetchKey {
         return template.replace(PATIENT_TOKEN, patientId);
     }
 
-    /** The key that carries what the decision needs. */
-    public static PrefetchKey carrying(Needed needed) {
+    /** The keys that carry what the decision needs. */
+    public static java.util.List<PrefetchKey> carrying(Needed needed) {
         return switch (needed) {
-            case DIAGNOSES -> CONDITIONS;
-            case RESULTS -> OBSERVATIONS;
-            case ACTIVE_MEDICATIONS -> MEDICATIONS;
+            case DIAGNOSES -> java.util.List.of(CONDITIONS);
+            case RESULTS -> java.util.List.of(OBSERVATIONS);
+            case ACTIVE_MEDICATIONS -> java.util.List.of(MEDICATIONS);
+            case TREATMENT_HISTORY -> HISTORY;
         };
     }
 

@@ -105,10 +105,12 @@ final class RecordGatherer {
         if (!about.leftOut.isEmpty()) {
             cautions.add(StoreCautions.ehrLeftOut(about.leftOut.size()));
         }
+        List<org.rasguard.decision.PastMedication> history = MedicationHistory.of(
+                PrefetchKey.HISTORY.stream().map(data::get).toList(), about::test);
         StorePatientMatcher.Matched matched = matcher.forEhrPatient(patientId, ehrPatient, sameIdSpace);
         EvidenceStore.StoredEvidence stored = storeEvidence(matched, cautions);
         return new PatientRecord(ehrPatient, conditions, ehrEvidence, medications, others, stored.resources(), stored.truncated(),
-                cautions, matched.notes(), missing);
+                cautions, matched.notes(), missing, history);
     }
 
     private static CompletableFuture<KeyData> resolve(PrefetchKey key, PrefetchValue value, String patientId, EhrCalls ehr) {

@@ -19,6 +19,11 @@ public enum CardKind {
     G12C_NOT_DOCUMENTED("warning", "G12cNotDocumented", "KRAS G12C inhibitor combination without a documented KRAS G12C result"),
     /** Cetuximab with encorafenib for documented BRAF V600E while RAS is unknown: approved, not flagged. */
     BRAF_V600E_APPROVED_COMBINATION("info", "BrafV600eApprovedCombination", "Approved BRAF V600E combination"),
+    /**
+     * RAS wild-type, but no plasma (ctDNA) RAS wild-type result since an earlier anti-EGFR course ended: RAS
+     * may have changed under treatment; plasma RAS testing before re-challenge.
+     */
+    RAS_RECHALLENGE("warning", "RasRechallenge", "Anti-EGFR re-challenge without a plasma RAS result after the earlier course"),
     /** RAS wild-type (only when the setting turns it on). */
     RAS_WILD_TYPE("info", "RasWildType", "Anti-EGFR antibody with RAS wild-type colorectal cancer");
 

@@ -7,5 +7,10 @@ public enum Needed {
     /** The patient's laboratory results: without them RAS status is unknown. */
     RESULTS,
     /** The patient's active medications: whether the approved KRAS G12C partner is already given. */
-    ACTIVE_MEDICATIONS
+    ACTIVE_MEDICATIONS,
+    /**
+     * The patient's medication history (earlier requests, administrations, statements): whether a
+     * wild-type result predates an earlier anti-EGFR course.
+     */
+    TREATMENT_HISTORY
 }

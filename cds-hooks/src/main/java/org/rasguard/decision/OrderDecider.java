@@ -1,5 +1,6 @@
 package org.rasguard.decision;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,15 +39,23 @@ public final class OrderDecider {
 
     private final DecisionKnowledge knowledge;
     private final Settings settings;
+    private final Clock clock;
 
     public OrderDecider(DecisionKnowledge knowledge, Settings settings) {
+        this(knowledge, settings, Clock.systemUTC());
+    }
+
+    /** @param clock now, where a course of unknown end is taken to end ({@link Rechallenge}) */
+    public OrderDecider(DecisionKnowledge knowledge, Settings settings, Clock clock) {
         this.knowledge = knowledge;
         this.settings = settings;
+        this.clock = clock;
     }
 
     /**
      * @throws Undecidable when the diagnoses or results are missing and no mutation was found, or when
-     *     the decision between the two KRAS G12C cards needs the active medications and they are missing
+     *     the decision between the two KRAS G12C cards needs the active medications and they are missing, or
+     *     when the card depends on an earlier anti-EGFR course and the medication history is missing
      */
     public OrderDecisions decide(List<AntiEgfrOrder> orders, PatientFacts patient) {
         Indication indication = Indication.of(patient.conditions(), knowledge.indications());
@@ -60,6 +69,11 @@ public final class OrderDecider {
         }
         boolean onlyG12c = onlyKrasG12c(assessment);
         DrugMatcher drugs = knowledge.drugs();
+        boolean historyKnown = patient.pastMedications() != null && patient.pastMedications().stream()
+                .allMatch(entry -> entry.resolved() || drugs.antiEgfrDrug(entry.drug()).isPresent());
+        Rechallenge rechallenge = historyKnown
+                ? Rechallenge.of(patient.pastMedications(), drugs, assessment, clock.instant()).orElse(null) : null;
+        boolean rechallengeUntested = rechallenge != null && !rechallenge.cleared();
         List<OrderDecision> out = new ArrayList<>();
         for (AntiEgfrOrder order : orders) {
             Optional<G12cInhibitor> partner = drugs.approvedPartner(order.drug()).filter(settings.g12cCombinations()::contains);
@@ -75,12 +89,17 @@ public final class OrderDecider {
             boolean brafPartnerOrdered = brafPartner.isPresent() && brafV600e
                     && among(patient, concept -> drugs.brafInhibitor(concept).filter(found -> found == brafPartner.get()).isPresent());
             OrderRule.Facts facts = new OrderRule.Facts(indication, assessment.status(), onlyG12c, partner.isPresent(), partnerOrdered,
-                    brafV600e, brafPartnerOrdered, patient.cautions().isEmpty(), settings.wildTypeInfo());
-            out.add(new OrderDecision(order, OrderRule.decide(facts), partner.orElse(null)));
+                    brafV600e, brafPartnerOrdered, patient.cautions().isEmpty(), settings.wildTypeInfo(), rechallengeUntested);
+            Optional<CardKind> card = OrderRule.decide(facts);
+            if (!historyKnown && !OrderRule.decide(facts.withRechallengeUntested(true)).equals(card)) {
+                // An earlier anti-EGFR course would change the card: without the history the decision is not safe.
+                throw new Undecidable(List.of(Needed.TREATMENT_HISTORY), assessment);
+            }
+            out.add(new OrderDecision(order, card, partner.orElse(null)));
         }
         List<String> cautions = new ArrayList<>(patient.cautions());
         cautions.addAll(patient.notes());
-        return new OrderDecisions(assessment, out, cautions);
+        return new OrderDecisions(assessment, out, cautions, rechallenge);
     }
 
     private static boolean among(PatientFacts patient, Predicate<CodeableConcept> isTheDrug) {

@@ -11,8 +11,10 @@ import org.rasguard.ras.RasAssessment;
  * @param orders one per order, in the order given
  * @param cautions shown with the reasons of an unknown status: why the evidence may be incomplete and
  *     where it was not looked for
+ * @param rechallenge the earlier anti-EGFR course the orders would follow, or null when the history shows none
+ *     (or could not be had)
  */
-public record OrderDecisions(RasAssessment assessment, List<OrderDecision> orders, List<String> cautions) {
+public record OrderDecisions(RasAssessment assessment, List<OrderDecision> orders, List<String> cautions, Rechallenge rechallenge) {
 
     public OrderDecisions {
         orders = List.copyOf(orders);

@@ -33,6 +33,8 @@ public final class OrderRule {
      *     orders or active medications
      * @param wildTypeTrusted false when the evidence may be incomplete (a search was cut short, several store patients matched)
      * @param wildTypeInfo the setting that turns on the wild-type info card
+     * @param rechallengeUntested the history shows an earlier anti-EGFR course and no plasma (ctDNA) RAS wild-type
+     *     result was taken after it ({@link Rechallenge})
      */
     public record Facts(
             Indication indication,
@@ -43,7 +45,21 @@ public final class OrderRule {
             boolean brafV600e,
             boolean brafPartnerOrdered,
             boolean wildTypeTrusted,
-            boolean wildTypeInfo) {}
+            boolean wildTypeInfo,
+            boolean rechallengeUntested) {
+
+        public Facts(Indication indication, RasStatus status, boolean onlyKrasG12c, boolean hasG12cPartner, boolean partnerOrdered,
+                boolean brafV600e, boolean brafPartnerOrdered, boolean wildTypeTrusted, boolean wildTypeInfo) {
+            this(indication, status, onlyKrasG12c, hasG12cPartner, partnerOrdered, brafV600e, brafPartnerOrdered, wildTypeTrusted,
+                    wildTypeInfo, false);
+        }
+
+        /** These facts with the re-challenge fact as given. */
+        Facts withRechallengeUntested(boolean untested) {
+            return new Facts(indication, status, onlyKrasG12c, hasG12cPartner, partnerOrdered, brafV600e, brafPartnerOrdered,
+                    wildTypeTrusted, wildTypeInfo, untested);
+        }
+    }
 
     /**
      * One row: when {@code condition} holds, answer {@code card} (empty: no card).
@@ -74,6 +90,10 @@ public final class OrderRule {
                     f -> f.status() == RasStatus.UNKNOWN, Optional.of(CardKind.RAS_UNKNOWN), "ras-unknown"),
             new Row("wild-type on evidence that may be incomplete: cannot be confirmed",
                     f -> f.status() == RasStatus.WILD_TYPE && !f.wildTypeTrusted(), Optional.of(CardKind.RAS_UNKNOWN), "ras-unknown"),
+            new Row("wild-type, but from before an earlier anti-EGFR course and no plasma (ctDNA) wild-type after it: "
+                    + "RAS may have changed under treatment, test plasma before re-challenge (CHRONOS, CRICKET)",
+                    f -> f.status() == RasStatus.WILD_TYPE && f.rechallengeUntested(), Optional.of(CardKind.RAS_RECHALLENGE),
+                    "anti-egfr-rechallenge"),
             new Row("wild-type, info card turned on",
                     f -> f.status() == RasStatus.WILD_TYPE && f.wildTypeInfo(), Optional.of(CardKind.RAS_WILD_TYPE), null),
             new Row("wild-type: no card",

@@ -18,6 +18,8 @@ import org.hl7.fhir.r4.model.Resource;
  * @param cautions why a wild-type result on this evidence could not be trusted
  * @param notes what the clinician should know whatever the status (our store was not consulted)
  * @param missing what the decision may need and could be had from nowhere (diagnoses, results), in that order
+ * @param pastMedications the medication history (earlier requests, administrations, statements), each with its
+ *     drug; null when it could not be had in full (a key missing, a drug that could not be resolved)
  */
 public record PatientFacts(
         List<Condition> conditions,
@@ -27,7 +29,8 @@ public record PatientFacts(
         boolean activeMedicationsKnown,
         List<String> cautions,
         List<String> notes,
-        List<Needed> missing) {
+        List<Needed> missing,
+        List<PastMedication> pastMedications) {
 
     public PatientFacts {
         conditions = List.copyOf(conditions);
@@ -36,5 +39,6 @@ public record PatientFacts(
         cautions = List.copyOf(cautions);
         notes = List.copyOf(notes);
         missing = List.copyOf(missing);
+        pastMedications = pastMedications == null ? null : List.copyOf(pastMedications);
     }
 }

@@ -97,10 +97,12 @@ public final class EvidenceConfinement {
     /** Types that are about a patient, so that one without a subject is about no one we know. */
     private static boolean aboutSomeone(Resource resource) {
         return resource instanceof Observation || resource instanceof DiagnosticReport || resource instanceof Specimen
-                || resource instanceof Condition || resource instanceof MedicationRequest || resource instanceof Composition;
+                || resource instanceof Condition || resource instanceof MedicationRequest || resource instanceof Composition
+                || resource instanceof org.hl7.fhir.r4.model.MedicationAdministration
+                || resource instanceof org.hl7.fhir.r4.model.MedicationStatement;
     }
 
-    /** The subject of a resource that is about a patient (Observation, DiagnosticReport, Specimen, Condition, MedicationRequest, Composition), or null. */
+    /** The subject of a resource that is about a patient (Observation, DiagnosticReport, Specimen, Condition, MedicationRequest, MedicationAdministration, MedicationStatement, Composition), or null. */
     public static Reference subject(Resource resource) {
         if (resource instanceof Observation observation) {
             return observation.hasSubject() ? observation.getSubject() : null;
@@ -116,6 +118,12 @@ public final class EvidenceConfinement {
         }
         if (resource instanceof MedicationRequest request) {
             return request.hasSubject() ? request.getSubject() : null;
+        }
+        if (resource instanceof org.hl7.fhir.r4.model.MedicationAdministration administration) {
+            return administration.hasSubject() ? administration.getSubject() : null;
+        }
+        if (resource instanceof org.hl7.fhir.r4.model.MedicationStatement statement) {
+            return statement.hasSubject() ? statement.getSubject() : null;
         }
         if (resource instanceof Composition composition) {
             return composition.hasSubject() ? composition.getSubject() : null;

@@ -17,6 +17,9 @@ import java.time.Instant;
  * @param report the reference of the DiagnosticReport that lists it, or null
  * @param status the resource's own status code
  * @param detail what it said, in words (no patient identifiers)
+ * @param plasmaExtended a negative with extended coverage on a specimen known to be plasma / ctDNA (its
+ *     call is {@link EvidenceCall#CTDNA_NEGATIVE} unless the policy counts such negatives): the kind of
+ *     result after an anti-EGFR course that clears the re-challenge warning
  */
 public record EvidenceItem(
         String reference,
@@ -29,4 +32,11 @@ public record EvidenceItem(
         String specimen,
         String report,
         String status,
-        String detail) {}
+        String detail,
+        boolean plasmaExtended) {
+
+    public EvidenceItem(String reference, Gene gene, EvidenceCall call, boolean preliminary, String effective, String issued,
+            Instant observedAt, String specimen, String report, String status, String detail) {
+        this(reference, gene, call, preliminary, effective, issued, observedAt, specimen, report, status, detail, false);
+    }
+}

@@ -31,7 +31,16 @@ final class Findings {
         this.graph = graph;
     }
 
+    /** A negative as {@link NegativeCoverage} classified it. */
+    void add(Node node, Gene gene, NegativeCoverage.Call call, String detail) {
+        add(node, gene, call.call(), detail, call.plasmaExtended());
+    }
+
     void add(Node node, Gene gene, EvidenceCall call, String detail) {
+        add(node, gene, call, detail, false);
+    }
+
+    private void add(Node node, Gene gene, EvidenceCall call, String detail, boolean plasmaExtended) {
         Observation observation = node.observation;
         Optional<DiagnosticReport> report = report(node);
         String effective = dateText(observation.getEffective())
@@ -45,7 +54,7 @@ final class Findings {
                 .orElse(null);
         items.add(new EvidenceItem(node.reference, gene, call, node.usability != EvidenceGraph.Usability.FINAL,
                 effective, issued, observedAt, specimen(node, report), report.map(graph::referenceOf).orElse(null),
-                observation.hasStatus() ? observation.getStatus().toCode() : null, detail));
+                observation.hasStatus() ? observation.getStatus().toCode() : null, detail, plasmaExtended));
     }
 
     void variant(Node node, Gene gene, HgvsChange change, String reported, EvidenceCall call) {

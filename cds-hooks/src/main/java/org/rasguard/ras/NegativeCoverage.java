@@ -14,8 +14,26 @@ import org.rasguard.ras.EvidenceGraph.Node;
  */
 final class NegativeCoverage {
 
-    /** A negative's call and the words that explain it. */
-    record Call(EvidenceCall call, String why) {}
+    /**
+     * A negative's call and the words that explain it.
+     *
+     * @param plasmaExtended a negative with extended coverage on a specimen known to be plasma / ctDNA
+     *     (by its type or the test's own words; a specimen that merely may be plasma is not enough),
+     *     whatever the policy makes of it: what clears the re-challenge warning (CHRONOS, CRICKET)
+     */
+    record Call(EvidenceCall call, String why, boolean plasmaExtended) {
+        Call(EvidenceCall call, String why) {
+            this(call, why, false);
+        }
+    }
+
+    /** Whether a result comes from a liquid biopsy: known to, may (a specimen named but not sent), or not. */
+    private enum Liquid { NO, POSSIBLE, CONFIRMED;
+
+        Liquid or(Liquid other) {
+            return compareTo(other) >= 0 ? this : other;
+        }
+    }
 
     private final RasVocabulary vocabulary;
     private final RasPolicy policy;
@@ -42,10 +60,12 @@ final class NegativeCoverage {
     Call classify(Node node, Gene gene, String coverageText, boolean fullGeneTest, boolean defaultExtended) {
         Call byCoverage = limitedByContext(node, gene).orElseGet(
                 () -> byCoverage(node, genes.partAbout(coverageText, gene), fullGeneTest, defaultExtended));
-        if (!policy.ctDnaNegativesCount() && isLiquidBiopsy(node)) {
-            return new Call(EvidenceCall.CTDNA_NEGATIVE, byCoverage.why() + ", plasma / ctDNA specimen");
+        Liquid liquid = liquidBiopsy(node);
+        boolean plasmaExtended = liquid == Liquid.CONFIRMED && byCoverage.call() == EvidenceCall.NEGATIVE;
+        if (!policy.ctDnaNegativesCount() && liquid != Liquid.NO) {
+            return new Call(EvidenceCall.CTDNA_NEGATIVE, byCoverage.why() + ", plasma / ctDNA specimen", plasmaExtended);
         }
-        return byCoverage;
+        return new Call(byCoverage.call(), byCoverage.why(), plasmaExtended);
     }
 
     /**
@@ -125,42 +145,42 @@ final class NegativeCoverage {
      * ras-liquid-biopsy-specimens ValueSet) or by the test's own words (code, method, report code).
      * "Blood" counts only as a specimen word: LOINC test names say "in Blood or Tissue".
      */
-    private boolean isLiquidBiopsy(Node node) {
+    private Liquid liquidBiopsy(Node node) {
         Observation observation = node.observation;
         if (vocabulary.namesLiquidBiopsyTest(Fhir.words(observation.getCode()))
                 || vocabulary.namesLiquidBiopsyTest(Fhir.words(observation.getMethod()))) {
-            return true;
+            return Liquid.CONFIRMED;
         }
-        if (isLiquid(observation.getSpecimen(), node)) {
-            return true;
-        }
+        Liquid found = liquid(observation.getSpecimen(), node);
         for (DiagnosticReport report : node.reports) {
-            if (vocabulary.namesLiquidBiopsyTest(Fhir.words(report.getCode()))
-                    || report.getSpecimen().stream().anyMatch(s -> isLiquid(s, node))) {
-                return true;
+            if (vocabulary.namesLiquidBiopsyTest(Fhir.words(report.getCode()))) {
+                return Liquid.CONFIRMED;
+            }
+            for (Reference specimen : report.getSpecimen()) {
+                found = found.or(liquid(specimen, node));
             }
         }
-        return false;
+        return found;
     }
 
     /**
      * A specimen named but not among the evidence (the EHR did not send it) may be plasma: fail safe,
      * such a negative cannot stand for tissue (the same result read from our store, with its
-     * Specimen, was once wild-type through the EHR's copy read as tissue).
+     * Specimen, was once wild-type through the EHR's copy read as tissue); nor can it stand for plasma.
      */
-    private boolean isLiquid(Reference reference, Node node) {
+    private Liquid liquid(Reference reference, Node node) {
         if (reference == null || reference.isEmpty()) {
-            return false;
+            return Liquid.NO;
         }
         if (vocabulary.namesLiquidBiopsySpecimen(reference.getDisplay())) {
-            return true;
+            return Liquid.CONFIRMED;
         }
         Specimen specimen = graph.specimen(reference, Findings.scope(node));
         if (specimen == null) {
-            return reference.hasReference() || reference.hasIdentifier();
+            return reference.hasReference() || reference.hasIdentifier() ? Liquid.POSSIBLE : Liquid.NO;
         }
         CodeableConcept type = specimen.getType();
         return type.getCoding().stream().anyMatch(vocabulary::isLiquidBiopsySpecimen)
-                || vocabulary.namesLiquidBiopsySpecimen(Fhir.words(type));
+                || vocabulary.namesLiquidBiopsySpecimen(Fhir.words(type)) ? Liquid.CONFIRMED : Liquid.NO;
     }
 }

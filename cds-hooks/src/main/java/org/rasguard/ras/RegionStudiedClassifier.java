@@ -44,7 +44,7 @@ final class RegionStudiedClassifier {
                 Gene gene = entry.getKey();
                 if (!entry.getValue() && !uncallable(node, gene) && !variantFoundInSameReport(node, graph, gene, earlier)) {
                     NegativeCoverage.Call call = negatives.classify(node, gene, "", false, true);
-                    out.add(node, gene, call.call(), call.why() + ", inferred from regions studied (policy)");
+                    out.add(node, gene, call, call.why() + ", inferred from regions studied (policy)");
                 }
             }
         }

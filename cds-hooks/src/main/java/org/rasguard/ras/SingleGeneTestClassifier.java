@@ -127,7 +127,7 @@ final class SingleGeneTestClassifier {
         boolean fullGene = slot.code().getCoding().stream().anyMatch(vocabulary::isFullGeneTest);
         NegativeCoverage.Call call = negatives.classify(node, gene, coverageText(node, graph, slot, gene), fullGene,
                 policy.singleGeneNegativeWithoutCoverageIsExtended());
-        out.add(node, gene, call.call(), call.why());
+        out.add(node, gene, call, call.why());
     }
 
     /**

@@ -132,7 +132,7 @@ final class VariantClassifier {
         boolean extendedByDefault = node.assembledFromSplitPanel
                 ? policy.singleGeneNegativeWithoutCoverageIsExtended() : policy.geneLevelAbsentWithoutMethodIsExtended();
         NegativeCoverage.Call call = negatives.classify(node, gene, coverageText, false, extendedByDefault);
-        out.add(node, gene, call.call(), "gene-level " + call.why());
+        out.add(node, gene, call, "gene-level " + call.why());
     }
 
     /** Significance from the variant's own 53037-8 component and from diagnostic implications linked by derivedFrom. */

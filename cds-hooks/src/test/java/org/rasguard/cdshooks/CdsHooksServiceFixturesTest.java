@@ -73,7 +73,7 @@ class CdsHooksServiceFixturesTest {
     void answersAsTheFixtureSays(String fixture) throws IOException {
         JsonNode spec = expand(read("hooks/" + fixture));
         JsonNode request = spec.get("request");
-        for (String key : List.of("patient", "conditions", "observations", "medications")) {
+        for (String key : Stream.of(PrefetchKey.values()).map(PrefetchKey::key).toList()) {
             JsonNode value = request.path("prefetch").get(key);
             if (value != null && value.isArray()) {
                 ((ObjectNode) request.get("prefetch")).set(key, searchset((ArrayNode) value));

@@ -194,7 +194,8 @@ class CdsScenariosThroughCdsTest {
                         && o.getCategory().stream().anyMatch(c -> c.getCoding().stream().anyMatch(coding -> category.equals(coding.getCode()))))) {
                     continue;
                 }
-                if (status != null && !(resource instanceof MedicationRequest mr && mr.hasStatus() && status.equals(mr.getStatus().toCode()))) {
+                if (status != null && !(resource instanceof MedicationRequest mr && mr.hasStatus()
+                        && List.of(status.split(",")).contains(mr.getStatus().toCode()))) {
                     continue;
                 }
                 out.add(resource.copy());
@@ -208,6 +209,10 @@ class CdsScenariosThroughCdsTest {
                             .forEach(r -> ((org.hl7.fhir.r4.model.DiagnosticReport) r).getResult().forEach(ref -> referenced.add(ref.getReference())));
                     case "DiagnosticReport:specimen" -> out.stream().filter(org.hl7.fhir.r4.model.DiagnosticReport.class::isInstance)
                             .forEach(r -> ((org.hl7.fhir.r4.model.DiagnosticReport) r).getSpecimen().forEach(ref -> referenced.add(ref.getReference())));
+                    case "MedicationRequest:medication" -> out.stream().filter(MedicationRequest.class::isInstance)
+                            .filter(r -> ((MedicationRequest) r).hasMedicationReference())
+                            .forEach(r -> referenced.add(((MedicationRequest) r).getMedicationReference().getReference()));
+                    case "MedicationAdministration:medication", "MedicationStatement:medication" -> { } // the scenarios hold none
                     default -> assertThat(include).as("an _include this fake FHIR server does not know").isNull();
                 }
             }

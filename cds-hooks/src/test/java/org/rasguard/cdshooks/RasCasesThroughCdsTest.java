@@ -93,6 +93,7 @@ class RasCasesThroughCdsTest {
                 prefetch.set("observations", searchset(reports(results, false)));
                 prefetch.set("medications", searchset(JSON.createArrayNode()));
                 prefetch.set("reports", searchset(reports(results, true)));
+                noMedicationHistory(prefetch);
             }
             case FHIR_SERVER -> request.put("fhirServer", EHR);
             case STORE_ONLY -> {
@@ -100,6 +101,7 @@ class RasCasesThroughCdsTest {
                 prefetch.set("conditions", searchset(crc()));
                 prefetch.set("observations", searchset(JSON.createArrayNode()));
                 prefetch.putNull("medications");
+                noMedicationHistory(prefetch);
                 Patient ours = new Patient();
                 ours.setId(OUR_ID);
                 ours.addIdentifier().setSystem(MRN_SYSTEM).setValue("MRN-1");
@@ -136,6 +138,13 @@ class RasCasesThroughCdsTest {
         assertThat(cards).as("card").isEqualTo(expectedCards(expected));
     }
 
+    /** No earlier treatment: the three history keys, each an empty searchset (the engine's fixtures are about results only). */
+    private static void noMedicationHistory(ObjectNode prefetch) {
+        for (PrefetchKey key : PrefetchKey.HISTORY) {
+            prefetch.set(key.key(), searchset(JSON.createArrayNode()));
+        }
+    }
+
     /** The fixture's {@code card}, or the one its status gives a lone cetuximab order in colorectal cancer. */
     private static List<String> expectedCards(JsonNode expected) {
         String card = expected.path("card").asText(null);
@@ -159,7 +168,8 @@ class RasCasesThroughCdsTest {
             reports(results, false).forEach(resource -> resources.add(parse(resource)));
         } else if (url.startsWith("DiagnosticReport")) {
             reports(results, true).forEach(resource -> resources.add(parse(resource)));
-        } else if (!url.startsWith("MedicationRequest")) {
+        } else if (!url.startsWith("MedicationRequest") && !url.startsWith("MedicationAdministration")
+                && !url.startsWith("MedicationStatement")) {
             return new EhrFetch.NotFound();
         }
         return new EhrFetch.Found(resources);

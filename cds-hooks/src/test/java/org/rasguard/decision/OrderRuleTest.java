@@ -43,4 +43,21 @@ class OrderRuleTest {
                 new OrderRule.Facts(indication, status, g12c, hasPartner, partner, braf, brafPartner, trusted, info));
         assertThat(decided.map(Enum::name).orElse("NONE")).isEqualTo(card);
     }
+
+    @ParameterizedTest(name = "{0} {1} trusted={2} info={3} rechallenge={4} → {5}")
+    @CsvSource({
+        "COLORECTAL,          WILD_TYPE,  true,   false,  true,   RAS_RECHALLENGE",
+        "COLORECTAL,          WILD_TYPE,  true,   true,   true,   RAS_RECHALLENGE",
+        "NONE_ON_RECORD,      WILD_TYPE,  true,   false,  true,   RAS_RECHALLENGE",
+        "COLORECTAL,          WILD_TYPE,  false,  false,  true,   RAS_UNKNOWN",
+        "COLORECTAL,          UNKNOWN,    true,   false,  true,   RAS_UNKNOWN",
+        "COLORECTAL,          MUTATED,    true,   false,  true,   RAS_MUTANT",
+        "HEAD_AND_NECK_ONLY,  WILD_TYPE,  true,   false,  true,   NONE",
+        "COLORECTAL,          WILD_TYPE,  true,   false,  false,  NONE"})
+    void aReChallengeWarnsOnlyWhereWildTypeWouldOtherwiseStand(Indication indication, RasStatus status, boolean trusted, boolean info,
+            boolean rechallenge, String card) {
+        Optional<CardKind> decided = OrderRule.decide(
+                new OrderRule.Facts(indication, status, false, true, false, false, false, trusted, info, rechallenge));
+        assertThat(decided.map(Enum::name).orElse("NONE")).isEqualTo(card);
+    }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
@@ -94,7 +95,18 @@ public final class CdsCalls {
         prefetch.putNull("conditions");
         prefetch.putNull("observations");
         prefetch.putNull("medications");
+        CdsCalls.noMedicationHistory(prefetch);
         return request;
+    }
+
+    /**
+     * The three medication-history keys as {@code null}: the EHR holds no earlier treatment (CDS Hooks 2.0
+     * §Prefetch: null is "no data"), so a wild-type result is not a re-challenge and needs no history read.
+     */
+    public static void noMedicationHistory(ObjectNode prefetch) {
+        for (PrefetchKey key : List.of(PrefetchKey.MEDICATION_HISTORY, PrefetchKey.ADMINISTRATIONS, PrefetchKey.STATEMENTS)) {
+            prefetch.putNull(key.key());
+        }
     }
 
     /** The one card of a 200 answer; fails the test on any other status or number of cards. */

@@ -74,7 +74,8 @@ class CdsHooksConformanceIT {
         for (JsonNode service : discovery.get("services")) {
             assertThat(service.get("usageRequirements").asText()).isNotBlank();
             assertThat(service.get("prefetch").fieldNames()).toIterable()
-                    .containsExactly("patient", "conditions", "observations", "medications", "reports");
+                    .containsExactly("patient", "conditions", "observations", "medications", "reports", "medicationHistory",
+                            "medicationAdministrations", "medicationStatements");
         }
     }
 
@@ -220,6 +221,7 @@ class CdsHooksConformanceIT {
         prefetch.set("conditions", conditions);
         prefetch.set("observations", JSON.readTree(Http.get(server.fhirBase() + "/Observation?patient=" + mutantPatient + "&_count=1").body()));
         prefetch.putNull("medications");
+        CdsCalls.noMedicationHistory(prefetch);
         Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, request.toString());
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
@@ -235,6 +237,7 @@ class CdsHooksConformanceIT {
         prefetch.putNull("conditions");
         prefetch.putNull("observations");
         prefetch.putNull("medications");
+        CdsCalls.noMedicationHistory(prefetch);
         Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, request.toString());
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).at("/cards/0/indicator").asText()).isEqualTo("warning");

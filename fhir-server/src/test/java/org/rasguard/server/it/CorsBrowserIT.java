@@ -186,6 +186,7 @@ class CorsBrowserIT {
         prefetch.putNull("conditions");
         prefetch.putNull("observations");
         prefetch.putNull("medications");
+        CdsCalls.noMedicationHistory(prefetch);
         ObjectNode settings = JSON.createObjectNode();
         settings.put("base", server.baseUrl());
         settings.put("search", "/fhir/Patient?identifier=" + Http.urlEncode("urn:example:cors-it|" + mrn));

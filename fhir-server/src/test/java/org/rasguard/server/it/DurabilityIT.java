@@ -77,6 +77,7 @@ class DurabilityIT {
         prefetch.putNull("conditions");
         prefetch.putNull("observations");
         prefetch.putNull("medications");
+        CdsCalls.noMedicationHistory(prefetch);
         Http.Response decided = post(setup, ORDER_SIGN_PATH, setup.cdsToken(ORDER_SIGN_PATH), call.toString());
         assertThat(decided.status()).as(decided.body()).isEqualTo(200);
         String feedbackCard = CdsCalls.onlyCard(decided).path("uuid").asText();

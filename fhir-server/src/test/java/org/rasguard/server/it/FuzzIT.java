@@ -224,6 +224,7 @@ class FuzzIT {
         prefetch.putObject("conditions").put("resourceType", "Bundle").put("type", "searchset");
         prefetch.putObject("observations").put("resourceType", "Bundle").put("type", "searchset");
         prefetch.putNull("medications");
+        CdsCalls.noMedicationHistory(prefetch);
         return request.toString();
     }
 

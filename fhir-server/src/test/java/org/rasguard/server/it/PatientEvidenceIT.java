@@ -362,6 +362,7 @@ class PatientEvidenceIT {
         prefetch.set("conditions", CdsCalls.json(Http.encode(conditions)));
         prefetch.set("observations", CdsCalls.json(Http.encode(new Bundle().setType(Bundle.BundleType.SEARCHSET))));
         prefetch.set("medications", CdsCalls.json(Http.encode(new Bundle().setType(Bundle.BundleType.SEARCHSET))));
+        CdsCalls.noMedicationHistory(prefetch);
         return request;
     }
 

@@ -179,6 +179,7 @@ class SecurityPatientEvidenceIT {
         prefetch.putNull("conditions");
         prefetch.putNull("observations");
         prefetch.putNull("medications");
+        CdsCalls.noMedicationHistory(prefetch);
         String path = "/cds-services/" + CdsServices.ORDER_SIGN_ID;
         return Http.send(setup.request(path, setup.cdsToken(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request.toString(), StandardCharsets.UTF_8)));

@@ -106,6 +106,7 @@ class SecuritySsrfIT {
         prefetch.set("conditions", read(setup, "/fhir/Condition?patient=" + patient));
         prefetch.set("observations", read(setup, "/fhir/Observation?patient=" + patient));
         prefetch.putNull("medications");
+        CdsCalls.noMedicationHistory(prefetch);
 
         Http.Response response = call(setup, request);
 
