@@ -72,6 +72,8 @@ final class Suggestions {
                 remove(input, false).ifPresent(out::add);
             }
             case G12C_APPROVED_COMBINATION, RAS_WILD_TYPE -> remove(input, false).ifPresent(out::add);
+            case LATE_RAS_RESULT, RAS_TESTING_METASTATIC, METASTASIS_RAS_TESTING ->
+                    throw new IllegalArgumentException("A patient-view card's suggestions come from ChartCards: " + input.kind());
         }
         return out;
     }
@@ -92,6 +94,11 @@ final class Suggestions {
      * the card's topic (our CodeSystem) as the coded reason.
      */
     private Suggestion orderRasTesting(CardInput input) {
+        return orderRasTesting(input.kind(), input.patientId());
+    }
+
+    /** The same suggestion for a patient-view reminder (no order: the card's topic is the reason). */
+    Suggestion orderRasTesting(CardKind kind, String patientId) {
         ServiceRequest request = new ServiceRequest();
         request.setStatus(ServiceRequest.ServiceRequestStatus.DRAFT);
         request.setIntent(ServiceRequest.ServiceRequestIntent.fromCode(extendedRasTest.getIntent().toCode()));
@@ -100,8 +107,8 @@ final class Suggestions {
         }
         request.addInstantiatesCanonical(extendedRasTest.getUrl());
         request.setCode(withoutExtensions(extendedRasTest.getCode()));
-        request.setSubject(new Reference("Patient/" + input.patientId()));
-        request.addReasonCode(new CodeableConcept().addCoding(topic(input.kind())));
+        request.setSubject(new Reference("Patient/" + patientId));
+        request.addReasonCode(new CodeableConcept().addCoding(topic(kind)));
         return new Suggestion("Order extended RAS testing (KRAS and NRAS exons 2, 3 and 4)", uuids.get().toString(), Boolean.TRUE,
                 List.of(new Action("create", "Order extended RAS mutation analysis of the tumour.", encode(request), null)));
     }

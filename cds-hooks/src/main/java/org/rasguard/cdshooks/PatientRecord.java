@@ -9,6 +9,11 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Specimen;
+import org.rasguard.decision.ChartFacts;
 import org.rasguard.decision.Needed;
 import org.rasguard.decision.PatientFacts;
 
@@ -27,6 +32,8 @@ import org.rasguard.decision.PatientFacts;
  * @param cautions why a wild-type result on this evidence could not be trusted
  * @param notes what the clinician should know whatever the status (our store was not consulted)
  * @param missing prefetch keys whose data could be had from nowhere
+ * @param chartResources what only patient-view reads from the client: ServiceRequests, Specimens, staging Observations
+ * @param storePatientIds our store's records of the person ({@link StorePatientMatcher}), where its late results are found
  */
 record PatientRecord(
         Patient ehrPatient,
@@ -38,7 +45,9 @@ record PatientRecord(
         boolean storeTruncated,
         List<String> cautions,
         List<String> notes,
-        List<PrefetchKey> missing) {
+        List<PrefetchKey> missing,
+        List<Resource> chartResources,
+        List<String> storePatientIds) {
 
     /**
      * What the decision is told: the EHR's and our store's evidence together, the drug of every draft
@@ -61,6 +70,21 @@ record PatientRecord(
                 .toList();
         return new PatientFacts(conditions, evidence, storeTruncated, medications, activeMedications != null, cautions, notes,
                 needed());
+    }
+
+    /**
+     * What a patient-view decision is told: the EHR's and our store's evidence together, the client's
+     * ServiceRequests, Specimens and staging Observations, our store's late results of the person, and
+     * when a reminder was last shown.
+     */
+    ChartFacts chartFacts(List<DetectedIssue> lateResults, java.time.Instant lastReminder) {
+        List<Resource> evidence = new ArrayList<>(ehrEvidence);
+        evidence.addAll(storeEvidence);
+        return new ChartFacts(conditions, evidence,
+                chartResources.stream().filter(Observation.class::isInstance).map(Observation.class::cast).toList(),
+                chartResources.stream().filter(Specimen.class::isInstance).map(Specimen.class::cast).toList(),
+                chartResources.stream().filter(ServiceRequest.class::isInstance).map(ServiceRequest.class::cast).toList(),
+                lateResults, lastReminder, storeTruncated, cautions, needed());
     }
 
     /**
