@@ -114,7 +114,8 @@ public final class ChartCards {
             suggested.add(new Suggestion(MarkdownText.visible(label), suggestionUuid(uuid, mitigation),
                     mitigation.equals(LateResult.ORDER_STOPPED) ? Boolean.TRUE : null, null));
         }
-        return card(uuid, CardKind.LATE_RAS_RESULT, summary, detail, suggested, "at-most-one", mitigations);
+        // "any", not "at-most-one": Epic supports only "any" (cds-hooks.md §4.2); accepting both counts as stopped.
+        return card(uuid, CardKind.LATE_RAS_RESULT, summary, detail, suggested, "any", mitigations);
     }
 
     /** The new results in words: the assessment's items for the DetectedIssue's Observations, else their references. */
