@@ -229,7 +229,8 @@ public final class CdsHooksService {
         PatientRecord record = gatherer.gather(request, ehr, sameIdSpace, service.keys());
         Instant now = clock.instant();
         List<DetectedIssue> lateResults = record.storePatientIds().isEmpty() ? List.of() : chartStore.lateResults(record.storePatientIds());
-        Instant lastReminder = chartStore.lastReminder(service.id(), request.patientId(), now.minus(Duration.ofDays(settings.reminderDays())));
+        Instant since = now.minus(Duration.ofDays(settings.reminderDays()));
+        java.util.function.Supplier<Instant> lastReminder = () -> chartStore.lastReminder(service.id(), request.patientId(), since);
         ChartDecision decided;
         try {
             decided = chartDecider.decide(record.chartFacts(lateResults, lastReminder), now);

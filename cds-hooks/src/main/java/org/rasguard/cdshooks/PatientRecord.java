@@ -77,7 +77,7 @@ record PatientRecord(
      * ServiceRequests, Specimens and staging Observations, our store's late results of the person, and
      * when a reminder was last shown.
      */
-    ChartFacts chartFacts(List<DetectedIssue> lateResults, java.time.Instant lastReminder) {
+    ChartFacts chartFacts(List<DetectedIssue> lateResults, java.util.function.Supplier<java.time.Instant> lastReminder) {
         List<Resource> evidence = new ArrayList<>(ehrEvidence);
         evidence.addAll(storeEvidence);
         return new ChartFacts(conditions, evidence,

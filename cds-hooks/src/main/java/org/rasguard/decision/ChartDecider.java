@@ -93,7 +93,7 @@ public final class ChartDecider {
         if (reminder.isPresent()) {
             if (rasTestOrdered(patient.orders())) {
                 outcome = ChartDecision.Reminder.SUPPRESSED_TEST_ORDERED;
-            } else if (patient.lastReminder() != null && patient.lastReminder().isAfter(now.minus(window))) {
+            } else if (shownWithin(patient, now)) {
                 outcome = ChartDecision.Reminder.SUPPRESSED_SHOWN_RECENTLY;
             } else {
                 outcome = ChartDecision.Reminder.SHOWN;
@@ -101,6 +101,11 @@ public final class ChartDecider {
             }
         }
         return new ChartDecision(assessment, cards, outcome, patient.cautions());
+    }
+
+    private boolean shownWithin(ChartFacts patient, Instant now) {
+        Instant last = patient.lastReminder().get();
+        return last != null && last.isAfter(now.minus(window));
     }
 
     private Optional<ChartCard> reminder(ChartFacts patient, RasAssessment assessment) {

@@ -2,6 +2,7 @@ package org.rasguard.decision;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Observation;
@@ -19,7 +20,8 @@ import org.hl7.fhir.r4.model.Specimen;
  * @param specimens every Specimen of the patient (biopsies with or without a RAS result)
  * @param orders the patient's ServiceRequests (a RAS test already ordered suppresses the reminders)
  * @param lateResults our store's late-result DetectedIssues of the patient (open or not; the decision picks the open ones)
- * @param lastReminder when a testing reminder was last shown for this patient, or null
+ * @param lastReminder when a testing reminder was last shown for this patient (null: never, or not within the
+ *     window); asked only when a reminder is due, as it costs a search of the audit trail
  * @param evidenceCutShort our store held more of the patient's results than were read
  * @param cautions why a wild-type result on this evidence could not be trusted
  * @param missing what could be had from nowhere (diagnoses, results)
@@ -31,7 +33,7 @@ public record ChartFacts(
         List<Specimen> specimens,
         List<ServiceRequest> orders,
         List<DetectedIssue> lateResults,
-        Instant lastReminder,
+        Supplier<Instant> lastReminder,
         boolean evidenceCutShort,
         List<String> cautions,
         List<Needed> missing) {

@@ -36,12 +36,14 @@ import org.rasguard.server.audit.DecisionAuditEvents;
  * ({@code DetectedIssue?patient=…&code=…}); closing one is an update of it through the DAO, so it goes
  * through the same interceptors as a client's write (the store's version moves on, subscriptions see
  * it). When a testing reminder was last shown is read from the decision AuditEvents the audit trail
- * already writes per call (a card entity with a reminder topic): durable, and the same on every replica.
+ * already writes per call: the decision of a shown reminder names it in a {@code reminder} entity
+ * ({@link DecisionAuditEvents#reminderName}), found with one indexed search, newest first; durable, and
+ * the same on every replica.
  */
 final class JpaChartStore implements ChartStore {
 
     static final int MAX_ISSUES = 100;
-    static final int MAX_DECISIONS = 200;
+    static final int MAX_DECISIONS = 5;
     private static final Set<String> REMINDER_TOPICS = Set.of(CardKind.RAS_TESTING_METASTATIC.topicCode(),
             CardKind.METASTASIS_RAS_TESTING.topicCode());
 
@@ -105,8 +107,9 @@ final class JpaChartStore implements ChartStore {
         SearchParameterMap map = SearchParameterMap.newSynchronous()
                 .add(AuditEvent.SP_TYPE, new TokenParam(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.DECISION))
                 .add(AuditEvent.SP_SUBTYPE, new TokenParam(DecisionAuditEvents.HOOK_SYSTEM, Hook.PATIENT_VIEW.id()))
-                .add(AuditEvent.SP_ENTITY_NAME, new StringParam("Patient/" + ehrPatientId).setExact(true))
+                .add(AuditEvent.SP_ENTITY_NAME, new StringParam(DecisionAuditEvents.reminderName(serviceId, ehrPatientId)).setExact(true))
                 .add(AuditEvent.SP_DATE, new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(since)));
+        map.setSort(new ca.uhn.fhir.rest.api.SortSpec(AuditEvent.SP_DATE, ca.uhn.fhir.rest.api.SortOrderEnum.DESC));
         map.setLoadSynchronousUpTo(MAX_DECISIONS);
         Instant last = null;
         for (Object found : auditEvents.searchForResources(map, new SystemRequestDetails())) {
