@@ -4,8 +4,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.DateParam;
-import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.StringParam;
@@ -37,13 +35,14 @@ import org.rasguard.server.audit.DecisionAuditEvents;
  * through the same interceptors as a client's write (the store's version moves on, subscriptions see
  * it). When a testing reminder was last shown is read from the decision AuditEvents the audit trail
  * already writes per call: the decision of a shown reminder names it in a {@code reminder} entity
- * ({@link DecisionAuditEvents#reminderName}), found with one indexed search, newest first; durable, and
+ * ({@link DecisionAuditEvents#reminderName}), found with one indexed search; durable, and
  * the same on every replica.
  */
 final class JpaChartStore implements ChartStore {
 
     static final int MAX_ISSUES = 100;
-    static final int MAX_DECISIONS = 5;
+    /** Reminders shown to one patient that are read: one per window at most, so a few cover years. */
+    static final int MAX_DECISIONS = 100;
     private static final Set<String> REMINDER_TOPICS = Set.of(CardKind.RAS_TESTING_METASTATIC.topicCode(),
             CardKind.METASTASIS_RAS_TESTING.topicCode());
 
@@ -104,17 +103,15 @@ final class JpaChartStore implements ChartStore {
 
     @Override
     public Instant lastReminder(String serviceId, String ehrPatientId, Instant since) {
+        // The reminder entity's name alone is selective (one hashed index): type, hook and date are checked here.
         SearchParameterMap map = SearchParameterMap.newSynchronous()
-                .add(AuditEvent.SP_TYPE, new TokenParam(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.DECISION))
-                .add(AuditEvent.SP_SUBTYPE, new TokenParam(DecisionAuditEvents.HOOK_SYSTEM, Hook.PATIENT_VIEW.id()))
-                .add(AuditEvent.SP_ENTITY_NAME, new StringParam(DecisionAuditEvents.reminderName(serviceId, ehrPatientId)).setExact(true))
-                .add(AuditEvent.SP_DATE, new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(since)));
-        map.setSort(new ca.uhn.fhir.rest.api.SortSpec(AuditEvent.SP_DATE, ca.uhn.fhir.rest.api.SortOrderEnum.DESC));
+                .add(AuditEvent.SP_ENTITY_NAME, new StringParam(DecisionAuditEvents.reminderName(serviceId, ehrPatientId)).setExact(true));
         map.setLoadSynchronousUpTo(MAX_DECISIONS);
         Instant last = null;
         for (Object found : auditEvents.searchForResources(map, new SystemRequestDetails())) {
             AuditEvent decision = (AuditEvent) found;
-            if (!decision.hasRecorded() || !ofService(decision, serviceId) || !showedReminder(decision)) {
+            if (!decision.hasRecorded() || decision.getRecorded().toInstant().isBefore(since) || !isPatientViewDecision(decision)
+                    || !ofService(decision, serviceId) || !showedReminder(decision)) {
                 continue;
             }
             Instant recorded = decision.getRecorded().toInstant();
@@ -123,6 +120,12 @@ final class JpaChartStore implements ChartStore {
             }
         }
         return last;
+    }
+
+    private static boolean isPatientViewDecision(AuditEvent event) {
+        return DecisionAuditEvents.TYPE_SYSTEM.equals(event.getType().getSystem()) && DecisionAuditEvents.DECISION.equals(event.getType().getCode())
+                && event.getSubtype().stream().anyMatch(c -> DecisionAuditEvents.HOOK_SYSTEM.equals(c.getSystem())
+                        && Hook.PATIENT_VIEW.id().equals(c.getCode()));
     }
 
     private static boolean ofService(AuditEvent decision, String serviceId) {
