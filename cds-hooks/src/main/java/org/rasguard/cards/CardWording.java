@@ -35,6 +35,8 @@ final class CardWording {
             case G12C_NOT_DOCUMENTED -> g12cNotDocumented(input);
             case BRAF_V600E_APPROVED_COMBINATION -> brafCombination(input);
             case RAS_WILD_TYPE -> wildType(input);
+            case LATE_RAS_RESULT, RAS_TESTING_METASTATIC, METASTASIS_RAS_TESTING ->
+                    throw new IllegalArgumentException("A patient-view card is worded by ChartCards, not per order: " + input.kind());
         };
     }
 

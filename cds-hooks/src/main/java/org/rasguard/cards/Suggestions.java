@@ -80,11 +80,13 @@ final class Suggestions {
                 remove(input, false).ifPresent(out::add);
             }
             case RAS_RECHALLENGE -> {
-                out.add(orderTest(input, plasmaRasTest, "Order plasma (ctDNA) RAS testing (KRAS and NRAS) before re-challenge",
+                out.add(orderTest(input.kind(), input.patientId(), plasmaRasTest, "Order plasma (ctDNA) RAS testing (KRAS and NRAS) before re-challenge",
                         "Order KRAS and NRAS mutation analysis of circulating tumour DNA in plasma."));
                 remove(input, false).ifPresent(out::add);
             }
             case G12C_APPROVED_COMBINATION, RAS_WILD_TYPE -> remove(input, false).ifPresent(out::add);
+            case LATE_RAS_RESULT, RAS_TESTING_METASTATIC, METASTASIS_RAS_TESTING ->
+                    throw new IllegalArgumentException("A patient-view card's suggestions come from ChartCards: " + input.kind());
         }
         return out;
     }
@@ -105,11 +107,16 @@ final class Suggestions {
      * the card's topic (our CodeSystem) as the coded reason.
      */
     private Suggestion orderRasTesting(CardInput input) {
-        return orderTest(input, extendedRasTest, "Order extended RAS testing (KRAS and NRAS exons 2, 3 and 4)",
+        return orderRasTesting(input.kind(), input.patientId());
+    }
+
+    /** The same suggestion for a patient-view reminder (no order: the card's topic is the reason). */
+    Suggestion orderRasTesting(CardKind kind, String patientId) {
+        return orderTest(kind, patientId, extendedRasTest, "Order extended RAS testing (KRAS and NRAS exons 2, 3 and 4)",
                 "Order extended RAS mutation analysis of the tumour.");
     }
 
-    private Suggestion orderTest(CardInput input, ActivityDefinition test, String label, String description) {
+    private Suggestion orderTest(CardKind kind, String patientId, ActivityDefinition test, String label, String description) {
         ServiceRequest request = new ServiceRequest();
         request.setStatus(ServiceRequest.ServiceRequestStatus.DRAFT);
         request.setIntent(ServiceRequest.ServiceRequestIntent.fromCode(test.getIntent().toCode()));
@@ -118,8 +125,8 @@ final class Suggestions {
         }
         request.addInstantiatesCanonical(test.getUrl());
         request.setCode(withoutExtensions(test.getCode()));
-        request.setSubject(new Reference("Patient/" + input.patientId()));
-        request.addReasonCode(new CodeableConcept().addCoding(topic(input.kind())));
+        request.setSubject(new Reference("Patient/" + patientId));
+        request.addReasonCode(new CodeableConcept().addCoding(topic(kind)));
         return new Suggestion(label, uuids.get().toString(), Boolean.TRUE, List.of(new Action("create", description, encode(request), null)));
     }
 

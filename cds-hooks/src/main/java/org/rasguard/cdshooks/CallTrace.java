@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import org.rasguard.cards.CdsResponse;
 import org.rasguard.decision.AntiEgfrOrder;
+import org.rasguard.decision.ChartCard;
+import org.rasguard.decision.ChartDecision;
 import org.rasguard.decision.OrderDecision;
 import org.rasguard.decision.OrderDecisions;
 import org.rasguard.ras.RasAssessment;
@@ -56,6 +58,19 @@ final class CallTrace {
         cards = java.util.stream.IntStream.range(0, issued.size())
                 .mapToObj(i -> new Decision.Card(issued.get(i).uuid(), carded.get(i).card().orElseThrow(), carded.get(i).order().reference()))
                 .toList();
+    }
+
+    /** @param issued the patient-view cards returned, one per {@link ChartDecision#cards()}, in order */
+    void chartCarded(ChartDecision decided, List<CdsResponse.Card> issued) {
+        List<ChartCard> carded = decided.cards();
+        cards = java.util.stream.IntStream.range(0, issued.size())
+                .mapToObj(i -> new Decision.Card(issued.get(i).uuid(), carded.get(i).kind(), about(carded.get(i))))
+                .toList();
+    }
+
+    /** Our {@code DetectedIssue/id} for a late-result card (the feedback closes it), else null. */
+    static String about(ChartCard card) {
+        return card.lateResult() == null ? null : "DetectedIssue/" + card.lateResult().issueId();
     }
 
     Decision decision(String errorCode) {

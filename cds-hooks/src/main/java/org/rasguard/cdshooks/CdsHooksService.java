@@ -6,7 +6,17 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.hl7.fhir.r4.model.DetectedIssue;
 import org.rasguard.cards.CardFactory;
+import org.rasguard.cards.ChartCards;
+import org.rasguard.decision.CardKind;
+import org.rasguard.decision.ChartDecider;
+import org.rasguard.decision.ChartDecision;
 import org.rasguard.cards.CdsResponse;
 import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.decision.OrderDecider;
@@ -48,9 +58,11 @@ public final class CdsHooksService {
      *     empty: every system
      * @param evidenceMaxResources how many of a patient's resources our store reads at most
      *     ({@code RASGUARD_EVIDENCE_MAX_RESOURCES}); past it wild-type cannot be concluded
+     * @param reminderDays at most one patient-view testing reminder per patient per this many days
+     *     ({@code RASGUARD_REMINDER_DAYS})
      */
     public record Settings(boolean wildTypeInfo, long fetchBudgetMillis, Set<G12cInhibitor> g12cCombinations,
-            boolean sharedPatientIds, Set<String> personIdentifierSystems, int evidenceMaxResources) {
+            boolean sharedPatientIds, Set<String> personIdentifierSystems, int evidenceMaxResources, int reminderDays) {
         public static final int DEFAULT_EVIDENCE_MAX_RESOURCES = 10_000;
 
         public Settings {
@@ -59,6 +71,15 @@ public final class CdsHooksService {
             if (evidenceMaxResources < 1) {
                 throw new IllegalArgumentException("evidenceMaxResources must be at least 1");
             }
+            if (reminderDays < 1) {
+                throw new IllegalArgumentException("reminderDays must be at least 1");
+            }
+        }
+
+        public Settings(boolean wildTypeInfo, long fetchBudgetMillis, Set<G12cInhibitor> g12cCombinations,
+                boolean sharedPatientIds, Set<String> personIdentifierSystems, int evidenceMaxResources) {
+            this(wildTypeInfo, fetchBudgetMillis, g12cCombinations, sharedPatientIds, personIdentifierSystems, evidenceMaxResources,
+                    ChartDecider.DEFAULT_REMINDER_DAYS);
         }
 
         public Settings(boolean wildTypeInfo, long fetchBudgetMillis, Set<G12cInhibitor> g12cCombinations) {
@@ -86,15 +107,29 @@ public final class CdsHooksService {
     private final Settings settings;
     private final DecisionObserver observer;
     private final String discovery;
+    private final ChartDecider chartDecider;
+    private final ChartCards chartCards;
+    private final ChartStore chartStore;
+    private final Clock clock;
 
     public CdsHooksService(DecisionKnowledge knowledge, FhirContext fhir, EvidenceStore store, EhrFhirClient client,
             FhirServerAllowlist allowlist, FeedbackStore feedbackStore, Settings settings) {
         this(knowledge, fhir, store, client, allowlist, feedbackStore, settings, DecisionObserver.NONE);
     }
 
-    /** @param knowledge the knowledge package as read once at start; nothing of it is read again here */
     public CdsHooksService(DecisionKnowledge knowledge, FhirContext fhir, EvidenceStore store, EhrFhirClient client,
             FhirServerAllowlist allowlist, FeedbackStore feedbackStore, Settings settings, DecisionObserver observer) {
+        this(knowledge, fhir, store, client, allowlist, feedbackStore, settings, observer, ChartStore.NONE, Clock.systemUTC());
+    }
+
+    /**
+     * @param knowledge the knowledge package as read once at start; nothing of it is read again here
+     * @param chartStore our store's late results and shown reminders (patient-view)
+     * @param clock the time of a call (the reminder window)
+     */
+    public CdsHooksService(DecisionKnowledge knowledge, FhirContext fhir, EvidenceStore store, EhrFhirClient client,
+            FhirServerAllowlist allowlist, FeedbackStore feedbackStore, Settings settings, DecisionObserver observer,
+            ChartStore chartStore, Clock clock) {
         ObjectMapper json = new ObjectMapper();
         IssuedCards issued = new IssuedCards(100_000);
         this.requests = new HookRequestParser(json, fhir);
@@ -104,7 +139,14 @@ public final class CdsHooksService {
         this.decider = new OrderDecider(knowledge, new OrderDecider.Settings(settings.wildTypeInfo(), settings.g12cCombinations()));
         this.cards = new CardFactory(knowledge.base(), fhir, json, UUID::randomUUID);
         this.writer = new ResponseWriter(json, issued);
-        this.feedback = new FeedbackHandler(json, feedbackStore, issued, cards.offeredOverrideReasons());
+        this.chartDecider = new ChartDecider(knowledge, settings.reminderDays());
+        this.chartCards = new ChartCards(knowledge.base(), fhir, json, UUID::randomUUID, settings.reminderDays());
+        this.chartStore = chartStore;
+        this.clock = clock;
+        Set<String> orderReasons = cards.offeredOverrideReasons();
+        Set<String> lateReasons = chartCards.offeredOverrideReasons();
+        this.feedback = new FeedbackHandler(json, feedbackStore, issued,
+                topic -> CardKind.LATE_RAS_RESULT.topicCode().equals(topic) ? lateReasons : orderReasons, chartStore, clock);
         this.client = client;
         this.allowlist = allowlist;
         this.settings = settings;
@@ -151,6 +193,9 @@ public final class CdsHooksService {
     }
 
     private String answer(ServiceDefinition service, HookRequest request, CallTrace trace, boolean sameIdSpace) {
+        if (service.hook() == Hook.PATIENT_VIEW) {
+            return answerChart(service, request, trace, sameIdSpace);
+        }
         EhrCalls ehr = EhrCalls.open(request, allowlist, client, settings.fetchBudgetMillis());
         AntiEgfrOrderFinder.Found found = orders.find(request, ehr);
         trace.orders(found);
@@ -172,6 +217,38 @@ public final class CdsHooksService {
         List<CdsResponse.Card> issued = cards.cards(decided, request.patientId());
         String answer = writer.write(new CdsResponse(issued), service, request);
         trace.carded(decided, issued);
+        return answer;
+    }
+
+    /**
+     * patient-view: the record (the service's keys, our store's evidence), our store's late results of
+     * the person and when a reminder was last shown, then {@link ChartDecider} and {@link ChartCards}.
+     */
+    private String answerChart(ServiceDefinition service, HookRequest request, CallTrace trace, boolean sameIdSpace) {
+        EhrCalls ehr = EhrCalls.open(request, allowlist, client, settings.fetchBudgetMillis());
+        PatientRecord record = gatherer.gather(request, ehr, sameIdSpace, service.keys());
+        Instant now = clock.instant();
+        List<DetectedIssue> lateResults = record.storePatientIds().isEmpty() ? List.of() : chartStore.lateResults(record.storePatientIds());
+        Instant since = now.minus(Duration.ofDays(settings.reminderDays()));
+        java.util.function.Supplier<Instant> lastReminder = () -> chartStore.lastReminder(service.id(), request.patientId(), since);
+        ChartDecision decided;
+        try {
+            decided = chartDecider.decide(record.chartFacts(lateResults, lastReminder), now);
+        } catch (Undecidable e) {
+            trace.assessed(e.assessment(), record.cautions());
+            throw CdsError.of(e, ehr.whyUnavailable());
+        }
+        trace.assessed(decided.assessment(), record.cautions());
+        List<CdsResponse.Card> issued = chartCards.cards(decided, request.patientId());
+        Map<String, String> about = new HashMap<>();
+        for (int i = 0; i < issued.size(); i++) {
+            String subject = CallTrace.about(decided.cards().get(i));
+            if (subject != null) {
+                about.put(issued.get(i).uuid(), subject);
+            }
+        }
+        String answer = writer.write(new CdsResponse(issued), service, request, about);
+        trace.chartCarded(decided, issued);
         return answer;
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
  * @param overrideReason the override reason coding, or null
  * @param userComment the clinician's comment, or null
  * @param outcomeTimestamp {@code outcomeTimestamp} as sent (RFC 3339)
+ * @param about what the card is about beyond the call ({@link IssuedCards.Issued#about()}), or null
  */
 public record FeedbackItem(
         String serviceId,
@@ -25,10 +26,16 @@ public record FeedbackItem(
         List<String> acceptedSuggestions,
         OverrideReason overrideReason,
         String userComment,
-        String outcomeTimestamp) {
+        String outcomeTimestamp,
+        String about) {
 
     public FeedbackItem {
         acceptedSuggestions = List.copyOf(acceptedSuggestions);
+    }
+
+    public FeedbackItem(String serviceId, String cardUuid, String hookInstance, String topicCode, String outcome,
+            List<String> acceptedSuggestions, OverrideReason overrideReason, String userComment, String outcomeTimestamp) {
+        this(serviceId, cardUuid, hookInstance, topicCode, outcome, acceptedSuggestions, overrideReason, userComment, outcomeTimestamp, null);
     }
 
     /** The coded override reason (system, code, display as sent). */

@@ -36,10 +36,10 @@ final class FeedbackParser {
 
     /**
      * @param issued the card as this service issued it, or empty
-     * @param offeredReasons the override reasons the cards offer, as {@code system|code}
+     * @param offeredReasons per card topic, the override reasons such a card offers, as {@code system|code}
      */
     List<FeedbackItem> parse(byte[] body, String serviceId, Function<String, Optional<IssuedCards.Issued>> issued,
-            Set<String> offeredReasons) {
+            Function<String, Set<String>> offeredReasons) {
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -63,7 +63,7 @@ final class FeedbackParser {
     }
 
     private static FeedbackItem item(JsonNode item, String serviceId, Function<String, Optional<IssuedCards.Issued>> issued,
-            Set<String> offeredReasons) {
+            Function<String, Set<String>> offeredReasons) {
         if (!item.isObject()) {
             throw CdsError.badRequest("invalid-feedback", "Each feedback item must be an object.");
         }
@@ -112,14 +112,15 @@ final class FeedbackParser {
             }
             comment = text(override, "userComment");
         }
-        if (reason != null && !offeredReasons.contains(reason.system() + "|" + reason.code())) {
-            throw CdsError.badRequest("override-reason-not-offered",
-                    "overrideReason must be one of the reasons the card offered (its overrideReasons).");
-        }
         IssuedCards.Issued known = issued.apply(card).filter(i -> i.serviceId().equals(serviceId))
                 .orElseThrow(() -> CdsError.badRequest("unknown-card",
                         "Feedback is taken only for cards this service issued; no card with this uuid was."));
-        return new FeedbackItem(serviceId, card, known.hookInstance(), known.topicCode(), outcome, accepted, reason, comment, timestamp);
+        if (reason != null && !offeredReasons.apply(known.topicCode()).contains(reason.system() + "|" + reason.code())) {
+            throw CdsError.badRequest("override-reason-not-offered",
+                    "overrideReason must be one of the reasons the card offered (its overrideReasons).");
+        }
+        return new FeedbackItem(serviceId, card, known.hookInstance(), known.topicCode(), outcome, accepted, reason, comment, timestamp,
+                known.about());
     }
 
     private static String text(JsonNode node, String field) {

@@ -3,12 +3,14 @@ package org.rasguard.cdshooks;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The two hooks RAS Guard answers. */
+/** The hooks RAS Guard answers. */
 public enum Hook {
     /** Fired when a clinician selects orders; only {@code context.selections} are new. */
     ORDER_SELECT("order-select"),
     /** Fired when a clinician signs orders; every draft order is evaluated (re-signing is allowed). */
-    ORDER_SIGN("order-sign");
+    ORDER_SIGN("order-sign"),
+    /** Fired when a clinician opens a patient's chart: late results and testing reminders; no orders in context. */
+    PATIENT_VIEW("patient-view");
 
     private final String id;
 

@@ -29,7 +29,8 @@ import org.hl7.fhir.r4.model.Resource;
  * the whole call.
  *
  * @see <a href="https://cds-hooks.hl7.org/2.0/#http-request">CDS Hooks 2.0: HTTP request</a>
- * @see <a href="https://cds-hooks.org/hooks/order-sign/">order-sign</a>, <a href="https://cds-hooks.org/hooks/order-select/">order-select</a>
+ * @see <a href="https://cds-hooks.org/hooks/order-sign/">order-sign</a>, <a href="https://cds-hooks.org/hooks/order-select/">order-select</a>,
+ *     <a href="https://cds-hooks.org/hooks/patient-view/">patient-view</a>
  */
 public final class HookRequestParser {
 
@@ -65,7 +66,8 @@ public final class HookRequestParser {
         }
         String patientId = patientId(context);
         String userId = userId(context);
-        Bundle draftOrders = draftOrders(context);
+        // patient-view has no orders in its context (CDS Hooks Library, patient-view: patientId, userId, encounterId).
+        Bundle draftOrders = hook == Hook.PATIENT_VIEW ? new Bundle().setType(Bundle.BundleType.COLLECTION) : draftOrders(context);
         requireOrdersFor(patientId, draftOrders);
         List<String> selections = hook == Hook.ORDER_SELECT ? selections(context, draftOrders) : List.of();
         Map<PrefetchKey, PrefetchValue> prefetch = prefetch(root);

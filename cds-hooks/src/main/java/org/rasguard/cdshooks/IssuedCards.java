@@ -11,8 +11,16 @@ import java.util.Optional;
  */
 public final class IssuedCards {
 
-    /** What we remember of an issued card. */
-    public record Issued(String serviceId, String hookInstance, String topicCode) {}
+    /**
+     * What we remember of an issued card.
+     *
+     * @param about what the card is about beyond the call, or null: our {@code DetectedIssue/id} for a late-result card
+     */
+    public record Issued(String serviceId, String hookInstance, String topicCode, String about) {
+        public Issued(String serviceId, String hookInstance, String topicCode) {
+            this(serviceId, hookInstance, topicCode, null);
+        }
+    }
 
     private final Map<String, Issued> byCard;
 

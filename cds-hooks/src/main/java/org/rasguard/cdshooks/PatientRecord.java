@@ -9,6 +9,11 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Specimen;
+import org.rasguard.decision.ChartFacts;
 import org.rasguard.decision.Needed;
 import org.rasguard.decision.PatientFacts;
 
@@ -29,6 +34,8 @@ import org.rasguard.decision.PatientFacts;
  * @param missing prefetch keys whose data could be had from nowhere
  * @param pastMedications the medication history with each entry's drug ({@link MedicationHistory}), or null when a
  *     history key could not be had
+ * @param chartResources what only patient-view reads from the client: ServiceRequests, Specimens, staging Observations
+ * @param storePatientIds our store's records of the person ({@link StorePatientMatcher}), where its late results are found
  */
 record PatientRecord(
         Patient ehrPatient,
@@ -41,7 +48,9 @@ record PatientRecord(
         List<String> cautions,
         List<String> notes,
         List<PrefetchKey> missing,
-        List<org.rasguard.decision.PastMedication> pastMedications) {
+        List<org.rasguard.decision.PastMedication> pastMedications,
+        List<Resource> chartResources,
+        List<String> storePatientIds) {
 
     /**
      * What the decision is told: the EHR's and our store's evidence together, the drug of every draft
@@ -64,6 +73,21 @@ record PatientRecord(
                 .toList();
         return new PatientFacts(conditions, evidence, storeTruncated, medications, activeMedications != null, cautions, notes,
                 needed(), pastMedications);
+    }
+
+    /**
+     * What a patient-view decision is told: the EHR's and our store's evidence together, the client's
+     * ServiceRequests, Specimens and staging Observations, our store's late results of the person, and
+     * when a reminder was last shown.
+     */
+    ChartFacts chartFacts(List<DetectedIssue> lateResults, java.util.function.Supplier<java.time.Instant> lastReminder) {
+        List<Resource> evidence = new ArrayList<>(ehrEvidence);
+        evidence.addAll(storeEvidence);
+        return new ChartFacts(conditions, evidence,
+                chartResources.stream().filter(Observation.class::isInstance).map(Observation.class::cast).toList(),
+                chartResources.stream().filter(Specimen.class::isInstance).map(Specimen.class::cast).toList(),
+                chartResources.stream().filter(ServiceRequest.class::isInstance).map(ServiceRequest.class::cast).toList(),
+                lateResults, lastReminder, storeTruncated, cautions, needed());
     }
 
     /**

@@ -1,9 +1,12 @@
 package org.rasguard.cdshooks;
 
-import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.rasguard.decision.Needed;
+import org.rasguard.knowledge.ChartMatcher;
 
 /**
  * What the decision needs from the client's record, as prefetch keys and FHIR query templates. The
@@ -31,10 +34,22 @@ public enum PrefetchKey {
             "MedicationRequest?patient={{context.patientId}}&status=completed,stopped&_include=MedicationRequest:medication"),
     ADMINISTRATIONS("medicationAdministrations",
             "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication"),
-    STATEMENTS("medicationStatements", "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication");
+    STATEMENTS("medicationStatements", "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication"),
+    /** patient-view: a RAS test already ordered suppresses the testing reminders. */
+    SERVICE_REQUESTS("serviceRequests", "ServiceRequest?patient={{context.patientId}}&status=active"),
+    /** patient-view: biopsies, with or without a RAS result (a later biopsy of a metastasis). */
+    SPECIMENS("specimens", "Specimen?patient={{context.patientId}}"),
+    /** patient-view: TNM distant metastasis Observations ({@code :in}, CDS Hooks 2.0 §Prefetch query restrictions). */
+    STAGING("staging", "Observation?patient={{context.patientId}}&code:in=" + ChartMatcher.TNM_DISTANT_METASTASIS);
 
-    /** The keys that carry the medication history. */
+    /** The keys that carry the medication history (the re-challenge rule). */
     static final java.util.List<PrefetchKey> HISTORY = java.util.List.of(MEDICATION_HISTORY, ADMINISTRATIONS, STATEMENTS);
+    /** The keys of the order-select and order-sign services. */
+    public static final Set<PrefetchKey> ORDER = Collections.unmodifiableSet(EnumSet.of(PATIENT, CONDITIONS, OBSERVATIONS, MEDICATIONS,
+            REPORTS, MEDICATION_HISTORY, ADMINISTRATIONS, STATEMENTS));
+    /** The keys of the patient-view service. */
+    public static final Set<PrefetchKey> CHART = Collections.unmodifiableSet(
+            EnumSet.of(PATIENT, CONDITIONS, OBSERVATIONS, REPORTS, SERVICE_REQUESTS, SPECIMENS, STAGING));
 
     private static final String PATIENT_TOKEN = "{{context.patientId}}";
 
@@ -74,10 +89,10 @@ public enum PrefetchKey {
         };
     }
 
-    /** Every template by key, in discovery order. */
-    public static Map<String, String> templates() {
+    /** The templates of these keys, in discovery order. */
+    public static Map<String, String> templates(Set<PrefetchKey> keys) {
         Map<String, String> out = new LinkedHashMap<>();
-        Arrays.stream(values()).forEach(key -> out.put(key.key, key.template));
+        keys.forEach(key -> out.put(key.key, key.template));
         return out;
     }
 }

@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Specimen;
 import org.rasguard.patients.EvidenceConfinement;
 import org.rasguard.patients.PatientReference;
@@ -67,9 +68,15 @@ final class RecordGatherer {
      * @param sameIdSpace the client's patient ids are our store's (its fhirServer is this server)
      */
     PatientRecord gather(HookRequest request, EhrCalls ehr, boolean sameIdSpace) {
+        return gather(request, ehr, sameIdSpace, PrefetchKey.ORDER);
+    }
+
+    /** @param keys the service's prefetch keys: only these are read; the others count as empty */
+    PatientRecord gather(HookRequest request, EhrCalls ehr, boolean sameIdSpace, java.util.Set<PrefetchKey> keys) {
         Map<PrefetchKey, CompletableFuture<KeyData>> pending = new EnumMap<>(PrefetchKey.class);
         for (PrefetchKey key : PrefetchKey.values()) {
-            pending.put(key, resolve(key, request.prefetch().get(key), request.patientId(), ehr));
+            pending.put(key, keys.contains(key) ? resolve(key, request.prefetch().get(key), request.patientId(), ehr)
+                    : CompletableFuture.completedFuture(KeyData.of(List.of())));
         }
 
         String patientId = request.patientId();
@@ -100,6 +107,10 @@ final class RecordGatherer {
         List<MedicationRequest> medications = medicationData.missing() != null ? null
                 : ofType(medicationData, MedicationRequest.class, about);
         List<Resource> others = new ArrayList<>(medicationData.resources().stream().filter(Medication.class::isInstance).toList());
+        List<Resource> chart = new ArrayList<>();
+        chart.addAll(ofType(data.get(PrefetchKey.SERVICE_REQUESTS), ServiceRequest.class, about));
+        chart.addAll(ofType(data.get(PrefetchKey.SPECIMENS), Specimen.class, about));
+        chart.addAll(ofType(data.get(PrefetchKey.STAGING), Observation.class, about));
 
         List<String> cautions = new ArrayList<>();
         if (!about.leftOut.isEmpty()) {
@@ -110,7 +121,7 @@ final class RecordGatherer {
         StorePatientMatcher.Matched matched = matcher.forEhrPatient(patientId, ehrPatient, sameIdSpace);
         EvidenceStore.StoredEvidence stored = storeEvidence(matched, cautions);
         return new PatientRecord(ehrPatient, conditions, ehrEvidence, medications, others, stored.resources(), stored.truncated(),
-                cautions, matched.notes(), missing, history);
+                cautions, matched.notes(), missing, history, chart, matched.ids());
     }
 
     private static CompletableFuture<KeyData> resolve(PrefetchKey key, PrefetchValue value, String patientId, EhrCalls ehr) {

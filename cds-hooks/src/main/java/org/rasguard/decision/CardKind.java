@@ -25,7 +25,13 @@ public enum CardKind {
      */
     RAS_RECHALLENGE("warning", "RasRechallenge", "Anti-EGFR re-challenge without a plasma RAS result after the earlier course"),
     /** RAS wild-type (only when the setting turns it on). */
-    RAS_WILD_TYPE("info", "RasWildType", "Anti-EGFR antibody with RAS wild-type colorectal cancer");
+    RAS_WILD_TYPE("info", "RasWildType", "Anti-EGFR antibody with RAS wild-type colorectal cancer"),
+    /** patient-view: an open late-result DetectedIssue, a RAS result that came after the order contradicts it. */
+    LATE_RAS_RESULT("critical", "LateRasResult", "A later RAS result contradicts a signed anti-EGFR order"),
+    /** patient-view: metastatic colorectal cancer, RAS unknown or never tested: order extended RAS testing. */
+    RAS_TESTING_METASTATIC("info", "RasTestingMetastatic", "Metastatic colorectal cancer without a known RAS status"),
+    /** patient-view: a metastasis documented after the newest RAS result, which was not taken from a metastasis. */
+    METASTASIS_RAS_TESTING("info", "MetastasisRasTesting", "Metastasis documented after a RAS result of the primary");
 
     public static final String TOPIC_SYSTEM = "http://rasguard.org/fhir/CodeSystem/cds-card-topic";
 
@@ -49,5 +55,10 @@ public enum CardKind {
 
     public String topicDisplay() {
         return topicDisplay;
+    }
+
+    /** A testing reminder of the patient-view service: at most one per patient per reminder window. */
+    public boolean isTestingReminder() {
+        return this == RAS_TESTING_METASTATIC || this == METASTASIS_RAS_TESTING;
     }
 }

@@ -1,6 +1,7 @@
 package org.rasguard.decision;
 
 import java.util.Objects;
+import org.rasguard.knowledge.ChartMatcher;
 import org.rasguard.knowledge.DrugMatcher;
 import org.rasguard.knowledge.IndicationMatcher;
 import org.rasguard.knowledge.KnowledgeBase;
@@ -22,19 +23,23 @@ public final class DecisionKnowledge {
     private final DrugMatcher drugs;
     private final IndicationMatcher indications;
     private final RasStatusEngine engine;
+    private final ChartMatcher chart;
 
-    private DecisionKnowledge(KnowledgeBase base, DrugMatcher drugs, IndicationMatcher indications, RasStatusEngine engine) {
+    private DecisionKnowledge(KnowledgeBase base, DrugMatcher drugs, IndicationMatcher indications, RasStatusEngine engine,
+            ChartMatcher chart) {
         this.base = Objects.requireNonNull(base);
         this.drugs = Objects.requireNonNull(drugs);
         this.indications = Objects.requireNonNull(indications);
         this.engine = Objects.requireNonNull(engine);
+        this.chart = Objects.requireNonNull(chart);
     }
 
     /** Reads every ValueSet, CodeSystem and ConceptMap the decision needs; fails fast when one is missing. */
     public static DecisionKnowledge from(KnowledgeBase base) {
         DrugMatcher drugs = DrugMatcher.from(base);
         return new DecisionKnowledge(base, drugs, IndicationMatcher.from(base),
-                new RasStatusEngine(RasVocabulary.from(base, drugs.antiEgfrAntibodies()), RasPolicy.defaults()));
+                new RasStatusEngine(RasVocabulary.from(base, drugs.antiEgfrAntibodies()), RasPolicy.defaults()),
+                ChartMatcher.from(base));
     }
 
     /** The package itself, for what is read from it outside the decision (card content, the clinician page). */
@@ -52,5 +57,10 @@ public final class DecisionKnowledge {
 
     public RasStatusEngine engine() {
         return engine;
+    }
+
+    /** What the patient-view reminders read from a chart (metastatic disease, RAS test orders). */
+    public ChartMatcher chart() {
+        return chart;
     }
 }

@@ -128,6 +128,9 @@ public final class EvidenceConfinement {
         if (resource instanceof Composition composition) {
             return composition.hasSubject() ? composition.getSubject() : null;
         }
+        if (resource instanceof org.hl7.fhir.r4.model.ServiceRequest request) {
+            return request.hasSubject() ? request.getSubject() : null;
+        }
         return null;
     }
 

@@ -367,7 +367,7 @@ public final class CdsScenarios {
             return request;
         }
         ObjectNode prefetch = request.putObject("prefetch");
-        for (PrefetchKey key : PrefetchKey.values()) {
+        for (PrefetchKey key : PrefetchKey.ORDER) {
             JsonNode value = fhirRead.apply(key.query(patientId));
             if (way == Way.NULL_AND_OPERATION_OUTCOME && key != PrefetchKey.PATIENT) {
                 boolean empty = value.path("entry").isMissingNode() || value.path("entry").isEmpty();

@@ -34,7 +34,8 @@ public record ServerConfig(
         PatientEvidence patientEvidence,
         org.rasguard.server.auth.SecuritySettings security,
         org.rasguard.server.ui.UiSettings ui,
-        Observability observability) {
+        Observability observability,
+        int reminderDays) {
 
     /** Every variable this server reads, in README order; each feature's settings list its own. */
     public static final List<String> VARIABLES = java.util.stream.Stream.of(
@@ -57,7 +58,8 @@ public record ServerConfig(
                             "RASGUARD_STORE_CACHE_RESOURCES",
                             "RASGUARD_CDS_SHARED_PATIENT_IDS",
                             "RASGUARD_PATIENT_IDENTIFIER_SYSTEMS",
-                            "RASGUARD_EVIDENCE_MAX_RESOURCES"),
+                            "RASGUARD_EVIDENCE_MAX_RESOURCES",
+                            "RASGUARD_REMINDER_DAYS"),
                     org.rasguard.server.auth.SecuritySettings.VARIABLES,
                     org.rasguard.server.ui.UiSettings.VARIABLES,
                     // Audit trail and logs (Observability)
@@ -189,11 +191,15 @@ public record ServerConfig(
 
         Observability observability = observability(env, problems);
 
+        // patient-view: at most one RAS testing reminder per patient per this many days.
+        int reminderDays = intValue(env, "RASGUARD_REMINDER_DAYS", org.rasguard.decision.ChartDecider.DEFAULT_REMINDER_DAYS, 1, 3650, problems);
+
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new ServerConfig(host, port, dataDir, database, maxRequestBytes, maxBundleEntries, graceSeconds, validation,
-                cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, corsOrigins, storeCacheResources, patientEvidence, security, ui, observability);
+                cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, corsOrigins, storeCacheResources, patientEvidence, security, ui, observability,
+                reminderDays);
     }
 
     /**

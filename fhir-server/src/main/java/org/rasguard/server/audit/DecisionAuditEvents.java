@@ -36,7 +36,10 @@ import org.rasguard.cdshooks.Decision;
  *       <li>{@code order}: {@code what.identifier} {@value #ORDER_SYSTEM}|{@code MedicationRequest/…}, detail {@code drug};
  *       <li>{@code card}: name = the card uuid (as in feedback AuditEvents, so
  *           {@code AuditEvent?entity-name=<uuid>} returns the card's decision and its feedback), details
- *           {@code topic}, {@code indicator}, {@code order};
+ *           {@code topic}, {@code indicator}, {@code order} (a late-result card: our {@code DetectedIssue/…});
+ *       <li>{@code reminder} (patient-view, when a testing reminder was shown): name
+ *           {@code <service> reminder Patient/<context.patientId>} ({@link #reminderName}), which the
+ *           service searches to show at most one reminder per RASGUARD_REMINDER_DAYS;
  *       <li>{@code evidence}: {@code what.identifier} {@value #EVIDENCE_SYSTEM}|{@code Observation/…}, details
  *           {@code gene}, {@code call}.
  *     </ul>
@@ -128,6 +131,11 @@ public final class DecisionAuditEvents {
             detail(entity, "indicator", card.kind().indicator());
             detail(entity, "order", card.order());
         }
+        if (decision.cards().stream().anyMatch(card -> card.kind().isTestingReminder())) {
+            // Searchable (entity-name:exact), so the patient-view service finds the last reminder with one indexed search.
+            AuditEventEntityComponent entity = entity(event, "reminder", "2", "3");
+            entity.setName(reminderName(decision.serviceId(), decision.patientId()));
+        }
         for (Decision.Evidence evidence : decision.evidence()) {
             AuditEventEntityComponent entity = entity(event, "evidence", "2", "3");
             entity.setWhat(identified(EVIDENCE_SYSTEM, evidence.reference()));
@@ -144,6 +152,14 @@ public final class DecisionAuditEvents {
 
     private static DateTimeType milli(Instant instant) {
         return new DateTimeType(Date.from(instant), TemporalPrecisionEnum.MILLI, TimeZone.getTimeZone("UTC"));
+    }
+
+    /**
+     * The name of the {@code reminder} entity of a decision that showed a patient-view testing reminder:
+     * {@code <service> reminder Patient/<context.patientId>}.
+     */
+    public static String reminderName(String serviceId, String patientId) {
+        return serviceId + " reminder Patient/" + patientId;
     }
 
     private static AuditEventEntityComponent entity(AuditEvent event, String description, String type, String role) {

@@ -91,8 +91,8 @@ final class AuditEventFeedbackStore implements FeedbackStore {
     }
 
     /**
-     * The card as issued, read from its decision AuditEvent (the card entity's topic, the call's
-     * hookInstance and service): durable, so feedback is recognised after a restart and on every replica.
+     * The card as issued, read from its decision AuditEvent (the card entity's topic and, for a
+     * late-result card, the DetectedIssue it is about; the call's hookInstance and service): durable, so feedback is recognised after a restart and on every replica.
      */
     @Override
     public Optional<IssuedCards.Issued> issued(String cardUuid) {
@@ -104,6 +104,7 @@ final class AuditEventFeedbackStore implements FeedbackStore {
             String hookInstance = null;
             String service = null;
             String topic = null;
+            String about = null;
             boolean hasCard = false;
             for (AuditEvent.AuditEventEntityComponent entity : decision.getEntity()) {
                 if ("hookInstance".equals(entity.getDescription())) {
@@ -112,10 +113,12 @@ final class AuditEventFeedbackStore implements FeedbackStore {
                 } else if ("card".equals(entity.getDescription()) && cardUuid.equals(entity.getName())) {
                     hasCard = true;
                     topic = detail(entity, "topic");
+                    String order = detail(entity, "order");
+                    about = order != null && order.startsWith("DetectedIssue/") ? order : null;
                 }
             }
             if (hasCard && service != null) {
-                return Optional.of(new IssuedCards.Issued(service, hookInstance, topic));
+                return Optional.of(new IssuedCards.Issued(service, hookInstance, topic, about));
             }
         }
         return Optional.empty();

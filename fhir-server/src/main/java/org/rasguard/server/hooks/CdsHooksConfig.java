@@ -18,8 +18,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The one place the CDS service is built: from the knowledge as {@code KnowledgeConfig} read it once
- * ({@link DecisionKnowledge}), HAPI's DAOs as our genomics store, the client FHIR servers it may call,
- * and the audit trail and metrics as its observer.
+ * ({@link DecisionKnowledge}), HAPI's DAOs as our genomics store and as the patient-view service's
+ * late results and shown reminders ({@link JpaChartStore}), the client FHIR servers it may call, and
+ * the audit trail and metrics as its observer.
  */
 @Configuration
 public class CdsHooksConfig {
@@ -35,8 +36,9 @@ public class CdsHooksConfig {
                 new AuditEventFeedbackStore(daos, measured),
                 new CdsHooksService.Settings(config.cdsWildTypeInfo(), 3_000, config.cdsG12cCombinations(),
                         config.patientEvidence().cdsSharedPatientIds(), config.patientEvidence().identifierSystems(),
-                        config.patientEvidence().maxResources()),
-                new DecisionRecorder(audit.getIfAvailable(), measured));
+                        config.patientEvidence().maxResources(), config.reminderDays()),
+                new DecisionRecorder(audit.getIfAvailable(), measured),
+                new JpaChartStore(daos), java.time.Clock.systemUTC());
     }
 
     /** HAPI's DAOs, behind a cache checked against the store's version unless RASGUARD_STORE_CACHE_RESOURCES=0. */

@@ -66,7 +66,7 @@ public final class CdsCalls {
     /** Every prefetch key of our discovery document, each read from {@code fhirBase} as an EHR fills it. */
     public static Map<String, JsonNode> prefetch(String fhirBase, String patientId) {
         Map<String, JsonNode> prefetch = new LinkedHashMap<>();
-        for (PrefetchKey key : PrefetchKey.values()) {
+        for (PrefetchKey key : PrefetchKey.ORDER) {
             Http.Response read = Http.get(fhirBase + "/" + key.query(patientId));
             if (read.status() != 200) {
                 throw new IllegalStateException("Prefetch " + key.key() + " answered " + read.status() + ": " + read.body());

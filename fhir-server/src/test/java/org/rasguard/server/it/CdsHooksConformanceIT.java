@@ -65,17 +65,23 @@ class CdsHooksConformanceIT {
     }
 
     @Test
-    void discoveryListsBothServicesAndPassesTheSpecRules(ServerProcess server) throws Exception {
+    void discoveryListsTheThreeServicesAndPassesTheSpecRules(ServerProcess server) throws Exception {
         Http.Response response = Http.get(server.baseUrl() + "/cds-services");
         assertThat(response.status()).isEqualTo(200);
         JsonNode discovery = JSON.readTree(response.body());
         assertThat(CardRules.checkDiscovery(discovery)).isEmpty();
-        assertThat(discovery.get("services").findValuesAsText("hook")).containsExactlyInAnyOrder("order-sign", "order-select");
+        assertThat(discovery.get("services").findValuesAsText("hook")).containsExactlyInAnyOrder("order-sign", "order-select", "patient-view");
         for (JsonNode service : discovery.get("services")) {
             assertThat(service.get("usageRequirements").asText()).isNotBlank();
-            assertThat(service.get("prefetch").fieldNames()).toIterable()
-                    .containsExactly("patient", "conditions", "observations", "medications", "reports", "medicationHistory",
-                            "medicationAdministrations", "medicationStatements");
+            if (service.get("hook").asText().equals("patient-view")) {
+                assertThat(service.get("id").asText()).isEqualTo(CdsServices.PATIENT_VIEW_ID);
+                assertThat(service.get("prefetch").fieldNames()).toIterable()
+                        .containsExactly("patient", "conditions", "observations", "reports", "serviceRequests", "specimens", "staging");
+            } else {
+                assertThat(service.get("prefetch").fieldNames()).toIterable()
+                        .containsExactly("patient", "conditions", "observations", "medications", "reports", "medicationHistory",
+                                "medicationAdministrations", "medicationStatements");
+            }
         }
     }
 
