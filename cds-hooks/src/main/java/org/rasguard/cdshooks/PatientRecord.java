@@ -27,6 +27,7 @@ import org.rasguard.decision.PatientFacts;
  * @param cautions why a wild-type result on this evidence could not be trusted
  * @param notes what the clinician should know whatever the status (our store was not consulted)
  * @param missing prefetch keys whose data could be had from nowhere
+ * @param storePatientIds our store's Patient ids of this person that were read (empty: none matched)
  */
 record PatientRecord(
         Patient ehrPatient,
@@ -38,7 +39,8 @@ record PatientRecord(
         boolean storeTruncated,
         List<String> cautions,
         List<String> notes,
-        List<PrefetchKey> missing) {
+        List<PrefetchKey> missing,
+        List<String> storePatientIds) {
 
     /**
      * What the decision is told: the EHR's and our store's evidence together, the drug of every draft
