@@ -34,7 +34,8 @@ public record ServerConfig(
         PatientEvidence patientEvidence,
         org.rasguard.server.auth.SecuritySettings security,
         org.rasguard.server.ui.UiSettings ui,
-        Observability observability) {
+        Observability observability,
+        org.rasguard.server.lateresults.LateResultSettings lateResults) {
 
     /** Every variable this server reads, in README order; each feature's settings list its own. */
     public static final List<String> VARIABLES = java.util.stream.Stream.of(
@@ -61,7 +62,8 @@ public record ServerConfig(
                     org.rasguard.server.auth.SecuritySettings.VARIABLES,
                     org.rasguard.server.ui.UiSettings.VARIABLES,
                     // Audit trail and logs (Observability)
-                    List.of("RASGUARD_AUDIT", "RASGUARD_AUDIT_RETENTION_DAYS", "RASGUARD_LOG_FORMAT"))
+                    List.of("RASGUARD_AUDIT", "RASGUARD_AUDIT_RETENTION_DAYS", "RASGUARD_LOG_FORMAT"),
+                    org.rasguard.server.lateresults.LateResultSettings.VARIABLES)
             .flatMap(List::stream)
             .toList();
 
@@ -188,12 +190,15 @@ public record ServerConfig(
         org.rasguard.server.ui.UiSettings ui = org.rasguard.server.ui.UiSettings.from(env, security, problems);
 
         Observability observability = observability(env, problems);
+        org.rasguard.server.lateresults.LateResultSettings lateResults =
+                org.rasguard.server.lateresults.LateResultSettings.from(env, problems);
 
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new ServerConfig(host, port, dataDir, database, maxRequestBytes, maxBundleEntries, graceSeconds, validation,
-                cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, corsOrigins, storeCacheResources, patientEvidence, security, ui, observability);
+                cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, corsOrigins, storeCacheResources, patientEvidence, security, ui, observability,
+                lateResults);
     }
 
     /**
