@@ -212,18 +212,24 @@ public final class LateResultDetector implements AutoCloseable {
         }
     }
 
-    /** Decides the patient's status, reads the decisions of the window, stores an issue per contradicted order. */
+    /** Reads the decisions of the window about the person; only when there are any, decides the status and stores an issue per contradicted order. */
     void checkNow(String patient) {
         SystemRequestDetails request = new SystemRequestDetails();
+        Instant detected = clock.instant();
         StoreRasStatus.Result now;
+        List<DecisionHistory.OrderDecision> orders;
         try {
+            // The decisions first (three small reads): most results (a bulk load) are of patients without any,
+            // and then their evidence is never read again.
+            orders = history.since(status.recordsOf(new IdType("Patient", patient), request), detected.minus(window));
+            if (orders.isEmpty()) {
+                return;
+            }
             now = status.of(new IdType("Patient", patient), request);
         } catch (ResourceNotFoundException | ResourceGoneException gone) {
             return;
         }
-        Instant detected = clock.instant();
         ContradictionRule.Now current = new ContradictionRule.Now(now.assessment().status(), now.assessment().krasG12c());
-        List<DecisionHistory.OrderDecision> orders = history.since(now.patientIds(), detected.minus(window));
         for (DecisionHistory.OrderDecision order : orders) {
             Optional<String> contradicted = ContradictionRule.contradicted(order.earlier(), current);
             if (contradicted.isEmpty()) {

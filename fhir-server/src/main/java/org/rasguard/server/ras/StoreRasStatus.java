@@ -48,6 +48,16 @@ public final class StoreRasStatus {
         this.maxResources = maxResources;
     }
 
+    /**
+     * Our records of the person (the one asked about first), without reading any evidence: two small reads.
+     *
+     * @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException when there is no such patient
+     */
+    public List<String> recordsOf(IdType patientId, RequestDetails request) {
+        Patient ours = (Patient) daos.getResourceDao("Patient").read(patientId.toUnqualifiedVersionless(), request);
+        return records.forStorePatient(ours).ids();
+    }
+
     /** @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException when there is no such patient */
     public Result of(IdType patientId, RequestDetails request) {
         Patient ours = (Patient) daos.getResourceDao("Patient").read(patientId.toUnqualifiedVersionless(), request);
