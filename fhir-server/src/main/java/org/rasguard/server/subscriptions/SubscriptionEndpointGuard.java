@@ -3,6 +3,8 @@ package org.rasguard.server.subscriptions;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
+import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -11,6 +13,8 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Subscription;
 import org.rasguard.cdshooks.FhirServerAllowlist;
 import org.rasguard.server.http.ErrorResponses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which Subscriptions the store takes (issue 18, point 2): a rest-hook channel whose endpoint lies under an
@@ -29,6 +33,8 @@ public final class SubscriptionEndpointGuard {
     static final String ENDPOINT_NOT_ALLOWED = "subscription-endpoint-not-allowed";
     static final String CHANNEL_NOT_SUPPORTED = "subscription-channel-not-supported";
 
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionEndpointGuard.class);
+
     private final FhirServerAllowlist endpoints;
 
     public SubscriptionEndpointGuard(FhirServerAllowlist endpoints) {
@@ -43,6 +49,21 @@ public final class SubscriptionEndpointGuard {
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
     public void updating(IBaseResource previous, IBaseResource resource) {
         check(resource);
+    }
+
+    /**
+     * Checked again at every delivery: a Subscription stored before the allowlist was narrowed (and the
+     * server restarted) must not keep sending there. False cancels the delivery (HAPI's
+     * {@code SUBSCRIPTION_BEFORE_REST_HOOK_DELIVERY}: "If this hook returns false, processing will stop").
+     */
+    @Hook(Pointcut.SUBSCRIPTION_BEFORE_REST_HOOK_DELIVERY)
+    public boolean beforeDelivery(ResourceDeliveryMessage message, CanonicalSubscription subscription) {
+        if (subscription != null && endpoints.allowsUnder(subscription.getEndpointUrl())) {
+            return true;
+        }
+        LOG.warn("Subscription/{}: not delivered, its endpoint is not allowed by RASGUARD_SUBSCRIPTION_ENDPOINTS",
+                subscription == null ? "?" : subscription.getIdPart());
+        return false;
     }
 
     void check(IBaseResource resource) {

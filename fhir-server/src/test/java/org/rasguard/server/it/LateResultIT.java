@@ -38,7 +38,9 @@ import org.rasguard.cdshooks.CdsServices;
  * patient, the warning overridden ("testing pending"); then a KRAS G12D result is posted: exactly one
  * DetectedIssue in the store, in the layout README "Late results" fixes; the same one after the result is
  * posted again, after another result, and after a restart; a rest-hook Subscription to a listener on
- * loopback receives it within 10 s; a Subscription to an endpoint off the allowlist is a 422.
+ * loopback receives it within 10 s; a Subscription to an endpoint off the allowlist is a 422; after a restart
+ * with the allowlist narrowed, a stored Subscription off it is not delivered to (a second patient's issue,
+ * from a warning that had no feedback).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LateResultIT {
@@ -171,14 +173,42 @@ class LateResultIT {
         awaitTrue(Duration.ofSeconds(10), () -> lateResultsCounted("existing") >= 1);
         assertThat(total(issuesOfPatient)).isEqualTo(1);
 
-        // 5. A restart, and another result checked after it: still the one issue, same id.
+        // 5. A Subscription to all late results, then a restart with the allowlist narrowed so that its endpoint
+        //    is no longer on it; another result checked after the restart: still the one issue, same id.
+        String hook = "http://127.0.0.1:" + listener.getAddress().getPort();
+        Subscription all = subscription(hook + "/ehr/all", patientId)
+                .setCriteria("DetectedIssue?code=http://rasguard.org/fhir/CodeSystem/ras-detected-issue|late-ras-result");
+        Http.Response allSubscribed = Http.post(server.fhirBase() + "/Subscription", Http.encode(all));
+        assertThat(allSubscribed.status()).as(allSubscribed.body()).isEqualTo(201);
+        String allId = allSubscribed.resource(Subscription.class).getIdElement().getIdPart();
+        awaitTrue(Duration.ofSeconds(30), () -> Http.get(server.fhirBase() + "/Subscription/" + allId).body()
+                .contains("\"status\":\"active\""));
         server.stop();
+        environment.put("RASGUARD_SUBSCRIPTION_ENDPOINTS", hook + "/ehr/rasguard");
         server = new ServerProcess(dataDir, environment).start();
         assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(patientId, "KRAS-LATE-" + UUID.randomUUID()))).status())
                 .isEqualTo(200);
         awaitTrue(Duration.ofSeconds(10), () -> lateResultsCounted("existing") >= 1);
         assertThat(onlyIssue(issuesOfPatient).getIdElement().getIdPart()).isEqualTo(issueId);
         assertThat(server.output()).noneMatch(line -> line.contains(" ERROR "));
+
+        // 6. A second patient's late result after the restart: its issue is stored, and the stored Subscription
+        //    whose endpoint is off the narrowed allowlist is not delivered to (checked at delivery, not only on create).
+        String second = postPatient();
+        ObjectNode secondCall = CdsCalls.request("order-sign", second, CdsCalls.cetuximabOrder(second));
+        secondCall.put("fhirServer", server.fhirBase());
+        JsonNode secondCard = CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                secondCall.toString(), "application/json"));
+        assertThat(secondCard.at("/source/topic/code").asText()).isEqualTo("RasUnknown");
+        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase()
+                + "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + second)) == 1);
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(second, "KRAS-LATE-" + UUID.randomUUID()))).status()).isEqualTo(200);
+        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase() + "/DetectedIssue?patient=Patient/" + second) == 1);
+        assertThat(onlyIssue(server.fhirBase() + "/DetectedIssue?patient=Patient/" + second).getEvidenceFirstRep().getCodeFirstRep()
+                .getCodingFirstRep().getCode()).as("no feedback on the warning").isEqualTo("unknown-no-feedback");
+        awaitTrue(Duration.ofSeconds(30), () -> server.output().stream()
+                .anyMatch(line -> line.contains("Subscription/" + allId + ": not delivered")));
+        assertThat(delivered).noneMatch(body -> body.startsWith("PUT /ehr/all/") && body.contains("Patient/" + second));
     }
 
     private String postPatient() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
+import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.List;
 import org.hl7.fhir.r4.model.Observation;
@@ -39,6 +41,18 @@ class SubscriptionEndpointGuardTest {
         assertThatThrownBy(() -> guard.check(websocket)).isInstanceOfSatisfying(UnprocessableEntityException.class,
                 e -> assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.CHANNEL_NOT_SUPPORTED));
         assertThatCode(() -> guard.check(new Observation())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aDeliveryIsCheckedAgainSoANarrowedAllowlistStopsStoredSubscriptions() {
+        SubscriptionEndpointGuard guard = new SubscriptionEndpointGuard(FhirServerAllowlist.of(List.of("https://ehr.example.org/rasguard")));
+        CanonicalSubscription allowed = new CanonicalSubscription();
+        allowed.setEndpointUrl("https://ehr.example.org/rasguard/late");
+        CanonicalSubscription stale = new CanonicalSubscription();
+        stale.setEndpointUrl("https://old-ehr.example.org/late");
+        assertThat(guard.beforeDelivery(new ResourceDeliveryMessage(), allowed)).isTrue();
+        assertThat(guard.beforeDelivery(new ResourceDeliveryMessage(), stale)).isFalse();
+        assertThat(guard.beforeDelivery(new ResourceDeliveryMessage(), null)).isFalse();
     }
 
     @Test
