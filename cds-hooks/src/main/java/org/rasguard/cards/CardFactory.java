@@ -52,6 +52,14 @@ public final class CardFactory {
                 .orElseThrow(() -> new IllegalArgumentException("No override reasons: CodeSystem " + OVERRIDE_SYSTEM + " is missing or empty"));
     }
 
+    /**
+     * The mutations of an assessment as the cards name them ({@code KRAS p.G12D, NRAS p.Q61R}), for other
+     * texts that must name them the same way (the late-result DetectedIssue).
+     */
+    public static String mutationNames(org.rasguard.ras.RasAssessment assessment) {
+        return EvidenceLines.mutationNames(assessment);
+    }
+
     /** {@code system|code} of the override reasons every card offers (feedback may cite only these). */
     public Set<String> offeredOverrideReasons() {
         return overrideReasons.stream().map(reason -> reason.system() + "|" + reason.code()).collect(Collectors.toUnmodifiableSet());

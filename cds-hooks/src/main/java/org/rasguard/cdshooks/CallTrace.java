@@ -25,6 +25,7 @@ final class CallTrace {
     private Decision.Verdict verdict;
     private List<Decision.Evidence> evidence = List.of();
     private List<Decision.Card> cards = List.of();
+    private List<String> storePatientIds = List.of();
 
     CallTrace(long startNanos) {
         this.startNanos = startNanos;
@@ -38,6 +39,11 @@ final class CallTrace {
     void orders(AntiEgfrOrderFinder.Found found) {
         draftOrders = found.inScope();
         orders = found.antiEgfr().stream().map(CallTrace::order).toList();
+    }
+
+    /** Our store's records of the patient that the decision read (the late-result check finds decisions by them). */
+    void storePatients(List<String> ids) {
+        storePatientIds = List.copyOf(ids);
     }
 
     void assessed(RasAssessment assessment, List<String> cautions) {
@@ -76,7 +82,7 @@ final class CallTrace {
     Decision decision(String errorCode) {
         return new Decision(service.id(), request.hook(), request.hookInstance(), request.userId(), request.patientId(),
                 started, System.nanoTime() - startNanos, draftOrders, orders, verdict,
-                errorCode == null ? cards : List.of(), evidence, errorCode);
+                errorCode == null ? cards : List.of(), evidence, errorCode, storePatientIds);
     }
 
     private static Decision.Order order(AntiEgfrOrder order) {

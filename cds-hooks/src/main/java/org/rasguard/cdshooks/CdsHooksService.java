@@ -206,6 +206,7 @@ public final class CdsHooksService {
             return writer.write(CdsResponse.empty(), service, request);
         }
         PatientRecord record = gatherer.gather(request, ehr, sameIdSpace);
+        trace.storePatients(record.storePatientIds());
         OrderDecisions decided;
         try {
             decided = decider.decide(found.antiEgfr(), record.facts(request.draftOrders()));

@@ -24,6 +24,9 @@ import org.rasguard.ras.RasStatus;
  * @param evidence the RAS evidence the verdict rests on
  * @param errorCode null when answered 200; else the error code of the 412 ({@code data-unavailable} …)
  *     or {@code internal-error}
+ * @param storePatientIds our store's Patient ids of this person whose results the decision read (empty when
+ *     the store was not consulted or held no record of the patient): the late-result check finds a
+ *     patient's earlier decisions by them, since {@code patientId} is the client's id, not ours
  */
 public record Decision(
         String serviceId,
@@ -38,12 +41,22 @@ public record Decision(
         Verdict verdict,
         List<Card> cards,
         List<Evidence> evidence,
-        String errorCode) {
+        String errorCode,
+        List<String> storePatientIds) {
 
     public Decision {
+        storePatientIds = List.copyOf(storePatientIds);
         orders = List.copyOf(orders);
         cards = List.copyOf(cards);
         evidence = List.copyOf(evidence);
+    }
+
+    /** A decision that read no record of our store. */
+    public Decision(String serviceId, Hook hook, String hookInstance, String userId, String patientId, Instant started,
+            long durationNanos, int draftOrders, List<Order> orders, Verdict verdict, List<Card> cards, List<Evidence> evidence,
+            String errorCode) {
+        this(serviceId, hook, hookInstance, userId, patientId, started, durationNanos, draftOrders, orders, verdict, cards,
+                evidence, errorCode, List.of());
     }
 
     /** An anti-EGFR draft order: its {@code Type/id} (or fullUrl; null if it has neither) and the drug. */

@@ -49,6 +49,34 @@ public final class FhirServerAllowlist {
         return fhirServer != null && normalize(fhirServer).map(bases::contains).orElse(false);
     }
 
+    /**
+     * Whether {@code url} is one of the entries or lies under one ({@code https://ehr.example/hooks} allows
+     * {@code https://ehr.example/hooks/rasguard}, not {@code https://ehr.example/hooks-other} nor
+     * {@code https://ehr.example/hooks/../admin}): for entries that are URL prefixes, such as the
+     * Subscription endpoints of {@code RASGUARD_SUBSCRIPTION_ENDPOINTS}. The same rules as {@link #allows}
+     * (scheme, host, port; no user info, query or fragment), and a path with dot segments, an encoded slash,
+     * dot or backslash, or a backslash is never allowed: it could mean another path to the receiving server.
+     */
+    public boolean allowsUnder(String url) {
+        if (url == null || url.contains("\\")) {
+            return false;
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c")) {
+            return false;
+        }
+        java.util.Optional<String> normalized = normalize(url);
+        if (normalized.isEmpty()) {
+            return false;
+        }
+        String candidate = normalized.get();
+        String path = URI.create(candidate).getRawPath();
+        if (path != null && java.util.Arrays.stream(path.split("/")).anyMatch(segment -> segment.equals(".") || segment.equals(".."))) {
+            return false;
+        }
+        return bases.stream().anyMatch(base -> candidate.equals(base) || candidate.startsWith(base + "/"));
+    }
+
     public boolean isEmpty() {
         return bases.isEmpty();
     }

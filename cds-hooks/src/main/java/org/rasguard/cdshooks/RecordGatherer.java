@@ -121,7 +121,7 @@ final class RecordGatherer {
         StorePatientMatcher.Matched matched = matcher.forEhrPatient(patientId, ehrPatient, sameIdSpace);
         EvidenceStore.StoredEvidence stored = storeEvidence(matched, cautions);
         return new PatientRecord(ehrPatient, conditions, ehrEvidence, medications, others, stored.resources(), stored.truncated(),
-                cautions, matched.notes(), missing, history, chart, matched.ids());
+                cautions, matched.notes(), missing, history, chart, List.copyOf(matched.ids()));
     }
 
     private static CompletableFuture<KeyData> resolve(PrefetchKey key, PrefetchValue value, String patientId, EhrCalls ehr) {

@@ -22,6 +22,27 @@ class FhirServerAllowlistTest {
     }
 
     @Test
+    void asPrefixesAnEntryAllowsWhatLiesUnderItAndNothingThatOnlyLooksSo() {
+        FhirServerAllowlist prefixes = FhirServerAllowlist.of(List.of("ehr.example.org/hooks", "http://127.0.0.1:9000/ehr"));
+        assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks")).isTrue();
+        assertThat(prefixes.allowsUnder("https://EHR.example.org:443/hooks/rasguard/DetectedIssue")).isTrue();
+        assertThat(prefixes.allowsUnder("http://127.0.0.1:9000/ehr/late")).isTrue();
+        assertThat(prefixes.allowsUnder("http://ehr.example.org/hooks/x")).as("https unless listed as http").isFalse();
+        assertThat(prefixes.allowsUnder("https://127.0.0.1:9000/ehr/late")).as("listed as http only").isFalse();
+        assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks-admin")).isFalse();
+        assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks/../admin")).isFalse();
+        assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks/%2e%2e/admin")).isFalse();
+        assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks%2F..%2Fadmin")).isFalse();
+        assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks/..\\admin")).isFalse();
+        assertThat(prefixes.allowsUnder("https://user@ehr.example.org/hooks/x")).isFalse();
+        assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks/x?to=elsewhere")).isFalse();
+        assertThat(prefixes.allowsUnder("https://ehr.example.org:8443/hooks/x")).isFalse();
+        assertThat(prefixes.allowsUnder("https://ehr.example.org.evil.test/hooks/x")).isFalse();
+        assertThat(prefixes.allowsUnder(null)).isFalse();
+        assertThat(FhirServerAllowlist.of(List.of()).allowsUnder("https://ehr.example.org/hooks")).isFalse();
+    }
+
+    @Test
     void emptyMeansNeverAndGarbageIsRefused() {
         assertThat(FhirServerAllowlist.of(List.of()).allows("https://ehr.example.org/fhir")).isFalse();
         assertThatThrownBy(() -> FhirServerAllowlist.of(List.of("ftp://x/fhir"))).hasMessageContaining("ftp://x/fhir");

@@ -22,6 +22,8 @@ import org.rasguard.server.knowledge.KnowledgeConfig;
 import org.rasguard.server.knowledge.KnowledgeLoader;
 import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import org.rasguard.server.store.StoreConfig;
+import org.rasguard.server.lateresults.LateResultConfig;
+import org.rasguard.server.subscriptions.SubscriptionDeliveryConfig;
 import org.rasguard.server.hooks.CdsHooksConfig;
 import org.rasguard.server.hooks.CdsHooksServlet;
 import org.rasguard.server.http.ClientAborts;
@@ -116,7 +118,8 @@ public final class RasGuardServer implements AutoCloseable {
         AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
         context.registerBean(ServerConfig.class, () -> config);
         context.registerBean(Metrics.class, () -> metrics);
-        context.register(FhirJpaConfig.class, StoreConfig.class, KnowledgeConfig.class, FhirRestConfig.class, CdsHooksConfig.class);
+        context.register(FhirJpaConfig.class, StoreConfig.class, KnowledgeConfig.class, FhirRestConfig.class, CdsHooksConfig.class,
+                SubscriptionDeliveryConfig.class, LateResultConfig.class);
         spring = context;
         context.refresh();
         context.getBean(HikariDataSource.class).setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));

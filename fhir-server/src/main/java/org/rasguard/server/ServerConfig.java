@@ -35,7 +35,8 @@ public record ServerConfig(
         org.rasguard.server.auth.SecuritySettings security,
         org.rasguard.server.ui.UiSettings ui,
         Observability observability,
-        int reminderDays) {
+        int reminderDays,
+        org.rasguard.server.lateresults.LateResultSettings lateResults) {
 
     /** Every variable this server reads, in README order; each feature's settings list its own. */
     public static final List<String> VARIABLES = java.util.stream.Stream.of(
@@ -63,7 +64,8 @@ public record ServerConfig(
                     org.rasguard.server.auth.SecuritySettings.VARIABLES,
                     org.rasguard.server.ui.UiSettings.VARIABLES,
                     // Audit trail and logs (Observability)
-                    List.of("RASGUARD_AUDIT", "RASGUARD_AUDIT_RETENTION_DAYS", "RASGUARD_LOG_FORMAT"))
+                    List.of("RASGUARD_AUDIT", "RASGUARD_AUDIT_RETENTION_DAYS", "RASGUARD_LOG_FORMAT"),
+                    org.rasguard.server.lateresults.LateResultSettings.VARIABLES)
             .flatMap(List::stream)
             .toList();
 
@@ -190,6 +192,8 @@ public record ServerConfig(
         org.rasguard.server.ui.UiSettings ui = org.rasguard.server.ui.UiSettings.from(env, security, problems);
 
         Observability observability = observability(env, problems);
+        org.rasguard.server.lateresults.LateResultSettings lateResults =
+                org.rasguard.server.lateresults.LateResultSettings.from(env, problems);
 
         // patient-view: at most one RAS testing reminder per patient per this many days.
         int reminderDays = intValue(env, "RASGUARD_REMINDER_DAYS", org.rasguard.decision.ChartDecider.DEFAULT_REMINDER_DAYS, 1, 3650, problems);
@@ -199,7 +203,7 @@ public record ServerConfig(
         }
         return new ServerConfig(host, port, dataDir, database, maxRequestBytes, maxBundleEntries, graceSeconds, validation,
                 cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, corsOrigins, storeCacheResources, patientEvidence, security, ui, observability,
-                reminderDays);
+                reminderDays, lateResults);
     }
 
     /**

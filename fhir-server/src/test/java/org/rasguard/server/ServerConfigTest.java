@@ -93,6 +93,22 @@ class ServerConfigTest {
     }
 
     @Test
+    void lateResultsLookBack180DaysAndSubscriptionsAreRefusedUntilEndpointsAreListed() {
+        ServerConfig defaults = ServerConfig.from(Map.of());
+        assertThat(defaults.lateResults().days()).isEqualTo(180);
+        assertThat(defaults.lateResults().subscriptionEndpoints()).isEmpty();
+        assertThat(defaults.lateResults().endpointAllowlist().isEmpty()).isTrue();
+        ServerConfig set = ServerConfig.from(Map.of("RASGUARD_LATE_RESULT_DAYS", "30",
+                "RASGUARD_SUBSCRIPTION_ENDPOINTS", "https://ehr.example.org/hooks, http://127.0.0.1:9000/ehr"));
+        assertThat(set.lateResults().days()).isEqualTo(30);
+        assertThat(set.lateResults().endpointAllowlist().allowsUnder("http://127.0.0.1:9000/ehr/x")).isTrue();
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_LATE_RESULT_DAYS", "0")))
+                .hasMessageContaining("RASGUARD_LATE_RESULT_DAYS=0 is out of range");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_SUBSCRIPTION_ENDPOINTS", "ftp://ehr/x")))
+                .hasMessageContaining("RASGUARD_SUBSCRIPTION_ENDPOINTS");
+    }
+
+    @Test
     void auditIsOnAndKeptForeverAndLogsAreTextByDefault() {
         ServerConfig.Observability defaults = ServerConfig.from(Map.of()).observability();
         assertThat(defaults.audit()).isTrue();

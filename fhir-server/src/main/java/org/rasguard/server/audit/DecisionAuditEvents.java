@@ -30,6 +30,9 @@ import org.rasguard.cdshooks.Decision;
  *       <li>{@code patient}: name = {@code Patient/<context.patientId>} (R4 AuditEvent has no search
  *           parameter on an entity's identifier, so {@code AuditEvent?entity-name:exact=Patient/123} finds a
  *           patient's decisions), {@code what.identifier} {@value #PATIENT_SYSTEM}|{@code context.patientId};
+ *       <li>{@code storePatient} (one per record of our store the decision read): name =
+ *           {@code store:Patient/<our id>} ({@code AuditEvent?entity-name:exact=store:Patient/12} finds the decisions
+ *           that read our Patient/12: the late-result check), {@code what.identifier} {@value #STORE_PATIENT_SYSTEM}|id;
  *       <li>{@code hookInstance}: name = the hookInstance; details {@code service}, {@code hook}, {@code verdict}
  *           (RAS status, {@code not-assessed} or {@code error}), {@code reason} and {@code caution} (each
  *           repeated), {@code krasG12c}, {@code ordersInScope}, {@code durationMs}, {@code error};
@@ -58,6 +61,9 @@ public final class DecisionAuditEvents {
     public static final String USER_SYSTEM = "http://rasguard.org/fhir/sid/cds-user-id";
     public static final String ORDER_SYSTEM = "http://rasguard.org/fhir/sid/cds-draft-order";
     public static final String EVIDENCE_SYSTEM = "http://rasguard.org/fhir/sid/cds-evidence";
+    public static final String STORE_PATIENT_SYSTEM = "http://rasguard.org/fhir/sid/store-patient-id";
+    /** Entity name of a store record: a prefix no client patient reference ({@code Patient/…}) can have. */
+    public static final String STORE_PATIENT_NAME = "store:Patient/";
     static final String URI_SYSTEM = "urn:ietf:rfc:3986";
 
     private static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
@@ -100,6 +106,12 @@ public final class DecisionAuditEvents {
         AuditEventEntityComponent patient = entity(event, "patient", "1", "1");
         patient.setName("Patient/" + decision.patientId()); // AuditEvent?entity-name:exact=Patient/<id>
         patient.setWhat(identified(PATIENT_SYSTEM, decision.patientId()));
+
+        for (String storePatient : decision.storePatientIds()) {
+            AuditEventEntityComponent record = entity(event, "storePatient", "1", "1");
+            record.setName(STORE_PATIENT_NAME + storePatient);
+            record.setWhat(identified(STORE_PATIENT_SYSTEM, storePatient));
+        }
 
         AuditEventEntityComponent call = entity(event, "hookInstance", "2", "20");
         call.setName(decision.hookInstance());

@@ -153,9 +153,18 @@ public class FhirJpaConfig {
         return new PartitionSettings();
     }
 
+    /**
+     * Subscriptions: rest-hook only (README, Late results), set here because HAPI's submitter reads the
+     * supported types once, as it starts, to decide whether to match writes against Subscriptions at all.
+     */
     @Bean
     public SubscriptionSettings subscriptionSettings() {
-        return new SubscriptionSettings();
+        SubscriptionSettings settings = new SubscriptionSettings();
+        settings.addSupportedSubscriptionType(org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType.RESTHOOK);
+        // A write's match message is stored with the write (HAPI's resource-modified table, so it survives a
+        // restart) and submitted for matching by a job every this many ms (HAPI's default 5000).
+        settings.setSubscriptionIntervalInMs(1_000);
+        return settings;
     }
 
     @Lazy

@@ -134,6 +134,12 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** Validation warnings reported on an ingest response. */
+    /** Late-result checks by what became of them: {@code created}, {@code existing}, {@code dropped}, {@code failed}. */
+    public void lateResults(String result, int count) {
+        Counter.builder("rasguard.late.results").description("Late RAS result checks and DetectedIssues, by outcome")
+                .tag("result", result).register(registry).increment(count);
+    }
+
     public void validationWarnings(int count) {
         Counter.builder("rasguard.ingest.validation.warnings").description("Validation warnings reported to clients on ingest")
                 .register(registry).increment(count);

@@ -12,20 +12,14 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.hl7.fhir.r4.model.Patient;
-import org.rasguard.cdshooks.EvidenceStore.StoredEvidence;
-import org.rasguard.cdshooks.StoreCautions;
-import org.rasguard.cdshooks.StorePatientMatcher;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.patients.PersonIdentity;
-import org.rasguard.server.hooks.JpaEvidenceStore;
 import org.rasguard.knowledge.Code;
 import org.rasguard.ras.EvidenceCall;
 import org.rasguard.ras.EvidenceItem;
@@ -73,42 +67,22 @@ public final class RasStatusOperation {
     private static final String HGNC = "http://www.genenames.org";
     private static final String RAS_GENES = KnowledgeBase.CANONICAL_BASE + "/ValueSet/ras-genes";
 
-    private final DaoRegistry daos;
-    private final PatientEvidenceLoader evidence;
-    private final StorePatientMatcher records;
-    private final RasStatusEngine engine;
-    private final int maxResources;
+    private final StoreRasStatus status;
     private final Displays displays;
 
     public RasStatusOperation(DaoRegistry daos, RasStatusEngine engine, KnowledgeBase knowledge, PersonIdentity identity,
             int maxResources) {
-        this.daos = daos;
         this.displays = Displays.of(knowledge);
-        this.evidence = new PatientEvidenceLoader(daos, identity);
-        this.records = new StorePatientMatcher(new JpaEvidenceStore(daos, identity), identity);
-        this.engine = engine;
-        this.maxResources = maxResources;
+        this.status = new StoreRasStatus(daos, engine, identity, maxResources);
     }
 
     @Operation(name = "$ras-status", idempotent = true, typeName = "Patient", canonicalUrl = CANONICAL)
     public Parameters rasStatus(@IdParam IdType patientId, RequestDetails request) {
-        IdType patient = patientId.toUnqualifiedVersionless();
-        Patient ours = (Patient) daos.getResourceDao("Patient").read(patient, request); // 404 when there is no such patient
-        StorePatientMatcher.Matched person = records.forStorePatient(ours);
-        StoredEvidence stored = evidence.load(person.ids(), maxResources, request);
-        RasAssessment assessment = engine.assess(stored.resources());
-        if (stored.truncated()) {
-            assessment = assessment.cutShort();
-        }
-        List<String> cautions = new ArrayList<>(person.cautions());
-        cautions.addAll(StoreCautions.ofReading(stored, maxResources));
-        if (!cautions.isEmpty()) {
-            assessment = assessment.incomplete(); // as the CDS service does: such a wild-type is not trusted
-        }
-        Parameters parameters = toParameters(assessment, displays);
-        person.ids().stream().skip(1).forEach(id -> parameters.addParameter().setName("linkedPatient")
+        StoreRasStatus.Result result = status.of(patientId, request); // 404 when there is no such patient
+        Parameters parameters = toParameters(result.assessment(), displays);
+        result.patientIds().stream().skip(1).forEach(id -> parameters.addParameter().setName("linkedPatient")
                 .setValue(new Reference("Patient/" + id)));
-        cautions.forEach(caution -> parameters.addParameter().setName("caution").setValue(new StringType(caution)));
+        result.cautions().forEach(caution -> parameters.addParameter().setName("caution").setValue(new StringType(caution)));
         return parameters;
     }
 

@@ -52,6 +52,21 @@ class DecisionAuditEventsTest {
     }
 
     @Test
+    void theStoreRecordsTheDecisionReadAreNamedSoTheLateResultCheckFindsThem() {
+        Decision base = decision(null);
+        Decision withStore = new Decision(base.serviceId(), base.hook(), base.hookInstance(), base.userId(), base.patientId(),
+                base.started(), base.durationNanos(), base.draftOrders(), base.orders(), base.verdict(), base.cards(), base.evidence(),
+                null, List.of("1033", "1040"));
+        AuditEvent event = DecisionAuditEvents.of(withStore);
+        assertThat(event.getEntity()).extracting(AuditEvent.AuditEventEntityComponent::getDescription)
+                .containsExactly("patient", "storePatient", "storePatient", "hookInstance", "order", "card", "evidence");
+        assertThat(event.getEntity().get(1).getName()).isEqualTo("store:Patient/1033");
+        assertThat(event.getEntity().get(2).getWhat().getIdentifier().getSystem()).isEqualTo(DecisionAuditEvents.STORE_PATIENT_SYSTEM);
+        assertThat(event.getEntity().get(2).getWhat().getIdentifier().getValue()).isEqualTo("1040");
+        assertThat(event.getEntity().get(2).getWhat().hasReference()).isFalse();
+    }
+
+    @Test
     void aFailedCallIsRecordedWithItsErrorCodeAndNoCards() {
         AuditEvent event = DecisionAuditEvents.of(decision("data-unavailable"));
         assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);

@@ -1,0 +1,89 @@
+package org.rasguard.server.lateresults;
+
+import java.util.Optional;
+import java.util.Set;
+import org.rasguard.ras.RasStatus;
+
+/**
+ * Whether a patient's RAS status as it is now contradicts an earlier anti-EGFR order decision (issue 18,
+ * point 1). Pure: the earlier decision as the audit trail recorded it, the status now as the RAS engine
+ * decides it on our store. The answer is a code of the knowledge package's CodeSystem
+ * {@value #EARLIER_DECISION_SYSTEM}, or empty.
+ *
+ * <ul>
+ *   <li>decided on <b>unknown</b> with a card, now <b>mutated</b>: {@code unknown-overridden},
+ *       {@code unknown-accepted} or {@code unknown-no-feedback} (fail safe: no answer to a warning on order-sign
+ *       means the order may well have been signed). Not when the override said the indication is not
+ *       colorectal cancer ({@code non-colorectal-indication}: RAS status does not bear on it), and not for a
+ *       {@code G12cNotDocumented} warning that the result now settles (KRAS G12C found);
+ *   <li>decided on <b>wild-type</b> with no card (or the wild-type info card), now <b>mutated or unknown</b>:
+ *       {@code wild-type-no-card};
+ *   <li>an <b>approved KRAS G12C combination</b> ({@code G12cApprovedCombination} card), now without KRAS G12C,
+ *       whatever the status: {@code g12c-combination-withdrawn}.
+ * </ul>
+ * Nothing else is a contradiction: a decision that already warned of a mutation, an error, an order with no
+ * RAS check, or a status that did not change.
+ */
+public final class ContradictionRule {
+
+    public static final String EARLIER_DECISION_SYSTEM = "http://rasguard.org/fhir/CodeSystem/late-result-earlier-decision";
+
+    /** Cards that warn of, or pass over, an unknown status. */
+    private static final String G12C_NOT_DOCUMENTED = "G12cNotDocumented";
+    private static final String G12C_APPROVED = "G12cApprovedCombination";
+    private static final String WILD_TYPE_INFO = "RasWildType";
+    private static final Set<String> NOT_FOR_CRC = Set.of("non-colorectal-indication");
+
+    /**
+     * One anti-EGFR order as an earlier decision left it.
+     *
+     * @param verdict the decision's RAS verdict: {@code mutated}, {@code wild-type}, {@code unknown} (or
+     *     {@code error}, {@code not-assessed}: never contradicted)
+     * @param krasG12c the decision saw KRAS G12C
+     * @param cardTopic the topic code of the card returned on this order, or null for no card
+     * @param feedback the card's latest feedback outcome ({@code accepted}, {@code overridden}), or null for none
+     * @param overrideReason the override reason code of that feedback, or null
+     */
+    public record Earlier(String verdict, boolean krasG12c, String cardTopic, String feedback, String overrideReason) {}
+
+    /** The status now. */
+    public record Now(RasStatus status, boolean krasG12c) {
+        /** For the issue's identifier: the status, and KRAS G12C when found ({@code mutated+kras-g12c}). */
+        public String key() {
+            return status.code() + (krasG12c ? "+kras-g12c" : "");
+        }
+    }
+
+    private ContradictionRule() {}
+
+    /** @return the code of {@value #EARLIER_DECISION_SYSTEM} naming the contradicted decision, or empty */
+    public static Optional<String> contradicted(Earlier earlier, Now now) {
+        if (earlier == null || now == null || earlier.verdict() == null || now.status() == null) {
+            return Optional.empty();
+        }
+        if (G12C_APPROVED.equals(earlier.cardTopic())) {
+            return now.krasG12c() ? Optional.empty() : Optional.of("g12c-combination-withdrawn");
+        }
+        switch (earlier.verdict()) {
+            case "unknown" -> {
+                if (earlier.cardTopic() == null || now.status() != RasStatus.MUTATED) {
+                    return Optional.empty();
+                }
+                if (G12C_NOT_DOCUMENTED.equals(earlier.cardTopic()) && now.krasG12c()) {
+                    return Optional.empty(); // the combination's missing KRAS G12C result has arrived
+                }
+                if ("overridden".equals(earlier.feedback())) {
+                    return NOT_FOR_CRC.contains(earlier.overrideReason()) ? Optional.empty() : Optional.of("unknown-overridden");
+                }
+                return Optional.of("accepted".equals(earlier.feedback()) ? "unknown-accepted" : "unknown-no-feedback");
+            }
+            case "wild-type" -> {
+                boolean noWarning = earlier.cardTopic() == null || WILD_TYPE_INFO.equals(earlier.cardTopic());
+                return noWarning && now.status() != RasStatus.WILD_TYPE ? Optional.of("wild-type-no-card") : Optional.empty();
+            }
+            default -> {
+                return Optional.empty();
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package org.rasguard.server.lateresults;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Specimen;
+import org.rasguard.server.metrics.Metrics;
+import org.rasguard.server.ras.StoreRasStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Late results (issue 18, point 1): when a genomic result of one of our patients is stored, whatever the
+ * path (single create, update or delete, transaction or batch Bundle, the server's own writes: a HAPI JPA
+ * interceptor sees them all), that patient's RAS status is decided again and compared with the
+ * anti-EGFR decisions of the audit trail of the last {@code RASGUARD_LATE_RESULT_DAYS} days
+ * ({@link DecisionHistory}, {@link ContradictionRule}); each contradicted order gets one
+ * {@code DetectedIssue} ({@link LateResultIssues}).
+ *
+ * <p>Never in the writer's way: the patient ids are noted before commit and handed over only after it
+ * (a rolled-back write detects nothing), to a bounded set ({@value #CAPACITY} patients; a patient already
+ * waiting is not added twice, so a burst of one patient's results is one check). One thread does the
+ * checks, {@value #SETTLE_MILLIS} ms after the first write; a check the store fails is retried after 1, 5
+ * and 30 s, then counted as failed. A full set drops the patient (counted, logged without ids).
+ *
+ * <p>Idempotent across replicas and restarts: the issue's identifier is a hash of (patient, order, new
+ * status), and it is stored by conditional create ({@code If-None-Exist: identifier=…}), so checking twice,
+ * on two replicas or after a restart, stores it once.
+ */
+@Interceptor
+public final class LateResultDetector implements AutoCloseable {
+
+    static final int CAPACITY = 10_000;
+    static final long SETTLE_MILLIS = 200;
+    private static final long[] RETRY_MILLIS = {1_000, 5_000, 30_000};
+    private static final Logger LOG = LoggerFactory.getLogger(LateResultDetector.class);
+    /** A literal reference to one of our Patients, relative as our store keeps them. */
+    private static final Pattern OUR_PATIENT = Pattern.compile("^Patient/([A-Za-z0-9\\-.]{1,64})(?:/_history/[A-Za-z0-9\\-.]{1,64})?$");
+
+    private final StoreRasStatus status;
+    private final DecisionHistory history;
+    private final LateResultIssues issues;
+    private final IFhirResourceDao<DetectedIssue> detectedIssues;
+    private final Duration window;
+    private final Clock clock;
+    private final Metrics metrics;
+    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService worker;
+    private volatile boolean accepting = true;
+
+    LateResultDetector(StoreRasStatus status, DecisionHistory history, LateResultIssues issues,
+            IFhirResourceDao<DetectedIssue> detectedIssues, int days, Clock clock, Metrics metrics) {
+        this.status = status;
+        this.history = history;
+        this.issues = issues;
+        this.detectedIssues = detectedIssues;
+        this.window = Duration.ofDays(days);
+        this.clock = clock;
+        this.metrics = metrics;
+        this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "rasguard-late-results");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+    public void created(IBaseResource resource) {
+        stored(resource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+    public void updated(IBaseResource previous, IBaseResource resource) {
+        stored(resource);
+    }
+
+    /** A result withdrawn by deletion can turn wild-type into unknown, or take a KRAS G12C away. */
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+    public void deleted(IBaseResource resource) {
+        stored(resource);
+    }
+
+    /** A conditional delete reaches only this pointcut (as {@code StoreChangeInterceptor} found). */
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+    public void deleting(IBaseResource resource) {
+        stored(resource);
+    }
+
+    private void stored(IBaseResource resource) {
+        try {
+            Set<String> patients = patientsOf(resource);
+            if (patients.isEmpty() || !TransactionSynchronizationManager.isSynchronizationActive()) {
+                return;
+            }
+            AfterCommit pending = null;
+            for (TransactionSynchronization registered : TransactionSynchronizationManager.getSynchronizations()) {
+                if (registered instanceof AfterCommit mine && mine.owner() == this) {
+                    pending = mine;
+                }
+            }
+            if (pending == null) {
+                pending = new AfterCommit(this, new LinkedHashSet<>());
+                TransactionSynchronizationManager.registerSynchronization(pending);
+            }
+            pending.patients().addAll(patients);
+        } catch (RuntimeException e) {
+            // Never fail the write: the check is advisory and runs after the commit anyway.
+            LOG.error("Late results: could not note a stored result ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Our Patient ids a genomic resource is about: the subject of an Observation, DiagnosticReport or Specimen. */
+    static Set<String> patientsOf(IBaseResource resource) {
+        Set<String> patients = new LinkedHashSet<>();
+        if (resource instanceof Observation observation) {
+            ourPatient(observation.getSubject()).ifPresent(patients::add);
+        } else if (resource instanceof DiagnosticReport report) {
+            ourPatient(report.getSubject()).ifPresent(patients::add);
+        } else if (resource instanceof Specimen specimen) {
+            ourPatient(specimen.getSubject()).ifPresent(patients::add);
+        } else if (resource instanceof Bundle bundle && bundle.getType() != Bundle.BundleType.TRANSACTION
+                && bundle.getType() != Bundle.BundleType.BATCH) {
+            // A document or collection stored as a resource: the entries that name one of our Patients literally.
+            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                Resource inner = entry.getResource();
+                if (inner instanceof Observation || inner instanceof DiagnosticReport || inner instanceof Specimen) {
+                    patients.addAll(patientsOf(inner));
+                }
+            }
+        }
+        return patients;
+    }
+
+    private static Optional<String> ourPatient(Reference subject) {
+        if (subject == null || !subject.hasReference()) {
+            return Optional.empty();
+        }
+        Matcher matcher = OUR_PATIENT.matcher(subject.getReference());
+        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    /** Queues a check of each patient (after a commit; also for tests and a catch-up at start). */
+    void check(Set<String> patients) {
+        for (String patient : patients) {
+            if (!accepting) {
+                return;
+            }
+            if (waiting.contains(patient)) {
+                continue; // a check of this patient is already due: it will see this result too
+            }
+            if (waiting.size() >= CAPACITY) {
+                metrics.lateResults("dropped", 1);
+                LOG.error("Late results: {} patients already waiting; a stored result was not checked", CAPACITY);
+                continue;
+            }
+            if (waiting.add(patient)) {
+                schedule(patient, 0, SETTLE_MILLIS);
+            }
+        }
+    }
+
+    private void schedule(String patient, int attempt, long delayMillis) {
+        try {
+            worker.schedule(() -> run(patient, attempt), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            waiting.remove(patient);
+        }
+    }
+
+    private void run(String patient, int attempt) {
+        if (attempt == 0) {
+            waiting.remove(patient); // from here on, a new result queues a new check
+        }
+        try {
+            checkNow(patient);
+        } catch (RuntimeException e) {
+            if (attempt < RETRY_MILLIS.length && accepting) {
+                LOG.warn("Late results: a check failed ({}), retrying", e.getClass().getSimpleName());
+                schedule(patient, attempt + 1, RETRY_MILLIS[attempt]);
+            } else {
+                metrics.lateResults("failed", 1);
+                LOG.error("Late results: a check failed {} times ({}); given up", attempt + 1, e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** Reads the decisions of the window about the person; only when there are any, decides the status and stores an issue per contradicted order. */
+    void checkNow(String patient) {
+        SystemRequestDetails request = new SystemRequestDetails();
+        Instant detected = clock.instant();
+        StoreRasStatus.Result now;
+        List<DecisionHistory.OrderDecision> orders;
+        try {
+            // The decisions first (three small reads): most results (a bulk load) are of patients without any,
+            // and then their evidence is never read again.
+            orders = history.since(status.recordsOf(new IdType("Patient", patient), request), detected.minus(window));
+            if (orders.isEmpty()) {
+                return;
+            }
+            now = status.of(new IdType("Patient", patient), request);
+        } catch (ResourceNotFoundException | ResourceGoneException gone) {
+            return;
+        }
+        ContradictionRule.Now current = new ContradictionRule.Now(now.assessment().status(), now.assessment().krasG12c());
+        for (DecisionHistory.OrderDecision order : orders) {
+            Optional<String> contradicted = ContradictionRule.contradicted(order.earlier(), current);
+            if (contradicted.isEmpty()) {
+                continue;
+            }
+            DetectedIssue issue = issues.issue(patient, order, contradicted.get(), current, now.assessment(), detected);
+            String match = "identifier=" + LateResultIssues.ISSUE_SYSTEM + "|" + issue.getIdentifierFirstRep().getValue();
+            DaoMethodOutcome outcome = detectedIssues.create(issue, match, new SystemRequestDetails());
+            boolean created = Boolean.TRUE.equals(outcome.getCreated());
+            metrics.lateResults(created ? "created" : "existing", 1);
+            if (created) {
+                LOG.info("Late results: {} for an anti-EGFR order ({}) stored as {}", contradicted.get(),
+                        order.hookInstance(), outcome.getId().toUnqualifiedVersionless().getValue());
+            }
+        }
+    }
+
+    /**
+     * After a restart: the waiting set was in memory, so a result stored just before a crash may not have
+     * been checked. Re-checks, in the background, every patient of the decisions of the window (the newest
+     * {@value #CAPACITY}); idempotent, so a patient already checked stores nothing new.
+     *
+     * @param delaySeconds how long after start (the store is busy with start-up work before)
+     */
+    void catchUpAfter(long delaySeconds) {
+        try {
+            worker.schedule(() -> {
+                try {
+                    Set<String> patients = history.storePatientsSince(clock.instant().minus(window), CAPACITY);
+                    LOG.info("Late results: re-checking {} patients of the last {} days' decisions after start", patients.size(),
+                            window.toDays());
+                    check(patients);
+                } catch (RuntimeException e) {
+                    LOG.error("Late results: the catch-up after start failed ({})", e.getClass().getSimpleName());
+                }
+            }, delaySeconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // shutting down
+        }
+    }
+
+    /** Stops taking checks; those due run for up to 10 s. */
+    @Override
+    public void close() {
+        accepting = false;
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            worker.shutdownNow();
+        }
+    }
+
+    /** The patients one transaction stored results of, handed to the worker once it has committed. */
+    private record AfterCommit(LateResultDetector owner, Set<String> patients) implements TransactionSynchronization {
+        @Override
+        public void afterCommit() {
+            owner.check(Set.copyOf(patients));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.rasguard.server.lateresults;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.rasguard.cdshooks.FhirServerAllowlist;
+
+/**
+ * The settings of late results and their delivery, read with the rest of
+ * {@link org.rasguard.server.ServerConfig}.
+ *
+ * @param days how far back an anti-EGFR decision is checked against a new result ({@code RASGUARD_LATE_RESULT_DAYS},
+ *     default {@value #DEFAULT_DAYS})
+ * @param subscriptionEndpoints URL prefixes a Subscription's rest-hook endpoint must lie under
+ *     ({@code RASGUARD_SUBSCRIPTION_ENDPOINTS}; https unless written {@code http://}); empty: every
+ *     Subscription is refused (fail closed)
+ */
+public record LateResultSettings(int days, List<String> subscriptionEndpoints) {
+
+    public static final int DEFAULT_DAYS = 180;
+
+    /** The variables read here, in README order. */
+    public static final List<String> VARIABLES = List.of("RASGUARD_LATE_RESULT_DAYS", "RASGUARD_SUBSCRIPTION_ENDPOINTS");
+
+    public LateResultSettings {
+        subscriptionEndpoints = List.copyOf(subscriptionEndpoints);
+    }
+
+    /** The allowlist of Subscription endpoints (validated when read). */
+    public FhirServerAllowlist endpointAllowlist() {
+        return FhirServerAllowlist.of(subscriptionEndpoints);
+    }
+
+    /** Reads and checks the settings; adds every problem found to {@code problems}. */
+    public static LateResultSettings from(Function<String, String> env, List<String> problems) {
+        int days = DEFAULT_DAYS;
+        String rawDays = env.apply("RASGUARD_LATE_RESULT_DAYS");
+        if (rawDays != null && !rawDays.isBlank()) {
+            try {
+                days = Integer.parseInt(rawDays.trim());
+                if (days < 1 || days > 3650) {
+                    problems.add("RASGUARD_LATE_RESULT_DAYS=" + rawDays.trim() + " is out of range (1..3650)");
+                }
+            } catch (NumberFormatException e) {
+                problems.add("RASGUARD_LATE_RESULT_DAYS='" + rawDays.trim() + "' is not a whole number");
+            }
+        }
+        String raw = env.apply("RASGUARD_SUBSCRIPTION_ENDPOINTS");
+        List<String> endpoints = raw == null ? List.of()
+                : Arrays.stream(raw.split(",")).map(String::trim).filter(entry -> !entry.isEmpty()).toList();
+        try {
+            FhirServerAllowlist.of(endpoints);
+        } catch (IllegalArgumentException e) {
+            problems.add("RASGUARD_SUBSCRIPTION_ENDPOINTS: " + e.getMessage());
+        }
+        return new LateResultSettings(days, endpoints);
+    }
+}

@@ -1,0 +1,77 @@
+package org.rasguard.server.ras;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.rasguard.cdshooks.EvidenceStore.StoredEvidence;
+import org.rasguard.cdshooks.StoreCautions;
+import org.rasguard.cdshooks.StorePatientMatcher;
+import org.rasguard.patients.PersonIdentity;
+import org.rasguard.ras.RasAssessment;
+import org.rasguard.ras.RasStatusEngine;
+import org.rasguard.server.hooks.JpaEvidenceStore;
+
+/**
+ * The RAS status of one of our store's patients, as {@code $ras-status} answers it: the person's
+ * records (sharing a person identifier), their evidence read within the cap, the engine's verdict,
+ * and a wild-type not trusted when the evidence was cut short or incomplete. One implementation for
+ * {@code $ras-status} and the late-result check, so both always agree.
+ */
+public final class StoreRasStatus {
+
+    /**
+     * @param assessment the verdict, already made fail-safe (cut short or incomplete: never wild-type)
+     * @param patientIds our records of the person, the one asked about first
+     * @param cautions why the evidence may be incomplete
+     */
+    public record Result(RasAssessment assessment, List<String> patientIds, List<String> cautions) {
+        public Result {
+            patientIds = List.copyOf(patientIds);
+            cautions = List.copyOf(cautions);
+        }
+    }
+
+    private final DaoRegistry daos;
+    private final PatientEvidenceLoader evidence;
+    private final StorePatientMatcher records;
+    private final RasStatusEngine engine;
+    private final int maxResources;
+
+    public StoreRasStatus(DaoRegistry daos, RasStatusEngine engine, PersonIdentity identity, int maxResources) {
+        this.daos = daos;
+        this.evidence = new PatientEvidenceLoader(daos, identity);
+        this.records = new StorePatientMatcher(new JpaEvidenceStore(daos, identity), identity);
+        this.engine = engine;
+        this.maxResources = maxResources;
+    }
+
+    /**
+     * Our records of the person (the one asked about first), without reading any evidence: two small reads.
+     *
+     * @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException when there is no such patient
+     */
+    public List<String> recordsOf(IdType patientId, RequestDetails request) {
+        Patient ours = (Patient) daos.getResourceDao("Patient").read(patientId.toUnqualifiedVersionless(), request);
+        return records.forStorePatient(ours).ids();
+    }
+
+    /** @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException when there is no such patient */
+    public Result of(IdType patientId, RequestDetails request) {
+        Patient ours = (Patient) daos.getResourceDao("Patient").read(patientId.toUnqualifiedVersionless(), request);
+        StorePatientMatcher.Matched person = records.forStorePatient(ours);
+        StoredEvidence stored = evidence.load(person.ids(), maxResources, request);
+        RasAssessment assessment = engine.assess(stored.resources());
+        if (stored.truncated()) {
+            assessment = assessment.cutShort();
+        }
+        List<String> cautions = new ArrayList<>(person.cautions());
+        cautions.addAll(StoreCautions.ofReading(stored, maxResources));
+        if (!cautions.isEmpty()) {
+            assessment = assessment.incomplete(); // as the CDS service does: such a wild-type is not trusted
+        }
+        return new Result(assessment, person.ids(), cautions);
+    }
+}

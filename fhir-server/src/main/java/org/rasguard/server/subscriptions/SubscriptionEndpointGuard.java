@@ -1,0 +1,95 @@
+package org.rasguard.server.subscriptions;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
+import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Subscription;
+import org.rasguard.cdshooks.FhirServerAllowlist;
+import org.rasguard.server.http.ErrorResponses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which Subscriptions the store takes (issue 18, point 2): a rest-hook channel whose endpoint lies under an
+ * entry of {@code RASGUARD_SUBSCRIPTION_ENDPOINTS} ({@link FhirServerAllowlist#allowsUnder}: https unless the
+ * entry is written {@code http://}, no user info, query, fragment or dot segments), nothing else. Anything
+ * else is refused with 422 and an OperationOutcome naming the rule; with the setting empty, every
+ * Subscription is refused (fail closed). Otherwise the server would POST our patients' DetectedIssues to
+ * any address a client names (server-side request forgery, and a leak of PHI).
+ *
+ * <p>On HAPI JPA's interceptor service, before storage: it sees a Subscription created or updated by any
+ * path (a single create or update, a transaction or batch Bundle).
+ */
+@Interceptor
+public final class SubscriptionEndpointGuard {
+
+    static final String ENDPOINT_NOT_ALLOWED = "subscription-endpoint-not-allowed";
+    static final String CHANNEL_NOT_SUPPORTED = "subscription-channel-not-supported";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionEndpointGuard.class);
+
+    private final FhirServerAllowlist endpoints;
+
+    public SubscriptionEndpointGuard(FhirServerAllowlist endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+    public void creating(IBaseResource resource) {
+        check(resource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    public void updating(IBaseResource previous, IBaseResource resource) {
+        check(resource);
+    }
+
+    /**
+     * Checked again at every delivery: a Subscription stored before the allowlist was narrowed (and the
+     * server restarted) must not keep sending there. False cancels the delivery (HAPI's
+     * {@code SUBSCRIPTION_BEFORE_REST_HOOK_DELIVERY}: "If this hook returns false, processing will stop").
+     */
+    @Hook(Pointcut.SUBSCRIPTION_BEFORE_REST_HOOK_DELIVERY)
+    public boolean beforeDelivery(ResourceDeliveryMessage message, CanonicalSubscription subscription) {
+        if (subscription != null && endpoints.allowsUnder(subscription.getEndpointUrl())) {
+            return true;
+        }
+        LOG.warn("Subscription/{}: not delivered, its endpoint is not allowed by RASGUARD_SUBSCRIPTION_ENDPOINTS",
+                subscription == null ? "?" : subscription.getIdPart());
+        return false;
+    }
+
+    void check(IBaseResource resource) {
+        if (!(resource instanceof Subscription subscription)) {
+            return;
+        }
+        Subscription.SubscriptionChannelComponent channel = subscription.getChannel();
+        if (channel.getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
+            throw refused(CHANNEL_NOT_SUPPORTED, "Only rest-hook Subscriptions are delivered by this server");
+        }
+        if (endpoints.isEmpty()) {
+            throw refused(ENDPOINT_NOT_ALLOWED, "This server accepts no Subscriptions: RASGUARD_SUBSCRIPTION_ENDPOINTS is empty");
+        }
+        if (!channel.hasEndpoint() || !endpoints.allowsUnder(channel.getEndpoint())) {
+            // The endpoint is not echoed: it is the client's input (README: never log or return submitted values).
+            throw refused(ENDPOINT_NOT_ALLOWED, "Subscription.channel.endpoint is not under an endpoint allowed by RASGUARD_SUBSCRIPTION_ENDPOINTS");
+        }
+    }
+
+    private static UnprocessableEntityException refused(String code, String message) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.BUSINESSRULE)
+                .setDetails(new CodeableConcept(new Coding(ErrorResponses.ERROR_CODE_SYSTEM, code, null)).setText(message))
+                .setDiagnostics(message)
+                .addExpression("Subscription.channel");
+        return new UnprocessableEntityException(message, outcome);
+    }
+}

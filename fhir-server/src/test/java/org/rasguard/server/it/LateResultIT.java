@@ -1,0 +1,280 @@
+package org.rasguard.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Subscription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.rasguard.cdshooks.CdsServices;
+
+/**
+ * Issue 18, acceptance 1, over real HTTP against the packaged server: an order-sign on a RAS-unknown
+ * patient, the warning overridden ("testing pending"); then a KRAS G12D result is posted: exactly one
+ * DetectedIssue in the store, in the layout README "Late results" fixes; the same one after the result is
+ * posted again, after another result, and after a restart; a rest-hook Subscription to a listener on
+ * loopback receives it within 10 s; a Subscription to an endpoint off the allowlist is a 422; after a restart
+ * with the allowlist narrowed, a stored Subscription off it is not delivered to (a second patient's issue,
+ * from a warning that had no feedback).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LateResultIT {
+
+    private static final String ISSUE_SYSTEM = "http://rasguard.org/fhir/sid/late-ras-result";
+    private static final String HOOK_SYSTEM = "http://rasguard.org/fhir/sid/cds-hook-instance";
+    private static final String ORDER_SYSTEM = "http://rasguard.org/fhir/sid/ehr-medication-request";
+    private static final String MRN = "urn:oid:2.16.840.1.113883.19.5";
+
+    private final List<String> delivered = new CopyOnWriteArrayList<>();
+    private final List<Long> deliveredAtMillis = new CopyOnWriteArrayList<>();
+    private HttpServer listener;
+    private ServerProcess server;
+    private Path dataDir;
+    private Map<String, String> environment;
+
+    @BeforeAll
+    void start() throws Exception {
+        listener = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        listener.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            delivered.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + new String(body, StandardCharsets.UTF_8));
+            deliveredAtMillis.add(System.currentTimeMillis());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        listener.start();
+        int port = SharedServer.freePort();
+        environment = new HashMap<>(TestDatabase.fresh());
+        environment.put("RASGUARD_PORT", String.valueOf(port));
+        environment.put("RASGUARD_CDS_FHIR_SERVERS", "http://127.0.0.1:" + port + "/fhir");
+        environment.put("RASGUARD_SUBSCRIPTION_ENDPOINTS", "http://127.0.0.1:" + listener.getAddress().getPort() + "/ehr");
+        dataDir = Files.createTempDirectory("rasguard-late-it-");
+        server = new ServerProcess(dataDir, environment).start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (listener != null) {
+            listener.stop(0);
+        }
+    }
+
+    @Test
+    void anOverriddenOrderGetsOneDetectedIssueWhenTheMutationArrivesDeliveredByRestHookAndKeptOnce() throws Exception {
+        String patientId = postPatient();
+
+        // 1. order-sign while RAS status is unknown: a RasUnknown warning, overridden "testing pending".
+        ObjectNode call = CdsCalls.request("order-sign", patientId, CdsCalls.cetuximabOrder(patientId));
+        call.put("fhirServer", server.fhirBase());
+        String hookInstance = call.get("hookInstance").asText();
+        JsonNode card = CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                call.toString(), "application/json"));
+        assertThat(card.at("/source/topic/code").asText()).isEqualTo("RasUnknown");
+        String cardUuid = card.get("uuid").asText();
+        Http.Response feedback = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback", """
+                {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-12-01T10:00:00Z",
+                  "overrideReason":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
+                    "code":"result-under-review"},"userComment":"testing pending"}}]}
+                """.formatted(cardUuid), "application/json");
+        assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
+        // The decision is written off the call (AuditTrail): wait until it is in the store.
+        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase()
+                + "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + patientId)) == 1);
+
+        // 2. Subscriptions: one under the allowlist (rest-hook, the resource as payload), one off it: 422.
+        Http.Response offList = Http.post(server.fhirBase() + "/Subscription",
+                Http.encode(subscription("http://127.0.0.1:" + listener.getAddress().getPort() + "/elsewhere", patientId)));
+        assertThat(offList.status()).as(offList.body()).isEqualTo(422);
+        assertThat(offList.body()).contains("OperationOutcome", "subscription-endpoint-not-allowed");
+        Http.Response otherScheme = Http.post(server.fhirBase() + "/Subscription",
+                Http.encode(subscription("https://127.0.0.1:" + listener.getAddress().getPort() + "/ehr", patientId)));
+        assertThat(otherScheme.status()).as("https where only http is listed").isEqualTo(422);
+        Http.Response subscribed = Http.post(server.fhirBase() + "/Subscription",
+                Http.encode(subscription("http://127.0.0.1:" + listener.getAddress().getPort() + "/ehr/rasguard", patientId)));
+        assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
+        String subscriptionId = subscribed.resource(Subscription.class).getIdElement().getIdPart();
+        awaitTrue(Duration.ofSeconds(30), () -> Http.get(server.fhirBase() + "/Subscription/" + subscriptionId).body()
+                .contains("\"status\":\"active\""));
+
+        // 3. The KRAS G12D result arrives: one DetectedIssue, delivered within 10 s.
+        long posted = System.currentTimeMillis();
+        String result = Http.encode(krasResult(patientId, "KRAS-LATE-" + UUID.randomUUID()));
+        Http.Response stored = Http.post(server.fhirBase(), result);
+        assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+        String issuesOfPatient = server.fhirBase() + "/DetectedIssue?patient=Patient/" + patientId;
+        awaitTrue(Duration.ofSeconds(10), () -> total(issuesOfPatient) == 1);
+        awaitTrue(Duration.ofMillis(Math.max(1, posted + 10_000 - System.currentTimeMillis())),
+                () -> delivered.stream().anyMatch(body -> body.contains("\"resourceType\":\"DetectedIssue\"")));
+        long deliveredAfter = deliveredAtMillis.get(0) - posted;
+        System.out.printf("[late-result] DetectedIssue delivered to the rest-hook %d ms after the result was posted%n", deliveredAfter);
+        assertThat(delivered.get(0)).startsWith("PUT /ehr/rasguard/DetectedIssue/").contains(patientId);
+
+        DetectedIssue issue = onlyIssue(issuesOfPatient);
+        assertThat(issue.getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.FINAL);
+        assertThat(issue.getCode().getCodingFirstRep().getSystem()).isEqualTo("http://rasguard.org/fhir/CodeSystem/ras-detected-issue");
+        assertThat(issue.getCode().getCodingFirstRep().getCode()).isEqualTo("late-ras-result");
+        assertThat(issue.getSeverity()).isEqualTo(DetectedIssue.DetectedIssueSeverity.HIGH);
+        assertThat(issue.getPatient().getReference()).isEqualTo("Patient/" + patientId);
+        assertThat(issue.getIdentifier()).extracting(Identifier::getSystem).containsExactly(ISSUE_SYSTEM, HOOK_SYSTEM);
+        assertThat(issue.getIdentifier().get(0).getValue()).matches("[0-9a-f]{64}");
+        assertThat(issue.getIdentifier().get(1).getValue()).isEqualTo(hookInstance);
+        assertThat(issue.getImplicated()).hasSize(1);
+        Reference order = issue.getImplicatedFirstRep();
+        assertThat(order.getIdentifier().getSystem()).isEqualTo(ORDER_SYSTEM);
+        assertThat(order.getIdentifier().getValue()).isEqualTo("mr-1");
+        assertThat(order.getDisplay()).isEqualTo("Cetuximab");
+        assertThat(issue.getEvidence()).hasSize(2);
+        assertThat(issue.getEvidence().get(0).getCodeFirstRep().getCoding()).extracting(Coding::getCode)
+                .containsExactly("unknown-overridden", "RasUnknown");
+        assertThat(issue.getEvidence().get(1).getCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("mutated");
+        assertThat(issue.getEvidence().get(1).getDetail()).isNotEmpty()
+                .allSatisfy(detail -> assertThat(detail.getReference()).startsWith("Observation/"));
+        assertThat(issue.getDetail()).contains("Cetuximab was ordered on", "overridden", "KRAS p.G12D", "stop the cetuximab order");
+        assertThat(issue.hasIdentified()).isTrue();
+        assertThat(issue.getMitigation()).isEmpty();
+        assertThat(issue.getExtensionByUrl("http://rasguard.org/fhir/StructureDefinition/late-result-earlier-card").getValue()
+                .primitiveValue()).isEqualTo(cardUuid);
+        String issueId = issue.getIdElement().getIdPart();
+
+        // 4. The same result again (its conditional create matches), and a second KRAS result: still one issue,
+        //    though the check ran again ("existing" counted).
+        assertThat(Http.post(server.fhirBase(), result).status()).isEqualTo(200);
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(patientId, "KRAS-LATE-" + UUID.randomUUID()))).status())
+                .isEqualTo(200);
+        awaitTrue(Duration.ofSeconds(10), () -> lateResultsCounted("existing") >= 1);
+        assertThat(total(issuesOfPatient)).isEqualTo(1);
+
+        // 5. A Subscription to all late results, then a restart with the allowlist narrowed so that its endpoint
+        //    is no longer on it; another result checked after the restart: still the one issue, same id.
+        String hook = "http://127.0.0.1:" + listener.getAddress().getPort();
+        Subscription all = subscription(hook + "/ehr/all", patientId)
+                .setCriteria("DetectedIssue?code=http://rasguard.org/fhir/CodeSystem/ras-detected-issue|late-ras-result");
+        Http.Response allSubscribed = Http.post(server.fhirBase() + "/Subscription", Http.encode(all));
+        assertThat(allSubscribed.status()).as(allSubscribed.body()).isEqualTo(201);
+        String allId = allSubscribed.resource(Subscription.class).getIdElement().getIdPart();
+        awaitTrue(Duration.ofSeconds(30), () -> Http.get(server.fhirBase() + "/Subscription/" + allId).body()
+                .contains("\"status\":\"active\""));
+        server.stop();
+        environment.put("RASGUARD_SUBSCRIPTION_ENDPOINTS", hook + "/ehr/rasguard");
+        server = new ServerProcess(dataDir, environment).start();
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(patientId, "KRAS-LATE-" + UUID.randomUUID()))).status())
+                .isEqualTo(200);
+        awaitTrue(Duration.ofSeconds(10), () -> lateResultsCounted("existing") >= 1);
+        assertThat(onlyIssue(issuesOfPatient).getIdElement().getIdPart()).isEqualTo(issueId);
+        assertThat(server.output()).noneMatch(line -> line.contains(" ERROR "));
+
+        // 6. A second patient's late result after the restart: its issue is stored, and the stored Subscription
+        //    whose endpoint is off the narrowed allowlist is not delivered to (checked at delivery, not only on create).
+        String second = postPatient();
+        ObjectNode secondCall = CdsCalls.request("order-sign", second, CdsCalls.cetuximabOrder(second));
+        secondCall.put("fhirServer", server.fhirBase());
+        JsonNode secondCard = CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                secondCall.toString(), "application/json"));
+        assertThat(secondCard.at("/source/topic/code").asText()).isEqualTo("RasUnknown");
+        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase()
+                + "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + second)) == 1);
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(second, "KRAS-LATE-" + UUID.randomUUID()))).status()).isEqualTo(200);
+        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase() + "/DetectedIssue?patient=Patient/" + second) == 1);
+        assertThat(onlyIssue(server.fhirBase() + "/DetectedIssue?patient=Patient/" + second).getEvidenceFirstRep().getCodeFirstRep()
+                .getCodingFirstRep().getCode()).as("no feedback on the warning").isEqualTo("unknown-no-feedback");
+        awaitTrue(Duration.ofSeconds(30), () -> server.output().stream()
+                .anyMatch(line -> line.contains("Subscription/" + allId + ": not delivered")));
+        assertThat(delivered).noneMatch(body -> body.startsWith("PUT /ehr/all/") && body.contains("Patient/" + second));
+    }
+
+    private String postPatient() {
+        Patient patient = new Patient();
+        patient.addIdentifier().setSystem(MRN).setValue("LATE-" + UUID.randomUUID());
+        patient.addName().setFamily("Late").addGiven("Result");
+        Http.Response created = Http.post(server.fhirBase() + "/Patient", Http.encode(patient));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.resource(Patient.class).getIdElement().getIdPart();
+    }
+
+    /** A transaction with one KRAS p.(Gly12Asp) Variant (Genomics Reporting 3.0.0 shape), conditional on its identifier. */
+    private static Bundle krasResult(String patientId, String labId) {
+        Observation variant = new Observation();
+        variant.setStatus(Observation.ObservationStatus.FINAL);
+        variant.addIdentifier().setSystem("urn:example:lab:result").setValue(labId);
+        variant.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("laboratory");
+        variant.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0074").setCode("GE");
+        variant.setCode(new CodeableConcept(new Coding("http://loinc.org", "69548-6", "Genetic variant assessment")));
+        variant.setSubject(new Reference("Patient/" + patientId));
+        variant.setValue(new CodeableConcept(new Coding("http://loinc.org", "LA9633-4", "Present")));
+        variant.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", "48018-6", null)))
+                .setValue(new CodeableConcept(new Coding("http://www.genenames.org", "HGNC:6407", "KRAS")));
+        variant.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", "48005-3", null)))
+                .setValue(new CodeableConcept(new Coding("http://varnomen.hgvs.org", "NP_004976.2:p.(Gly12Asp)", null)));
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(variant).getRequest()
+                .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation").setIfNoneExist("identifier=urn:example:lab:result|" + labId);
+        return transaction;
+    }
+
+    private static Subscription subscription(String endpoint, String patientId) {
+        Subscription subscription = new Subscription();
+        subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
+        subscription.setReason("Late RAS results for the EHR");
+        subscription.setCriteria("DetectedIssue?patient=Patient/" + patientId);
+        subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK).setEndpoint(endpoint)
+                .setPayload("application/fhir+json");
+        return subscription;
+    }
+
+    private DetectedIssue onlyIssue(String search) {
+        Bundle found = Http.get(search).resource(Bundle.class);
+        assertThat(found.getEntry()).hasSize(1);
+        return (DetectedIssue) found.getEntryFirstRep().getResource();
+    }
+
+    private static int total(String search) {
+        Http.Response response = Http.get(search + (search.contains("?") ? "&" : "?") + "_summary=count");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.resource(Bundle.class).getTotal();
+    }
+
+    private double lateResultsCounted(String result) {
+        String metrics = Http.get(server.baseUrl() + "/metrics").body();
+        return metrics.lines().filter(line -> line.startsWith("rasguard_late_results_total{") && line.contains("result=\"" + result + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static void awaitTrue(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

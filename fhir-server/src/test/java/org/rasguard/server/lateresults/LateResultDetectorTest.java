@@ -1,0 +1,46 @@
+package org.rasguard.server.lateresults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Specimen;
+import org.junit.jupiter.api.Test;
+
+/** Which stored resources start a late-result check, and for whom. */
+class LateResultDetectorTest {
+
+    private static Observation about(String reference) {
+        return new Observation().setSubject(new Reference(reference));
+    }
+
+    @Test
+    void aGenomicResultNamesItsPatientByALiteralReferenceOnly() {
+        assertThat(LateResultDetector.patientsOf(about("Patient/12"))).containsExactly("12");
+        assertThat(LateResultDetector.patientsOf(about("Patient/12/_history/3"))).containsExactly("12");
+        assertThat(LateResultDetector.patientsOf(new DiagnosticReport().setSubject(new Reference("Patient/a-1")))).containsExactly("a-1");
+        assertThat(LateResultDetector.patientsOf(new Specimen().setSubject(new Reference("Patient/7")))).containsExactly("7");
+        for (String other : new String[] {"Group/4", "patient/12", "urn:uuid:0b7a3c52", "Patient/12/../13", "http://other/fhir/Patient/12", "Patient?identifier=x|1"}) {
+            assertThat(LateResultDetector.patientsOf(about(other))).as(other).isEmpty();
+        }
+        assertThat(LateResultDetector.patientsOf(new Observation())).isEmpty();
+    }
+
+    @Test
+    void aStoredDocumentNamesThePatientsOfItsResultsAndOtherResourcesNoOne() {
+        Bundle document = new Bundle().setType(Bundle.BundleType.DOCUMENT);
+        document.addEntry().setResource(about("Patient/12"));
+        document.addEntry().setResource(new DiagnosticReport().setSubject(new Reference("Patient/13")));
+        document.addEntry().setResource(about("urn:uuid:5b0d"));
+        assertThat(LateResultDetector.patientsOf(document)).containsExactlyInAnyOrder("12", "13");
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().setResource(about("Patient/12"));
+        assertThat(LateResultDetector.patientsOf(transaction)).as("its entries are stored one by one").isEmpty();
+        assertThat(LateResultDetector.patientsOf(new AuditEvent())).isEmpty();
+        assertThat(LateResultDetector.patientsOf(new DetectedIssue().setPatient(new Reference("Patient/12")))).isEmpty();
+    }
+}
