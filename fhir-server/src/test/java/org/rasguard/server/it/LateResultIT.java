@@ -209,6 +209,48 @@ class LateResultIT {
         awaitTrue(Duration.ofSeconds(30), () -> server.output().stream()
                 .anyMatch(line -> line.contains("Subscription/" + allId + ": not delivered")));
         assertThat(delivered).noneMatch(body -> body.startsWith("PUT /ehr/all/") && body.contains("Patient/" + second));
+
+        // 7. Issue 18, acceptance 2: the chart of the first patient opens (patient-view, nothing prefetched: read from
+        //    fhirServer, this server): the critical late-result card for that order; accepting it closes the
+        //    DetectedIssue (a mitigation); the next chart opening shows no late-result card.
+        JsonNode chart = patientView(patientId);
+        JsonNode late = cardOfTopic(chart, "LateRasResult");
+        assertThat(late).as(chart.toString()).isNotNull();
+        assertThat(late.get("indicator").asText()).isEqualTo("critical");
+        assertThat(late.get("summary").asText() + late.get("detail").asText()).contains("etuximab", "KRAS");
+        Http.Response accepted = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.PATIENT_VIEW_ID + "/feedback",
+                "{\"feedback\":[{\"card\":\"" + late.get("uuid").asText() + "\",\"outcome\":\"accepted\",\"acceptedSuggestions\":"
+                        + "[{\"id\":\"" + org.rasguard.cards.ChartCards.suggestionUuid(late.get("uuid").asText(),
+                                org.rasguard.decision.LateResult.ORDER_STOPPED) + "\"}],"
+                        + "\"outcomeTimestamp\":\"2026-12-03T09:00:00Z\"}]}", "application/json");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+        DetectedIssue closed = Http.get(server.fhirBase() + "/DetectedIssue/" + issueId).resource(DetectedIssue.class);
+        assertThat(closed.getMitigation()).singleElement().satisfies(m -> assertThat(m.getAction().getCodingFirstRep().getCode())
+                .isEqualTo("order-stopped"));
+        JsonNode reopened = patientView(patientId);
+        assertThat(cardOfTopic(reopened, "LateRasResult")).as(reopened.toString()).isNull();
+    }
+
+    /** A patient-view call that prefetches nothing: the service reads the chart from fhirServer (this server). */
+    private JsonNode patientView(String patientId) throws Exception {
+        ObjectNode call = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        call.put("hook", "patient-view");
+        call.put("hookInstance", UUID.randomUUID().toString());
+        call.put("fhirServer", server.fhirBase());
+        call.putObject("context").put("userId", "Practitioner/it").put("patientId", patientId);
+        Http.Response response = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.PATIENT_VIEW_ID, call.toString(),
+                "application/json");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    }
+
+    private static JsonNode cardOfTopic(JsonNode response, String topic) {
+        for (JsonNode card : response.get("cards")) {
+            if (card.at("/source/topic/code").asText().equals(topic)) {
+                return card;
+            }
+        }
+        return null;
     }
 
     private String postPatient() {
