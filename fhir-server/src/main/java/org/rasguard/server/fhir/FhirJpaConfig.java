@@ -22,6 +22,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.rasguard.server.ServerConfig;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,6 +52,12 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
     SubscriptionChannelConfig.class
 })
 public class FhirJpaConfig {
+
+    /** HAPI's Spring Data repositories built on first use (see {@link LazyRepositories}). */
+    @Bean
+    public static BeanFactoryPostProcessor lazyRepositories() {
+        return new LazyRepositories();
+    }
 
     @Bean(destroyMethod = "close")
     public HikariDataSource dataSource(ServerConfig config) {
