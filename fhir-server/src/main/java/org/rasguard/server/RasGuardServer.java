@@ -18,6 +18,7 @@ import org.eclipse.jetty.server.Handler;
 import org.rasguard.server.auth.Security;
 import org.rasguard.server.fhir.FhirJpaConfig;
 import org.rasguard.server.fhir.FhirRestConfig;
+import org.rasguard.server.ingest.ValidationWarmUp;
 import org.rasguard.server.knowledge.KnowledgeConfig;
 import org.rasguard.server.knowledge.KnowledgeLoader;
 import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
@@ -172,6 +173,8 @@ public final class RasGuardServer implements AutoCloseable {
 
         ready = true;
         LOG.info("RAS Guard ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        // Profile snapshots for the first lab request, now that start-up no longer needs the CPU.
+        context.getBean(ValidationWarmUp.class).start();
     }
 
     /** The bound port (useful when configured as 0). */

@@ -22,6 +22,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.rasguard.server.ServerConfig;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,6 +52,12 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
     SubscriptionChannelConfig.class
 })
 public class FhirJpaConfig {
+
+    /** HAPI's Spring Data repositories built on first use (see {@link LazyRepositories}). */
+    @Bean
+    public static BeanFactoryPostProcessor lazyRepositories() {
+        return new LazyRepositories();
+    }
 
     @Bean(destroyMethod = "close")
     public HikariDataSource dataSource(ServerConfig config) {
@@ -131,6 +138,12 @@ public class FhirJpaConfig {
         // validation read the knowledge package itself), and the job's expansions would go stale between runs.
         settings.setPreExpandValueSets(false);
         settings.setEnableTaskPreExpandValueSets(false);
+        // HFJ_SPIDX_IDENTITY maps each index hash back to its resource type and parameter name for people
+        // reading the tables; HAPI writes it and never reads it to answer anything (8.8.0: only
+        // DaoSearchParamSynchronizer and the search predicate builders write it, through
+        // SearchParamIdentityCacheSvcImpl). At start it cost one background transaction per search
+        // parameter (1,530 rows after the first start on an empty database), competing with the start for the CPU.
+        settings.setWriteToSearchParamIdentityTable(false);
         return settings;
     }
 

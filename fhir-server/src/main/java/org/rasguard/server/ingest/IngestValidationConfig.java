@@ -2,7 +2,6 @@ package org.rasguard.server.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.server.ServerConfig;
 import org.springframework.context.annotation.Bean;
@@ -13,7 +12,8 @@ import org.springframework.context.annotation.Primary;
  * Ingest validation as {@code RASGUARD_VALIDATION} asks. The validation packages are read at start
  * (part of being ready); the first validation against a profile generates its snapshot, which takes
  * seconds, so that is done once in the background with one of our own examples instead of in the
- * first lab's request, without delaying {@code /health}. The validator is built in every mode, also
+ * first lab's request ({@link ValidationWarmUp}), once the server is ready: started during start-up it
+ * took one of the two cores from it for seconds (issue 19). The validator is built in every mode, also
  * {@code off}: {@code $validate} always validates ({@link ValidateOperationModule}).
  */
 @Configuration
@@ -33,13 +33,17 @@ public class IngestValidationConfig {
 
     /** Loaded in every mode: {@code $validate} validates even with {@code RASGUARD_VALIDATION=off}. */
     @Bean
-    public IngestValidator ingestValidator(FhirContext fhirContext, KnowledgeBase knowledge) {
-        IngestValidator validator = new IngestValidator(fhirContext);
-        knowledge.examples().stream()
+    public IngestValidator ingestValidator(FhirContext fhirContext) {
+        return new IngestValidator(fhirContext);
+    }
+
+    /** Started by {@code RasGuardServer} once {@code /health} is 200. */
+    @Bean
+    public ValidationWarmUp validationWarmUp(IngestValidator validator, KnowledgeBase knowledge) {
+        return new ValidationWarmUp(validator, knowledge.examples().stream()
                 .filter(example -> WARM_UP_EXAMPLE.equals(example.getIdElement().getIdPart()))
                 .findFirst()
-                .ifPresent(example -> warmUpInBackground(validator, example));
-        return validator;
+                .orElse(null));
     }
 
     @Bean
@@ -59,12 +63,5 @@ public class IngestValidationConfig {
     @Primary
     public IInstanceValidatorModule validateOperationModule(ServerConfig config, IngestValidator validator) {
         return new ValidateOperationModule(validator, config.validation());
-    }
-
-    private static void warmUpInBackground(IngestValidator validator, IBaseResource example) {
-        Thread warmUp = new Thread(() -> validator.warmUp(example), "rasguard-validation-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.setPriority(Thread.MIN_PRIORITY);
-        warmUp.start();
     }
 }

@@ -94,11 +94,14 @@ public final class CdsLoadRun {
             }
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(fresh(bodies.get(i % bodies.size())))).build();
-            inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+            // handle, not whenComplete: a call that fails (connection reset) is counted as an error and
+            // its latency kept, instead of ending the run with the exception at the join below.
+            inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
                 latencies.add(System.nanoTime() - scheduled);
                 if (failure != null || response.statusCode() != 200) {
                     errors.incrementAndGet();
                 }
+                return null;
             }));
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();

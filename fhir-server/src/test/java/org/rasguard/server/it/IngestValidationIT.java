@@ -162,6 +162,7 @@ class IngestValidationIT {
         List<Example> results = examples.stream().filter(example -> VALIDATED.contains(example.resourceType())).toList();
 
         Map<Example, Integer> stored = new LinkedHashMap<>();
+        Map<Example, List<String>> reported = new LinkedHashMap<>();
         Map<Example, String> failures = new LinkedHashMap<>();
         Set<String> placeholders = new LinkedHashSet<>();
         List<Example> pending = new ArrayList<>(examples);
@@ -172,6 +173,7 @@ class IngestValidationIT {
                 Posted posted = post(server, example);
                 if (posted.stored()) {
                     stored.put(example, posted.warnings());
+                    reported.put(example, posted.issues());
                     failures.remove(example);
                     pending.remove(example);
                     progress = true;
@@ -207,6 +209,39 @@ class IngestValidationIT {
                         + "%d with warnings (%d warnings); %d other examples stored as reference targets; placeholders: %s%n",
                 name, results.size(), results.stream().filter(stored::containsKey).count(), withWarnings, warnings,
                 stored.size() - results.size(), placeholders);
+        assertSameIssuesAsRecorded(name, results, reported);
+    }
+
+    /**
+     * Every issue reported for every result example (severity, code, location, text), against the record
+     * taken before issue 19's performance work (src/test/resources/it/official-examples-issues-*.txt): a
+     * faster validation must report exactly what the slower one did. {@code -Drasguard.it.recordIssuesTo=DIR}
+     * writes the record instead (only to re-record after a deliberate change of what is reported).
+     */
+    private static void assertSameIssuesAsRecorded(String name, List<Example> results, Map<Example, List<String>> reported) {
+        StringBuilder record = new StringBuilder();
+        results.stream().sorted(java.util.Comparator.comparing(Example::file)).forEach(example -> {
+            record.append("## ").append(example.file()).append('\n');
+            reported.getOrDefault(example, List.of("(not stored)")).forEach(line -> record.append(line).append('\n'));
+        });
+        String file = "official-examples-issues-" + name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".txt";
+        String recordTo = System.getProperty("rasguard.it.recordIssuesTo");
+        if (recordTo != null && !recordTo.isBlank()) {
+            try {
+                Files.createDirectories(java.nio.file.Path.of(recordTo));
+                Files.writeString(java.nio.file.Path.of(recordTo, file), record, StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return;
+        }
+        try (java.io.InputStream in = IngestValidationIT.class.getResourceAsStream("/it/" + file)) {
+            assertThat(in).as("recorded issues /it/%s", file).isNotNull();
+            String expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(record.toString()).as("issues reported for the %s examples", name).isEqualTo(expected);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static int rank(Example example) {
@@ -222,7 +257,12 @@ class IngestValidationIT {
                 && ("transaction".equals(example.bundleType()) || "batch".equals(example.bundleType()));
     }
 
-    private record Posted(boolean stored, int warnings, String failure) {}
+    private record Posted(boolean stored, int warnings, String failure, List<String> issues) {
+
+        Posted(boolean stored, int warnings, String failure) {
+            this(stored, warnings, failure, List.of());
+        }
+    }
 
     private static Posted post(ServerProcess server, Example example) {
         if (isSubmission(example)) {
@@ -232,12 +272,14 @@ class IngestValidationIT {
             }
             Bundle answer = response.resource(Bundle.class);
             int warnings = 0;
-            for (Bundle.BundleEntryComponent entry : answer.getEntry()) {
-                if (entry.getResponse().getOutcome() instanceof OperationOutcome outcome) {
+            List<String> issues = new ArrayList<>();
+            for (int i = 0; i < answer.getEntry().size(); i++) {
+                if (answer.getEntry().get(i).getResponse().getOutcome() instanceof OperationOutcome outcome) {
                     warnings += warnings(outcome);
+                    issues.addAll(issueLines("entry[" + i + "] ", outcome));
                 }
             }
-            return new Posted(true, warnings, null);
+            return new Posted(true, warnings, null, issues);
         }
         Http.Response response = Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/" + example.reference()))
                 .header("Content-Type", "application/fhir+json")
@@ -247,7 +289,27 @@ class IngestValidationIT {
         if (response.status() / 100 != 2) {
             return new Posted(false, 0, response.body());
         }
-        return new Posted(true, warnings(response.resource(OperationOutcome.class)), null);
+        OperationOutcome outcome = response.resource(OperationOutcome.class);
+        return new Posted(true, warnings(outcome), null, issueLines("", outcome));
+    }
+
+    /** A Java object's default toString in a validator message ({@code ValueSet$ConceptSetFilterComponent@60a6b89e}): its hash varies per run. */
+    private static final Pattern IDENTITY_HASH = Pattern.compile("([A-Za-z][A-Za-z0-9_$.]*)@[0-9a-f]{1,8}\\b");
+
+    /**
+     * One line per validation issue, in the order reported: severity, code, expressions, diagnostics.
+     * HAPI's own "Successfully created resource "Observation/123/_history/1" ... Took 80ms." is not a
+     * validation issue (and names server-assigned ids and times): left out.
+     */
+    private static List<String> issueLines(String prefix, OperationOutcome outcome) {
+        return outcome.getIssue().stream()
+                .filter(issue -> !(issue.getSeverity() == OperationOutcome.IssueSeverity.INFORMATION
+                        && String.valueOf(issue.getDiagnostics()).startsWith("Successfully ")))
+                .map(issue -> prefix + (issue.hasSeverity() ? issue.getSeverity().toCode() : "-") + " "
+                        + (issue.hasCode() ? issue.getCode().toCode() : "-") + " "
+                        + issue.getExpression().stream().map(org.hl7.fhir.r4.model.StringType::getValue).toList()
+                        + " " + IDENTITY_HASH.matcher(String.valueOf(issue.getDiagnostics())).replaceAll("$1@hash"))
+                .toList();
     }
 
     private static int warnings(OperationOutcome outcome) {
