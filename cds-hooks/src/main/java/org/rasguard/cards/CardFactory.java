@@ -39,11 +39,13 @@ public final class CardFactory {
     private final List<String> rechallengeEvidence;
     /** Every card offers these, so a clinician can say why they go ahead: the CodeSystem's concepts, in order. */
     private final List<Coding> overrideReasons;
+    private final CardPhrases phrases;
 
     public CardFactory(KnowledgeBase knowledge, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids) {
         this.uuids = uuids;
         this.suggestions = new Suggestions(knowledge, fhir, json, uuids);
         this.rechallengeEvidence = RechallengeEvidence.read(knowledge);
+        this.phrases = CardPhrases.read(knowledge);
         this.overrideReasons = knowledge.codeSystem(OVERRIDE_SYSTEM)
                 .map(reasons -> reasons.getConcept().stream()
                         .map(concept -> new Coding(OVERRIDE_SYSTEM, concept.getCode(), concept.getDisplay()))
@@ -80,7 +82,7 @@ public final class CardFactory {
     }
 
     public Card card(CardInput input) {
-        CardWording.Text text = CardWording.of(input, rechallengeEvidence);
+        CardWording.Text text = CardWording.of(input, rechallengeEvidence, phrases);
         List<Suggestion> suggested = suggestions.of(input);
         CardKind kind = input.kind();
         Source source = new Source(SOURCE_LABEL, GUIDELINE_URL, null,

@@ -24,17 +24,20 @@ final class CardWording {
 
     private CardWording() {}
 
-    /** @param rechallengeEvidence the trials behind the re-challenge rule, as the knowledge package cites them */
-    static Text of(CardInput input, List<String> rechallengeEvidence) {
+    /**
+     * @param rechallengeEvidence the trials behind the re-challenge rule, as the knowledge package cites them
+     * @param phrases how reasons and calls are said inside a sentence (ig-resources)
+     */
+    static Text of(CardInput input, List<String> rechallengeEvidence, CardPhrases phrases) {
         return switch (input.kind()) {
-            case RAS_RECHALLENGE -> rechallenge(input, rechallengeEvidence);
-            case RAS_MUTANT -> mutant(input, false);
-            case G12C_WITHOUT_PARTNER -> mutant(input, true);
-            case RAS_UNKNOWN -> unknown(input);
-            case G12C_APPROVED_COMBINATION -> approvedCombination(input);
-            case G12C_NOT_DOCUMENTED -> g12cNotDocumented(input);
-            case BRAF_V600E_APPROVED_COMBINATION -> brafCombination(input);
-            case RAS_WILD_TYPE -> wildType(input);
+            case RAS_RECHALLENGE -> rechallenge(phrases, input, rechallengeEvidence);
+            case RAS_MUTANT -> mutant(phrases, input, false);
+            case G12C_WITHOUT_PARTNER -> mutant(phrases, input, true);
+            case RAS_UNKNOWN -> unknown(phrases, input);
+            case G12C_APPROVED_COMBINATION -> approvedCombination(phrases, input);
+            case G12C_NOT_DOCUMENTED -> g12cNotDocumented(phrases, input);
+            case BRAF_V600E_APPROVED_COMBINATION -> brafCombination(phrases, input);
+            case RAS_WILD_TYPE -> wildType(phrases, input);
             case LATE_RAS_RESULT, RAS_TESTING_METASTATIC, METASTASIS_RAS_TESTING ->
                     throw new IllegalArgumentException("A patient-view card is worded by ChartCards, not per order: " + input.kind());
         };
@@ -42,14 +45,14 @@ final class CardWording {
 
     // ------------------------------------------------------------------ the cards
 
-    private static Text mutant(CardInput input, boolean g12cWithoutPartner) {
+    private static Text mutant(CardPhrases phrases, CardInput input, boolean g12cWithoutPartner) {
         String drug = name(input.drug());
         String variants = EvidenceLines.mutationNames(input.assessment());
         String summary = fit(drug + (g12cWithoutPartner ? " alone" : "") + " not recommended: ", variants, " (RAS-mutant)");
         StringBuilder detail = new StringBuilder();
         detail.append("**RAS-mutant colorectal cancer: ").append(drug.toLowerCase(Locale.ROOT)).append(" is not indicated")
                 .append(g12cWithoutPartner ? " on its own" : "").append(".**\n\n");
-        detail.append("**Evidence**\n\n").append(EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.MUTATED))
+        detail.append("**Evidence**\n\n").append(EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.MUTATED, phrases))
                 .append('\n');
         detail.append("**Why**: anti-EGFR antibodies (cetuximab, panitumumab) do not work in RAS-mutant metastatic colorectal "
                 + "cancer; the FDA labels and the EU SmPCs exclude it, and ASCO and NCCN advise against any anti-EGFR antibody "
@@ -65,13 +68,13 @@ final class CardWording {
         return new Text(summary, detail.toString());
     }
 
-    private static Text unknown(CardInput input) {
+    private static Text unknown(CardPhrases phrases, CardInput input) {
         String drug = name(input.drug());
-        List<String> reasons = unknownReasons(input);
+        List<String> reasons = unknownReasons(phrases, input);
         String summary = fit(drug + ": RAS status unknown (", String.join("; ", reasons), ")");
         StringBuilder detail = new StringBuilder();
         detail.append("**RAS (KRAS and NRAS) status is unknown: ").append(String.join("; ", reasons)).append(".**\n\n");
-        String found = EvidenceLines.of(input.assessment(), item -> true);
+        String found = EvidenceLines.of(input.assessment(), item -> true, phrases);
         detail.append("**Results found**\n\n").append(found.isEmpty() ? "- No KRAS or NRAS result was found.\n" : found).append('\n');
         detail.append("**Extended RAS testing**: before cetuximab or panitumumab, test KRAS and NRAS exons 2, 3 and 4 "
                 + "(codons 12, 13, 59, 61, 117 and 146), as ASCO and NCCN recommend. A KRAS exon 2 result alone is not "
@@ -82,20 +85,20 @@ final class CardWording {
         return new Text(summary, detail.toString());
     }
 
-    private static Text approvedCombination(CardInput input) {
+    private static Text approvedCombination(CardPhrases phrases, CardInput input) {
         String drug = name(input.drug());
         String partner = name(input.partner());
         String summary = fit(drug + " with " + partner.toLowerCase(Locale.ROOT) + ": approved combination for ", "KRAS G12C", "");
         String detail = "**" + drug + " with " + partner.toLowerCase(Locale.ROOT) + " is an approved combination for KRAS "
                 + "G12C-mutated metastatic colorectal cancer.**\n\n"
-                + "**Evidence**\n\n" + EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.MUTATED) + '\n'
+                + "**Evidence**\n\n" + EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.MUTATED, phrases) + '\n'
                 + "Confirm that KRAS G12C was found by an FDA-approved test and that the patient has had fluoropyrimidine-, "
                 + "oxaliplatin- and irinotecan-based chemotherapy. " + drug + " without " + partner.toLowerCase(Locale.ROOT)
                 + " is not indicated in RAS-mutant colorectal cancer.\n";
         return new Text(summary, detail);
     }
 
-    private static Text g12cNotDocumented(CardInput input) {
+    private static Text g12cNotDocumented(CardPhrases phrases, CardInput input) {
         String drug = name(input.drug());
         String partner = name(input.partner()).toLowerCase(Locale.ROOT);
         String summary = fit(drug + " with " + partner + ": ", "KRAS G12C not documented", "");
@@ -103,8 +106,8 @@ final class CardWording {
         detail.append("**").append(drug).append(" with ").append(partner).append(" is approved only for KRAS G12C-mutated "
                 + "colorectal cancer, as determined by an FDA-approved test; no final result shows KRAS G12C.**\n\n");
         detail.append("**RAS status**: ").append(input.assessment().status() == RasStatus.UNKNOWN
-                ? "unknown (" + String.join("; ", unknownReasons(input)) + ")" : "wild-type").append(".\n\n");
-        String found = EvidenceLines.of(input.assessment(), item -> true);
+                ? "unknown (" + String.join("; ", unknownReasons(phrases, input)) + ")" : "wild-type").append(".\n\n");
+        String found = EvidenceLines.of(input.assessment(), item -> true, phrases);
         detail.append("**Results found**\n\n").append(found.isEmpty() ? "- No KRAS or NRAS result was found.\n" : found).append('\n');
         detail.append("Confirm KRAS G12C before the combination: extended RAS testing (KRAS and NRAS exons 2, 3 and 4) "
                 + "reports it. Without KRAS G12C, ").append(partner).append(" has no indication here, and ")
@@ -112,7 +115,7 @@ final class CardWording {
         return new Text(summary, detail.toString());
     }
 
-    private static Text brafCombination(CardInput input) {
+    private static Text brafCombination(CardPhrases phrases, CardInput input) {
         String drug = name(input.drug());
         String partner = name(BrafInhibitor.ENCORAFENIB).toLowerCase(Locale.ROOT);
         String summary = fit(drug + " with " + partner + ": approved combination for ", "BRAF V600E", "");
@@ -122,13 +125,13 @@ final class CardWording {
         detail.append("**BRAF V600E**: ").append(String.join(", ", input.assessment().brafV600eEvidence().stream()
                 .map(EvidenceLines::source).toList())).append(".\n\n");
         detail.append("**RAS status**: ").append(input.assessment().status() == RasStatus.UNKNOWN
-                ? "unknown (" + String.join("; ", unknownReasons(input)) + ")" : "not confirmed (" + String.join("; ", unknownReasons(input)) + ")")
+                ? "unknown (" + String.join("; ", unknownReasons(phrases, input)) + ")" : "not confirmed (" + String.join("; ", unknownReasons(phrases, input)) + ")")
                 .append(". BRAF V600E tumours are usually RAS wild type, so the combination is not flagged; a KRAS or NRAS "
                         + "mutation, once found, would still exclude ").append(drug.toLowerCase(Locale.ROOT)).append(".\n");
         return new Text(summary, detail.toString());
     }
 
-    private static Text rechallenge(CardInput input, List<String> evidence) {
+    private static Text rechallenge(CardPhrases phrases, CardInput input, List<String> evidence) {
         String drug = name(input.drug());
         EarlierCourse course = input.rechallenge().course();
         String earlier = name(course.drug()).toLowerCase(Locale.ROOT);
@@ -140,7 +143,7 @@ final class CardWording {
         detail.append(course.possiblyOngoing() ? " (its end is not recorded, so it counts as going on until now)"
                 : " (" + MarkdownText.escape(course.endText()) + ")");
         detail.append(course.reference() == null ? "" : "; course: " + EvidenceLines.source(course.reference())).append(".\n\n");
-        String found = EvidenceLines.of(input.assessment(), item -> true);
+        String found = EvidenceLines.of(input.assessment(), item -> true, phrases);
         detail.append("**Results found**\n\n").append(found).append('\n');
         detail.append("**Before re-challenge**: test KRAS and NRAS again in plasma (ctDNA), after the earlier course. A plasma "
                 + "RAS wild-type result (KRAS and NRAS, extended coverage) taken after the course clears this warning; a "
@@ -152,12 +155,12 @@ final class CardWording {
         return new Text(summary, detail.toString());
     }
 
-    private static Text wildType(CardInput input) {
+    private static Text wildType(CardPhrases phrases, CardInput input) {
         String drug = name(input.drug());
         String date = EvidenceLines.newestDate(input.assessment(), EvidenceCall.NEGATIVE);
         String summary = fit(drug + ": RAS wild-type (KRAS and NRAS, extended)", date == null ? "" : ", tested " + date, "");
         String detail = "**RAS wild-type**: KRAS and NRAS were each tested over exons 2, 3 and 4 with no mutation found.\n\n"
-                + "**Results**\n\n" + EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.NEGATIVE);
+                + "**Results**\n\n" + EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.NEGATIVE, phrases);
         return new Text(summary, detail);
     }
 
@@ -169,9 +172,9 @@ final class CardWording {
     }
 
     /** The assessment's reasons in words, then the cautions; never empty. */
-    private static List<String> unknownReasons(CardInput input) {
+    private static List<String> unknownReasons(CardPhrases phrases, CardInput input) {
         List<String> reasons = new ArrayList<>();
-        input.assessment().reasons().forEach(reason -> reasons.add(EvidenceLines.reasonText(reason)));
+        input.assessment().reasons().forEach(reason -> reasons.add(phrases.reason(reason)));
         reasons.addAll(input.cautions());
         if (reasons.isEmpty()) {
             reasons.add("no complete KRAS and NRAS result");

@@ -50,7 +50,10 @@ public final class ChartCards {
     private final List<Coding> mitigations;
     private final int reminderDays;
 
+    private final CardPhrases phrases;
+
     public ChartCards(KnowledgeBase knowledge, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids, int reminderDays) {
+        this.phrases = CardPhrases.read(knowledge);
         PlanDefinition plan = knowledge.artifacts().stream().filter(PlanDefinition.class::isInstance).map(PlanDefinition.class::cast)
                 .filter(definition -> ChartDecider.PLAN_DEFINITION.equals(definition.getUrl())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Unknown PlanDefinition " + ChartDecider.PLAN_DEFINITION));
@@ -134,7 +137,7 @@ public final class ChartCards {
     private Card untested(ChartCard card, ChartDecision decision, String patientId) {
         boolean neverTested = decision.assessment().reasons().contains(UnknownReason.NOT_TESTED);
         List<String> reasons = new ArrayList<>();
-        decision.assessment().reasons().forEach(reason -> reasons.add(EvidenceLines.reasonText(reason)));
+        decision.assessment().reasons().forEach(reason -> reasons.add(phrases.reason(reason)));
         reasons.addAll(decision.cautions());
         if (reasons.isEmpty()) {
             reasons.add("no complete KRAS and NRAS result");

@@ -14,13 +14,12 @@ import org.rasguard.ras.EvidenceItem;
 import org.rasguard.ras.Gene;
 import org.rasguard.ras.GeneVerdict;
 import org.rasguard.ras.RasAssessment;
-import org.rasguard.ras.UnknownReason;
 import org.rasguard.ras.VariantFinding;
 
 /**
  * The evidence in card text: one markdown bullet per result (gene, what it said, date, specimen,
- * report or result, and whether it came from the EHR or our store), variant names for a summary, and
- * the words for an unknown reason and an evidence call. Everything taken from the record is escaped
+ * report or result, and whether it came from the EHR or our store; the call in {@link CardPhrases}' words), and
+ * variant names for a summary. Everything taken from the record is escaped
  * ({@link MarkdownText}).
  */
 final class EvidenceLines {
@@ -52,27 +51,11 @@ final class EvidenceLines {
         return names.isEmpty() ? "RAS mutation" : String.join(", ", names);
     }
 
-    static String reasonText(UnknownReason reason) {
-        return switch (reason) {
-            case NOT_TESTED -> "not tested";
-            case KRAS_ONLY -> "only KRAS tested";
-            case NRAS_ONLY -> "only NRAS tested";
-            case PARTIAL_COVERAGE -> "partial coverage";
-            case INDETERMINATE -> "indeterminate result";
-            case VUS -> "variant of uncertain significance";
-            case PRELIMINARY_ONLY -> "preliminary result only";
-            case CTDNA_ONLY -> "ctDNA-only negative";
-            case CONFLICT -> "conflicting results";
-            case TRUNCATED -> "not all results could be read";
-            case EVIDENCE_INCOMPLETE -> "part of the evidence could not be used";
-        };
-    }
-
     /**
      * One markdown bullet per result: gene, what it said, date, specimen, report or result. The same
      * result read twice (from the EHR and from our store) is shown once, with the most it says.
      */
-    static String of(RasAssessment assessment, Predicate<EvidenceItem> which) {
+    static String of(RasAssessment assessment, Predicate<EvidenceItem> which, CardPhrases phrases) {
         Map<String, EvidenceItem> distinct = new LinkedHashMap<>();
         assessment.evidence().stream().filter(which)
                 .sorted(Comparator.comparing((EvidenceItem item) -> item.gene())
@@ -86,7 +69,7 @@ final class EvidenceLines {
                 out.append("- … and ").append(distinct.size() - MAX_EVIDENCE_LINES).append(" more\n");
                 break;
             }
-            out.append("- ").append(item.gene().symbol()).append(": ").append(callText(item.call()))
+            out.append("- ").append(item.gene().symbol()).append(": ").append(phrases.call(item.call()))
                     .append(item.preliminary() ? " (preliminary)" : "").append(" — ").append(MarkdownText.escape(item.detail()))
                     .append("; ").append(date(item) == null ? "date not stated" : MarkdownText.escape(date(item)))
                     .append(item.specimen() == null ? "" : "; specimen: " + MarkdownText.escape(item.specimen()))
@@ -119,18 +102,5 @@ final class EvidenceLines {
                     + " (RAS Guard genomics store)";
         }
         return MarkdownText.escape(reference) + " (EHR)";
-    }
-
-    private static String callText(EvidenceCall call) {
-        return switch (call) {
-            case MUTATED -> "mutated";
-            case NEGATIVE -> "no mutation (extended coverage)";
-            case PARTIAL_NEGATIVE -> "no mutation, partial coverage";
-            case INDETERMINATE -> "indeterminate";
-            case VUS -> "variant of uncertain significance";
-            case CONFLICT -> "conflicting";
-            case CTDNA_NEGATIVE -> "no mutation in ctDNA (cannot rule one out)";
-            case NO_EFFECT -> "benign or silent change";
-        };
     }
 }
