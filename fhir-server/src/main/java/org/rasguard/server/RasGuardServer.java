@@ -1,5 +1,6 @@
 package org.rasguard.server;
 
+import org.rasguard.server.config.ServerConfig;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;

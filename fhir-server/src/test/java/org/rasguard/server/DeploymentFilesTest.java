@@ -1,5 +1,6 @@
 package org.rasguard.server;
 
+import org.rasguard.server.config.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -9,7 +9,7 @@ import java.time.Clock;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
-import org.rasguard.server.ServerConfig;
+import org.rasguard.server.config.ServerConfig;
 import org.rasguard.server.metrics.IngestMetricsInterceptor;
 import org.rasguard.server.metrics.Metrics;
 import org.slf4j.LoggerFactory;

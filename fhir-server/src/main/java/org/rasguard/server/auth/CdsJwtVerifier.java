@@ -1,5 +1,6 @@
 package org.rasguard.server.auth;
 
+import org.rasguard.server.config.SecuritySettings;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;

@@ -1,5 +1,6 @@
 package org.rasguard.server.auth;
 
+import org.rasguard.server.config.SecuritySettings;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import jakarta.servlet.DispatcherType;

@@ -59,7 +59,7 @@ public class FhirRestConfig {
             CdsReportProvider cdsReport,
             IngestMetricsInterceptor ingestMetrics,
             KnowledgeBase knowledge,
-            org.rasguard.server.ServerConfig config) {
+            org.rasguard.server.config.ServerConfig config) {
         // Structurally invalid FHIR (unknown elements, wrong JSON types) is refused, not silently trimmed.
         fhirContext.setParserErrorHandler(new StrictErrorHandler());
         RestfulServer server = new RestfulServer(fhirContext);

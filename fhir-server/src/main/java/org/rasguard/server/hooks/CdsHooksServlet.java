@@ -10,7 +10,7 @@ import java.util.Locale;
 import org.rasguard.cdshooks.CdsError;
 import org.rasguard.cdshooks.CdsHooksService;
 import org.rasguard.cdshooks.CdsServices;
-import org.rasguard.server.ServerConfig;
+import org.rasguard.server.config.ServerConfig;
 import org.rasguard.server.http.Correlation;
 import org.rasguard.server.http.MediaTypes;
 import org.rasguard.server.http.Refusals;

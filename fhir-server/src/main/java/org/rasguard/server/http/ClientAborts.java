@@ -7,8 +7,8 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Locale;
 import org.eclipse.jetty.io.EofException;
+import org.rasguard.server.logs.SafeExceptions;
 
 /**
  * A client that goes away while its answer is being written: a browser's aborted {@code fetch()}, a
@@ -32,22 +32,9 @@ public final class ClientAborts {
 
     private ClientAborts() {}
 
-    /** Whether the failure, or anything it wraps, is the client's connection going away. */
+    /** Whether the failure, or anything it wraps, is the client's connection going away ({@link SafeExceptions#isClientAbort}). */
     public static boolean isAbort(Throwable failure) {
-        int depth = 0;
-        for (Throwable cause = failure; cause != null && depth++ < 16; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof EofException || cause instanceof java.nio.channels.ClosedChannelException) {
-                return true;
-            }
-            if (cause instanceof IOException && cause.getMessage() != null) {
-                String message = cause.getMessage().toLowerCase(Locale.ROOT);
-                if (message.contains("broken pipe") || message.contains("connection reset")
-                        || message.contains("connection abort")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return SafeExceptions.isClientAbort(failure);
     }
 
     /** Marks the request as aborted by its client. */

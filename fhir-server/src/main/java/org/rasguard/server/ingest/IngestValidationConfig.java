@@ -3,7 +3,7 @@ package org.rasguard.server.ingest;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
 import org.rasguard.knowledge.KnowledgeBase;
-import org.rasguard.server.ServerConfig;
+import org.rasguard.server.config.ServerConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;

@@ -8,7 +8,7 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Parameters;
-import org.rasguard.server.ServerConfig;
+import org.rasguard.server.config.ServerConfig;
 import org.rasguard.server.ingest.IngestValidator.Issue;
 
 /**

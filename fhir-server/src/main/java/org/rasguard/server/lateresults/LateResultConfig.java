@@ -9,7 +9,7 @@ import org.hl7.fhir.r4.model.DetectedIssue;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.patients.PersonIdentity;
 import org.rasguard.ras.RasStatusEngine;
-import org.rasguard.server.ServerConfig;
+import org.rasguard.server.config.ServerConfig;
 import org.rasguard.server.metrics.Metrics;
 import org.rasguard.server.ras.StoreRasStatus;
 import org.springframework.beans.factory.ObjectProvider;

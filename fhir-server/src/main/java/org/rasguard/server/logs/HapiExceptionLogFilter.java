@@ -39,7 +39,7 @@ public final class HapiExceptionLogFilter extends TurboFilter {
             return FilterReply.NEUTRAL;
         }
         // A client that went away (HAPI-2544 logs it even when told not to answer): the request's own INFO line says it.
-        if (!SafeExceptions.isRefusal(thrown) && !org.rasguard.server.http.ClientAborts.isAbort(thrown)) {
+        if (!SafeExceptions.isRefusal(thrown) && !SafeExceptions.isClientAbort(thrown)) {
             String where = logger.getName().substring(logger.getName().lastIndexOf('.') + 1);
             if (level.isGreaterOrEqual(Level.ERROR)) {
                 SUMMARY.error("{}: {}", where, SafeExceptions.summary(thrown));

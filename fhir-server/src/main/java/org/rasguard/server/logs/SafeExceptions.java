@@ -51,4 +51,26 @@ public final class SafeExceptions {
         }
         return false;
     }
+
+    /**
+     * Whether the failure, or anything it wraps, is the client's connection going away (Jetty's
+     * org.eclipse.jetty.io.EofException, a closed channel, a reset or broken pipe): logged as one INFO line, never as an error
+     * (org.rasguard.server.http.ClientAborts).
+     */
+    public static boolean isClientAbort(Throwable failure) {
+        int depth = 0;
+        for (Throwable cause = failure; cause != null && depth++ < 16; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof org.eclipse.jetty.io.EofException || cause instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+            if (cause instanceof java.io.IOException && cause.getMessage() != null) {
+                String message = cause.getMessage().toLowerCase(java.util.Locale.ROOT);
+                if (message.contains("broken pipe") || message.contains("connection reset")
+                        || message.contains("connection abort")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

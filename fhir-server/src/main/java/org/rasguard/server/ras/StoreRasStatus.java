@@ -12,7 +12,6 @@ import org.rasguard.cdshooks.StorePatientMatcher;
 import org.rasguard.patients.PersonIdentity;
 import org.rasguard.ras.RasAssessment;
 import org.rasguard.ras.RasStatusEngine;
-import org.rasguard.server.hooks.JpaEvidenceStore;
 
 /**
  * The RAS status of one of our store's patients, as {@code $ras-status} answers it: the person's

@@ -15,7 +15,7 @@ import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.rasguard.knowledge.Code;
 import org.rasguard.knowledge.KnowledgeBase;
-import org.rasguard.server.ServerConfig;
+import org.rasguard.server.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;

@@ -1,5 +1,6 @@
 package org.rasguard.server.auth;
 
+import org.rasguard.server.config.SecuritySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,6 @@
-package org.rasguard.server.auth;
+package org.rasguard.server.config;
+
+import org.rasguard.server.auth.TestJwts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,10 @@
-package org.rasguard.server;
+package org.rasguard.server.config;
+
+import static org.rasguard.server.config.Env.booleanValue;
+import static org.rasguard.server.config.Env.intValue;
+import static org.rasguard.server.config.Env.list;
+import static org.rasguard.server.config.Env.longValue;
+import static org.rasguard.server.config.Env.value;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -32,11 +38,11 @@ public record ServerConfig(
         List<String> corsOrigins,
         int storeCacheResources,
         PatientEvidence patientEvidence,
-        org.rasguard.server.auth.SecuritySettings security,
-        org.rasguard.server.ui.UiSettings ui,
+        org.rasguard.server.config.SecuritySettings security,
+        org.rasguard.server.config.UiSettings ui,
         Observability observability,
         int reminderDays,
-        org.rasguard.server.lateresults.LateResultSettings lateResults) {
+        org.rasguard.server.config.LateResultSettings lateResults) {
 
     /** Every variable this server reads, in README order; each feature's settings list its own. */
     public static final List<String> VARIABLES = java.util.stream.Stream.of(
@@ -61,11 +67,11 @@ public record ServerConfig(
                             "RASGUARD_PATIENT_IDENTIFIER_SYSTEMS",
                             "RASGUARD_EVIDENCE_MAX_RESOURCES",
                             "RASGUARD_REMINDER_DAYS"),
-                    org.rasguard.server.auth.SecuritySettings.VARIABLES,
-                    org.rasguard.server.ui.UiSettings.VARIABLES,
+                    org.rasguard.server.config.SecuritySettings.VARIABLES,
+                    org.rasguard.server.config.UiSettings.VARIABLES,
                     // Audit trail and logs (Observability)
                     List.of("RASGUARD_AUDIT", "RASGUARD_AUDIT_RETENTION_DAYS", "RASGUARD_LOG_FORMAT"),
-                    org.rasguard.server.lateresults.LateResultSettings.VARIABLES)
+                    org.rasguard.server.config.LateResultSettings.VARIABLES)
             .flatMap(List::stream)
             .toList();
 
@@ -187,13 +193,13 @@ public record ServerConfig(
                 intValue(env, "RASGUARD_EVIDENCE_MAX_RESOURCES", org.rasguard.cdshooks.CdsHooksService.Settings.DEFAULT_EVIDENCE_MAX_RESOURCES,
                         1, 1_000_000, problems));
 
-        org.rasguard.server.auth.SecuritySettings security =
-                org.rasguard.server.auth.SecuritySettings.from(env, host, problems);
-        org.rasguard.server.ui.UiSettings ui = org.rasguard.server.ui.UiSettings.from(env, security, problems);
+        org.rasguard.server.config.SecuritySettings security =
+                org.rasguard.server.config.SecuritySettings.from(env, host, problems);
+        org.rasguard.server.config.UiSettings ui = org.rasguard.server.config.UiSettings.from(env, security, problems);
 
         Observability observability = observability(env, problems);
-        org.rasguard.server.lateresults.LateResultSettings lateResults =
-                org.rasguard.server.lateresults.LateResultSettings.from(env, problems);
+        org.rasguard.server.config.LateResultSettings lateResults =
+                org.rasguard.server.config.LateResultSettings.from(env, problems);
 
         // patient-view: at most one RAS testing reminder per patient per this many days.
         int reminderDays = intValue(env, "RASGUARD_REMINDER_DAYS", org.rasguard.decision.ChartDecider.DEFAULT_REMINDER_DAYS, 1, 3650, problems);
@@ -305,50 +311,6 @@ public record ServerConfig(
         } catch (IllegalArgumentException e) {
             problems.add("RASGUARD_VALIDATION='" + raw + "' is not one of off, warn, strict");
             return Validation.WARN;
-        }
-    }
-
-    /** A comma-separated list; blank entries dropped. */
-    private static List<String> list(Function<String, String> env, String name) {
-        String raw = value(env, name, "");
-        return java.util.Arrays.stream(raw.split(",")).map(String::trim).filter(entry -> !entry.isEmpty()).toList();
-    }
-
-    private static boolean booleanValue(Function<String, String> env, String name, boolean fallback, List<String> problems) {
-        String raw = value(env, name, null);
-        if (raw == null) {
-            return fallback;
-        }
-        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(raw);
-        }
-        problems.add(name + "='" + raw + "' is not true or false");
-        return fallback;
-    }
-
-    private static String value(Function<String, String> env, String name, String fallback) {
-        String raw = env.apply(name);
-        return raw == null || raw.isBlank() ? fallback : raw.trim();
-    }
-
-    private static int intValue(Function<String, String> env, String name, int fallback, int min, int max, List<String> problems) {
-        return (int) longValue(env, name, fallback, min, max, problems);
-    }
-
-    private static long longValue(Function<String, String> env, String name, long fallback, long min, long max, List<String> problems) {
-        String raw = value(env, name, null);
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            long parsed = Long.parseLong(raw);
-            if (parsed < min || parsed > max) {
-                problems.add(name + "=" + raw + " is out of range (" + min + ".." + max + ")");
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(name + "='" + raw + "' is not a whole number");
-            return fallback;
         }
     }
 }

@@ -1,4 +1,7 @@
-package org.rasguard.server.auth;
+package org.rasguard.server.config;
+
+import static org.rasguard.server.config.Env.list;
+import static org.rasguard.server.config.Env.value;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -21,7 +24,7 @@ import java.util.function.Function;
 
 /**
  * The security settings of the server ({@code RASGUARD_AUTH}, {@code RASGUARD_CDS_ISSUERS}, …), read
- * and checked with the rest of {@link org.rasguard.server.ServerConfig}. Also holds the start-up rule:
+ * and checked with the rest of {@link org.rasguard.server.config.ServerConfig}. Also holds the start-up rule:
  * a server that listens on anything but loopback must authenticate both the CDS service and the FHIR
  * API, unless the operator says {@code RASGUARD_AUTH=disabled}.
  *
@@ -71,7 +74,7 @@ public record SecuritySettings(
     /** The CDS tokens' cap ({@link CdsJwtVerifier#MAX_LIFETIME}) unless configured otherwise. */
     static final long DEFAULT_FHIR_MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
-    static final Set<JWSAlgorithm> DEFAULT_ALGORITHMS = Set.of(JWSAlgorithm.RS384, JWSAlgorithm.ES384);
+    public static final Set<JWSAlgorithm> DEFAULT_ALGORITHMS = Set.of(JWSAlgorithm.RS384, JWSAlgorithm.ES384);
     private static final Set<JWSAlgorithm> SELECTABLE_ALGORITHMS = Set.of(
             JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
@@ -325,12 +328,5 @@ public record SecuritySettings(
         return value == null ? null : value.toLowerCase(Locale.ROOT);
     }
 
-    private static List<String> list(Function<String, String> env, String name) {
-        return Arrays.stream(value(env, name, "").split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
-    }
 
-    private static String value(Function<String, String> env, String name, String fallback) {
-        String raw = env.apply(name);
-        return raw == null || raw.isBlank() ? fallback : raw.trim();
-    }
 }

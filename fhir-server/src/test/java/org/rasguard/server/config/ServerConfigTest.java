@@ -1,4 +1,4 @@
-package org.rasguard.server;
+package org.rasguard.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,7 +89,7 @@ class ServerConfigTest {
         ServerConfig open = ServerConfig.from(Map.of("RASGUARD_HOST", "0.0.0.0", "RASGUARD_AUTH", "disabled"));
         assertThat(open.security().authDisabled()).isTrue();
         assertThat(ServerConfig.from(Map.of()).security().cdsAuthRequired()).isFalse();
-        assertThat(ServerConfig.VARIABLES).containsAll(org.rasguard.server.auth.SecuritySettings.VARIABLES);
+        assertThat(ServerConfig.VARIABLES).containsAll(org.rasguard.server.config.SecuritySettings.VARIABLES);
     }
 
     @Test

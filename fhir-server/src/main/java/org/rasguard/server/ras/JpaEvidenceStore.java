@@ -1,4 +1,4 @@
-package org.rasguard.server.hooks;
+package org.rasguard.server.ras;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
@@ -15,7 +15,6 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.rasguard.patients.PersonIdentity;
 import org.rasguard.cdshooks.EvidenceStore;
-import org.rasguard.server.ras.PatientEvidenceLoader;
 
 /**
  * Our genomics store for the CDS service: HAPI's DAOs called in-process (no HTTP), as the system.

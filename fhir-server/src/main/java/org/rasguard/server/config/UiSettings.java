@@ -1,13 +1,15 @@
-package org.rasguard.server.ui;
+package org.rasguard.server.config;
+
+import static org.rasguard.server.config.Env.booleanValue;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import org.rasguard.server.auth.SecuritySettings;
+import org.rasguard.server.config.SecuritySettings;
 
 /**
  * The settings of the clinician page and of the demo data, read with the rest of
- * {@link org.rasguard.server.ServerConfig}.
+ * {@link org.rasguard.server.config.ServerConfig}.
  *
  * <p>The page plays the EHR: it reads the FHIR API and calls the CDS service from the browser,
  * without tokens. So it is served only where both are open, i.e. on loopback (the server refuses
@@ -27,7 +29,7 @@ public record UiSettings(boolean served, String whyOff, boolean demoData) {
 
     /** Reads and checks the settings; adds every problem found to {@code problems}. */
     public static UiSettings from(Function<String, String> env, SecuritySettings security, List<String> problems) {
-        boolean demoData = bool(env, "RASGUARD_DEMO_DATA", problems);
+        boolean demoData = booleanValue(env, "RASGUARD_DEMO_DATA", false, problems);
         String ui = env.apply("RASGUARD_UI");
         String needsTokens = security == null ? null
                 : security.cdsAuthRequired() ? "RASGUARD_CDS_ISSUERS is set (the CDS service requires client JWTs)"
@@ -52,16 +54,4 @@ public record UiSettings(boolean served, String whyOff, boolean demoData) {
         return new UiSettings(true, null, demoData);
     }
 
-    private static boolean bool(Function<String, String> env, String name, List<String> problems) {
-        String raw = env.apply(name);
-        if (raw == null || raw.isBlank()) {
-            return false;
-        }
-        String value = raw.trim();
-        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        problems.add(name + "='" + value + "' is not true or false");
-        return false;
-    }
 }

@@ -1,4 +1,7 @@
-package org.rasguard.server.lateresults;
+package org.rasguard.server.config;
+
+import static org.rasguard.server.config.Env.intValue;
+import static org.rasguard.server.config.Env.list;
 
 import java.util.Arrays;
 import java.util.List;
@@ -7,7 +10,7 @@ import org.rasguard.cdshooks.FhirServerAllowlist;
 
 /**
  * The settings of late results and their delivery, read with the rest of
- * {@link org.rasguard.server.ServerConfig}.
+ * {@link org.rasguard.server.config.ServerConfig}.
  *
  * @param days how far back an anti-EGFR decision is checked against a new result ({@code RASGUARD_LATE_RESULT_DAYS},
  *     default {@value #DEFAULT_DAYS})
@@ -33,21 +36,8 @@ public record LateResultSettings(int days, List<String> subscriptionEndpoints) {
 
     /** Reads and checks the settings; adds every problem found to {@code problems}. */
     public static LateResultSettings from(Function<String, String> env, List<String> problems) {
-        int days = DEFAULT_DAYS;
-        String rawDays = env.apply("RASGUARD_LATE_RESULT_DAYS");
-        if (rawDays != null && !rawDays.isBlank()) {
-            try {
-                days = Integer.parseInt(rawDays.trim());
-                if (days < 1 || days > 3650) {
-                    problems.add("RASGUARD_LATE_RESULT_DAYS=" + rawDays.trim() + " is out of range (1..3650)");
-                }
-            } catch (NumberFormatException e) {
-                problems.add("RASGUARD_LATE_RESULT_DAYS='" + rawDays.trim() + "' is not a whole number");
-            }
-        }
-        String raw = env.apply("RASGUARD_SUBSCRIPTION_ENDPOINTS");
-        List<String> endpoints = raw == null ? List.of()
-                : Arrays.stream(raw.split(",")).map(String::trim).filter(entry -> !entry.isEmpty()).toList();
+        int days = intValue(env, "RASGUARD_LATE_RESULT_DAYS", DEFAULT_DAYS, 1, 3650, problems);
+        List<String> endpoints = list(env, "RASGUARD_SUBSCRIPTION_ENDPOINTS");
         try {
             FhirServerAllowlist.of(endpoints);
         } catch (IllegalArgumentException e) {

@@ -1,10 +1,10 @@
-package org.rasguard.server.ui;
+package org.rasguard.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-import org.rasguard.server.ServerConfig;
+import org.rasguard.server.config.ServerConfig;
 import org.junit.jupiter.api.Test;
 
 class UiSettingsTest {
