@@ -150,7 +150,7 @@ public final class ChartDecider {
     List<Documented> metastases(ChartFacts patient) {
         List<Documented> out = new ArrayList<>();
         for (Condition condition : patient.conditions()) {
-            if (has(condition.getVerificationStatus(), VERIFICATION, "entered-in-error", "refuted")) {
+            if (Indication.has(condition.getVerificationStatus(), VERIFICATION, "entered-in-error", "refuted")) {
                 continue;
             }
             Instant when = conditionDate(condition);
@@ -330,18 +330,5 @@ public final class ChartDecider {
             }
         }
         return concept.getCoding().stream().filter(Coding::hasCode).map(Coding::getCode).findFirst().orElse("");
-    }
-
-    private static boolean has(CodeableConcept concept, String system, String... codes) {
-        for (Coding coding : concept.getCoding()) {
-            if (system.equals(coding.getSystem())) {
-                for (String code : codes) {
-                    if (code.equals(coding.getCode())) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 }

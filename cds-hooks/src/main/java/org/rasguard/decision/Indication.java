@@ -67,7 +67,8 @@ public enum Indication {
         return any ? OTHER : NONE_ON_RECORD;
     }
 
-    private static boolean has(CodeableConcept concept, String system, String... codes) {
+    /** Whether the concept carries one of these codes of this system. */
+    static boolean has(CodeableConcept concept, String system, String... codes) {
         for (Coding coding : concept.getCoding()) {
             if (system.equals(coding.getSystem())) {
                 for (String code : codes) {

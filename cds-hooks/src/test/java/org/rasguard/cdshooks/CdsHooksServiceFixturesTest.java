@@ -162,43 +162,16 @@ class CdsHooksServiceFixturesTest {
     // ------------------------------------------------------------------ fixture reading
 
     private static JsonNode read(String path) throws IOException {
-        try (InputStream in = CdsHooksServiceFixturesTest.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("No fixture " + path);
-            }
-            return JSON.readTree(in);
-        }
+        return FixtureJson.read(path);
     }
 
     /** Replaces every "@name" string by the snippet hooks/snippets/name.json, recursively. */
     private static JsonNode expand(JsonNode node) throws IOException {
-        if (node.isTextual() && node.asText().startsWith("@")) {
-            return expand(read("hooks/snippets/" + node.asText().substring(1) + ".json"));
-        }
-        if (node.isObject()) {
-            ObjectNode copy = JSON.createObjectNode();
-            for (Map.Entry<String, JsonNode> member : node.properties()) {
-                copy.set(member.getKey(), expand(member.getValue()));
-            }
-            return copy;
-        }
-        if (node.isArray()) {
-            ArrayNode copy = JSON.createArrayNode();
-            for (JsonNode item : node) {
-                copy.add(expand(item));
-            }
-            return copy;
-        }
-        return node;
+        return FixtureJson.expand(node, name -> "hooks/snippets/" + name + ".json");
     }
 
     private static ObjectNode searchset(ArrayNode resources) {
-        ObjectNode bundle = JSON.createObjectNode();
-        bundle.put("resourceType", "Bundle");
-        bundle.put("type", "searchset");
-        ArrayNode entries = bundle.putArray("entry");
-        resources.forEach(resource -> entries.addObject().set("resource", resource));
-        return bundle;
+        return FixtureJson.searchset(resources);
     }
 
     private static Resource parse(JsonNode json) {

@@ -240,44 +240,18 @@ class PatientViewFixturesTest {
     // ------------------------------------------------------------------ fixture reading
 
     private static JsonNode read(String path) throws IOException {
-        try (InputStream in = PatientViewFixturesTest.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("No fixture " + path);
-            }
-            return JSON.readTree(in);
-        }
+        return FixtureJson.read(path);
     }
 
+    /** "@name": patient-view's own snippet when there is one, else the order services' (hooks/snippets). */
     private static JsonNode expand(JsonNode node) throws IOException {
-        if (node.isTextual() && node.asText().startsWith("@")) {
-            String name = node.asText().substring(1) + ".json";
-            boolean own = PatientViewFixturesTest.class.getClassLoader().getResource("patient-view/snippets/" + name) != null;
-            return expand(read((own ? "patient-view/snippets/" : "hooks/snippets/") + name));
-        }
-        if (node.isObject()) {
-            ObjectNode copy = JSON.createObjectNode();
-            for (Map.Entry<String, JsonNode> member : node.properties()) {
-                copy.set(member.getKey(), expand(member.getValue()));
-            }
-            return copy;
-        }
-        if (node.isArray()) {
-            ArrayNode copy = JSON.createArrayNode();
-            for (JsonNode item : node) {
-                copy.add(expand(item));
-            }
-            return copy;
-        }
-        return node;
+        return FixtureJson.expand(node, name -> PatientViewFixturesTest.class.getClassLoader()
+                .getResource("patient-view/snippets/" + name + ".json") != null
+                ? "patient-view/snippets/" + name + ".json" : "hooks/snippets/" + name + ".json");
     }
 
     private static ObjectNode searchset(ArrayNode resources) {
-        ObjectNode bundle = JSON.createObjectNode();
-        bundle.put("resourceType", "Bundle");
-        bundle.put("type", "searchset");
-        ArrayNode entries = bundle.putArray("entry");
-        resources.forEach(resource -> entries.addObject().set("resource", resource));
-        return bundle;
+        return FixtureJson.searchset(resources);
     }
 
     private static Resource parse(JsonNode json) {
