@@ -45,6 +45,9 @@ class IntegratorClientIT {
 
     private static IGenericClient client(ServerProcess server) {
         Http.FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        // The validator warms up after /health is 200 (issue 19): a $validate right after start may wait for it,
+        // which on a busy two-core machine takes longer than the client's default 10 s socket timeout.
+        Http.FHIR.getRestfulClientFactory().setSocketTimeout(180_000);
         return Http.FHIR.newRestfulGenericClient(server.fhirBase());
     }
 
