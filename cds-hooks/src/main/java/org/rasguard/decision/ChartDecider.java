@@ -238,10 +238,13 @@ public final class ChartDecider {
 
     // ------------------------------------------------------------------ the RAS test ordered
 
-    /** An active ServiceRequest for extended RAS testing (a draft, completed or revoked one does not count). */
+    /**
+     * An active ServiceRequest for extended RAS testing (a draft, completed or revoked one does not count, nor
+     * one that says the test must not be done: {@code doNotPerform}).
+     */
     private boolean rasTestOrdered(List<ServiceRequest> orders) {
         return orders.stream().anyMatch(order -> order.getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE
-                && chart.ordersRasTest(order));
+                && !order.getDoNotPerform() && chart.ordersRasTest(order));
     }
 
     // ------------------------------------------------------------------ parts

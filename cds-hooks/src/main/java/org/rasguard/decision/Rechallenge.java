@@ -76,16 +76,22 @@ public record Rechallenge(EarlierCourse course, boolean cleared) {
         Optional<EarlierCourse> last = courses.stream()
                 .max(Comparator.comparing((EarlierCourse course) -> course.end() == null ? Instant.MAX : course.end())
                         .thenComparing(course -> String.valueOf(course.reference())));
-        return last.map(course -> new Rechallenge(course, clearedAfter(course.end() == null ? now : course.end(), assessment)));
+        return last.map(course -> new Rechallenge(course, clearedAfter(course.end() == null ? now : course.end(), now, assessment)));
     }
 
-    /** KRAS and NRAS each have a final plasma / ctDNA negative with extended coverage taken after {@code end}. */
-    private static boolean clearedAfter(Instant end, RasAssessment assessment) {
+    /**
+     * KRAS and NRAS each have a final plasma / ctDNA negative with extended coverage taken after {@code end},
+     * and not after {@code now} (a day's grace for time zones): a result dated in the future is a typo or a
+     * clock error, and what cannot be true does not clear a warning.
+     */
+    private static boolean clearedAfter(Instant end, Instant now, RasAssessment assessment) {
+        Instant latestPossible = now.plus(java.time.Duration.ofDays(1));
         for (Gene gene : List.of(Gene.KRAS, Gene.NRAS)) {
             boolean found = false;
             for (EvidenceItem item : assessment.evidence()) {
                 if (item.gene() == gene && item.plasmaExtended() && !item.preliminary()
-                        && FhirInstants.earliest(item.effective()).filter(taken -> taken.isAfter(end)).isPresent()) {
+                        && FhirInstants.earliest(item.effective())
+                                .filter(taken -> taken.isAfter(end) && !taken.isAfter(latestPossible)).isPresent()) {
                     found = true;
                 }
             }
