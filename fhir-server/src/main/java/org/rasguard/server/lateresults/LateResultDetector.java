@@ -245,6 +245,37 @@ public final class LateResultDetector implements AutoCloseable {
                         order.hookInstance(), outcome.getId().toUnqualifiedVersionless().getValue());
             }
         }
+        withdrawStale(now.patientIds(), current.status().code());
+    }
+
+    /**
+     * An open late-result issue of the person whose new status is no longer the status (the result it
+     * named was retracted, amended or outweighed) is cancelled, so no chart keeps a critical alert that is
+     * not true any more; a status that contradicts the order again has made its own issue above. Issues
+     * already acted on (a mitigation) stay as they are: they are the record of what was done.
+     */
+    private void withdrawStale(List<String> patients, String status) {
+        for (String patient : patients) {
+            ca.uhn.fhir.jpa.searchparam.SearchParameterMap open = ca.uhn.fhir.jpa.searchparam.SearchParameterMap.newSynchronous(
+                    "patient", new ca.uhn.fhir.rest.param.ReferenceParam("Patient/" + patient));
+            open.add("code", new ca.uhn.fhir.rest.param.TokenParam(LateResultIssues.CODE_SYSTEM, LateResultIssues.CODE));
+            for (IBaseResource found : detectedIssues.searchForResources(open, new SystemRequestDetails())) {
+                DetectedIssue issue = (DetectedIssue) found;
+                if (issue.getStatus() != DetectedIssue.DetectedIssueStatus.FINAL || issue.hasMitigation()) {
+                    continue;
+                }
+                String named = issue.getEvidence().stream().flatMap(e -> e.getCode().stream()).flatMap(c -> c.getCoding().stream())
+                        .filter(c -> LateResultIssues.STATUS_SYSTEM.equals(c.getSystem())).map(org.hl7.fhir.r4.model.Coding::getCode)
+                        .findFirst().orElse(null);
+                if (named != null && !named.equals(status)) {
+                    issue.setStatus(DetectedIssue.DetectedIssueStatus.CANCELLED);
+                    detectedIssues.update(issue, new SystemRequestDetails());
+                    metrics.lateResults("withdrawn", 1);
+                    LOG.info("Late results: {} withdrawn, the RAS status it named no longer holds",
+                            issue.getIdElement().toUnqualifiedVersionless().getValue());
+                }
+            }
+        }
     }
 
     /**

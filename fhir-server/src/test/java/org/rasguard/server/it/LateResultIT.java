@@ -229,6 +229,22 @@ class LateResultIT {
                 .isEqualTo("order-stopped"));
         JsonNode reopened = patientView(patientId);
         assertThat(cardOfTopic(reopened, "LateRasResult")).as(reopened.toString()).isNull();
+
+        // 8. The lab retracts the second patient's KRAS result (entered-in-error): the status it named no longer
+        //    holds, so its open DetectedIssue is cancelled and no chart shows the alert any more.
+        String secondIssues = server.fhirBase() + "/DetectedIssue?patient=Patient/" + second;
+        String secondIssueId = onlyIssue(secondIssues).getIdElement().getIdPart();
+        Bundle results = Http.get(server.fhirBase() + "/Observation?subject=Patient/" + second).resource(Bundle.class);
+        assertThat(results.getEntry()).isNotEmpty();
+        for (Bundle.BundleEntryComponent entry : results.getEntry()) {
+            org.hl7.fhir.r4.model.Observation retracted = (org.hl7.fhir.r4.model.Observation) entry.getResource();
+            retracted.setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.ENTEREDINERROR);
+            Http.Response put = Http.put(server.fhirBase() + "/Observation/" + retracted.getIdElement().getIdPart(), Http.encode(retracted));
+            assertThat(put.status()).as(put.body()).isEqualTo(200);
+        }
+        awaitTrue(Duration.ofSeconds(15), () -> Http.get(server.fhirBase() + "/DetectedIssue/" + secondIssueId)
+                .resource(DetectedIssue.class).getStatus() == DetectedIssue.DetectedIssueStatus.CANCELLED);
+        assertThat(cardOfTopic(patientView(second), "LateRasResult")).as("a withdrawn alert is not shown").isNull();
     }
 
     /** A patient-view call that prefetches nothing: the service reads the chart from fhirServer (this server). */
