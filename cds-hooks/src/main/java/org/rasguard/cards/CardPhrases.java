@@ -1,7 +1,6 @@
 package org.rasguard.cards;
 
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.rasguard.knowledge.KnowledgeBase;
@@ -37,7 +36,7 @@ final class CardPhrases {
         CodeSystem callSystem = codeSystem(knowledge, CALL_SYSTEM);
         Map<EvidenceCall, String> calls = new EnumMap<>(EvidenceCall.class);
         for (EvidenceCall call : EvidenceCall.values()) {
-            calls.put(call, phrase(callSystem, code(call)));
+            calls.put(call, phrase(callSystem, call.code()));
         }
         return new CardPhrases(reasons, calls);
     }
@@ -48,11 +47,6 @@ final class CardPhrases {
 
     String call(EvidenceCall call) {
         return calls.get(call);
-    }
-
-    /** {@code PARTIAL_NEGATIVE} is {@code partial-negative} in the CodeSystem. */
-    static String code(EvidenceCall call) {
-        return call.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static CodeSystem codeSystem(KnowledgeBase knowledge, String url) {

@@ -17,5 +17,10 @@ public enum EvidenceCall {
     /** A negative from plasma / ctDNA, which cannot rule out a mutation unless the policy allows it. */
     CTDNA_NEGATIVE,
     /** A synonymous, benign or likely benign change: neither mutated nor negative. */
-    NO_EFFECT
+    NO_EFFECT;
+
+    /** Its code in {@code http://rasguard.org/fhir/CodeSystem/ras-evidence-call}: {@code PARTIAL_NEGATIVE} is {@code partial-negative}. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 }

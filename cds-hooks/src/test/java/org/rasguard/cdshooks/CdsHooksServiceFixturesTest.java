@@ -123,14 +123,10 @@ class CdsHooksServiceFixturesTest {
         } else {
             JsonNode response = JSON.readTree(service.call(serviceId, body));
             assertThat(CardRules.checkResponse(response)).isEmpty();
-            List<String> cards = new ArrayList<>();
-            List<String> summaries = new ArrayList<>();
-            response.get("cards").forEach(card -> {
-                cards.add(card.get("indicator").asText() + ":" + card.at("/source/topic/code").asText());
-                summaries.add(card.get("summary").asText());
-            });
-            List<String> expectedCards = new ArrayList<>();
-            expect.get("cards").forEach(card -> expectedCards.add(card.asText()));
+            FixtureJson.Cards got = FixtureJson.Cards.of(response);
+            List<String> cards = got.kinds();
+            List<String> summaries = got.summaries();
+            List<String> expectedCards = FixtureJson.expectedCards(expect);
             assertThat(cards).isEqualTo(expectedCards);
             // What the observer (audit trail, metrics) is told matches what the client got.
             assertThat(decided).singleElement().satisfies(d -> {

@@ -47,6 +47,26 @@ final class FixtureJson {
         return node;
     }
 
+    /** A CDS response's cards as "indicator:topic", and their summaries, in order. */
+    record Cards(java.util.List<String> kinds, java.util.List<String> summaries) {
+        static Cards of(JsonNode response) {
+            java.util.List<String> kinds = new java.util.ArrayList<>();
+            java.util.List<String> summaries = new java.util.ArrayList<>();
+            response.get("cards").forEach(card -> {
+                kinds.add(card.get("indicator").asText() + ":" + card.at("/source/topic/code").asText());
+                summaries.add(card.get("summary").asText());
+            });
+            return new Cards(kinds, summaries);
+        }
+    }
+
+    /** The fixture's expected cards ("indicator:topic"). */
+    static java.util.List<String> expectedCards(JsonNode expect) {
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        expect.get("cards").forEach(card -> expected.add(card.asText()));
+        return expected;
+    }
+
     static ObjectNode searchset(ArrayNode resources) {
         ObjectNode bundle = JSON.createObjectNode();
         bundle.put("resourceType", "Bundle");

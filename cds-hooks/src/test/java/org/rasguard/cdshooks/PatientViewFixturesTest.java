@@ -86,14 +86,10 @@ class PatientViewFixturesTest {
         }
         JsonNode response = JSON.readTree(service.call(CdsServices.PATIENT_VIEW_ID, body));
         assertThat(CardRules.checkResponse(response)).isEmpty();
-        List<String> cards = new ArrayList<>();
-        List<String> summaries = new ArrayList<>();
-        response.get("cards").forEach(card -> {
-            cards.add(card.get("indicator").asText() + ":" + card.at("/source/topic/code").asText());
-            summaries.add(card.get("summary").asText());
-        });
-        List<String> expected = new ArrayList<>();
-        expect.get("cards").forEach(card -> expected.add(card.asText()));
+        FixtureJson.Cards got = FixtureJson.Cards.of(response);
+        List<String> cards = got.kinds();
+        List<String> summaries = got.summaries();
+        List<String> expected = FixtureJson.expectedCards(expect);
         assertThat(cards).as(spec.path("description").asText()).isEqualTo(expected);
         expect.path("summaries").forEach(summary -> assertThat(summaries).contains(summary.asText()));
         expect.path("detailContains").forEach(text -> assertThat(response.toString()).contains(text.asText()));

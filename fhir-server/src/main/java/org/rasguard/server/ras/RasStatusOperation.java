@@ -128,7 +128,7 @@ public final class RasStatusOperation {
         Parameters.ParametersParameterComponent part = parameters.addParameter().setName("evidence");
         part.addPart().setName("reference").setValue(new Reference(item.reference()));
         part.addPart().setName("gene").setValue(displays.gene(item.gene()));
-        part.addPart().setName("call").setValue(displays.coding(CALL_SYSTEM, code(item.call().name())));
+        part.addPart().setName("call").setValue(displays.coding(CALL_SYSTEM, item.call().code()));
         part.addPart().setName("preliminary").setValue(new BooleanType(item.preliminary()));
         optional(part, "effective", item.effective());
         optional(part, "issued", item.issued());
@@ -180,7 +180,7 @@ public final class RasStatusOperation {
             displays.requireAll(REASON_SYSTEM, Arrays.stream(UnknownReason.values()).map(UnknownReason::code));
             displays.requireAll(GENE_STATUS_SYSTEM, Arrays.stream(GeneVerdict.Status.values()).map(s -> code(s.name())));
             displays.requireAll(COVERAGE_SYSTEM, Arrays.stream(GeneVerdict.Coverage.values()).map(c -> code(c.name())));
-            displays.requireAll(CALL_SYSTEM, Arrays.stream(EvidenceCall.values()).map(c -> code(c.name())));
+            displays.requireAll(CALL_SYSTEM, Arrays.stream(EvidenceCall.values()).map(EvidenceCall::code));
             displays.requireAll(HGNC, Arrays.stream(Gene.values()).map(Gene::hgncId));
             return displays;
         }
