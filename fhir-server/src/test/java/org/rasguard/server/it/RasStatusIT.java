@@ -39,6 +39,15 @@ class RasStatusIT {
 
     private static final Path CASES = Path.of("..", "cds-hooks", "src", "test", "resources", "ras-cases");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * On PostgreSQL only the cases whose evidence the loader reaches through more than a patient search
+     * (stored Bundles, members, derivations, contained resources, specimens, subjects named by
+     * identifier) run, plus the first case of each file-name family: the verdicts themselves are the
+     * engine's and were checked on H2; what the database can change is which resources the queries find.
+     */
+    private static final Pattern READ_THROUGH_JOINS = Pattern.compile(
+            "\"resourceType\"\\s*:\\s*\"Bundle\"|\"hasMember\"|\"derivedFrom\"|\"contained\"|\"specimen\""
+                    + "|\"subject\"\\s*:\\s*\\{\\s*\"identifier\"");
     private static final Pattern REFERENCE = Pattern.compile("\"reference\"\\s*:\\s*\"([A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})\"");
 
     @TestFactory
@@ -50,11 +59,17 @@ class RasStatusIT {
         }
         assertThat(cases).hasSizeGreaterThan(50);
         List<DynamicTest> tests = new ArrayList<>();
+        Set<String> familiesSeen = new HashSet<>();
         for (int i = 0; i < cases.size(); i++) {
             Path file = cases.get(i);
-            JsonNode fixture = JSON.readTree(file.toFile());
+            String text = Files.readString(file);
+            JsonNode fixture = JSON.readTree(text);
             if (fixture.has("policy")) {
                 continue;
+            }
+            boolean firstOfFamily = familiesSeen.add(file.getFileName().toString().split("-")[0]);
+            if (TestDatabase.isPostgresql() && !firstOfFamily && !READ_THROUGH_JOINS.matcher(text).find()) {
+                continue; // same query shape as a case already run on this database
             }
             String prefix = "rs" + run + "-" + i + "-";
             tests.add(DynamicTest.dynamicTest(fixture.path("name").asText(), () -> check(server.fhirBase(), prefix, fixture)));
