@@ -16,7 +16,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The late-result check, on HAPI JPA's interceptor service (it sees every stored result, whatever the path). */
+/**
+ * The late-result check, and the guard that keeps what it trusts (the audit trail, the late-result issues)
+ * the server's own: both on HAPI JPA's interceptor service (they see every write, whatever the path).
+ */
 @Configuration
 public class LateResultConfig {
 
@@ -34,5 +37,12 @@ public class LateResultConfig {
         jpaInterceptors.registerInterceptor(detector);
         detector.catchUpAfter(60); // as AuditRetention: a minute after start
         return detector;
+    }
+
+    @Bean
+    public ServerOwnedResources serverOwnedResources(IInterceptorService jpaInterceptors) {
+        ServerOwnedResources guard = new ServerOwnedResources();
+        jpaInterceptors.registerInterceptor(guard);
+        return guard;
     }
 }
