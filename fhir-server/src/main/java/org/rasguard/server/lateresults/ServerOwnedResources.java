@@ -27,7 +27,8 @@ import org.rasguard.server.http.Refusals;
  * create, update, patch or delete of one through the FHIR API is refused with 403
  * ({@value #SERVER_OWNED}), whatever the path (plain, conditional, a transaction or batch entry), and so
  * is an update that would make a stored one into something else (the stored version is checked, not
- * only the new body). A refused transaction entry fails the whole transaction.
+ * only the new body). A refused transaction entry fails the whole transaction; a refused batch entry is
+ * answered 403 with HAPI's own OperationOutcome for it (our message, without our coding).
  *
  * <p>The server's own writes ({@link SystemRequestDetails}: the audit writer, the late-result check,
  * patient-view feedback closing an issue, retention) pass. On HAPI JPA's interceptor service, before

@@ -20,12 +20,13 @@ import org.rasguard.decision.LateResult;
 /**
  * The patient-view service ({@value CdsServices#PATIENT_VIEW_ID}) end to end over HTTP, on the packaged
  * server with HAPI JPA: each card, the reminder window kept in the audit trail, and the late-result
- * loop: a DetectedIssue created in the store as the late-result detection creates it (the contract of
- * issue 18), its critical card, the feedback that closes it (a mitigation written through the FHIR
- * store), and the next chart opening without it.
+ * loop: a DetectedIssue stored by the late-result check itself (an order-sign while the RAS status is
+ * unknown, then a KRAS result: the FHIR API takes no such issue from a client), its critical card, the
+ * feedback that closes it (a mitigation written through the FHIR store), and the next chart opening
+ * without it.
  *
  * <p>The EHR sends its Patient (same MRN as ours), its diagnoses and, where a case needs them, results,
- * orders and specimens as prefetch; it gives no FHIR server.
+ * orders and specimens as prefetch; its patient-view calls give no FHIR server.
  */
 @ExtendWith(SharedServer.class)
 class PatientViewIT {
@@ -84,8 +85,8 @@ class PatientViewIT {
         String run = UUID.randomUUID().toString();
         String ehrId = "ehr-" + run;
         String ours = created(server, "Patient", "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + MRN + "\",\"value\":\"MRN-" + run + "\"}]}");
-        String kras = created(server, "Observation", krasG12d(ours, run));
-        String issue = created(server, "DetectedIssue", detectedIssue(ours, kras, "mr-" + run.substring(0, 8), run));
+        LateResults.unknownOrderSigned(server, ours, "mr-" + run.substring(0, 8));
+        String issue = LateResults.issueAfter(server, ours, "/Observation", krasG12d(ours, run)).getIdElement().getIdPart();
 
         JsonNode answer = post(server, call(ehrId, run, List.of(CRC.formatted(ehrId)), List.of(), List.of(), List.of()));
         assertThat(topics(answer)).containsExactly("critical:LateRasResult");
@@ -123,7 +124,8 @@ class PatientViewIT {
         String run = UUID.randomUUID().toString();
         String ehrId = "ehr-" + run;
         String ours = created(server, "Patient", "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + MRN + "\",\"value\":\"MRN-" + run + "\"}]}");
-        String issue = created(server, "DetectedIssue", detectedIssue(ours, created(server, "Observation", krasG12d(ours, run)), "mr-1", run));
+        LateResults.unknownOrderSigned(server, ours, "mr-1");
+        String issue = LateResults.issueAfter(server, ours, "/Observation", krasG12d(ours, run)).getIdElement().getIdPart();
         JsonNode card = post(server, call(ehrId, run, List.of(CRC.formatted(ehrId)), List.of(), List.of(), List.of())).get("cards").get(0);
 
         Http.Response feedback = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.PATIENT_VIEW_ID + "/feedback",
@@ -236,18 +238,5 @@ class PatientViewIT {
                 + "\"valueCodeableConcept\":{\"coding\":[{\"system\":\"http://www.genenames.org\",\"code\":\"HGNC:6407\",\"display\":\"KRAS\"}]}},"
                 + "{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"48005-3\"}]},"
                 + "\"valueCodeableConcept\":{\"coding\":[{\"system\":\"http://varnomen.hgvs.org\",\"code\":\"NP_004976.2:p.(Gly12Asp)\"}]}}]}";
-    }
-
-    /** A late-result DetectedIssue exactly as the contract of issue 18 has the late-result detection write it. */
-    private static String detectedIssue(String patientId, String observationId, String ehrOrder, String run) {
-        return "{\"resourceType\":\"DetectedIssue\",\"status\":\"final\","
-                + "\"identifier\":[{\"system\":\"http://rasguard.org/fhir/sid/late-ras-result\",\"value\":\"h-" + run + "\"},"
-                + "{\"system\":\"http://rasguard.org/fhir/sid/cds-hook-instance\",\"value\":\"" + UUID.randomUUID() + "\"}],"
-                + "\"code\":{\"coding\":[{\"system\":\"" + LateResult.CODE_SYSTEM + "\",\"code\":\"" + LateResult.CODE + "\"}]},"
-                + "\"severity\":\"high\",\"patient\":{\"reference\":\"Patient/" + patientId + "\"},"
-                + "\"identifiedDateTime\":\"2026-11-21T08:00:00Z\","
-                + "\"implicated\":[{\"identifier\":{\"system\":\"" + LateResult.ORDER_SYSTEM + "\",\"value\":\"" + ehrOrder + "\"},\"display\":\"Cetuximab\"}],"
-                + "\"evidence\":[{\"detail\":[{\"reference\":\"Observation/" + observationId + "\"}]}],"
-                + "\"detail\":\"KRAS G12D was reported after cetuximab was signed while the RAS status was unknown.\"}";
     }
 }
