@@ -18,8 +18,9 @@ import org.rasguard.decision.OrderDecisions;
 import org.rasguard.knowledge.KnowledgeBase;
 
 /**
- * Puts the cards of one call together: per decided order its text ({@link CardWording}), its
- * suggestions ({@link Suggestions}), the source with the card's topic, and the coded override reasons
+ * Puts the cards of one call together: per decided order its text ({@link CardWording}, with the
+ * fixed texts {@link CardTexts} read once from the knowledge package), its suggestions
+ * ({@link Suggestions}), the source with the card's topic, and the coded override reasons
  * every card offers (the CodeSystem {@value #OVERRIDE_SYSTEM}, in its order), with invisible
  * characters taken out ({@link MarkdownText}).
  */
@@ -40,12 +41,14 @@ public final class CardFactory {
     /** Every card offers these, so a clinician can say why they go ahead: the CodeSystem's concepts, in order. */
     private final List<Coding> overrideReasons;
     private final CardPhrases phrases;
+    private final CardTexts texts;
 
     public CardFactory(KnowledgeBase knowledge, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids) {
         this.uuids = uuids;
         this.suggestions = new Suggestions(knowledge, fhir, json, uuids);
         this.rechallengeEvidence = RechallengeEvidence.read(knowledge);
         this.phrases = CardPhrases.read(knowledge);
+        this.texts = CardTexts.read(knowledge);
         this.overrideReasons = knowledge.codeSystem(OVERRIDE_SYSTEM)
                 .map(reasons -> reasons.getConcept().stream()
                         .map(concept -> new Coding(OVERRIDE_SYSTEM, concept.getCode(), concept.getDisplay()))
@@ -82,7 +85,7 @@ public final class CardFactory {
     }
 
     public Card card(CardInput input) {
-        CardWording.Text text = CardWording.of(input, rechallengeEvidence, phrases);
+        CardWording.Text text = CardWording.of(input, rechallengeEvidence, phrases, texts);
         List<Suggestion> suggested = suggestions.of(input);
         CardKind kind = input.kind();
         Source source = new Source(SOURCE_LABEL, GUIDELINE_URL, null,

@@ -3,6 +3,7 @@ package org.rasguard.cards;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.rasguard.decision.EarlierCourse;
 import org.rasguard.knowledge.AntiEgfrDrug;
 import org.rasguard.knowledge.BrafInhibitor;
@@ -11,13 +12,17 @@ import org.rasguard.ras.EvidenceCall;
 import org.rasguard.ras.RasStatus;
 
 /**
- * What each card says: its summary (under 140 characters) and its markdown detail (the finding, the
- * evidence, why, and what to do instead). All card wording is here, one method per card, for
- * clinical review; the evidence bullets come from {@link EvidenceLines}.
+ * What each order card says: its summary (under 140 characters) and its markdown detail (the finding,
+ * the evidence, why, and what to do instead). The detail's fixed texts are the knowledge package's
+ * ({@link CardTexts}: PlanDefinition anti-egfr-ras-check, for clinical review); here they are put in
+ * order around the evidence bullets ({@link EvidenceLines}) and the record's data, one method per card.
+ * The summaries stay here: each is a short template whose middle part (variant names, reasons) is
+ * shortened to fit 140 characters ({@link #fit}), and several add a part only when the record has it.
  */
 final class CardWording {
 
     static final int MAX_SUMMARY = 139;
+    private static final String NO_RESULT = "- No KRAS or NRAS result was found.\n";
 
     /** A card's text before the invisible characters are taken out. */
     record Text(String summary, String detail) {}
@@ -27,17 +32,18 @@ final class CardWording {
     /**
      * @param rechallengeEvidence the trials behind the re-challenge rule, as the knowledge package cites them
      * @param phrases how reasons and calls are said inside a sentence (ig-resources)
+     * @param texts the cards' fixed texts (ig-resources)
      */
-    static Text of(CardInput input, List<String> rechallengeEvidence, CardPhrases phrases) {
+    static Text of(CardInput input, List<String> rechallengeEvidence, CardPhrases phrases, CardTexts texts) {
         return switch (input.kind()) {
-            case RAS_RECHALLENGE -> rechallenge(phrases, input, rechallengeEvidence);
-            case RAS_MUTANT -> mutant(phrases, input, false);
-            case G12C_WITHOUT_PARTNER -> mutant(phrases, input, true);
-            case RAS_UNKNOWN -> unknown(phrases, input);
-            case G12C_APPROVED_COMBINATION -> approvedCombination(phrases, input);
-            case G12C_NOT_DOCUMENTED -> g12cNotDocumented(phrases, input);
-            case BRAF_V600E_APPROVED_COMBINATION -> brafCombination(phrases, input);
-            case RAS_WILD_TYPE -> wildType(phrases, input);
+            case RAS_RECHALLENGE -> rechallenge(phrases, texts, input, rechallengeEvidence);
+            case RAS_MUTANT -> mutant(phrases, texts, input, false);
+            case G12C_WITHOUT_PARTNER -> mutant(phrases, texts, input, true);
+            case RAS_UNKNOWN -> unknown(phrases, texts, input);
+            case G12C_APPROVED_COMBINATION -> approvedCombination(phrases, texts, input);
+            case G12C_NOT_DOCUMENTED -> g12cNotDocumented(phrases, texts, input);
+            case BRAF_V600E_APPROVED_COMBINATION -> brafCombination(phrases, texts, input);
+            case RAS_WILD_TYPE -> wildType(phrases, texts, input);
             case LATE_RAS_RESULT, RAS_TESTING_METASTATIC, METASTASIS_RAS_TESTING ->
                     throw new IllegalArgumentException("A patient-view card is worded by ChartCards, not per order: " + input.kind());
         };
@@ -45,130 +51,121 @@ final class CardWording {
 
     // ------------------------------------------------------------------ the cards
 
-    private static Text mutant(CardPhrases phrases, CardInput input, boolean g12cWithoutPartner) {
+    private static Text mutant(CardPhrases phrases, CardTexts texts, CardInput input, boolean g12cWithoutPartner) {
         String drug = name(input.drug());
+        Map<String, String> words = g12cWithoutPartner ? words(drug, name(input.partner())) : words(drug);
         String variants = EvidenceLines.mutationNames(input.assessment());
         String summary = fit(drug + (g12cWithoutPartner ? " alone" : "") + " not recommended: ", variants, " (RAS-mutant)");
         StringBuilder detail = new StringBuilder();
-        detail.append("**RAS-mutant colorectal cancer: ").append(drug.toLowerCase(Locale.ROOT)).append(" is not indicated")
-                .append(g12cWithoutPartner ? " on its own" : "").append(".**\n\n");
+        detail.append(texts.fill(g12cWithoutPartner ? CardTexts.Text.MUTANT_HEADLINE_WITHOUT_PARTNER : CardTexts.Text.MUTANT_HEADLINE, words))
+                .append("\n\n");
         detail.append("**Evidence**\n\n").append(EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.MUTATED, phrases))
                 .append('\n');
-        detail.append("**Why**: anti-EGFR antibodies (cetuximab, panitumumab) do not work in RAS-mutant metastatic colorectal "
-                + "cancer; the FDA labels and the EU SmPCs exclude it, and ASCO and NCCN advise against any anti-EGFR antibody "
-                + "with a KRAS or NRAS mutation in exon 2, 3 or 4.\n\n");
+        detail.append(texts.fill(CardTexts.Text.MUTANT_WHY, words)).append("\n\n");
         if (g12cWithoutPartner) {
-            String partner = name(input.partner());
-            detail.append("**KRAS G12C**: ").append(drug.toLowerCase(Locale.ROOT)).append(" is approved for KRAS G12C-mutated "
-                    + "colorectal cancer only together with ").append(partner.toLowerCase(Locale.ROOT))
-                    .append(", after fluoropyrimidine-, oxaliplatin- and irinotecan-based chemotherapy. Add ")
-                    .append(partner.toLowerCase(Locale.ROOT)).append(" or remove this order.\n\n");
+            detail.append(texts.fill(CardTexts.Text.MUTANT_G12C_PARTNER, words)).append("\n\n");
         }
-        detail.append(alternatives());
+        detail.append(texts.fill(CardTexts.Text.MUTANT_ALTERNATIVES, words)).append('\n');
         return new Text(summary, detail.toString());
     }
 
-    private static Text unknown(CardPhrases phrases, CardInput input) {
+    private static Text unknown(CardPhrases phrases, CardTexts texts, CardInput input) {
         String drug = name(input.drug());
         List<String> reasons = unknownReasons(phrases, input);
+        Map<String, String> words = Map.of("drug", lower(drug), "reasons", String.join("; ", reasons));
         String summary = fit(drug + ": RAS status unknown (", String.join("; ", reasons), ")");
         StringBuilder detail = new StringBuilder();
-        detail.append("**RAS (KRAS and NRAS) status is unknown: ").append(String.join("; ", reasons)).append(".**\n\n");
+        detail.append(texts.fill(CardTexts.Text.UNKNOWN_HEADLINE, words)).append("\n\n");
         String found = EvidenceLines.of(input.assessment(), item -> true, phrases);
-        detail.append("**Results found**\n\n").append(found.isEmpty() ? "- No KRAS or NRAS result was found.\n" : found).append('\n');
-        detail.append("**Extended RAS testing**: before cetuximab or panitumumab, test KRAS and NRAS exons 2, 3 and 4 "
-                + "(codons 12, 13, 59, 61, 117 and 146), as ASCO and NCCN recommend. A KRAS exon 2 result alone is not "
-                + "a RAS wild-type result.\n\n");
-        detail.append("**Labels**: the FDA label of Vectibix and the EU SmPCs of Erbitux and Vectibix exclude patients whose "
-                + "RAS status is unknown; the antibodies are indicated for RAS wild-type metastatic colorectal cancer, as "
-                + "determined by an FDA-approved test.\n");
+        detail.append("**Results found**\n\n").append(found.isEmpty() ? NO_RESULT : found).append('\n');
+        detail.append(texts.fill(CardTexts.Text.UNKNOWN_EXTENDED_TESTING, words)).append("\n\n");
+        detail.append(texts.fill(CardTexts.Text.UNKNOWN_LABELS, words)).append('\n');
         return new Text(summary, detail.toString());
     }
 
-    private static Text approvedCombination(CardPhrases phrases, CardInput input) {
+    private static Text approvedCombination(CardPhrases phrases, CardTexts texts, CardInput input) {
         String drug = name(input.drug());
         String partner = name(input.partner());
-        String summary = fit(drug + " with " + partner.toLowerCase(Locale.ROOT) + ": approved combination for ", "KRAS G12C", "");
-        String detail = "**" + drug + " with " + partner.toLowerCase(Locale.ROOT) + " is an approved combination for KRAS "
-                + "G12C-mutated metastatic colorectal cancer.**\n\n"
+        Map<String, String> words = words(drug, partner);
+        String summary = fit(drug + " with " + lower(partner) + ": approved combination for ", "KRAS G12C", "");
+        String detail = texts.fill(CardTexts.Text.G12C_COMBINATION_HEADLINE, words) + "\n\n"
                 + "**Evidence**\n\n" + EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.MUTATED, phrases) + '\n'
-                + "Confirm that KRAS G12C was found by an FDA-approved test and that the patient has had fluoropyrimidine-, "
-                + "oxaliplatin- and irinotecan-based chemotherapy. " + drug + " without " + partner.toLowerCase(Locale.ROOT)
-                + " is not indicated in RAS-mutant colorectal cancer.\n";
+                + texts.fill(CardTexts.Text.G12C_COMBINATION_CONFIRM, words) + '\n';
         return new Text(summary, detail);
     }
 
-    private static Text g12cNotDocumented(CardPhrases phrases, CardInput input) {
+    private static Text g12cNotDocumented(CardPhrases phrases, CardTexts texts, CardInput input) {
         String drug = name(input.drug());
-        String partner = name(input.partner()).toLowerCase(Locale.ROOT);
+        String partner = lower(name(input.partner()));
+        Map<String, String> words = words(drug, partner);
         String summary = fit(drug + " with " + partner + ": ", "KRAS G12C not documented", "");
         StringBuilder detail = new StringBuilder();
-        detail.append("**").append(drug).append(" with ").append(partner).append(" is approved only for KRAS G12C-mutated "
-                + "colorectal cancer, as determined by an FDA-approved test; no final result shows KRAS G12C.**\n\n");
+        detail.append(texts.fill(CardTexts.Text.G12C_NOT_DOCUMENTED_HEADLINE, words)).append("\n\n");
         detail.append("**RAS status**: ").append(input.assessment().status() == RasStatus.UNKNOWN
                 ? "unknown (" + String.join("; ", unknownReasons(phrases, input)) + ")" : "wild-type").append(".\n\n");
         String found = EvidenceLines.of(input.assessment(), item -> true, phrases);
-        detail.append("**Results found**\n\n").append(found.isEmpty() ? "- No KRAS or NRAS result was found.\n" : found).append('\n');
-        detail.append("Confirm KRAS G12C before the combination: extended RAS testing (KRAS and NRAS exons 2, 3 and 4) "
-                + "reports it. Without KRAS G12C, ").append(partner).append(" has no indication here, and ")
-                .append(drug.toLowerCase(Locale.ROOT)).append(" needs a RAS wild-type result.\n");
+        detail.append("**Results found**\n\n").append(found.isEmpty() ? NO_RESULT : found).append('\n');
+        detail.append(texts.fill(CardTexts.Text.G12C_NOT_DOCUMENTED_CONFIRM, words)).append('\n');
         return new Text(summary, detail.toString());
     }
 
-    private static Text brafCombination(CardPhrases phrases, CardInput input) {
+    private static Text brafCombination(CardPhrases phrases, CardTexts texts, CardInput input) {
         String drug = name(input.drug());
-        String partner = name(BrafInhibitor.ENCORAFENIB).toLowerCase(Locale.ROOT);
+        String partner = lower(name(BrafInhibitor.ENCORAFENIB));
+        Map<String, String> words = words(drug, partner);
         String summary = fit(drug + " with " + partner + ": approved combination for ", "BRAF V600E", "");
         StringBuilder detail = new StringBuilder();
-        detail.append("**").append(drug).append(" with ").append(partner).append(" is an approved combination for BRAF "
-                + "V600E-mutated metastatic colorectal cancer.**\n\n");
+        detail.append(texts.fill(CardTexts.Text.BRAF_COMBINATION_HEADLINE, words)).append("\n\n");
         detail.append("**BRAF V600E**: ").append(String.join(", ", input.assessment().brafV600eEvidence().stream()
                 .map(EvidenceLines::source).toList())).append(".\n\n");
         detail.append("**RAS status**: ").append(input.assessment().status() == RasStatus.UNKNOWN
                 ? "unknown (" + String.join("; ", unknownReasons(phrases, input)) + ")" : "not confirmed (" + String.join("; ", unknownReasons(phrases, input)) + ")")
-                .append(". BRAF V600E tumours are usually RAS wild type, so the combination is not flagged; a KRAS or NRAS "
-                        + "mutation, once found, would still exclude ").append(drug.toLowerCase(Locale.ROOT)).append(".\n");
+                .append(". ").append(texts.fill(CardTexts.Text.BRAF_COMBINATION_RAS_CAVEAT, words)).append('\n');
         return new Text(summary, detail.toString());
     }
 
-    private static Text rechallenge(CardPhrases phrases, CardInput input, List<String> evidence) {
+    private static Text rechallenge(CardPhrases phrases, CardTexts texts, CardInput input, List<String> evidence) {
         String drug = name(input.drug());
         EarlierCourse course = input.rechallenge().course();
-        String earlier = name(course.drug()).toLowerCase(Locale.ROOT);
+        String earlier = lower(name(course.drug()));
+        Map<String, String> words = Map.of("drug", lower(drug), "earlier", earlier);
         String summary = fit(drug + " re-challenge: no plasma (ctDNA) RAS result since the earlier " + earlier + " course; ",
                 "test first", "");
         StringBuilder detail = new StringBuilder();
-        detail.append("**RAS status may have changed under the earlier anti-EGFR treatment.** No plasma (ctDNA) RAS wild-type "
-                + "result (KRAS and NRAS) was taken after the earlier ").append(earlier).append(" course ended");
-        detail.append(course.possiblyOngoing() ? " (its end is not recorded, so it counts as going on until now)"
-                : " (" + MarkdownText.escape(course.endText()) + ")");
-        detail.append(course.reference() == null ? "" : "; course: " + EvidenceLines.source(course.reference())).append(".\n\n");
+        detail.append(texts.fill(CardTexts.Text.RECHALLENGE_HEADLINE, Map.of("drug", lower(drug), "earlier", earlier,
+                "end", course.possiblyOngoing() ? texts.fill(CardTexts.Text.RECHALLENGE_END_NOT_RECORDED, words)
+                        : MarkdownText.escape(course.endText()),
+                "course", course.reference() == null ? "" : "; course: " + EvidenceLines.source(course.reference())))).append("\n\n");
         String found = EvidenceLines.of(input.assessment(), item -> true, phrases);
         detail.append("**Results found**\n\n").append(found).append('\n');
-        detail.append("**Before re-challenge**: test KRAS and NRAS again in plasma (ctDNA), after the earlier course. A plasma "
-                + "RAS wild-type result (KRAS and NRAS, extended coverage) taken after the course clears this warning; a "
-                + "mutation found there excludes ").append(drug.toLowerCase(Locale.ROOT)).append(". A tissue result, even a "
-                + "new one, does not stand in for it: both trials below selected patients for re-challenge on ctDNA, and "
-                + "CHRONOS excluded 31% of patients with RAS wild-type tissue for resistance mutations in ctDNA.\n\n");
+        detail.append(texts.fill(CardTexts.Text.RECHALLENGE_BEFORE, words)).append("\n\n");
         detail.append("**Evidence**\n\n");
         evidence.forEach(line -> detail.append("- ").append(line).append('\n'));
         return new Text(summary, detail.toString());
     }
 
-    private static Text wildType(CardPhrases phrases, CardInput input) {
+    private static Text wildType(CardPhrases phrases, CardTexts texts, CardInput input) {
         String drug = name(input.drug());
         String date = EvidenceLines.newestDate(input.assessment(), EvidenceCall.NEGATIVE);
         String summary = fit(drug + ": RAS wild-type (KRAS and NRAS, extended)", date == null ? "" : ", tested " + date, "");
-        String detail = "**RAS wild-type**: KRAS and NRAS were each tested over exons 2, 3 and 4 with no mutation found.\n\n"
+        String detail = texts.fill(CardTexts.Text.WILD_TYPE, words(drug)) + "\n\n"
                 + "**Results**\n\n" + EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.NEGATIVE, phrases);
         return new Text(summary, detail);
     }
 
     // ------------------------------------------------------------------ parts
 
-    private static String alternatives() {
-        return "**Alternatives**: FOLFOX, CAPOX or FOLFIRI, with or without bevacizumab. Give bevacizumab instead of the "
-                + "anti-EGFR antibody, never added to it (PACCE, CAIRO2: worse outcomes with both).\n";
+    /** The words a card's texts may use, in lower case ({Drug} capitalises at the start of a sentence). */
+    private static Map<String, String> words(String drug) {
+        return Map.of("drug", lower(drug));
+    }
+
+    private static Map<String, String> words(String drug, String partner) {
+        return Map.of("drug", lower(drug), "partner", lower(partner));
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
     }
 
     /** The assessment's reasons in words, then the cautions; never empty. */
