@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Specimen;
 import org.rasguard.knowledge.ChartMatcher;
+import org.rasguard.knowledge.IndicationMatcher;
 import org.rasguard.ras.EvidenceItem;
 import org.rasguard.ras.RasAssessment;
 import org.rasguard.ras.RasStatus;
@@ -39,8 +40,10 @@ import org.rasguard.ras.RasStatus;
  *       when a reminder was shown for the patient within the reminder window.
  * </ol>
  *
- * Fails safe and never throws on a record: a Condition entered in error or refuted, an Observation
- * entered in error or cancelled counts for nothing; a document without a date is never "after" the
+ * Fails safe and never throws on a record: a Condition entered in error or refuted, or only provisional,
+ * a differential or unconfirmed ({@link ChartMatcher#isDocumentedFact}), an Observation entered in error or
+ * cancelled counts for nothing; a resolved metastasis still counts (the cancer has been metastatic, and RAS
+ * testing is what the patient may need next); a document without a date is never "after" the
  * result (the metastasis still makes the cancer metastatic); a result without a date has no
  * "after". Missing diagnoses or results make the reminders {@link Undecidable} unless a late result
  * is shown (its card needs neither).
@@ -51,8 +54,6 @@ public final class ChartDecider {
 
     public static final String PLAN_DEFINITION = "http://rasguard.org/fhir/PlanDefinition/ras-testing-patient-view";
     public static final int DEFAULT_REMINDER_DAYS = 30;
-
-    private static final String VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
 
     private final DecisionKnowledge knowledge;
     private final ChartMatcher chart;
@@ -150,11 +151,13 @@ public final class ChartDecider {
     List<Documented> metastases(ChartFacts patient) {
         List<Documented> out = new ArrayList<>();
         for (Condition condition : patient.conditions()) {
-            if (Indication.has(condition.getVerificationStatus(), VERIFICATION, "entered-in-error", "refuted")) {
+            if (!chart.isDocumentedFact(condition)) {
                 continue;
             }
             Instant when = conditionDate(condition);
             if (chart.isMetastaticDiagnosis(condition.getCode())) {
+                out.add(new Documented("diagnosis " + words(condition.getCode()) + bodySites(condition), when));
+            } else if (isCancer(condition.getCode()) && chart.saysStageIvOrM1InWords(condition.getCode())) {
                 out.add(new Documented("diagnosis " + words(condition.getCode()), when));
             }
             for (Condition.ConditionStageComponent stage : condition.getStage()) {
@@ -172,13 +175,14 @@ public final class ChartDecider {
                 continue;
             }
             Instant when = observationDate(observation);
-            if (chart.isDistantMetastasisCode(observation.getCode())
-                    && (observation.hasValueCodeableConcept() && chart.saysM1(observation.getValueCodeableConcept())
-                            || observation.hasValueStringType() && chart.saysM1(observation.getValueStringType().getValue()))) {
+            if (!chart.isStagingCode(observation.getCode())) {
+                continue;
+            }
+            if (observation.hasValueCodeableConcept() && chart.saysM1(observation.getValueCodeableConcept())
+                    || observation.hasValueStringType() && chart.saysM1(observation.getValueStringType().getValue())) {
                 out.add(new Documented("TNM " + value(observation), when));
-            } else if (isStageObservation(observation)
-                    && (observation.hasValueCodeableConcept() && chart.saysStageIv(observation.getValueCodeableConcept())
-                            || observation.hasValueStringType() && chart.saysStageIv(observation.getValueStringType().getValue()))) {
+            } else if (observation.hasValueCodeableConcept() && chart.saysStageIv(observation.getValueCodeableConcept())
+                    || observation.hasValueStringType() && chart.saysStageIv(observation.getValueStringType().getValue())) {
                 out.add(new Documented("stage " + value(observation), when));
             }
         }
@@ -196,9 +200,19 @@ public final class ChartDecider {
         return out;
     }
 
-    /** An Observation whose code names a stage (a stage group; no stage-group code is verified, so by its words). */
-    private static boolean isStageObservation(Observation observation) {
-        return words(observation.getCode()).toLowerCase(java.util.Locale.ROOT).contains("stage");
+    /**
+     * A diagnosis that is a cancer the reminders are about: colorectal, or a cancer that cannot be placed. Its own
+     * words may stage it; another diagnosis's "stage 4" (chronic kidney disease, a pressure ulcer) is no cancer stage.
+     */
+    private boolean isCancer(CodeableConcept code) {
+        IndicationMatcher.Placement placement = knowledge.indications().place(code);
+        return placement == IndicationMatcher.Placement.COLORECTAL || placement == IndicationMatcher.Placement.UNPLACED_CANCER;
+    }
+
+    /** ", body site Liver": where a metastasis is, when only its bodySite says it (an mCODE-style secondary cancer Condition). */
+    private static String bodySites(Condition condition) {
+        List<String> sites = condition.getBodySite().stream().map(ChartDecider::words).filter(w -> !w.isBlank()).toList();
+        return sites.isEmpty() ? "" : ", body site " + String.join(", ", sites);
     }
 
     // ------------------------------------------------------------------ where the newest result came from

@@ -26,9 +26,16 @@ public final class IndicationMatcher {
     /** Words that say a diagnosis is a malignancy (a keyword table, like the text readers of the RAS engine). */
     private static final Pattern MALIGNANCY = Pattern.compile("\\b(?:cancers?|carcinomas?|adenocarcinomas?|malignan(?:t|cy|cies)"
             + "|sarcomas?|carcinomatosis|metasta(?:sis|ses|tic)|mets|neoplasm,? malignant|ca)\\b", FLAGS);
-    /** The site named is where the cancer spread to, not where it began. */
-    private static final Pattern SECONDARY_SITE = Pattern.compile("\\bsecondary\\b|\\bmetasta(?:sis|ses|tic)\\s+(?:to|in|into)\\b"
-            + "|\\bmets\\s+to\\b|\\bbenign\\b", FLAGS);
+    /**
+     * Words before a site, in its clause, that make it where the cancer spread to, not where it began ("secondary
+     * malignant neoplasm of large intestine and rectum", "metastatic to sigmoid colon"). They reach only the sites
+     * after them up to a comma or "from": "Adenocarcinoma of descending colon, metastatic to liver" and "liver
+     * metastases from sigmoid colon" began in the colon.
+     */
+    private static final Pattern SECONDARY = Pattern.compile("\\bsecondary\\b|\\bmetasta(?:sis|ses|tic)\\s+(?:to|in|into)\\b"
+            + "|\\bmets\\s+to\\b", FLAGS);
+    private static final Pattern CLAUSE_END = Pattern.compile("[,;:.]|\\bfrom\\b|\\bprimary\\b", FLAGS);
+    private static final Pattern BENIGN = Pattern.compile("\\bbenign\\b", FLAGS);
 
     /** Where a diagnosis stands for the RAS rule. */
     public enum Placement {
@@ -100,8 +107,25 @@ public final class IndicationMatcher {
         return !saysSomething || malignant ? Placement.UNPLACED_CANCER : Placement.NOT_COLORECTAL;
     }
 
+    /** A malignancy, not benign, and a colorectal site named as where it began (not as a secondary site). */
     private boolean namesColorectalCancer(String text) {
-        return MALIGNANCY.matcher(text).find() && !SECONDARY_SITE.matcher(text).find()
-                && colorectalSites.stream().anyMatch(site -> site.matcher(text).find());
+        if (!MALIGNANCY.matcher(text).find() || BENIGN.matcher(text).find()) {
+            return false;
+        }
+        for (Pattern site : colorectalSites) {
+            java.util.regex.Matcher matcher = site.matcher(text);
+            while (matcher.find()) {
+                String before = text.substring(0, matcher.start());
+                java.util.regex.Matcher end = CLAUSE_END.matcher(before);
+                int from = 0;
+                while (end.find()) {
+                    from = end.end();
+                }
+                if (!SECONDARY.matcher(before.substring(from)).find()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

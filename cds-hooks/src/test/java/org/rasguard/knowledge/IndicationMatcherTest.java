@@ -86,13 +86,16 @@ class IndicationMatcherTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Adenocarcinoma of the sigmoid colon", "metastatic rectal cancer", "Ca caecum", "colorectal carcinoma, stage IV"})
+    @ValueSource(strings = {"Adenocarcinoma of the sigmoid colon", "metastatic rectal cancer", "Ca caecum", "colorectal carcinoma, stage IV",
+            "Adenocarcinoma of descending colon, metastatic to liver", "Liver metastases from sigmoid colon adenocarcinoma",
+            "Secondary malignant neoplasm of liver; primary rectal adenocarcinoma"})
     void colorectalCancerInWordsIsColorectal(String text) {
         assertThat(MATCHER.place(new CodeableConcept().setText(text))).isEqualTo(IndicationMatcher.Placement.COLORECTAL);
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Malignant neoplasm, site unspecified", "Secondary malignant neoplasm of colon", "metastatic to the colon", "carcinoma of unknown primary"})
+    @ValueSource(strings = {"Malignant neoplasm, site unspecified", "Secondary malignant neoplasm of colon", "metastatic to the colon", "carcinoma of unknown primary",
+            "Secondary malignant neoplasm of large intestine and rectum", "Breast cancer metastatic to the sigmoid colon"})
     void aCancerWithoutAColorectalPrimaryInWordsIsUnplaced(String text) {
         assertThat(MATCHER.place(new CodeableConcept().setText(text))).isEqualTo(IndicationMatcher.Placement.UNPLACED_CANCER);
     }
