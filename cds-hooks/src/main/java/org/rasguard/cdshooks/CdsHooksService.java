@@ -19,6 +19,7 @@ import org.rasguard.decision.ChartDecider;
 import org.rasguard.decision.ChartDecision;
 import org.rasguard.cards.CdsResponse;
 import org.rasguard.decision.DecisionKnowledge;
+import org.rasguard.decision.Needed;
 import org.rasguard.decision.OrderDecider;
 import org.rasguard.decision.OrderDecisions;
 import org.rasguard.decision.Undecidable;
@@ -46,6 +47,10 @@ import org.rasguard.patients.PersonIdentity;
  * thread-safe, holds no per-call state.
  */
 public final class CdsHooksService {
+
+    /** Keys read from fhirServer only when the decision needs them (see {@link #answer}). */
+    private static final Set<PrefetchKey> HISTORY_DEFERRED = Set.copyOf(PrefetchKey.HISTORY);
+
 
     /**
      * @param wildTypeInfo return an info card for RAS wild-type (default: no card)
@@ -205,15 +210,28 @@ public final class CdsHooksService {
         if (found.antiEgfr().isEmpty()) {
             return writer.write(CdsResponse.empty(), service, request);
         }
-        PatientRecord record = gatherer.gather(request, ehr, sameIdSpace);
-        trace.storePatients(record.storePatientIds());
+        // The medication history changes the card only where RAS is wild type (re-challenge): without
+        // prefetch it is read from fhirServer only when the decision asks for it (three reads of eight).
+        PatientRecord record = gatherer.gather(request, ehr, sameIdSpace, PrefetchKey.ORDER, HISTORY_DEFERRED);
         OrderDecisions decided;
         try {
             decided = decider.decide(found.antiEgfr(), record.facts(request.draftOrders()));
-        } catch (Undecidable e) {
-            trace.assessed(e.assessment(), record.cautions());
-            throw CdsError.of(e, ehr.whyUnavailable());
+        } catch (Undecidable first) {
+            if (!first.needed().equals(List.of(Needed.TREATMENT_HISTORY)) || !RecordGatherer.defers(request, ehr, HISTORY_DEFERRED)) {
+                trace.storePatients(record.storePatientIds());
+                trace.assessed(first.assessment(), record.cautions());
+                throw CdsError.of(first, ehr.whyUnavailable());
+            }
+            record = gatherer.gather(request, ehr, sameIdSpace);
+            try {
+                decided = decider.decide(found.antiEgfr(), record.facts(request.draftOrders()));
+            } catch (Undecidable e) {
+                trace.storePatients(record.storePatientIds());
+                trace.assessed(e.assessment(), record.cautions());
+                throw CdsError.of(e, ehr.whyUnavailable());
+            }
         }
+        trace.storePatients(record.storePatientIds());
         trace.assessed(decided.assessment(), record.cautions());
         List<CdsResponse.Card> issued = cards.cards(decided, request.patientId());
         String answer = writer.write(new CdsResponse(issued), service, request);

@@ -14,6 +14,8 @@ final class EhrCalls {
     private final EhrServer server;
     private final String whyUnavailable;
     private final long deadlineNanos;
+    /** The reads of this call by URL: a handful per call, gone with it. */
+    private final java.util.Map<String, CompletableFuture<EhrFetch>> reads = new java.util.concurrent.ConcurrentHashMap<>();
 
     private EhrCalls(EhrFhirClient client, EhrServer server, String whyUnavailable, long deadlineNanos) {
         this.client = client;
@@ -44,12 +46,15 @@ final class EhrCalls {
         return whyUnavailable;
     }
 
-    /** Starts a read; only when {@link #available()}. */
+    /**
+     * Starts a read, or returns the one this call already started for the same URL (a call that gathers
+     * its record twice, deferred keys second, reads each URL once); only when {@link #available()}.
+     */
     CompletableFuture<EhrFetch> get(String relativeOrAbsoluteUrl) {
         if (server == null) {
             throw new IllegalStateException("the client's FHIR server may not be called");
         }
-        return client.get(server, relativeOrAbsoluteUrl);
+        return reads.computeIfAbsent(relativeOrAbsoluteUrl, url -> client.get(server, url));
     }
 
     /** What is left of the call's budget, never negative. */

@@ -73,10 +73,38 @@ final class RecordGatherer {
 
     /** @param keys the service's prefetch keys: only these are read; the others count as empty */
     PatientRecord gather(HookRequest request, EhrCalls ehr, boolean sameIdSpace, java.util.Set<PrefetchKey> keys) {
+        return gather(request, ehr, sameIdSpace, keys, java.util.Set.of());
+    }
+
+    /**
+     * Whether {@link #gather(HookRequest, EhrCalls, boolean, java.util.Set, java.util.Set) gathering}
+     * with these keys deferred would leave one of them unread: the client did not send it, so it would
+     * be read from its FHIR server.
+     */
+    static boolean defers(HookRequest request, EhrCalls ehr, java.util.Collection<PrefetchKey> deferred) {
+        return ehr.available() && deferred.stream().anyMatch(key -> request.prefetch().get(key) instanceof PrefetchValue.NotSupplied);
+    }
+
+    /**
+     * @param deferred keys not read from the client's FHIR server when the client did not send them: they
+     *     count as missing ("not read yet"), so a decision that needs them says so (Undecidable) and the
+     *     caller gathers again without deferring; the reads already made are not repeated ({@link EhrCalls}
+     *     keeps them for the call)
+     */
+    PatientRecord gather(HookRequest request, EhrCalls ehr, boolean sameIdSpace, java.util.Set<PrefetchKey> keys,
+            java.util.Set<PrefetchKey> deferred) {
         Map<PrefetchKey, CompletableFuture<KeyData>> pending = new EnumMap<>(PrefetchKey.class);
         for (PrefetchKey key : PrefetchKey.values()) {
-            pending.put(key, keys.contains(key) ? resolve(key, request.prefetch().get(key), request.patientId(), ehr)
-                    : CompletableFuture.completedFuture(KeyData.of(List.of())));
+            PrefetchValue sent = request.prefetch().get(key);
+            CompletableFuture<KeyData> data;
+            if (!keys.contains(key)) {
+                data = CompletableFuture.completedFuture(KeyData.of(List.of()));
+            } else if (deferred.contains(key) && sent instanceof PrefetchValue.NotSupplied && ehr.available()) {
+                data = CompletableFuture.completedFuture(KeyData.missing("not read yet: needed only where it changes the card"));
+            } else {
+                data = resolve(key, sent, request.patientId(), ehr);
+            }
+            pending.put(key, data);
         }
 
         String patientId = request.patientId();
@@ -179,7 +207,7 @@ final class RecordGatherer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return KeyData.missing("interrupted");
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
             return KeyData.missing("the FHIR server could not be read");
         }
     }
