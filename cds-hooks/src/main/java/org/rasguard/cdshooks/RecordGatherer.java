@@ -121,7 +121,9 @@ final class RecordGatherer {
         });
         Patient ehrPatient = data.get(PrefetchKey.PATIENT).resources().stream()
                 .filter(Patient.class::isInstance).map(Patient.class::cast)
-                .filter(p -> !p.getIdElement().hasIdPart() || p.getIdElement().getIdPart().equals(patientId))
+                // Only the Patient plainly named context.patientId: one without an id could be anyone, and its
+                // identifiers would pick records of our store (an outside attack read another person's alert).
+                .filter(p -> p.getIdElement().hasIdPart() && p.getIdElement().getIdPart().equals(patientId))
                 .findFirst().orElse(null);
         EhrSubject about = new EhrSubject(patientId, ehrPatient, identity);
         List<Condition> conditions = ofType(data.get(PrefetchKey.CONDITIONS), Condition.class, about);
