@@ -239,13 +239,35 @@ public final class LateResultDetector implements AutoCloseable {
             String match = "identifier=" + LateResultIssues.ISSUE_SYSTEM + "|" + issue.getIdentifierFirstRep().getValue();
             DaoMethodOutcome outcome = detectedIssues.create(issue, match, new SystemRequestDetails());
             boolean created = Boolean.TRUE.equals(outcome.getCreated());
-            metrics.lateResults(created ? "created" : "existing", 1);
             if (created) {
+                metrics.lateResults("created", 1);
                 LOG.info("Late results: {} for an anti-EGFR order ({}) stored as {}", contradicted.get(),
                         order.hookInstance(), outcome.getId().toUnqualifiedVersionless().getValue());
+            } else {
+                metrics.lateResults(reopenIfWithdrawn(outcome.getId(), issue) ? "reopened" : "existing", 1);
             }
         }
         withdrawStale(now.patientIds(), current.status().code());
+    }
+
+    /**
+     * The issue this order and change already has, if it was withdrawn (its result retracted or deleted,
+     * then the same status came back: a corrected result posted again) and nobody acted on it, is opened
+     * again with the new evidence: a cancelled issue must not stand in for the alert (an outside attack
+     * found no alert after a retraction and a corrected result). Idempotent: an open one is left alone.
+     */
+    private boolean reopenIfWithdrawn(org.hl7.fhir.instance.model.api.IIdType existing, DetectedIssue fresh) {
+        if (existing == null || !existing.hasIdPart()) {
+            return false;
+        }
+        DetectedIssue stored = detectedIssues.read(existing.toUnqualifiedVersionless(), new SystemRequestDetails());
+        if (stored.getStatus() != DetectedIssue.DetectedIssueStatus.CANCELLED || stored.hasMitigation()) {
+            return false;
+        }
+        fresh.setId(stored.getIdElement().toUnqualifiedVersionless());
+        detectedIssues.update(fresh, new SystemRequestDetails());
+        LOG.info("Late results: {} opened again, its RAS status holds again", fresh.getIdElement().getValue());
+        return true;
     }
 
     /**

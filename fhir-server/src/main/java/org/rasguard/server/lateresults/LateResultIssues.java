@@ -100,7 +100,7 @@ final class LateResultIssues {
         issue.setSeverity(DetectedIssue.DetectedIssueSeverity.HIGH);
         issue.setPatient(new Reference("Patient/" + patientId));
         issue.setIdentified(new org.hl7.fhir.r4.model.DateTimeType(Date.from(detected)));
-        issue.addIdentifier(new Identifier().setSystem(ISSUE_SYSTEM).setValue(identifierValue(patientId, order.order(), now)));
+        issue.addIdentifier(new Identifier().setSystem(ISSUE_SYSTEM).setValue(identifierValue(order.hookInstance(), order.order(), now)));
         issue.addIdentifier(new Identifier().setSystem(HOOK_INSTANCE_SYSTEM).setValue(order.hookInstance()));
         String drug = drugs.getOrDefault(order.drug(), order.drug() == null ? "The anti-EGFR antibody" : order.drug());
         issue.addImplicated(new Reference().setIdentifier(new Identifier().setSystem(ORDER_SYSTEM).setValue(ehrOrderId(order.order())))
@@ -122,13 +122,15 @@ final class LateResultIssues {
     }
 
     /**
-     * {@code sha256(Patient/<id> | order | status key)} in hex: the same on every replica and after every
-     * restart, so a conditional create on it stores the issue once per order and change.
+     * {@code sha256(hookInstance | order | status key)} in hex: the same on every replica and after every
+     * restart, so a conditional create on it stores the issue once per order and change. Not our Patient's
+     * id: a person with two records in our store (the same MRN posted twice) gets one issue per order, not
+     * one per record (an outside attack found two identical critical cards).
      */
-    static String identifierValue(String patientId, String order, ContradictionRule.Now now) {
+    static String identifierValue(String hookInstance, String order, ContradictionRule.Now now) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] hash = sha.digest(("Patient/" + patientId + "|" + order + "|" + now.key()).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = sha.digest((hookInstance + "|" + order + "|" + now.key()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e); // every JVM has SHA-256

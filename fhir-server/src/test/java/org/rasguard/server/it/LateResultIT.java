@@ -245,6 +245,28 @@ class LateResultIT {
         awaitTrue(Duration.ofSeconds(15), () -> Http.get(server.fhirBase() + "/DetectedIssue/" + secondIssueId)
                 .resource(DetectedIssue.class).getStatus() == DetectedIssue.DetectedIssueStatus.CANCELLED);
         assertThat(cardOfTopic(patientView(second), "LateRasResult")).as("a withdrawn alert is not shown").isNull();
+
+        // 9. The lab posts the corrected result (the mutation again): the withdrawn issue is opened again, same id,
+        //    and the chart shows the alert again (a cancelled issue must not stand in for it).
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(second, "KRAS-LATE-" + UUID.randomUUID()))).status()).isEqualTo(200);
+        awaitTrue(Duration.ofSeconds(15), () -> Http.get(server.fhirBase() + "/DetectedIssue/" + secondIssueId)
+                .resource(DetectedIssue.class).getStatus() == DetectedIssue.DetectedIssueStatus.FINAL);
+        assertThat(total(secondIssues)).isEqualTo(1);
+        assertThat(cardOfTopic(patientView(second), "LateRasResult")).as("the alert, open again").isNotNull();
+
+        // 10. A second record of the same person (the lab posts a Patient with the same MRN, and a result for it):
+        //     still one issue for the order, not one per record.
+        Patient again = Http.get(server.fhirBase() + "/Patient/" + second).resource(Patient.class);
+        Patient duplicate = new Patient();
+        duplicate.addIdentifier().setSystem(MRN).setValue(again.getIdentifierFirstRep().getValue());
+        Http.Response twin = Http.post(server.fhirBase() + "/Patient", Http.encode(duplicate));
+        assertThat(twin.status()).as(twin.body()).isEqualTo(201);
+        String twinId = twin.resource(Patient.class).getIdElement().getIdPart();
+        double checked = lateResultsCounted("existing");
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(twinId, "KRAS-LATE-" + UUID.randomUUID()))).status()).isEqualTo(200);
+        awaitTrue(Duration.ofSeconds(15), () -> lateResultsCounted("existing") > checked);
+        assertThat(total(server.fhirBase() + "/DetectedIssue?patient=Patient/" + twinId)).as("no second issue on the other record").isZero();
+        assertThat(total(secondIssues)).isEqualTo(1);
     }
 
     /** A patient-view call that prefetches nothing: the service reads the chart from fhirServer (this server). */

@@ -22,8 +22,11 @@ class LateResultIssuesTest {
     private static final LateResultIssues ISSUES = new LateResultIssues(KnowledgeBase.loadFromClasspath(FhirContext.forR4Cached()));
     private static final Instant DECIDED = Instant.parse("2026-11-02T09:30:00Z");
 
+    private static final String HOOK = "2f0c7f0e-8f5a-4a59-9d3f-0c8b4c7a1b22";
+    private static final String OTHER_HOOK = "5b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+
     private static DecisionHistory.OrderDecision order(String topic) {
-        return new DecisionHistory.OrderDecision("2f0c7f0e-8f5a-4a59-9d3f-0c8b4c7a1b22", DECIDED, "MedicationRequest/mr-7", "panitumumab",
+        return new DecisionHistory.OrderDecision(HOOK, DECIDED, "MedicationRequest/mr-7", "panitumumab",
                 topic == null ? null : "9a1c2b3d-0000-4000-8000-000000000001", topic,
                 new ContradictionRule.Earlier("unknown", false, topic, "overridden", "result-under-review"));
     }
@@ -43,7 +46,7 @@ class LateResultIssuesTest {
         assertThat(issue.getCode().getCodingFirstRep().getCode()).isEqualTo("late-ras-result");
         assertThat(issue.getCode().getCodingFirstRep().getDisplay()).isNotBlank();
         assertThat(issue.getPatient().getReference()).isEqualTo("Patient/12");
-        assertThat(issue.getIdentifier().get(0).getValue()).isEqualTo(LateResultIssues.identifierValue("12", "MedicationRequest/mr-7", now));
+        assertThat(issue.getIdentifier().get(0).getValue()).isEqualTo(LateResultIssues.identifierValue(HOOK, "MedicationRequest/mr-7", now));
         assertThat(issue.getIdentifier().get(1).getValue()).isEqualTo("2f0c7f0e-8f5a-4a59-9d3f-0c8b4c7a1b22");
         assertThat(issue.getImplicatedFirstRep().getIdentifier().getValue()).isEqualTo("mr-7");
         assertThat(issue.getImplicatedFirstRep().getDisplay()).isEqualTo("Panitumumab");
@@ -59,12 +62,13 @@ class LateResultIssuesTest {
 
     @Test
     void theIdentifierIsTheSameForTheSameOrderAndChangeAndDiffersOtherwise() {
+        // Not our Patient's id: two records of one person (the same MRN posted twice) share the order's one issue.
         ContradictionRule.Now mutated = new ContradictionRule.Now(RasStatus.MUTATED, false);
-        String one = LateResultIssues.identifierValue("12", "MedicationRequest/mr-7", mutated);
-        assertThat(LateResultIssues.identifierValue("12", "MedicationRequest/mr-7", mutated)).isEqualTo(one).matches("[0-9a-f]{64}");
-        assertThat(LateResultIssues.identifierValue("13", "MedicationRequest/mr-7", mutated)).isNotEqualTo(one);
-        assertThat(LateResultIssues.identifierValue("12", "MedicationRequest/mr-8", mutated)).isNotEqualTo(one);
-        assertThat(LateResultIssues.identifierValue("12", "MedicationRequest/mr-7", new ContradictionRule.Now(RasStatus.UNKNOWN, false)))
+        String one = LateResultIssues.identifierValue(HOOK, "MedicationRequest/mr-7", mutated);
+        assertThat(LateResultIssues.identifierValue(HOOK, "MedicationRequest/mr-7", mutated)).isEqualTo(one).matches("[0-9a-f]{64}");
+        assertThat(LateResultIssues.identifierValue(OTHER_HOOK, "MedicationRequest/mr-7", mutated)).isNotEqualTo(one);
+        assertThat(LateResultIssues.identifierValue(HOOK, "MedicationRequest/mr-8", mutated)).isNotEqualTo(one);
+        assertThat(LateResultIssues.identifierValue(HOOK, "MedicationRequest/mr-7", new ContradictionRule.Now(RasStatus.UNKNOWN, false)))
                 .isNotEqualTo(one);
     }
 
