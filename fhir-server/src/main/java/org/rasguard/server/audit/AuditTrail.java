@@ -55,6 +55,9 @@ public final class AuditTrail implements AutoCloseable {
     private final int capacity;
     private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
+    /** Decisions queued so far, and those the writer is done with (stored or given up): FIFO, one writer. */
+    private final AtomicLong queuedCount = new AtomicLong();
+    private final AtomicLong doneCount = new AtomicLong();
     private volatile boolean accepting = true;
 
     public AuditTrail(IFhirSystemDao<Bundle, Meta> system, Metrics metrics) {
@@ -100,6 +103,9 @@ public final class AuditTrail implements AutoCloseable {
         }
         long start = System.nanoTime();
         boolean queued = accepting && reserve() && queue.offer(decision);
+        if (queued) {
+            queuedCount.incrementAndGet();
+        }
         enqueue.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (!queued) {
             metrics.auditEvents("dropped", 1);
@@ -125,6 +131,26 @@ public final class AuditTrail implements AutoCloseable {
         return size.get();
     }
 
+    /**
+     * Waits (at most {@code timeout}) until every decision queued before this call is written or given up:
+     * the late-result check reads decisions from the store, and a result stored in the moments between a
+     * decision and its AuditEvent would otherwise find none and never be checked again (an outside attack
+     * under load). Returns at once when nothing is queued or the trail is off.
+     *
+     * @return whether they were all written in time
+     */
+    public boolean awaitQueuedWritten(java.time.Duration timeout) throws InterruptedException {
+        long mark = queuedCount.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (doneCount.get() < mark) {
+            if (writer == null || System.nanoTime() > deadline) {
+                return writer == null;
+            }
+            Thread.sleep(LINGER_MILLIS);
+        }
+        return true;
+    }
+
     private void run() {
         List<Decision> batch = new ArrayList<>(BATCH);
         while (accepting || !queue.isEmpty()) {
@@ -138,7 +164,11 @@ public final class AuditTrail implements AutoCloseable {
                     continue;
                 }
                 size.addAndGet(-batch.size());
-                write(batch);
+                try {
+                    write(batch);
+                } finally {
+                    doneCount.addAndGet(batch.size());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.DetectedIssue;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.patients.PersonIdentity;
 import org.rasguard.ras.RasStatusEngine;
+import org.rasguard.server.audit.AuditTrail;
 import org.rasguard.server.config.ServerConfig;
 import org.rasguard.server.metrics.Metrics;
 import org.rasguard.server.ras.StoreRasStatus;
@@ -26,11 +27,11 @@ public class LateResultConfig {
     @Bean(destroyMethod = "close")
     @SuppressWarnings("unchecked")
     public LateResultDetector lateResultDetector(ServerConfig config, DaoRegistry daos, RasStatusEngine engine,
-            KnowledgeBase knowledge, IInterceptorService jpaInterceptors, ObjectProvider<Metrics> metrics) {
+            KnowledgeBase knowledge, IInterceptorService jpaInterceptors, AuditTrail audit, ObjectProvider<Metrics> metrics) {
         StoreRasStatus status = new StoreRasStatus(daos, engine,
                 new PersonIdentity(config.patientEvidence().identifierSystems()), config.patientEvidence().maxResources());
         LateResultDetector detector = new LateResultDetector(status,
-                new DecisionHistory((IFhirResourceDao<AuditEvent>) daos.getResourceDao("AuditEvent")),
+                new DecisionHistory((IFhirResourceDao<AuditEvent>) daos.getResourceDao("AuditEvent")), audit,
                 new LateResultIssues(knowledge),
                 (IFhirResourceDao<DetectedIssue>) daos.getResourceDao("DetectedIssue"),
                 config.lateResults().days(), Clock.systemUTC(), metrics.getIfAvailable(Metrics::new));

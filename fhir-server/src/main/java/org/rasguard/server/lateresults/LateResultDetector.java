@@ -30,6 +30,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Specimen;
+import org.rasguard.server.audit.AuditTrail;
 import org.rasguard.server.metrics.Metrics;
 import org.rasguard.server.ras.StoreRasStatus;
 import org.slf4j.Logger;
@@ -66,6 +67,7 @@ public final class LateResultDetector implements AutoCloseable {
     private static final Pattern OUR_PATIENT = Pattern.compile("^Patient/([A-Za-z0-9\\-.]{1,64})(?:/_history/[A-Za-z0-9\\-.]{1,64})?$");
 
     private final StoreRasStatus status;
+    private final AuditTrail decisions;
     private final DecisionHistory history;
     private final LateResultIssues issues;
     private final IFhirResourceDao<DetectedIssue> detectedIssues;
@@ -76,9 +78,10 @@ public final class LateResultDetector implements AutoCloseable {
     private final ScheduledExecutorService worker;
     private volatile boolean accepting = true;
 
-    LateResultDetector(StoreRasStatus status, DecisionHistory history, LateResultIssues issues,
+    LateResultDetector(StoreRasStatus status, DecisionHistory history, AuditTrail decisions, LateResultIssues issues,
             IFhirResourceDao<DetectedIssue> detectedIssues, int days, Clock clock, Metrics metrics) {
         this.status = status;
+        this.decisions = decisions;
         this.history = history;
         this.issues = issues;
         this.detectedIssues = detectedIssues;
@@ -214,6 +217,13 @@ public final class LateResultDetector implements AutoCloseable {
 
     /** Reads the decisions of the window about the person; only when there are any, decides the status and stores an issue per contradicted order. */
     void checkNow(String patient) {
+        try {
+            // A decision of this process made just before the result may still be on its way to the store.
+            decisions.awaitQueuedWritten(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         SystemRequestDetails request = new SystemRequestDetails();
         Instant detected = clock.instant();
         StoreRasStatus.Result now;
