@@ -26,6 +26,7 @@ final class CallTrace {
     private List<Decision.Evidence> evidence = List.of();
     private List<Decision.Card> cards = List.of();
     private List<String> storePatientIds = List.of();
+    private List<String> personIdentifiers = List.of();
 
     CallTrace(long startNanos) {
         this.startNanos = startNanos;
@@ -44,6 +45,11 @@ final class CallTrace {
     /** Our store's records of the patient that the decision read (the late-result check finds decisions by them). */
     void storePatients(List<String> ids) {
         storePatientIds = List.copyOf(ids);
+    }
+
+    /** The EHR Patient's person identifiers ({@code system|value}): the late-result check finds decisions by them too. */
+    void person(List<String> identifiers) {
+        personIdentifiers = List.copyOf(identifiers);
     }
 
     void assessed(RasAssessment assessment, List<String> cautions) {
@@ -82,7 +88,8 @@ final class CallTrace {
     Decision decision(String errorCode) {
         return new Decision(service.id(), request.hook(), request.hookInstance(), request.userId(), request.patientId(),
                 started, System.nanoTime() - startNanos, draftOrders, orders, verdict,
-                errorCode == null ? cards : List.of(), evidence, errorCode, storePatientIds);
+                errorCode == null ? cards : List.of(), evidence, errorCode, storePatientIds,
+                personIdentifiers);
     }
 
     private static Decision.Order order(AntiEgfrOrder order) {

@@ -102,6 +102,7 @@ public final class CdsHooksService {
 
     private final HookRequestParser requests;
     private final AntiEgfrOrderFinder orders;
+    private final PersonIdentity identity;
     private final RecordGatherer gatherer;
     private final OrderDecider decider;
     private final CardFactory cards;
@@ -139,7 +140,8 @@ public final class CdsHooksService {
         IssuedCards issued = new IssuedCards(100_000);
         this.requests = new HookRequestParser(json, fhir);
         this.orders = new AntiEgfrOrderFinder(knowledge.drugs());
-        this.gatherer = new RecordGatherer(fhir, store, new PersonIdentity(settings.personIdentifierSystems()),
+        this.identity = new PersonIdentity(settings.personIdentifierSystems());
+        this.gatherer = new RecordGatherer(fhir, store, identity,
                 settings.evidenceMaxResources());
         this.decider = new OrderDecider(knowledge, new OrderDecider.Settings(settings.wildTypeInfo(), settings.g12cCombinations()));
         this.cards = new CardFactory(knowledge.base(), fhir, json, UUID::randomUUID);
@@ -218,7 +220,7 @@ public final class CdsHooksService {
             decided = decider.decide(found.antiEgfr(), record.facts(request.draftOrders()));
         } catch (Undecidable first) {
             if (!first.needed().equals(List.of(Needed.TREATMENT_HISTORY)) || !RecordGatherer.defers(request, ehr, HISTORY_DEFERRED)) {
-                trace.storePatients(record.storePatientIds());
+                traceRecord(trace, record);
                 trace.assessed(first.assessment(), record.cautions());
                 throw CdsError.of(first, ehr.whyUnavailable());
             }
@@ -226,12 +228,12 @@ public final class CdsHooksService {
             try {
                 decided = decider.decide(found.antiEgfr(), record.facts(request.draftOrders()));
             } catch (Undecidable e) {
-                trace.storePatients(record.storePatientIds());
+                traceRecord(trace, record);
                 trace.assessed(e.assessment(), record.cautions());
                 throw CdsError.of(e, ehr.whyUnavailable());
             }
         }
-        trace.storePatients(record.storePatientIds());
+        traceRecord(trace, record);
         trace.assessed(decided.assessment(), record.cautions());
         List<CdsResponse.Card> issued = cards.cards(decided, request.patientId());
         String answer = writer.write(new CdsResponse(issued), service, request);
@@ -269,6 +271,16 @@ public final class CdsHooksService {
         String answer = writer.write(new CdsResponse(issued), service, request, about);
         trace.chartCarded(decided, issued);
         return answer;
+    }
+
+    /**
+     * Whose records the decision read, for the audit trail: our store's ids and the EHR Patient's person
+     * identifiers (the late-result check finds the decision by either; by the identifiers when our store
+     * had no record of the patient yet).
+     */
+    private void traceRecord(CallTrace trace, PatientRecord record) {
+        trace.storePatients(record.storePatientIds());
+        trace.person(identity.searchable(record.ehrPatient()).stream().map(id -> id.getKey() + "|" + id.getValue()).toList());
     }
 
     /** An observer's failure never changes the answer (see {@link DecisionObserver}). */

@@ -27,6 +27,9 @@ import org.rasguard.ras.RasStatus;
  * @param storePatientIds our store's Patient ids of this person whose results the decision read (empty when
  *     the store was not consulted or held no record of the patient): the late-result check finds a
  *     patient's earlier decisions by them, since {@code patientId} is the client's id, not ours
+ * @param personIdentifiers the EHR Patient's person identifiers ({@code system|value}, one value per system, as
+ *     {@link org.rasguard.patients.PersonIdentity#searchable} gives them): the late-result check also finds the
+ *     decision by them, for a patient of whom our store held no record at the time (the results came later)
  */
 public record Decision(
         String serviceId,
@@ -42,10 +45,12 @@ public record Decision(
         List<Card> cards,
         List<Evidence> evidence,
         String errorCode,
-        List<String> storePatientIds) {
+        List<String> storePatientIds,
+        List<String> personIdentifiers) {
 
     public Decision {
         storePatientIds = List.copyOf(storePatientIds);
+        personIdentifiers = List.copyOf(personIdentifiers);
         orders = List.copyOf(orders);
         cards = List.copyOf(cards);
         evidence = List.copyOf(evidence);
@@ -56,7 +61,7 @@ public record Decision(
             long durationNanos, int draftOrders, List<Order> orders, Verdict verdict, List<Card> cards, List<Evidence> evidence,
             String errorCode) {
         this(serviceId, hook, hookInstance, userId, patientId, started, durationNanos, draftOrders, orders, verdict, cards,
-                evidence, errorCode, List.of());
+                evidence, errorCode, List.of(), List.of());
     }
 
     /** An anti-EGFR draft order: its {@code Type/id} (or fullUrl; null if it has neither) and the drug. */

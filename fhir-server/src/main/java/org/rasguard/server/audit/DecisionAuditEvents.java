@@ -33,6 +33,9 @@ import org.rasguard.cdshooks.Decision;
  *       <li>{@code storePatient} (one per record of our store the decision read): name =
  *           {@code store:Patient/<our id>} ({@code AuditEvent?entity-name:exact=store:Patient/12} finds the decisions
  *           that read our Patient/12: the late-result check), {@code what.identifier} {@value #STORE_PATIENT_SYSTEM}|id;
+ *       <li>{@code personIdentifier} (one per person identifier of the EHR's Patient, one value per system):
+ *           name = {@code person:<system>|<value>}, {@code what.identifier} that identifier: the late-result check
+ *           finds by them the decisions about a patient our store held no record of when they were made;
  *       <li>{@code hookInstance}: name = the hookInstance; details {@code service}, {@code hook}, {@code verdict}
  *           (RAS status, {@code not-assessed} or {@code error}), {@code reason} and {@code caution} (each
  *           repeated), {@code krasG12c}, {@code ordersInScope}, {@code durationMs}, {@code error};
@@ -64,6 +67,8 @@ public final class DecisionAuditEvents {
     public static final String STORE_PATIENT_SYSTEM = "http://rasguard.org/fhir/sid/store-patient-id";
     /** Entity name of a store record: a prefix no client patient reference ({@code Patient/…}) can have. */
     public static final String STORE_PATIENT_NAME = "store:Patient/";
+    /** Entity name of one of the EHR Patient's person identifiers: {@code person:<system>|<value>}. */
+    public static final String PERSON_NAME = "person:";
     static final String URI_SYSTEM = "urn:ietf:rfc:3986";
 
     private static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
@@ -111,6 +116,12 @@ public final class DecisionAuditEvents {
             AuditEventEntityComponent record = entity(event, "storePatient", "1", "1");
             record.setName(STORE_PATIENT_NAME + storePatient);
             record.setWhat(identified(STORE_PATIENT_SYSTEM, storePatient));
+        }
+        for (String identifier : decision.personIdentifiers()) {
+            AuditEventEntityComponent person = entity(event, "personIdentifier", "1", "1");
+            person.setName(PERSON_NAME + identifier);
+            int bar = identifier.indexOf('|');
+            person.setWhat(identified(identifier.substring(0, bar), identifier.substring(bar + 1)));
         }
 
         AuditEventEntityComponent call = entity(event, "hookInstance", "2", "20");

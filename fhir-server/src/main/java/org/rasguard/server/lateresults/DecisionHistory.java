@@ -49,8 +49,18 @@ final class DecisionHistory {
     }
 
     List<OrderDecision> since(List<String> storePatientIds, Instant since) {
+        return since(storePatientIds, List.of(), since);
+    }
+
+    /**
+     * The latest decision per order since {@code since} that read one of these records of our store, or was
+     * about an EHR Patient with one of these person identifiers ({@code system|value}): a decision made before
+     * our store held any record of the patient names only the identifiers.
+     */
+    List<OrderDecision> since(List<String> storePatientIds, List<String> personIdentifiers, Instant since) {
         StringOrListParam names = new StringOrListParam();
         storePatientIds.forEach(id -> names.addOr(new StringParam(DecisionAuditEvents.STORE_PATIENT_NAME + id).setExact(true)));
+        personIdentifiers.forEach(id -> names.addOr(new StringParam(DecisionAuditEvents.PERSON_NAME + id).setExact(true)));
         SearchParameterMap query = SearchParameterMap.newSynchronous()
                 .add(AuditEvent.SP_TYPE, new TokenParam(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.DECISION))
                 .add(AuditEvent.SP_ENTITY_NAME, names)

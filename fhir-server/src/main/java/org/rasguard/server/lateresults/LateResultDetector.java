@@ -231,7 +231,8 @@ public final class LateResultDetector implements AutoCloseable {
         try {
             // The decisions first (three small reads): most results (a bulk load) are of patients without any,
             // and then their evidence is never read again.
-            orders = history.since(status.recordsOf(new IdType("Patient", patient), request), detected.minus(window));
+            StoreRasStatus.Person person = status.personOf(new IdType("Patient", patient), request);
+            orders = history.since(person.storePatientIds(), person.identifiers(), detected.minus(window));
             if (orders.isEmpty()) {
                 return;
             }

@@ -38,9 +38,11 @@ public final class StoreRasStatus {
     private final StorePatientMatcher records;
     private final RasStatusEngine engine;
     private final int maxResources;
+    private final PersonIdentity identity;
 
     public StoreRasStatus(DaoRegistry daos, RasStatusEngine engine, PersonIdentity identity, int maxResources) {
         this.daos = daos;
+        this.identity = identity;
         this.evidence = new PatientEvidenceLoader(daos, identity);
         this.records = new StorePatientMatcher(new JpaEvidenceStore(daos, identity), identity);
         this.engine = engine;
@@ -53,8 +55,20 @@ public final class StoreRasStatus {
      * @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException when there is no such patient
      */
     public List<String> recordsOf(IdType patientId, RequestDetails request) {
+        return personOf(patientId, request).storePatientIds();
+    }
+
+    /**
+     * The person as the audit trail names them: our records of the person and the asked record's person
+     * identifiers ({@code system|value}, one value per system).
+     */
+    public record Person(List<String> storePatientIds, List<String> identifiers) {}
+
+    /** @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException when there is no such patient */
+    public Person personOf(IdType patientId, RequestDetails request) {
         Patient ours = (Patient) daos.getResourceDao("Patient").read(patientId.toUnqualifiedVersionless(), request);
-        return records.forStorePatient(ours).ids();
+        return new Person(records.forStorePatient(ours).ids(),
+                identity.searchable(ours).stream().map(id -> id.getKey() + "|" + id.getValue()).toList());
     }
 
     /** @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException when there is no such patient */

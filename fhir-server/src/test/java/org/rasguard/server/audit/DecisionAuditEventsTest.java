@@ -56,10 +56,13 @@ class DecisionAuditEventsTest {
         Decision base = decision(null);
         Decision withStore = new Decision(base.serviceId(), base.hook(), base.hookInstance(), base.userId(), base.patientId(),
                 base.started(), base.durationNanos(), base.draftOrders(), base.orders(), base.verdict(), base.cards(), base.evidence(),
-                null, List.of("1033", "1040"));
+                null, List.of("1033", "1040"), List.of("urn:oid:2.16.840.1.113883.19.5|MRN-77"));
         AuditEvent event = DecisionAuditEvents.of(withStore);
         assertThat(event.getEntity()).extracting(AuditEvent.AuditEventEntityComponent::getDescription)
-                .containsExactly("patient", "storePatient", "storePatient", "hookInstance", "order", "card", "evidence");
+                .containsExactly("patient", "storePatient", "storePatient", "personIdentifier", "hookInstance", "order", "card", "evidence");
+        assertThat(event.getEntity().get(3).getName()).isEqualTo("person:urn:oid:2.16.840.1.113883.19.5|MRN-77");
+        assertThat(event.getEntity().get(3).getWhat().getIdentifier().getSystem()).isEqualTo("urn:oid:2.16.840.1.113883.19.5");
+        assertThat(event.getEntity().get(3).getWhat().getIdentifier().getValue()).isEqualTo("MRN-77");
         assertThat(event.getEntity().get(1).getName()).isEqualTo("store:Patient/1033");
         assertThat(event.getEntity().get(2).getWhat().getIdentifier().getSystem()).isEqualTo(DecisionAuditEvents.STORE_PATIENT_SYSTEM);
         assertThat(event.getEntity().get(2).getWhat().getIdentifier().getValue()).isEqualTo("1040");

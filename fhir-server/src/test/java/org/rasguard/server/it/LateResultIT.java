@@ -269,6 +269,43 @@ class LateResultIT {
         assertThat(total(secondIssues)).isEqualTo(1);
     }
 
+    /**
+     * The common "not tested yet" case: when the order is signed, our store holds no record of the patient
+     * (the EHR prefetches its own record, no fhirServer); the lab then posts the patient, with the same MRN,
+     * and the mutation: the decision is found by the MRN it recorded, and one issue is stored.
+     */
+    @Test
+    void aDecisionMadeBeforeOurStoreKnewThePatientIsFoundByItsMrn() throws Exception {
+        String mrn = "LATE-EHR-" + UUID.randomUUID();
+        String ehrId = "ehr-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode call = CdsCalls.request("order-sign", ehrId, CdsCalls.cetuximabOrder(ehrId));
+        ObjectNode prefetch = call.putObject("prefetch");
+        prefetch.set("patient", CdsCalls.json("{\"resourceType\":\"Patient\",\"id\":\"" + ehrId
+                + "\",\"identifier\":[{\"system\":\"" + MRN + "\",\"value\":\"" + mrn + "\"}]}"));
+        prefetch.set("conditions", CdsCalls.json("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+                + "{\"resourceType\":\"Condition\",\"id\":\"crc-" + ehrId + "\",\"subject\":{\"reference\":\"Patient/" + ehrId + "\"},"
+                + "\"code\":{\"coding\":[{\"system\":\"http://hl7.org/fhir/sid/icd-10-cm\",\"code\":\"C18.7\"}]}}}]}"));
+        prefetch.putNull("observations");
+        prefetch.putNull("reports");
+        prefetch.putNull("medications");
+        CdsCalls.noMedicationHistory(prefetch);
+        JsonNode card = CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                call.toString(), "application/json"));
+        assertThat(card.at("/source/topic/code").asText()).isEqualTo("RasUnknown");
+        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase()
+                + "/AuditEvent?entity-name:exact=" + Http.urlEncode("person:" + MRN + "|" + mrn)) == 1);
+
+        Patient patient = new Patient();
+        patient.addIdentifier().setSystem(MRN).setValue(mrn);
+        Http.Response created = Http.post(server.fhirBase() + "/Patient", Http.encode(patient));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String ours = created.resource(Patient.class).getIdElement().getIdPart();
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(ours, "KRAS-LATE-" + UUID.randomUUID()))).status()).isEqualTo(200);
+        String issues = server.fhirBase() + "/DetectedIssue?patient=Patient/" + ours;
+        awaitTrue(Duration.ofSeconds(15), () -> total(issues) == 1);
+        assertThat(onlyIssue(issues).getEvidenceFirstRep().getCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("unknown-no-feedback");
+    }
+
     /** A patient-view call that prefetches nothing: the service reads the chart from fhirServer (this server). */
     private JsonNode patientView(String patientId) throws Exception {
         ObjectNode call = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
