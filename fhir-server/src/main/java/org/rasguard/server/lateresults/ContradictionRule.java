@@ -18,6 +18,11 @@ import org.rasguard.ras.RasStatus;
  *       {@code G12cNotDocumented} warning that the result now settles (KRAS G12C found);
  *   <li>decided on <b>wild-type</b> with no card (or the wild-type info card), now <b>mutated or unknown</b>:
  *       {@code wild-type-no-card};
+ *   <li>decided on <b>wild-type</b> with the re-challenge warning ({@code RasRechallenge}: every wild-type result
+ *       predates an earlier course; plasma RAS testing asked for), overridden, accepted or without feedback, now
+ *       <b>mutated</b> (typically that plasma result): {@code rechallenge-warned}. Not for a
+ *       {@code non-colorectal-indication} override, and not when now <b>unknown</b>: the warning already said the
+ *       wild-type result could not carry the re-challenge, as a warning on unknown status did;
  *   <li>an <b>approved KRAS G12C combination</b> ({@code G12cApprovedCombination} card), now without KRAS G12C,
  *       whatever the status: {@code g12c-combination-withdrawn}.
  * </ul>
@@ -32,6 +37,7 @@ public final class ContradictionRule {
     private static final String G12C_NOT_DOCUMENTED = "G12cNotDocumented";
     private static final String G12C_APPROVED = "G12cApprovedCombination";
     private static final String WILD_TYPE_INFO = "RasWildType";
+    private static final String RECHALLENGE = "RasRechallenge";
     private static final Set<String> NOT_FOR_CRC = Set.of("non-colorectal-indication");
 
     /**
@@ -78,6 +84,10 @@ public final class ContradictionRule {
                 return Optional.of("accepted".equals(earlier.feedback()) ? "unknown-accepted" : "unknown-no-feedback");
             }
             case "wild-type" -> {
+                if (RECHALLENGE.equals(earlier.cardTopic())) {
+                    boolean notForCrc = "overridden".equals(earlier.feedback()) && NOT_FOR_CRC.contains(earlier.overrideReason());
+                    return now.status() == RasStatus.MUTATED && !notForCrc ? Optional.of("rechallenge-warned") : Optional.empty();
+                }
                 boolean noWarning = earlier.cardTopic() == null || WILD_TYPE_INFO.equals(earlier.cardTopic());
                 return noWarning && now.status() != RasStatus.WILD_TYPE ? Optional.of("wild-type-no-card") : Optional.empty();
             }

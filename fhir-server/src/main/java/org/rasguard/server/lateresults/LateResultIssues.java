@@ -50,7 +50,7 @@ final class LateResultIssues {
     static final String TOPIC_SYSTEM = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/cds-card-topic";
     static final String TEMPLATE_PROPERTY = "detail-template";
     private static final List<String> EARLIER_CODES = List.of("unknown-overridden", "unknown-accepted", "unknown-no-feedback",
-            "wild-type-no-card", "g12c-combination-withdrawn");
+            "wild-type-no-card", "rechallenge-warned", "g12c-combination-withdrawn");
 
     private final Coding code;
     private final Map<String, Coding> earlier = new HashMap<>();

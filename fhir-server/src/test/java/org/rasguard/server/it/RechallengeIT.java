@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -30,7 +33,8 @@ import org.rasguard.cdshooks.CdsServices;
  * negatives taken after the course, posted to our genomics store, clear it; without the medication
  * history and without a fhirServer to read it from, a wild-type patient's order is a 412; with
  * fhirServer = this server and no prefetch, the history (a MedicationAdministration naming a stored
- * Medication, read with its {@code _include}) comes from HAPI's searches.
+ * Medication, read with its {@code _include}) comes from HAPI's searches; the warning overridden ("plasma
+ * pending"), the mutated plasma KRAS result stored afterwards gets exactly one late-result DetectedIssue.
  */
 @ExtendWith(SharedServer.class)
 class RechallengeIT {
@@ -98,6 +102,60 @@ class RechallengeIT {
 
     @Test
     void withoutPrefetchTheHistoryIsReadFromFhirServerWithItsMedications(ServerProcess server) {
+        String[] stored = storedRechallengePatient(server);
+        String patientId = stored[0].substring("Patient/".length());
+        ObjectNode request = CdsCalls.request("order-sign", patientId, CdsCalls.cetuximabOrder(patientId));
+        request.put("fhirServer", server.fhirBase());
+
+        Http.Response response = cds(server, request);
+
+        JsonNode card = CdsCalls.onlyCard(response);
+        assertThat(card.at("/source/topic/code").asText()).as(response.body()).isEqualTo("RasRechallenge");
+        assertThat(card.path("detail").asText()).contains(stored[1].replace("/", "\\/"));
+    }
+
+    /**
+     * Issue 18 closing the loop on a re-challenge: the warning overridden ("plasma pending"), then the plasma
+     * KRAS G12D result it asked for is stored: one DetectedIssue, earlier decision {@code rechallenge-warned}.
+     */
+    @Test
+    void aMutatedPlasmaResultAfterAnOverriddenReChallengeWarningGetsOneDetectedIssue(ServerProcess server) throws Exception {
+        String patient = storedRechallengePatient(server)[0];
+        String patientId = patient.substring("Patient/".length());
+        ObjectNode request = CdsCalls.request("order-sign", patientId, CdsCalls.cetuximabOrder(patientId));
+        request.put("fhirServer", server.fhirBase());
+        JsonNode card = CdsCalls.onlyCard(cds(server, request));
+        assertThat(card.at("/source/topic/code").asText()).isEqualTo("RasRechallenge");
+        Http.Response feedback = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback", """
+                {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-12-01T10:00:00Z",
+                  "overrideReason":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
+                    "code":"result-under-review"},"userComment":"plasma pending"}}]}
+                """.formatted(card.get("uuid").asText()), "application/json");
+        assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
+        String decisions = server.fhirBase() + "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + patientId);
+        awaitTrue(() -> total(decisions) == 1, "the decision AuditEvent");
+
+        Specimen plasma = new Specimen().setSubject(new Reference(patient))
+                .setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v2-0487", "PLAS", "Plasma")));
+        Observation mutated = CdsScenarios.kras("NP_004976.2:p.(Gly12Asp)").setSubject(new Reference(patient))
+                .setSpecimen(new Reference(stored(server, plasma))).setEffective(new DateTimeType("2026-10-02"));
+        stored(server, mutated);
+
+        String issues = server.fhirBase() + "/DetectedIssue?patient=" + patient;
+        awaitTrue(() -> total(issues) >= 1, "the late-result DetectedIssue");
+        Bundle found = Http.get(issues).resource(Bundle.class);
+        assertThat(found.getEntry()).hasSize(1);
+        DetectedIssue issue = (DetectedIssue) found.getEntryFirstRep().getResource();
+        assertThat(issue.getEvidenceFirstRep().getCodeFirstRep().getCoding()).extracting(Coding::getCode)
+                .containsExactly("rechallenge-warned", "RasRechallenge");
+        assertThat(issue.getDetail()).startsWith("Cetuximab was ordered on").contains("re-challenge").contains("KRAS p.G12D");
+    }
+
+    /**
+     * Our Patient with a colorectal cancer, KRAS and NRAS wild-type by sequencing on 2026-02-10 and a completed
+     * cetuximab administration on 2026-06-02 naming a stored Medication: {@code {Patient/<id>, MedicationAdministration/<id>}}.
+     */
+    private static String[] storedRechallengePatient(ServerProcess server) {
         Patient ours = new Patient();
         ours.addIdentifier().setSystem(MRN).setValue("MRN-" + UUID.randomUUID());
         String patient = stored(server, ours);
@@ -113,16 +171,24 @@ class RechallengeIT {
                 .setStatus(org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationStatus.COMPLETED)
                 .setMedication(new Reference(medication)).setSubject(new Reference(patient))
                 .setEffective(new DateTimeType("2026-06-02T09:00:00Z"));
-        String administration = stored(server, given);
-        String patientId = patient.substring("Patient/".length());
-        ObjectNode request = CdsCalls.request("order-sign", patientId, CdsCalls.cetuximabOrder(patientId));
-        request.put("fhirServer", server.fhirBase());
+        return new String[] {patient, stored(server, given)};
+    }
 
-        Http.Response response = cds(server, request);
+    private static int total(String search) {
+        Http.Response response = Http.get(search + (search.contains("?") ? "&" : "?") + "_summary=count");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.resource(Bundle.class).getTotal();
+    }
 
-        JsonNode card = CdsCalls.onlyCard(response);
-        assertThat(card.at("/source/topic/code").asText()).as(response.body()).isEqualTo("RasRechallenge");
-        assertThat(card.path("detail").asText()).contains(administration.replace("/", "\\/"));
+    /** Polls every 100 ms for up to 15 s (the decision and the check are written off the call). */
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " was not stored within 15 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /**

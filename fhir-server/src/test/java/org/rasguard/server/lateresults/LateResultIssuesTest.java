@@ -61,6 +61,26 @@ class LateResultIssuesTest {
     }
 
     @Test
+    void aReChallengeWarningNowMutatedSaysTheOrderWasARechallengeOnAnOldWildTypeResult() {
+        DecisionHistory.OrderDecision order = new DecisionHistory.OrderDecision("h-rc", DECIDED, "MedicationRequest/mr-9", "cetuximab",
+                "9a1c2b3d-0000-4000-8000-000000000002", "RasRechallenge",
+                new ContradictionRule.Earlier("wild-type", false, "RasRechallenge", "overridden", "result-under-review"));
+        DetectedIssue issue = ISSUES.issue("12", order, "rechallenge-warned", new ContradictionRule.Now(RasStatus.MUTATED, false),
+                mutated("NP_004976.2:p.(Gly12Asp)"), Instant.parse("2026-12-01T08:00:00Z"));
+        assertThat(issue.getEvidence().get(0).getCodeFirstRep().getCoding()).extracting(c -> c.getSystem() + "|" + c.getCode())
+                .containsExactly(ContradictionRule.EARLIER_DECISION_SYSTEM + "|rechallenge-warned",
+                        "http://rasguard.org/fhir/CodeSystem/cds-card-topic|RasRechallenge");
+        assertThat(issue.getEvidence().get(0).getCodeFirstRep().getCodingFirstRep().getDisplay())
+                .isEqualTo("Re-challenge warning on a RAS wild-type result from before the earlier course");
+        assertThat(issue.getDetail()).isEqualTo("Cetuximab was ordered on 2026-11-02 as an anti-EGFR re-challenge on a RAS wild-type"
+                + " result from before the earlier anti-EGFR course; RAS Guard warned and asked for plasma (ctDNA) RAS testing first. A RAS"
+                + " result stored since then shows KRAS p.G12D (RAS status now: RAS mutated). Re-challenge benefit was seen only with RAS"
+                + " wild-type ctDNA, and the labels exclude RAS-mutant colorectal cancer: if the cetuximab order stands, stop it, or review it.");
+        assertThat(issue.getExtensionByUrl(LateResultIssues.EARLIER_CARD).getValue().primitiveValue())
+                .isEqualTo("9a1c2b3d-0000-4000-8000-000000000002");
+    }
+
+    @Test
     void theIdentifierIsTheSameForTheSameOrderAndChangeAndDiffersOtherwise() {
         // Not our Patient's id: two records of one person (the same MRN posted twice) share the order's one issue.
         ContradictionRule.Now mutated = new ContradictionRule.Now(RasStatus.MUTATED, false);
