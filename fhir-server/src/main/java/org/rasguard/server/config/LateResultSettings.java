@@ -17,13 +17,18 @@ import org.rasguard.cdshooks.FhirServerAllowlist;
  * @param subscriptionEndpoints URL prefixes a Subscription's rest-hook endpoint must lie under
  *     ({@code RASGUARD_SUBSCRIPTION_ENDPOINTS}; https unless written {@code http://}); empty: every
  *     Subscription is refused (fail closed)
+ * @param maxSubscriptions how many stored Subscriptions HAPI would deliver for (status requested or active)
+ *     the store holds at most ({@code RASGUARD_MAX_SUBSCRIPTIONS}, default {@value #DEFAULT_MAX_SUBSCRIPTIONS}):
+ *     HAPI keeps two delivery threads per active Subscription, so an unbounded count is unbounded threads
  */
-public record LateResultSettings(int days, List<String> subscriptionEndpoints) {
+public record LateResultSettings(int days, List<String> subscriptionEndpoints, int maxSubscriptions) {
 
     public static final int DEFAULT_DAYS = 180;
+    public static final int DEFAULT_MAX_SUBSCRIPTIONS = 50;
 
     /** The variables read here, in README order. */
-    public static final List<String> VARIABLES = List.of("RASGUARD_LATE_RESULT_DAYS", "RASGUARD_SUBSCRIPTION_ENDPOINTS");
+    public static final List<String> VARIABLES =
+            List.of("RASGUARD_LATE_RESULT_DAYS", "RASGUARD_SUBSCRIPTION_ENDPOINTS", "RASGUARD_MAX_SUBSCRIPTIONS");
 
     public LateResultSettings {
         subscriptionEndpoints = List.copyOf(subscriptionEndpoints);
@@ -43,6 +48,8 @@ public record LateResultSettings(int days, List<String> subscriptionEndpoints) {
         } catch (IllegalArgumentException e) {
             problems.add("RASGUARD_SUBSCRIPTION_ENDPOINTS: " + e.getMessage());
         }
-        return new LateResultSettings(days, endpoints);
+        // 0: no Subscription at all; 1000: 2000 delivery threads, already more than one process should hold.
+        int maxSubscriptions = intValue(env, "RASGUARD_MAX_SUBSCRIPTIONS", DEFAULT_MAX_SUBSCRIPTIONS, 0, 1000, problems);
+        return new LateResultSettings(days, endpoints, maxSubscriptions);
     }
 }

@@ -84,12 +84,17 @@ public final class SubscriptionEndpointGuard {
     }
 
     private static UnprocessableEntityException refused(String code, String message) {
+        return refused(code, message, "Subscription.channel");
+    }
+
+    /** The 422 every refusal of this package answers: an OperationOutcome with our stable code. */
+    static UnprocessableEntityException refused(String code, String message, String expression) {
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
                 .setCode(OperationOutcome.IssueType.BUSINESSRULE)
                 .setDetails(new CodeableConcept(new Coding(ErrorResponses.ERROR_CODE_SYSTEM, code, null)).setText(message))
                 .setDiagnostics(message)
-                .addExpression("Subscription.channel");
+                .addExpression(expression);
         return new UnprocessableEntityException(message, outcome);
     }
 }

@@ -109,6 +109,19 @@ class ServerConfigTest {
     }
 
     @Test
+    void subscriptionsAreCappedAt50ByDefaultAndTheCapIsRangeChecked() {
+        assertThat(ServerConfig.from(Map.of()).lateResults().maxSubscriptions()).isEqualTo(50);
+        assertThat(ServerConfig.from(Map.of("RASGUARD_MAX_SUBSCRIPTIONS", "3")).lateResults().maxSubscriptions()).isEqualTo(3);
+        assertThat(ServerConfig.from(Map.of("RASGUARD_MAX_SUBSCRIPTIONS", "0")).lateResults().maxSubscriptions()).isZero();
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_MAX_SUBSCRIPTIONS", "1001")))
+                .hasMessageContaining("RASGUARD_MAX_SUBSCRIPTIONS=1001 is out of range (0..1000)");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_MAX_SUBSCRIPTIONS", "-1")))
+                .hasMessageContaining("RASGUARD_MAX_SUBSCRIPTIONS=-1 is out of range");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_MAX_SUBSCRIPTIONS", "many")))
+                .hasMessageContaining("RASGUARD_MAX_SUBSCRIPTIONS='many' is not a whole number");
+    }
+
+    @Test
     void auditIsOnAndKeptForeverAndLogsAreTextByDefault() {
         ServerConfig.Observability defaults = ServerConfig.from(Map.of()).observability();
         assertThat(defaults.audit()).isTrue();

@@ -41,6 +41,11 @@ import org.rasguard.cdshooks.CdsServices;
  * loopback receives it within 10 s; a Subscription to an endpoint off the allowlist is a 422; after a restart
  * with the allowlist narrowed, a stored Subscription off it is not delivered to (a second patient's issue,
  * from a warning that had no feedback).
+ *
+ * <p>On the same server (a cap of {@value #MAX_SUBSCRIPTIONS} Subscriptions, {@code RASGUARD_MAX_SUBSCRIPTIONS}):
+ * a Subscription beyond the cap is a 422 by every create path, and a {@code channel.header} secret never
+ * leaves the FHIR API while delivery still sends it. The two tests run in either order: the second counts
+ * the Subscriptions the first left and removes its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LateResultIT {
@@ -49,9 +54,13 @@ class LateResultIT {
     private static final String HOOK_SYSTEM = "http://rasguard.org/fhir/sid/cds-hook-instance";
     private static final String ORDER_SYSTEM = "http://rasguard.org/fhir/sid/ehr-medication-request";
     private static final String MRN = "urn:oid:2.16.840.1.113883.19.5";
+    private static final int MAX_SUBSCRIPTIONS = 3;
+    private static final String SECRET_TOKEN = "SECRET-EHR-TOKEN";
 
     private final List<String> delivered = new CopyOnWriteArrayList<>();
     private final List<Long> deliveredAtMillis = new CopyOnWriteArrayList<>();
+    /** Deliveries under /ehr/rasguard/secret: path and Authorization header as received. */
+    private final List<String> secretDeliveries = new CopyOnWriteArrayList<>();
     private HttpServer listener;
     private ServerProcess server;
     private Path dataDir;
@@ -68,12 +77,20 @@ class LateResultIT {
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
+        listener.createContext("/ehr/rasguard/secret", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            secretDeliveries.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
         listener.start();
         int port = SharedServer.freePort();
         environment = new HashMap<>(TestDatabase.fresh());
         environment.put("RASGUARD_PORT", String.valueOf(port));
         environment.put("RASGUARD_CDS_FHIR_SERVERS", "http://127.0.0.1:" + port + "/fhir");
         environment.put("RASGUARD_SUBSCRIPTION_ENDPOINTS", "http://127.0.0.1:" + listener.getAddress().getPort() + "/ehr");
+        // The first test stores two counted Subscriptions; the second fills the cap and goes past it.
+        environment.put("RASGUARD_MAX_SUBSCRIPTIONS", String.valueOf(MAX_SUBSCRIPTIONS));
         dataDir = Files.createTempDirectory("rasguard-late-it-");
         server = new ServerProcess(dataDir, environment).start();
     }
@@ -304,6 +321,113 @@ class LateResultIT {
         String issues = server.fhirBase() + "/DetectedIssue?patient=Patient/" + ours;
         awaitTrue(Duration.ofSeconds(15), () -> total(issues) == 1);
         assertThat(onlyIssue(issues).getEvidenceFirstRep().getCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("unknown-no-feedback");
+    }
+
+    @Test
+    void subscriptionsStopAtTheCapAndTheirHeaderSecretsNeverLeaveTheApiWhileDeliverySendsThem() throws Exception {
+        // Under both allowlists of the first test (before and after its restart).
+        String hook = "http://127.0.0.1:" + listener.getAddress().getPort() + "/ehr/rasguard/secret";
+        String marker = "headers-" + UUID.randomUUID();
+        int already = total(server.fhirBase() + "/Subscription?status=requested,active");
+        assertThat(already).as("the other test's Subscriptions leave room").isLessThan(MAX_SUBSCRIPTIONS);
+        List<String> mine = new java.util.ArrayList<>();
+
+        // 1. Up to the cap; the last one carries the EHR's token. Its create answer shows the header masked.
+        for (int i = already; i < MAX_SUBSCRIPTIONS - 1; i++) {
+            Http.Response filler = Http.post(server.fhirBase() + "/Subscription", Http.encode(basicSubscription(hook, "filler-" + i)));
+            assertThat(filler.status()).as(filler.body()).isEqualTo(201);
+            mine.add(filler.resource(Subscription.class).getIdElement().getIdPart());
+        }
+        Subscription withSecret = basicSubscription(hook, marker);
+        withSecret.getChannel().addHeader("Authorization: Bearer " + SECRET_TOKEN);
+        Http.Response created = Http.post(server.fhirBase() + "/Subscription", Http.encode(withSecret));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).doesNotContain(SECRET_TOKEN).contains("Authorization: ***");
+        String id = created.resource(Subscription.class).getIdElement().getIdPart();
+        mine.add(id);
+
+        // 2. Beyond the cap, by every create path: 422 subscription-limit-reached, naming the setting.
+        String beyond = Http.encode(basicSubscription(hook, "beyond"));
+        Http.Response posted = Http.post(server.fhirBase() + "/Subscription", beyond);
+        assertThat(posted.status()).as(posted.body()).isEqualTo(422);
+        assertThat(posted.body()).contains("subscription-limit-reached", "RASGUARD_MAX_SUBSCRIPTIONS");
+        Subscription atNewId = basicSubscription(hook, "beyond");
+        atNewId.setId("rg-cap-" + UUID.randomUUID());
+        Http.Response put = Http.put(server.fhirBase() + "/Subscription/" + atNewId.getIdElement().getIdPart(), Http.encode(atNewId));
+        assertThat(put.status()).as(put.body()).isEqualTo(422);
+        assertThat(put.body()).contains("subscription-limit-reached");
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(basicSubscription(hook, "beyond"))
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Subscription");
+        Http.Response inTransaction = Http.post(server.fhirBase(), Http.encode(transaction));
+        assertThat(inTransaction.status()).as(inTransaction.body()).isEqualTo(422);
+        assertThat(inTransaction.body()).contains("subscription-limit-reached");
+        // An off Subscription is delivered for by nobody: taken; turning it on is one more: 422.
+        Subscription off = basicSubscription(hook, "off").setStatus(Subscription.SubscriptionStatus.OFF);
+        Http.Response offCreated = Http.post(server.fhirBase() + "/Subscription", Http.encode(off));
+        assertThat(offCreated.status()).as(offCreated.body()).isEqualTo(201);
+        Subscription turnedOn = offCreated.resource(Subscription.class).setStatus(Subscription.SubscriptionStatus.REQUESTED);
+        mine.add(turnedOn.getIdElement().getIdPart());
+        Http.Response on = Http.put(server.fhirBase() + "/Subscription/" + turnedOn.getIdElement().getIdPart(), Http.encode(turnedOn));
+        assertThat(on.status()).as(on.body()).isEqualTo(422);
+        assertThat(on.body()).contains("subscription-limit-reached");
+
+        // 3. Read, vread, search and history: the header's name, never its value.
+        awaitTrue(Duration.ofSeconds(30), () -> Http.get(server.fhirBase() + "/Subscription/" + id).body().contains("\"status\":\"active\""));
+        for (String read : List.of("/Subscription/" + id, "/Subscription/" + id + "/_history/1", "/Subscription?_id=" + id,
+                "/Subscription/" + id + "/_history", "/Subscription/_history", "/_history")) {
+            Http.Response answer = Http.get(server.fhirBase() + read);
+            assertThat(answer.status()).as(read).isEqualTo(200);
+            assertThat(answer.body()).as(read).doesNotContain(SECRET_TOKEN).contains("Authorization: ***");
+        }
+
+        // 4. Delivery reads the store: the listener receives the real header.
+        assertThat(Http.post(server.fhirBase() + "/Basic", Http.encode(markedBasic(marker))).status()).isEqualTo(201);
+        awaitTrue(Duration.ofSeconds(15), () -> !secretDeliveries.isEmpty());
+        assertThat(secretDeliveries.get(0)).startsWith("/ehr/rasguard/secret/Basic/").endsWith(" Bearer " + SECRET_TOKEN);
+
+        // 5. The Subscription as read (masked header) sent back with a new endpoint: the stored secret is kept,
+        //    and the first delivery to the new endpoint (so by the updated Subscription) still carries it.
+        Subscription asRead = Http.get(server.fhirBase() + "/Subscription/" + id).resource(Subscription.class);
+        assertThat(asRead.getChannel().getHeader()).extracting(header -> header.getValue()).containsExactly("Authorization: ***");
+        asRead.getChannel().setEndpoint(hook + "/v2");
+        Http.Response updated = Http.put(server.fhirBase() + "/Subscription/" + id, Http.encode(asRead));
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(updated.body()).doesNotContain(SECRET_TOKEN).contains("Authorization: ***");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (secretDeliveries.stream().noneMatch(delivery -> delivery.startsWith("/ehr/rasguard/secret/v2/")) && System.nanoTime() < deadline) {
+            assertThat(Http.post(server.fhirBase() + "/Basic", Http.encode(markedBasic(marker))).status()).isEqualTo(201);
+            Thread.sleep(1_000);
+        }
+        assertThat(secretDeliveries.stream().filter(delivery -> delivery.startsWith("/ehr/rasguard/secret/v2/")).findFirst())
+                .as(secretDeliveries.toString()).hasValueSatisfying(delivery -> assertThat(delivery).endsWith(" Bearer " + SECRET_TOKEN));
+
+        // 6. No log line holds the secret.
+        assertThat(server.output()).noneMatch(line -> line.contains(SECRET_TOKEN));
+
+        // The other test finds the Subscriptions it found before.
+        for (String stored : mine) {
+            Http.Response deleted = Http.delete(server.fhirBase() + "/Subscription/" + stored);
+            assertThat(deleted.status()).as(deleted.body()).isIn(200, 204);
+        }
+        assertThat(total(server.fhirBase() + "/Subscription?status=requested,active")).isEqualTo(already);
+    }
+
+    /** A rest-hook Subscription to {@code endpoint} for Basic resources coded {@code marker}. */
+    private static Subscription basicSubscription(String endpoint, String marker) {
+        Subscription subscription = new Subscription();
+        subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
+        subscription.setReason("Header masking and the cap");
+        subscription.setCriteria("Basic?code=http://rasguard.org/fhir/it|" + marker);
+        subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK).setEndpoint(endpoint)
+                .setPayload("application/fhir+json");
+        return subscription;
+    }
+
+    private static org.hl7.fhir.r4.model.Basic markedBasic(String marker) {
+        org.hl7.fhir.r4.model.Basic basic = new org.hl7.fhir.r4.model.Basic();
+        basic.setCode(new CodeableConcept(new Coding("http://rasguard.org/fhir/it", marker, null)));
+        return basic;
     }
 
     /** A patient-view call that prefetches nothing: the service reads the chart from fhirServer (this server). */
