@@ -91,6 +91,11 @@ public final class RasGuardServer implements AutoCloseable {
 
     public static void main(String[] args) {
         Security.limitJsonNesting(); // before any JSON parser exists
+        // A thread that dies of an exception (HAPI's rest-hook delivery threads do when an endpoint's answer
+        // cannot be parsed) is one ERROR line with the thread and the exception's class: the JVM's default
+        // prints the whole stack trace, with the endpoint and resource in its message, to the log.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
+                LOG.error("Thread {} ended by {}", thread.getName(), e.getClass().getName()));
         ServerConfig config;
         try {
             config = ServerConfig.fromEnvironment();
