@@ -415,13 +415,7 @@ class LateResultIT {
 
     /** A rest-hook Subscription to {@code endpoint} for Basic resources coded {@code marker}. */
     private static Subscription basicSubscription(String endpoint, String marker) {
-        Subscription subscription = new Subscription();
-        subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
-        subscription.setReason("Header masking and the cap");
-        subscription.setCriteria("Basic?code=http://rasguard.org/fhir/it|" + marker);
-        subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK).setEndpoint(endpoint)
-                .setPayload("application/fhir+json");
-        return subscription;
+        return restHook(endpoint, "Basic?code=http://rasguard.org/fhir/it|" + marker, "Header masking and the cap");
     }
 
     private static org.hl7.fhir.r4.model.Basic markedBasic(String marker) {
@@ -482,10 +476,15 @@ class LateResultIT {
     }
 
     private static Subscription subscription(String endpoint, String patientId) {
+        return restHook(endpoint, "DetectedIssue?patient=Patient/" + patientId, "Late RAS results for the EHR");
+    }
+
+    /** A requested rest-hook Subscription with the resource as payload. */
+    private static Subscription restHook(String endpoint, String criteria, String reason) {
         Subscription subscription = new Subscription();
         subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
-        subscription.setReason("Late RAS results for the EHR");
-        subscription.setCriteria("DetectedIssue?patient=Patient/" + patientId);
+        subscription.setReason(reason);
+        subscription.setCriteria(criteria);
         subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK).setEndpoint(endpoint)
                 .setPayload("application/fhir+json");
         return subscription;
