@@ -22,6 +22,7 @@ final class CallTrace {
     private HookRequest request;
     private int draftOrders;
     private List<Decision.Order> orders = List.of();
+    private List<AntiEgfrOrder> named = List.of();
     private Decision.Verdict verdict;
     private List<Decision.Evidence> evidence = List.of();
     private List<Decision.Card> cards = List.of();
@@ -39,7 +40,21 @@ final class CallTrace {
 
     void orders(AntiEgfrOrderFinder.Found found) {
         draftOrders = found.inScope();
-        orders = found.antiEgfr().stream().map(CallTrace::order).toList();
+        named = found.antiEgfr();
+        orders = found.antiEgfr().stream().map(order -> new Decision.Order(key(order), order.drug().name().toLowerCase(Locale.ROOT)))
+                .toList();
+    }
+
+    /**
+     * How the audit trail names an order: its {@code Type/id} or fullUrl, else (a draft order with neither)
+     * {@code urn:rasguard:draft-order:<hookInstance>:<n>}, so the late-result check can still find the
+     * decision on it (an outside attack found such orders never got a late alert).
+     */
+    private String key(AntiEgfrOrder order) {
+        if (order.reference() != null) {
+            return order.reference();
+        }
+        return "urn:rasguard:draft-order:" + request.hookInstance() + ":" + named.indexOf(order);
     }
 
     /** Our store's records of the patient that the decision read (the late-result check finds decisions by them). */
@@ -68,7 +83,7 @@ final class CallTrace {
     void carded(OrderDecisions decided, List<CdsResponse.Card> issued) {
         List<OrderDecision> carded = decided.carded();
         cards = java.util.stream.IntStream.range(0, issued.size())
-                .mapToObj(i -> new Decision.Card(issued.get(i).uuid(), carded.get(i).card().orElseThrow(), carded.get(i).order().reference()))
+                .mapToObj(i -> new Decision.Card(issued.get(i).uuid(), carded.get(i).card().orElseThrow(), key(carded.get(i).order())))
                 .toList();
     }
 
@@ -92,7 +107,5 @@ final class CallTrace {
                 personIdentifiers);
     }
 
-    private static Decision.Order order(AntiEgfrOrder order) {
-        return new Decision.Order(order.reference(), order.drug().name().toLowerCase(Locale.ROOT));
-    }
+
 }

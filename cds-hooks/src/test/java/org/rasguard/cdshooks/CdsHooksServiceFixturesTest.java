@@ -143,6 +143,16 @@ class CdsHooksServiceFixturesTest {
                     assertThat(d.verdict()).isNotNull();
                     assertThat(d.orders()).isNotEmpty();
                 }
+                // Every card names an order the decision names (the late-result check joins them), never null.
+                List<String> orderNames = d.orders().stream().map(Decision.Order::reference).toList();
+                assertThat(orderNames).doesNotContainNull();
+                d.cards().stream().filter(card -> card.kind().topicCode().startsWith("Ras") || card.kind().topicCode().startsWith("G12c")
+                        || card.kind().topicCode().startsWith("Braf")).forEach(card -> assertThat(orderNames).contains(card.order()));
+                if (expect.has("auditedOrders")) {
+                    List<String> audited = new ArrayList<>();
+                    expect.get("auditedOrders").forEach(name -> audited.add(name.asText()));
+                    assertThat(orderNames).isEqualTo(audited);
+                }
             });
             expect.path("summaries").forEach(summary -> assertThat(summaries).contains(summary.asText()));
             expect.path("detailContains").forEach(text -> assertThat(response.toString()).contains(text.asText()));

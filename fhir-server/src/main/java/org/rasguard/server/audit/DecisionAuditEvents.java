@@ -39,7 +39,8 @@ import org.rasguard.cdshooks.Decision;
  *       <li>{@code hookInstance}: name = the hookInstance; details {@code service}, {@code hook}, {@code verdict}
  *           (RAS status, {@code not-assessed} or {@code error}), {@code reason} and {@code caution} (each
  *           repeated), {@code krasG12c}, {@code ordersInScope}, {@code durationMs}, {@code error};
- *       <li>{@code order}: {@code what.identifier} {@value #ORDER_SYSTEM}|{@code MedicationRequest/…}, detail {@code drug};
+ *       <li>{@code order}: {@code what.identifier} {@value #ORDER_SYSTEM}|{@code MedicationRequest/…} (or the fullUrl,
+ *           or {@code urn:rasguard:draft-order:<hookInstance>:<n>} for a draft order with neither), detail {@code drug};
  *       <li>{@code card}: name = the card uuid (as in feedback AuditEvents, so
  *           {@code AuditEvent?entity-name=<uuid>} returns the card's decision and its feedback), details
  *           {@code topic}, {@code indicator}, {@code order} (a late-result card: our {@code DetectedIssue/…});
