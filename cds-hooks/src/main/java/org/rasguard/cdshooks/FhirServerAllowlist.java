@@ -62,7 +62,9 @@ public final class FhirServerAllowlist {
             return false;
         }
         String lower = url.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c")) {
+        // Encoded dots, slashes and backslashes, an encoded percent (%252e is a dot after a second decoding)
+        // and path parameters (;jsessionid=…, which some servers strip before routing) are refused outright.
+        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%25") || url.contains(";")) {
             return false;
         }
         java.util.Optional<String> normalized = normalize(url);

@@ -34,6 +34,8 @@ class FhirServerAllowlistTest {
         assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks/%2e%2e/admin")).isFalse();
         assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks%2F..%2Fadmin")).isFalse();
         assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks/..\\admin")).isFalse();
+        assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks/%252e%252e/admin")).as("a dot after a second decoding").isFalse();
+        assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks/x;jsessionid=1")).as("a path parameter").isFalse();
         assertThat(prefixes.allowsUnder("https://user@ehr.example.org/hooks/x")).isFalse();
         assertThat(prefixes.allowsUnder("https://ehr.example.org/hooks/x?to=elsewhere")).isFalse();
         assertThat(prefixes.allowsUnder("https://ehr.example.org:8443/hooks/x")).isFalse();
