@@ -67,6 +67,8 @@ final class DecisionHistory {
                 .add(AuditEvent.SP_DATE, new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(since)));
         query.setLoadSynchronousUpTo(10_000);
         List<AuditEvent> decisions = new ArrayList<>(auditEvents.searchForResources(query, new SystemRequestDetails()));
+        // Found by a shared identifier only: not the person when another system of both disagrees (PersonIdentity's rule).
+        decisions.removeIf(decision -> !readOurRecord(decision, storePatientIds) && disagrees(decision, personIdentifiers));
         decisions.sort(Comparator.comparing(AuditEvent::getRecorded, Comparator.nullsFirst(Comparator.naturalOrder())));
         Map<String, OrderDecision> latestPerOrder = new LinkedHashMap<>();
         for (AuditEvent decision : decisions) {
@@ -94,6 +96,20 @@ final class DecisionHistory {
                     .forEach(entity -> patients.add(entity.getName().substring(DecisionAuditEvents.STORE_PATIENT_NAME.length())));
         }
         return patients;
+    }
+
+    private static boolean readOurRecord(AuditEvent decision, List<String> storePatientIds) {
+        return decision.getEntity().stream().anyMatch(entity -> "storePatient".equals(entity.getDescription()) && entity.hasName()
+                && storePatientIds.contains(entity.getName().substring(DecisionAuditEvents.STORE_PATIENT_NAME.length())));
+    }
+
+    /** Whether the decision's EHR Patient and our record hold different values in one identifier system. */
+    static boolean disagrees(AuditEvent decision, List<String> ours) {
+        Map<String, String> mine = new java.util.HashMap<>();
+        ours.forEach(identifier -> mine.put(identifier.substring(0, identifier.indexOf('|')), identifier.substring(identifier.indexOf('|') + 1)));
+        return decision.getEntity().stream().filter(entity -> "personIdentifier".equals(entity.getDescription()) && entity.getWhat().hasIdentifier())
+                .map(entity -> entity.getWhat().getIdentifier())
+                .anyMatch(theirs -> mine.containsKey(theirs.getSystem()) && !mine.get(theirs.getSystem()).equals(theirs.getValue()));
     }
 
     /** The orders of one decision AuditEvent, each with its card and that card's latest feedback. */
