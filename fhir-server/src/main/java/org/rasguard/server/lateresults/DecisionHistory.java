@@ -83,20 +83,32 @@ final class DecisionHistory {
      * Our store's Patient ids that the decisions recorded since {@code since} read (at most
      * {@code limit} decisions, the newest first): whom a catch-up after a restart re-checks.
      */
-    java.util.Set<String> storePatientsSince(Instant since, int limit) {
+    CatchUp storePatientsSince(Instant since, int limit) {
         SearchParameterMap query = SearchParameterMap.newSynchronous()
                 .add(AuditEvent.SP_TYPE, new TokenParam(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.DECISION))
                 .add(AuditEvent.SP_DATE, new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(since)));
         query.setSort(new ca.uhn.fhir.rest.api.SortSpec(AuditEvent.SP_DATE, ca.uhn.fhir.rest.api.SortOrderEnum.DESC));
         query.setLoadSynchronousUpTo(limit);
         java.util.Set<String> patients = new java.util.LinkedHashSet<>();
+        java.util.Set<String> identifiers = new java.util.LinkedHashSet<>();
         for (AuditEvent decision : auditEvents.searchForResources(query, new SystemRequestDetails())) {
             decision.getEntity().stream().filter(entity -> "storePatient".equals(entity.getDescription()) && entity.hasName()
                             && entity.getName().startsWith(DecisionAuditEvents.STORE_PATIENT_NAME))
                     .forEach(entity -> patients.add(entity.getName().substring(DecisionAuditEvents.STORE_PATIENT_NAME.length())));
+            boolean readOurs = decision.getEntity().stream().anyMatch(entity -> "storePatient".equals(entity.getDescription()));
+            if (!readOurs) { // made before our store knew the patient: found by the EHR Patient's identifiers
+                decision.getEntity().stream().filter(entity -> "personIdentifier".equals(entity.getDescription()) && entity.hasName())
+                        .forEach(entity -> identifiers.add(entity.getName().substring(DecisionAuditEvents.PERSON_NAME.length())));
+            }
         }
-        return patients;
+        return new CatchUp(patients, identifiers);
     }
+
+    /**
+     * Whom a catch-up re-checks: our Patient ids the decisions read, and the person identifiers
+     * ({@code system|value}) of the decisions that read no record of ours (made before our store knew them).
+     */
+    record CatchUp(java.util.Set<String> storePatientIds, java.util.Set<String> personIdentifiers) {}
 
     private static boolean readOurRecord(AuditEvent decision, List<String> storePatientIds) {
         return decision.getEntity().stream().anyMatch(entity -> "storePatient".equals(entity.getDescription()) && entity.hasName()

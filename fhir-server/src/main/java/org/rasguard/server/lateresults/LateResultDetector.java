@@ -322,7 +322,9 @@ public final class LateResultDetector implements AutoCloseable {
         try {
             worker.schedule(() -> {
                 try {
-                    Set<String> patients = history.storePatientsSince(clock.instant().minus(window), CAPACITY);
+                    DecisionHistory.CatchUp since = history.storePatientsSince(clock.instant().minus(window), CAPACITY);
+                    Set<String> patients = new java.util.LinkedHashSet<>(since.storePatientIds());
+                    patients.addAll(status.patientsWithIdentifiers(since.personIdentifiers()));
                     LOG.info("Late results: re-checking {} patients of the last {} days' decisions after start", patients.size(),
                             window.toDays());
                     check(patients);

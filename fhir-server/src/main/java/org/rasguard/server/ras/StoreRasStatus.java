@@ -64,6 +64,19 @@ public final class StoreRasStatus {
      */
     public record Person(List<String> storePatientIds, List<String> identifiers) {}
 
+    /** Our Patient ids that carry one of these person identifiers ({@code system|value}); a system read. */
+    public java.util.Set<String> patientsWithIdentifiers(java.util.Collection<String> identifiers) {
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        for (String identifier : identifiers) {
+            int bar = identifier.indexOf('|');
+            ca.uhn.fhir.jpa.searchparam.SearchParameterMap query = ca.uhn.fhir.jpa.searchparam.SearchParameterMap.newSynchronous(
+                    Patient.SP_IDENTIFIER, new ca.uhn.fhir.rest.param.TokenParam(identifier.substring(0, bar), identifier.substring(bar + 1)));
+            daos.getResourceDao("Patient").searchForResources(query, new ca.uhn.fhir.rest.api.server.SystemRequestDetails())
+                    .forEach(found -> ids.add(((org.hl7.fhir.instance.model.api.IBaseResource) found).getIdElement().getIdPart()));
+        }
+        return ids;
+    }
+
     /** @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException when there is no such patient */
     public Person personOf(IdType patientId, RequestDetails request) {
         Patient ours = (Patient) daos.getResourceDao("Patient").read(patientId.toUnqualifiedVersionless(), request);
