@@ -16,8 +16,11 @@ import org.rasguard.ras.RasStatus;
  *       means the order may well have been signed). Not when the override said the indication is not
  *       colorectal cancer ({@code non-colorectal-indication}: RAS status does not bear on it), and not for a
  *       {@code G12cNotDocumented} warning that the result now settles (KRAS G12C found);
- *   <li>decided on <b>wild-type</b> with no card (or the wild-type info card), now <b>mutated or unknown</b>:
- *       {@code wild-type-no-card};
+ *   <li>decided on <b>wild-type</b> with no card (or the wild-type info card), now <b>mutated</b>, or
+ *       <b>unknown</b> for a finding that speaks against wild type (an indeterminate result, a VUS, a conflict):
+ *       {@code wild-type-no-card}. Not unknown for want of results (not tested, one gene, partial coverage,
+ *       ctDNA or preliminary only, cut short): our store may simply lack the EHR's results the decision rested
+ *       on (an outside attack got a "stop the order" alert on a wild-type patient after a BRAF result was posted);
  *   <li>decided on <b>wild-type</b> with the re-challenge warning ({@code RasRechallenge}: every wild-type result
  *       predates an earlier course; plasma RAS testing asked for), overridden, accepted or without feedback, now
  *       <b>mutated</b> (typically that plasma result): {@code rechallenge-warned}. Not for a
@@ -52,8 +55,27 @@ public final class ContradictionRule {
      */
     public record Earlier(String verdict, boolean krasG12c, String cardTopic, String feedback, String overrideReason) {}
 
-    /** The status now. */
-    public record Now(RasStatus status, boolean krasG12c) {
+    /** Unknown reasons that are findings against wild type, not a want of results. */
+    private static final Set<String> DOUBTS = Set.of("indeterminate", "vus", "conflict");
+
+    /**
+     * The status now.
+     *
+     * @param unknownReasons the codes of {@code ras-unknown-reason} when unknown
+     */
+    public record Now(RasStatus status, boolean krasG12c, Set<String> unknownReasons) {
+        public Now {
+            unknownReasons = unknownReasons == null ? Set.of() : Set.copyOf(unknownReasons);
+        }
+
+        public Now(RasStatus status, boolean krasG12c) {
+            this(status, krasG12c, Set.of());
+        }
+
+        boolean doubtsWildType() {
+            return status == RasStatus.UNKNOWN && unknownReasons.stream().anyMatch(DOUBTS::contains);
+        }
+
         /** For the identifier: the status, and KRAS G12C when found ({@code mutated+kras-g12c}). */
         public String key() {
             return status.code() + (krasG12c ? "+kras-g12c" : "");
@@ -89,7 +111,8 @@ public final class ContradictionRule {
                     return now.status() == RasStatus.MUTATED && !notForCrc ? Optional.of("rechallenge-warned") : Optional.empty();
                 }
                 boolean noWarning = earlier.cardTopic() == null || WILD_TYPE_INFO.equals(earlier.cardTopic());
-                return noWarning && now.status() != RasStatus.WILD_TYPE ? Optional.of("wild-type-no-card") : Optional.empty();
+                boolean changed = now.status() == RasStatus.MUTATED || now.doubtsWildType();
+                return noWarning && changed ? Optional.of("wild-type-no-card") : Optional.empty();
             }
             default -> {
                 return Optional.empty();

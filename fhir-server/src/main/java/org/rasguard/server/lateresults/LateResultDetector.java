@@ -140,10 +140,18 @@ public final class LateResultDetector implements AutoCloseable {
         }
     }
 
-    /** Our Patient ids a genomic resource is about: the subject of an Observation, DiagnosticReport or Specimen. */
+    /**
+     * Our Patient ids a genomic resource is about: the subject of an Observation, DiagnosticReport or
+     * Specimen; and a Patient with person identifiers itself (an MRN added by an update links the record to
+     * decisions found by identifier: an outside attack's missed alert).
+     */
     static Set<String> patientsOf(IBaseResource resource) {
         Set<String> patients = new LinkedHashSet<>();
-        if (resource instanceof Observation observation) {
+        if (resource instanceof org.hl7.fhir.r4.model.Patient patient) {
+            if (patient.hasIdentifier() && patient.getIdElement().hasIdPart()) {
+                patients.add(patient.getIdElement().getIdPart());
+            }
+        } else if (resource instanceof Observation observation) {
             ourPatient(observation.getSubject()).ifPresent(patients::add);
         } else if (resource instanceof DiagnosticReport report) {
             ourPatient(report.getSubject()).ifPresent(patients::add);
@@ -240,7 +248,8 @@ public final class LateResultDetector implements AutoCloseable {
         } catch (ResourceNotFoundException | ResourceGoneException gone) {
             return;
         }
-        ContradictionRule.Now current = new ContradictionRule.Now(now.assessment().status(), now.assessment().krasG12c());
+        ContradictionRule.Now current = new ContradictionRule.Now(now.assessment().status(), now.assessment().krasG12c(),
+                now.assessment().reasons().stream().map(org.rasguard.ras.UnknownReason::code).collect(java.util.stream.Collectors.toSet()));
         for (DecisionHistory.OrderDecision order : orders) {
             Optional<String> contradicted = ContradictionRule.contradicted(order.earlier(), current);
             if (contradicted.isEmpty()) {

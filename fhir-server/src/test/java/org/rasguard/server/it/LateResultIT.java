@@ -321,6 +321,37 @@ class LateResultIT {
         String issues = server.fhirBase() + "/DetectedIssue?patient=Patient/" + ours;
         awaitTrue(Duration.ofSeconds(15), () -> total(issues) == 1);
         assertThat(onlyIssue(issues).getEvidenceFirstRep().getCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("unknown-no-feedback");
+
+        // The same when the mutation was already stored under a record without the MRN, and a registration fix
+        // adds the MRN to it afterwards (a Patient update, no new result).
+        String laterMrn = "LATE-EHR-" + UUID.randomUUID();
+        Patient unlinked = new Patient();
+        unlinked.addIdentifier().setSystem("http://lab.example.org/patient").setValue("LAB-" + UUID.randomUUID());
+        Http.Response labPatient = Http.post(server.fhirBase() + "/Patient", Http.encode(unlinked));
+        assertThat(labPatient.status()).as(labPatient.body()).isEqualTo(201);
+        Patient linked = labPatient.resource(Patient.class);
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(linked.getIdElement().getIdPart(), "KRAS-LATE-" + UUID.randomUUID())))
+                .status()).isEqualTo(200);
+        String laterEhrId = "ehr-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode later = CdsCalls.request("order-sign", laterEhrId, CdsCalls.cetuximabOrder(laterEhrId));
+        ObjectNode laterPrefetch = later.putObject("prefetch");
+        laterPrefetch.set("patient", CdsCalls.json("{\"resourceType\":\"Patient\",\"id\":\"" + laterEhrId
+                + "\",\"identifier\":[{\"system\":\"" + MRN + "\",\"value\":\"" + laterMrn + "\"}]}"));
+        laterPrefetch.set("conditions", prefetch.get("conditions").deepCopy());
+        ((ObjectNode) laterPrefetch.at("/conditions/entry/0/resource/subject")).put("reference", "Patient/" + laterEhrId);
+        laterPrefetch.putNull("observations");
+        laterPrefetch.putNull("reports");
+        laterPrefetch.putNull("medications");
+        CdsCalls.noMedicationHistory(laterPrefetch);
+        assertThat(CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, later.toString(),
+                "application/json")).at("/source/topic/code").asText()).isEqualTo("RasUnknown");
+        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase()
+                + "/AuditEvent?entity-name:exact=" + Http.urlEncode("person:" + MRN + "|" + laterMrn)) == 1);
+        linked.addIdentifier().setSystem(MRN).setValue(laterMrn);
+        Http.Response fixed = Http.put(server.fhirBase() + "/Patient/" + linked.getIdElement().getIdPart(), Http.encode(linked));
+        assertThat(fixed.status()).as(fixed.body()).isEqualTo(200);
+        String laterIssues = server.fhirBase() + "/DetectedIssue?patient=Patient/" + linked.getIdElement().getIdPart();
+        awaitTrue(Duration.ofSeconds(15), () -> total(laterIssues) == 1);
     }
 
     @Test

@@ -21,6 +21,11 @@ class LateResultDetectorTest {
     @Test
     void aGenomicResultNamesItsPatientByALiteralReferenceOnly() {
         assertThat(LateResultDetector.patientsOf(about("Patient/12"))).containsExactly("12");
+        org.hl7.fhir.r4.model.Patient withMrn = new org.hl7.fhir.r4.model.Patient();
+        withMrn.setId("Patient/77");
+        withMrn.addIdentifier().setSystem("urn:oid:2.16.840.1.113883.19.5").setValue("M-77");
+        assertThat(LateResultDetector.patientsOf(withMrn)).as("a Patient with identifiers").containsExactly("77");
+        assertThat(LateResultDetector.patientsOf(new org.hl7.fhir.r4.model.Patient().setId("Patient/78"))).as("none").isEmpty();
         assertThat(LateResultDetector.patientsOf(about("Patient/12/_history/3"))).containsExactly("12");
         assertThat(LateResultDetector.patientsOf(new DiagnosticReport().setSubject(new Reference("Patient/a-1")))).containsExactly("a-1");
         assertThat(LateResultDetector.patientsOf(new Specimen().setSubject(new Reference("Patient/7")))).containsExactly("7");
