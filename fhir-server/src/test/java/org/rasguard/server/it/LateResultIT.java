@@ -442,6 +442,13 @@ class LateResultIT {
             assertThat(deleted.status()).as(deleted.body()).isIn(200, 204);
         }
         assertThat(total(server.fhirBase() + "/Subscription?status=requested,active")).isEqualTo(already);
+
+        // No index over Subscriptions (a string search on channel.header would find the secret a character at a time).
+        Http.Response index = Http.post(server.fhirBase() + "/SearchParameter", """
+                {"resourceType":"SearchParameter","url":"http://example.org/sp/hdr","name":"hdr","status":"active","code":"hdr",
+                 "description":"x","base":["Subscription"],"type":"string","expression":"Subscription.channel.header"}""");
+        assertThat(index.status()).as(index.body()).isEqualTo(403);
+        assertThat(index.body()).contains("search-parameter-over-subscriptions");
     }
 
     /** A rest-hook Subscription to {@code endpoint} for Basic resources coded {@code marker}. */
