@@ -65,16 +65,10 @@ public final class BundleEntryLimit {
     }
 
     private static void refuse(RequestDetails request, String code) {
-        if (request instanceof ServletRequestDetails servlet) {
-            Refusals.record(servlet.getServletRequest(), code);
-        }
+        Refusals.record(request, code);
     }
 
     private static OperationOutcome outcome(OperationOutcome.IssueType type, String code, String message) {
-        OperationOutcome outcome = new OperationOutcome();
-        OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-                .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
-        issue.getDetails().setText(message).addCoding().setSystem(ErrorResponses.ERROR_CODE_SYSTEM).setCode(code);
-        return outcome;
+        return ErrorResponses.outcome(type, code, null, message, null);
     }
 }

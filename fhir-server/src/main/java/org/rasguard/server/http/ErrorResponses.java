@@ -23,6 +23,26 @@ public final class ErrorResponses {
     private ErrorResponses() {}
 
     /**
+     * The same body as a HAPI model, for a refusal thrown inside HAPI's RestfulServer (an interceptor's
+     * exception carries it): one error issue, our stable code in {@code details.coding}, the message as
+     * {@code details.text} and {@code diagnostics}.
+     *
+     * @param display the code's display, or null
+     * @param expression the FHIRPath of what was refused, or null
+     */
+    public static org.hl7.fhir.r4.model.OperationOutcome outcome(org.hl7.fhir.r4.model.OperationOutcome.IssueType type,
+            String errorCode, String display, String message, String expression) {
+        org.hl7.fhir.r4.model.OperationOutcome outcome = new org.hl7.fhir.r4.model.OperationOutcome();
+        org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
+                .setSeverity(org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
+        issue.getDetails().setText(message).addCoding().setSystem(ERROR_CODE_SYSTEM).setCode(errorCode).setDisplay(display);
+        if (expression != null) {
+            issue.addExpression(expression);
+        }
+        return outcome;
+    }
+
+    /**
      * @param issueType FHIR issue-type code, e.g. {@code invalid}, {@code too-long}, {@code not-found}
      * @param errorCode our stable code, e.g. {@code body-too-large}
      * @param message a sentence for a human; must not echo request content or PHI

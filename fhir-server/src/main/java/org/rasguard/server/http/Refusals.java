@@ -22,6 +22,13 @@ public final class Refusals {
         request.setAttribute(CODE_ATTRIBUTE, code);
     }
 
+    /** As {@link #record(ServletRequest, String)} for a HAPI request; nothing for one that came not over HTTP. */
+    public static void record(ca.uhn.fhir.rest.api.server.RequestDetails request, String code) {
+        if (request instanceof ca.uhn.fhir.rest.server.servlet.ServletRequestDetails servlet && servlet.getServletRequest() != null) {
+            record(servlet.getServletRequest(), code);
+        }
+    }
+
     /**
      * As {@link #record(ServletRequest, String)}, with a detail for the operator that is one of our own
      * fixed words (the failed token check, say), never request content.

@@ -6,11 +6,8 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.rasguard.server.audit.DecisionAuditEvents;
@@ -61,9 +58,7 @@ public final class ServerOwnedResources {
         if (request instanceof SystemRequestDetails || !isServerOwned(resource)) {
             return;
         }
-        if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null) {
-            Refusals.record(servlet.getServletRequest(), SERVER_OWNED);
-        }
+        Refusals.record(request, SERVER_OWNED);
         throw refused(resource);
     }
 
@@ -91,13 +86,7 @@ public final class ServerOwnedResources {
                 : "Late-result DetectedIssues (code system " + LateResultIssues.CODE_SYSTEM + ", identifier " + LateResultIssues.ISSUE_SYSTEM
                         + ") are written by the server only: they cannot be created, changed or deleted through the FHIR API"
                         + " (a clinician closes one through the patient-view card's feedback).";
-        OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-                .setCode(OperationOutcome.IssueType.FORBIDDEN)
-                .setDetails(new CodeableConcept(new Coding(ErrorResponses.ERROR_CODE_SYSTEM, SERVER_OWNED, "Server-owned resource"))
-                        .setText(message))
-                .setDiagnostics(message)
-                .addExpression(audit ? "AuditEvent.type" : "DetectedIssue");
-        return new ForbiddenOperationException(message, outcome);
+        return new ForbiddenOperationException(message, ErrorResponses.outcome(OperationOutcome.IssueType.FORBIDDEN, SERVER_OWNED,
+                "Server-owned resource", message, audit ? "AuditEvent.type" : "DetectedIssue"));
     }
 }

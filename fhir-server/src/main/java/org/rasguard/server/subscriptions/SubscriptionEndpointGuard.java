@@ -7,8 +7,6 @@ import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
 import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Subscription;
 import org.rasguard.cdshooks.FhirServerAllowlist;
@@ -89,12 +87,7 @@ public final class SubscriptionEndpointGuard {
 
     /** The 422 every refusal of this package answers: an OperationOutcome with our stable code. */
     static UnprocessableEntityException refused(String code, String message, String expression) {
-        OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-                .setCode(OperationOutcome.IssueType.BUSINESSRULE)
-                .setDetails(new CodeableConcept(new Coding(ErrorResponses.ERROR_CODE_SYSTEM, code, null)).setText(message))
-                .setDiagnostics(message)
-                .addExpression(expression);
-        return new UnprocessableEntityException(message, outcome);
+        return new UnprocessableEntityException(message,
+                ErrorResponses.outcome(OperationOutcome.IssueType.BUSINESSRULE, code, null, message, expression));
     }
 }

@@ -6,11 +6,8 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Locale;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.rasguard.server.http.ErrorResponses;
@@ -43,17 +40,11 @@ public final class SubscriptionSearchParameters {
         if (request instanceof SystemRequestDetails || !(resource instanceof SearchParameter parameter) || !overSubscriptions(parameter)) {
             return;
         }
-        if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null) {
-            Refusals.record(servlet.getServletRequest(), OVER_SUBSCRIPTIONS);
-        }
+        Refusals.record(request, OVER_SUBSCRIPTIONS);
         String message = "A SearchParameter over Subscriptions cannot be created or changed through the FHIR API:"
                 + " their channel headers hold secrets.";
-        OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.FORBIDDEN)
-                .setDetails(new CodeableConcept(new Coding(ErrorResponses.ERROR_CODE_SYSTEM, OVER_SUBSCRIPTIONS,
-                        "Search parameter over Subscriptions")).setText(message))
-                .setDiagnostics(message).addExpression("SearchParameter.base");
-        throw new ForbiddenOperationException(message, outcome);
+        throw new ForbiddenOperationException(message, ErrorResponses.outcome(OperationOutcome.IssueType.FORBIDDEN, OVER_SUBSCRIPTIONS,
+                "Search parameter over Subscriptions", message, "SearchParameter.base"));
     }
 
     static boolean overSubscriptions(SearchParameter parameter) {
