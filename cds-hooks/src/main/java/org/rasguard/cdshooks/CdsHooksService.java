@@ -220,17 +220,13 @@ public final class CdsHooksService {
             decided = decider.decide(found.antiEgfr(), record.facts(request.draftOrders()));
         } catch (Undecidable first) {
             if (!first.needed().equals(List.of(Needed.TREATMENT_HISTORY)) || !RecordGatherer.defers(request, ehr, HISTORY_DEFERRED)) {
-                traceRecord(trace, record);
-                trace.assessed(first.assessment(), record.cautions());
-                throw CdsError.of(first, ehr.whyUnavailable());
+                throw failed(first, trace, record, ehr);
             }
             record = gatherer.gather(request, ehr, sameIdSpace);
             try {
                 decided = decider.decide(found.antiEgfr(), record.facts(request.draftOrders()));
             } catch (Undecidable e) {
-                traceRecord(trace, record);
-                trace.assessed(e.assessment(), record.cautions());
-                throw CdsError.of(e, ehr.whyUnavailable());
+                throw failed(e, trace, record, ehr);
             }
         }
         traceRecord(trace, record);
@@ -278,9 +274,16 @@ public final class CdsHooksService {
      * identifiers (the late-result check finds the decision by either; by the identifiers when our store
      * had no record of the patient yet).
      */
+    /** An undecidable call as the audit trail records it and the client gets it (412). */
+    private CdsError failed(Undecidable e, CallTrace trace, PatientRecord record, EhrCalls ehr) {
+        traceRecord(trace, record);
+        trace.assessed(e.assessment(), record.cautions());
+        return CdsError.of(e, ehr.whyUnavailable());
+    }
+
     private void traceRecord(CallTrace trace, PatientRecord record) {
         trace.storePatients(record.storePatientIds());
-        trace.person(identity.searchable(record.ehrPatient()).stream().map(id -> id.getKey() + "|" + id.getValue()).toList());
+        trace.person(identity.searchableKeys(record.ehrPatient()));
     }
 
     /** An observer's failure never changes the answer (see {@link DecisionObserver}). */

@@ -82,7 +82,12 @@ final class RecordGatherer {
      * be read from its FHIR server.
      */
     static boolean defers(HookRequest request, EhrCalls ehr, java.util.Collection<PrefetchKey> deferred) {
-        return ehr.available() && deferred.stream().anyMatch(key -> request.prefetch().get(key) instanceof PrefetchValue.NotSupplied);
+        return deferred.stream().anyMatch(key -> unread(key, request, ehr, deferred));
+    }
+
+    /** A deferred key the client did not send, which would otherwise be read from its FHIR server. */
+    private static boolean unread(PrefetchKey key, HookRequest request, EhrCalls ehr, java.util.Collection<PrefetchKey> deferred) {
+        return deferred.contains(key) && request.prefetch().get(key) instanceof PrefetchValue.NotSupplied && ehr.available();
     }
 
     /**
@@ -99,7 +104,7 @@ final class RecordGatherer {
             CompletableFuture<KeyData> data;
             if (!keys.contains(key)) {
                 data = CompletableFuture.completedFuture(KeyData.of(List.of()));
-            } else if (deferred.contains(key) && sent instanceof PrefetchValue.NotSupplied && ehr.available()) {
+            } else if (unread(key, request, ehr, deferred)) {
                 data = CompletableFuture.completedFuture(KeyData.missing("not read yet: needed only where it changes the card"));
             } else {
                 data = resolve(key, sent, request.patientId(), ehr);

@@ -90,6 +90,20 @@ public final class PersonIdentity {
                 .toList();
     }
 
+    /**
+     * {@link #searchable} as {@code system|value} keys: how the audit trail names a person's identifiers
+     * (and a FHIR token search writes them); {@link #splitKey} reads one back.
+     */
+    public List<String> searchableKeys(Patient patient) {
+        return searchable(patient).stream().map(identifier -> identifier.getKey() + "|" + identifier.getValue()).toList();
+    }
+
+    /** A {@code system|value} key as system and value (split at the first bar: a system holds none). */
+    public static Map.Entry<String, String> splitKey(String key) {
+        int bar = key.indexOf('|');
+        return Map.entry(key.substring(0, bar), key.substring(bar + 1));
+    }
+
     /** True when a system holds two values in this record. */
     public boolean hasAmbiguousIdentifiers(Patient patient) {
         return identifiers(patient).values().stream().anyMatch(values -> values.size() > 1);

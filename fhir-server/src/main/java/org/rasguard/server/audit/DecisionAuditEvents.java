@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.TimeZone;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -14,6 +15,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.rasguard.cdshooks.Decision;
+import org.rasguard.patients.PersonIdentity;
 
 /**
  * One CDS decision as a FHIR R4 AuditEvent. The layout (README, Audit trail):
@@ -121,8 +123,8 @@ public final class DecisionAuditEvents {
         for (String identifier : decision.personIdentifiers()) {
             AuditEventEntityComponent person = entity(event, "personIdentifier", "1", "1");
             person.setName(PERSON_NAME + identifier);
-            int bar = identifier.indexOf('|');
-            person.setWhat(identified(identifier.substring(0, bar), identifier.substring(bar + 1)));
+            Map.Entry<String, String> key = PersonIdentity.splitKey(identifier);
+            person.setWhat(identified(key.getKey(), key.getValue()));
         }
 
         AuditEventEntityComponent call = entity(event, "hookInstance", "2", "20");

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
+import org.rasguard.patients.PersonIdentity;
 import org.rasguard.server.audit.DecisionAuditEvents;
 
 /**
@@ -118,7 +119,7 @@ final class DecisionHistory {
     /** Whether the decision's EHR Patient and our record hold different values in one identifier system. */
     static boolean disagrees(AuditEvent decision, List<String> ours) {
         Map<String, String> mine = new java.util.HashMap<>();
-        ours.forEach(identifier -> mine.put(identifier.substring(0, identifier.indexOf('|')), identifier.substring(identifier.indexOf('|') + 1)));
+        ours.stream().map(PersonIdentity::splitKey).forEach(key -> mine.put(key.getKey(), key.getValue()));
         return decision.getEntity().stream().filter(entity -> "personIdentifier".equals(entity.getDescription()) && entity.getWhat().hasIdentifier())
                 .map(entity -> entity.getWhat().getIdentifier())
                 .anyMatch(theirs -> mine.containsKey(theirs.getSystem()) && !mine.get(theirs.getSystem()).equals(theirs.getValue()));

@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.rasguard.cdshooks.EvidenceStore.StoredEvidence;
@@ -68,9 +69,9 @@ public final class StoreRasStatus {
     public java.util.Set<String> patientsWithIdentifiers(java.util.Collection<String> identifiers) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();
         for (String identifier : identifiers) {
-            int bar = identifier.indexOf('|');
+            Map.Entry<String, String> key = PersonIdentity.splitKey(identifier);
             ca.uhn.fhir.jpa.searchparam.SearchParameterMap query = ca.uhn.fhir.jpa.searchparam.SearchParameterMap.newSynchronous(
-                    Patient.SP_IDENTIFIER, new ca.uhn.fhir.rest.param.TokenParam(identifier.substring(0, bar), identifier.substring(bar + 1)));
+                    Patient.SP_IDENTIFIER, new ca.uhn.fhir.rest.param.TokenParam(key.getKey(), key.getValue()));
             daos.getResourceDao("Patient").searchForResources(query, new ca.uhn.fhir.rest.api.server.SystemRequestDetails())
                     .forEach(found -> ids.add(((org.hl7.fhir.instance.model.api.IBaseResource) found).getIdElement().getIdPart()));
         }
@@ -80,8 +81,7 @@ public final class StoreRasStatus {
     /** @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException when there is no such patient */
     public Person personOf(IdType patientId, RequestDetails request) {
         Patient ours = (Patient) daos.getResourceDao("Patient").read(patientId.toUnqualifiedVersionless(), request);
-        return new Person(records.forStorePatient(ours).ids(),
-                identity.searchable(ours).stream().map(id -> id.getKey() + "|" + id.getValue()).toList());
+        return new Person(records.forStorePatient(ours).ids(), identity.searchableKeys(ours));
     }
 
     /** @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException when there is no such patient */
