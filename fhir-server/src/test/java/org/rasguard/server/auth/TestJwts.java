@@ -15,11 +15,15 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -36,13 +40,33 @@ public final class TestJwts {
 
     private TestJwts() {}
 
+    /**
+     * An RSA 2048 signing key under {@code kid}. The key pairs are real and come from a ring of
+     * {@value #RSA_RING} generated once per JVM: any {@value #RSA_RING} calls in a row give distinct keys (a
+     * test never needs more), and a test JVM no longer spends a second per key on prime search (the tests
+     * run on the C1 compiler), which made {@code CdsJwtVerifierTest} take 89 s for 4 s of checks.
+     */
     public static RSAKey rsa(String kid) {
-        try {
-            return new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
+        KeyPair pair;
+        synchronized (RSA_PAIRS) {
+            if (RSA_PAIRS.size() < RSA_RING) {
+                try {
+                    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                    generator.initialize(2048);
+                    RSA_PAIRS.add(generator.generateKeyPair());
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            pair = RSA_PAIRS.get(rsaCalls++ % RSA_RING);
         }
+        return new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey(pair.getPrivate())
+                .keyID(kid).keyUse(KeyUse.SIGNATURE).build();
     }
+
+    private static final int RSA_RING = 16;
+    private static final List<KeyPair> RSA_PAIRS = new ArrayList<>();
+    private static int rsaCalls;
 
     public static ECKey ec(String kid) {
         return ec(kid, Curve.P_384);
