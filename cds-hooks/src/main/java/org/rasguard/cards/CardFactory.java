@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.rasguard.cards.CdsResponse.Card;
@@ -16,12 +17,13 @@ import org.rasguard.decision.CardKind;
 import org.rasguard.decision.OrderDecision;
 import org.rasguard.decision.OrderDecisions;
 import org.rasguard.knowledge.KnowledgeBase;
+import org.rasguard.ras.RasAssessment;
 
 /**
  * Puts the cards of one call together: per decided order its text ({@link CardWording}, with the
- * fixed texts {@link CardTexts} read once from the knowledge package), its suggestions
- * ({@link Suggestions}), the source with the card's topic, and the coded override reasons
- * every card offers (the CodeSystem {@value #OVERRIDE_SYSTEM}, in its order), with invisible
+ * words {@link CardTexts} read once from the knowledge package), its suggestions ({@link Suggestions}),
+ * the source (the PlanDefinition's publisher as label) with the card's topic, and the coded override
+ * reasons every card offers (the CodeSystem {@value #OVERRIDE_SYSTEM}, in its order), with invisible
  * characters taken out ({@link MarkdownText}).
  */
 public final class CardFactory {
@@ -30,7 +32,6 @@ public final class CardFactory {
     public static final String STORE_ID_PREFIX = "rasguard-store-";
 
     public static final String OVERRIDE_SYSTEM = "http://rasguard.org/fhir/CodeSystem/cds-override-reason";
-    public static final String SOURCE_LABEL = "RAS Guard";
     /** ASCO provisional clinical opinion on extended RAS testing, as summarised by NCBI Medical Genetics Summaries. */
     public static final String GUIDELINE_URL = "https://www.ncbi.nlm.nih.gov/books/NBK564800/";
 
@@ -45,10 +46,10 @@ public final class CardFactory {
 
     public CardFactory(KnowledgeBase knowledge, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids) {
         this.uuids = uuids;
-        this.suggestions = new Suggestions(knowledge, fhir, json, uuids);
+        this.texts = CardTexts.read(knowledge);
+        this.suggestions = new Suggestions(knowledge, texts, fhir, json, uuids);
         this.rechallengeEvidence = RechallengeEvidence.read(knowledge);
         this.phrases = CardPhrases.read(knowledge);
-        this.texts = CardTexts.read(knowledge);
         this.overrideReasons = knowledge.codeSystem(OVERRIDE_SYSTEM)
                 .map(reasons -> reasons.getConcept().stream()
                         .map(concept -> new Coding(OVERRIDE_SYSTEM, concept.getCode(), concept.getDisplay()))
@@ -59,10 +60,12 @@ public final class CardFactory {
 
     /**
      * The mutations of an assessment as the cards name them ({@code KRAS p.G12D, NRAS p.Q61R}), for other
-     * texts that must name them the same way (the late-result DetectedIssue).
+     * texts that must name them the same way (the late-result DetectedIssue); the knowledge package's
+     * words for unnamed ones read once, here.
      */
-    public static String mutationNames(org.rasguard.ras.RasAssessment assessment) {
-        return EvidenceLines.mutationNames(assessment);
+    public static Function<RasAssessment, String> mutationNames(KnowledgeBase knowledge) {
+        CardTexts texts = CardTexts.read(knowledge);
+        return assessment -> EvidenceLines.mutationNames(assessment, texts);
     }
 
     /** {@code system|code} of the override reasons every card offers (feedback may cite only these). */
@@ -88,7 +91,7 @@ public final class CardFactory {
         CardWording.Text text = CardWording.of(input, rechallengeEvidence, phrases, texts);
         List<Suggestion> suggested = suggestions.of(input);
         CardKind kind = input.kind();
-        Source source = new Source(SOURCE_LABEL, GUIDELINE_URL, null,
+        Source source = new Source(texts.sourceLabel(CardTexts.Plan.ORDER), GUIDELINE_URL, null,
                 new Coding(CardKind.TOPIC_SYSTEM, kind.topicCode(), kind.topicDisplay()));
         return new Card(uuids.get().toString(), MarkdownText.withoutInvisible(text.summary()),
                 MarkdownText.withoutInvisible(text.detail()), kind.indicator(), source,

@@ -31,8 +31,9 @@ import org.rasguard.ras.UnknownReason;
  * The patient-view cards. Their words are the knowledge package's: each card is an action of the
  * PlanDefinition {@value ChartDecider#PLAN_DEFINITION} (title = summary, description = detail, the
  * words in braces filled in here, record text escaped by {@link MarkdownText}), its sub-actions the
- * late-result card's suggestions. The late-result card offers the mitigations of
- * {@value LateResult#MITIGATION_SYSTEM} as override reasons; its suggestion uuids are derived from the
+ * late-result card's suggestions; the words for what the record does not give, for a status and for a
+ * specimen's origin are the action's card texts ({@link CardTexts}). The late-result card offers the
+ * mitigations of {@value LateResult#MITIGATION_SYSTEM} as override reasons; its suggestion uuids are derived from the
  * card's uuid and the mitigation ({@link #suggestionUuid}), so feedback names what was done without
  * anything to remember.
  */
@@ -51,9 +52,11 @@ public final class ChartCards {
     private final int reminderDays;
 
     private final CardPhrases phrases;
+    private final CardTexts texts;
 
     public ChartCards(KnowledgeBase knowledge, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids, int reminderDays) {
         this.phrases = CardPhrases.read(knowledge);
+        this.texts = CardTexts.read(knowledge);
         PlanDefinition plan = knowledge.artifacts().stream().filter(PlanDefinition.class::isInstance).map(PlanDefinition.class::cast)
                 .filter(definition -> ChartDecider.PLAN_DEFINITION.equals(definition.getUrl())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Unknown PlanDefinition " + ChartDecider.PLAN_DEFINITION));
@@ -73,7 +76,7 @@ public final class ChartCards {
                 .orElseThrow(() -> new IllegalArgumentException("Unknown CodeSystem " + LateResult.MITIGATION_SYSTEM));
         this.mitigations = system.getConcept().stream()
                 .map(concept -> new Coding(LateResult.MITIGATION_SYSTEM, concept.getCode(), concept.getDisplay())).toList();
-        this.suggestions = new Suggestions(knowledge, fhir, json, uuids);
+        this.suggestions = new Suggestions(knowledge, texts, fhir, json, uuids);
         this.uuids = uuids;
         this.reminderDays = reminderDays;
     }
@@ -104,13 +107,14 @@ public final class ChartCards {
 
     private Card late(LateResult late, RasAssessment assessment) {
         String uuid = uuids.get().toString();
-        String drug = late.drug() == null ? "Anti-EGFR antibody" : MarkdownText.visible(late.drug());
-        String order = late.order() == null ? "(id not recorded)" : MarkdownText.visible(late.order());
+        String drug = late.drug() == null ? texts.get(CardTexts.Text.LATE_DRUG_NOT_RECORDED) : MarkdownText.visible(late.drug());
+        String order = late.order() == null ? texts.get(CardTexts.Text.LATE_ORDER_NOT_RECORDED) : MarkdownText.visible(late.order());
         Map<String, String> summary = Map.of("drug", drug, "order", order);
         Map<String, String> detail = Map.of("drug", MarkdownText.escape(drug), "order", MarkdownText.escape(order),
                 "result", result(late, assessment),
-                "identified", late.identified() == null ? "date not recorded" : late.identified().toString().substring(0, 10),
-                "detail", late.detail() == null ? "no detail recorded" : MarkdownText.escape(late.detail()));
+                "identified", late.identified() == null ? texts.get(CardTexts.Text.LATE_IDENTIFIED_NOT_RECORDED)
+                        : late.identified().toString().substring(0, 10),
+                "detail", late.detail() == null ? texts.get(CardTexts.Text.LATE_DETAIL_NOT_RECORDED) : MarkdownText.escape(late.detail()));
         List<Suggestion> suggested = new ArrayList<>();
         for (String mitigation : List.of(LateResult.ORDER_STOPPED, LateResult.ORDER_REVIEWED)) {
             String label = fill(subAction(mitigation).orElseThrow().getTitle(), summary);
@@ -122,7 +126,7 @@ public final class ChartCards {
     }
 
     /** The new results in words: the assessment's items for the DetectedIssue's Observations, else their references. */
-    private static String result(LateResult late, RasAssessment assessment) {
+    private String result(LateResult late, RasAssessment assessment) {
         List<String> references = late.evidence().stream().map(ChartCards::storeReference).toList();
         List<EvidenceItem> items = assessment.evidence().stream().filter(item -> references.contains(base(item.reference()))).toList();
         if (!items.isEmpty()) {
@@ -130,8 +134,8 @@ public final class ChartCards {
                     + (item.effective() != null ? " (" + MarkdownText.escape(item.effective()) + ")" : "")).distinct()
                     .collect(Collectors.joining("; "));
         }
-        return late.evidence().isEmpty() ? "not named in the alert" : late.evidence().stream()
-                .map(reference -> EvidenceLines.source(storeReference(reference))).collect(Collectors.joining(", "));
+        return late.evidence().isEmpty() ? texts.get(CardTexts.Text.LATE_RESULT_NOT_NAMED) : late.evidence().stream()
+                .map(reference -> EvidenceLines.source(storeReference(reference), texts)).collect(Collectors.joining(", "));
     }
 
     private Card untested(ChartCard card, ChartDecision decision, String patientId) {
@@ -140,9 +144,10 @@ public final class ChartCards {
         decision.assessment().reasons().forEach(reason -> reasons.add(phrases.reason(reason)));
         reasons.addAll(decision.cautions());
         if (reasons.isEmpty()) {
-            reasons.add("no complete KRAS and NRAS result");
+            reasons.add(texts.get(CardTexts.Text.NO_COMPLETE_RESULT));
         }
-        Map<String, String> summary = Map.of("status", neverTested ? "never tested" : "unknown");
+        Map<String, String> summary = Map.of("status",
+                texts.get(neverTested ? CardTexts.Text.UNTESTED_NEVER_TESTED : CardTexts.Text.UNTESTED_UNKNOWN));
         Map<String, String> detail = Map.of("reasons", String.join("; ", reasons),
                 "metastasis", card.metastasis().stream().map(MarkdownText::escape).collect(Collectors.joining("; ")),
                 "days", Integer.toString(reminderDays));
@@ -153,11 +158,11 @@ public final class ChartCards {
     private Card metastasis(ChartCard card, String patientId) {
         String date = card.newestResult().length() > 10 && card.newestResult().charAt(10) == 'T'
                 ? card.newestResult().substring(0, 10) : card.newestResult();
-        String origin = switch (card.origin()) {
-            case PRIMARY -> "taken from the primary tumour";
-            case NOT_STATED -> "its specimen does not say which tumour it was taken from";
-            case METASTASIS -> "taken from a metastasis";
-        };
+        String origin = texts.get(switch (card.origin()) {
+            case PRIMARY -> CardTexts.Text.ORIGIN_PRIMARY;
+            case NOT_STATED -> CardTexts.Text.ORIGIN_NOT_STATED;
+            case METASTASIS -> CardTexts.Text.ORIGIN_METASTASIS;
+        });
         Map<String, String> summary = Map.of("resultDate", MarkdownText.visible(date));
         Map<String, String> detail = Map.of("resultDate", MarkdownText.escape(date), "origin", origin,
                 "later", card.later().stream().map(MarkdownText::escape).collect(Collectors.joining("; ")),
@@ -169,9 +174,9 @@ public final class ChartCards {
     private Card card(String uuid, CardKind kind, Map<String, String> summaryWords, Map<String, String> detailWords,
             List<Suggestion> suggested, String selectionBehavior, List<Coding> overrideReasons) {
         PlanDefinition.PlanDefinitionActionComponent action = actions.get(ACTIONS.get(kind));
-        String summary = fit(fill(action.getTitle(), summaryWords));
+        String summary = CardTexts.fit("", fill(action.getTitle(), summaryWords), "");
         String detail = fill(action.getDescription(), detailWords);
-        Source source = new Source(CardFactory.SOURCE_LABEL, CardFactory.GUIDELINE_URL, null,
+        Source source = new Source(texts.sourceLabel(CardTexts.Plan.CHART), CardFactory.GUIDELINE_URL, null,
                 new Coding(CardKind.TOPIC_SYSTEM, kind.topicCode(), kind.topicDisplay()));
         return new Card(uuid, MarkdownText.withoutInvisible(summary), MarkdownText.withoutInvisible(detail), kind.indicator(), source,
                 suggested.isEmpty() ? null : List.copyOf(suggested), suggested.isEmpty() ? null : selectionBehavior, overrideReasons, null);
@@ -188,11 +193,6 @@ public final class ChartCards {
             out = out.replace("{" + word.getKey() + "}", word.getValue());
         }
         return out;
-    }
-
-    private static String fit(String summary) {
-        return summary.length() <= CardWording.MAX_SUMMARY ? summary
-                : summary.substring(0, CardWording.MAX_SUMMARY - 1).stripTrailing() + "…";
     }
 
     /** Our store's {@code Observation/12} as the CDS service names it among the evidence ({@code Observation/rasguard-store-12}). */

@@ -17,10 +17,10 @@ import org.rasguard.ras.RasAssessment;
 import org.rasguard.ras.VariantFinding;
 
 /**
- * The evidence in card text: one markdown bullet per result (gene, what it said, date, specimen,
- * report or result, and whether it came from the EHR or our store; the call in {@link CardPhrases}' words), and
- * variant names for a summary. Everything taken from the record is escaped
- * ({@link MarkdownText}).
+ * The evidence in card text: one markdown list item per result (gene, what it said, date, specimen,
+ * report or result, and whether it came from the EHR or our store; the call in {@link CardPhrases}' words,
+ * the rest in the knowledge package's: {@link CardTexts}' evidence and reference texts), and variant names
+ * for a summary. Everything taken from the record is escaped ({@link MarkdownText}).
  */
 final class EvidenceLines {
 
@@ -30,8 +30,11 @@ final class EvidenceLines {
 
     private EvidenceLines() {}
 
-    /** "KRAS p.G12D, NRAS p.Q61K", protein names first; genes without a named variant as "KRAS mutation". */
-    static String mutationNames(RasAssessment assessment) {
+    /**
+     * {@code KRAS p.G12D, NRAS p.Q61K}, protein names first; a gene without a named variant, or a status
+     * without a gene, in the words of the texts mutation-of-gene and mutation-unnamed.
+     */
+    static String mutationNames(RasAssessment assessment, CardTexts texts) {
         Set<String> names = new LinkedHashSet<>();
         for (Gene gene : Gene.values()) {
             List<VariantFinding> mutated = assessment.variants().stream()
@@ -45,17 +48,17 @@ final class EvidenceLines {
             codingOnly.forEach(v -> names.add(gene.symbol() + " " + VariantNames.shortName(v)));
             GeneVerdict verdict = assessment.genes().get(gene);
             if (mutated.isEmpty() && verdict != null && verdict.status() == GeneVerdict.Status.MUTATED) {
-                names.add(gene.symbol() + " mutation");
+                names.add(texts.fill(CardTexts.Text.MUTATION_OF_GENE, Map.of("gene", gene.symbol())));
             }
         }
-        return names.isEmpty() ? "RAS mutation" : String.join(", ", names);
+        return names.isEmpty() ? texts.get(CardTexts.Text.MUTATION_UNNAMED) : String.join(", ", names);
     }
 
     /**
-     * One markdown bullet per result: gene, what it said, date, specimen, report or result. The same
+     * One markdown list item per result: gene, what it said, date, specimen, report or result. The same
      * result read twice (from the EHR and from our store) is shown once, with the most it says.
      */
-    static String of(RasAssessment assessment, Predicate<EvidenceItem> which, CardPhrases phrases) {
+    static String of(RasAssessment assessment, Predicate<EvidenceItem> which, CardPhrases phrases, CardTexts texts) {
         Map<String, EvidenceItem> distinct = new LinkedHashMap<>();
         assessment.evidence().stream().filter(which)
                 .sorted(Comparator.comparing((EvidenceItem item) -> item.gene())
@@ -66,14 +69,22 @@ final class EvidenceLines {
         int lines = 0;
         for (EvidenceItem item : distinct.values()) {
             if (++lines > MAX_EVIDENCE_LINES) {
-                out.append("- … and ").append(distinct.size() - MAX_EVIDENCE_LINES).append(" more\n");
+                out.append("- ").append(texts.fill(CardTexts.Text.EVIDENCE_MORE,
+                        Map.of("count", Integer.toString(distinct.size() - MAX_EVIDENCE_LINES)))).append('\n');
                 break;
             }
-            out.append("- ").append(item.gene().symbol()).append(": ").append(phrases.call(item.call()))
-                    .append(item.preliminary() ? " (preliminary)" : "").append(" — ").append(MarkdownText.escape(item.detail()))
-                    .append("; ").append(date(item) == null ? "date not stated" : MarkdownText.escape(date(item)))
-                    .append(item.specimen() == null ? "" : "; specimen: " + MarkdownText.escape(item.specimen()))
-                    .append("; ").append(item.report() != null ? "report " + source(item.report()) : "result " + source(item.reference()))
+            String date = date(item);
+            out.append("- ").append(texts.fill(CardTexts.Text.EVIDENCE_LINE, Map.of(
+                    "gene", item.gene().symbol(),
+                    "call", phrases.call(item.call()),
+                    "preliminary", item.preliminary() ? texts.get(CardTexts.Text.EVIDENCE_PRELIMINARY) : "",
+                    "detail", MarkdownText.escape(item.detail()),
+                    "date", date == null ? texts.get(CardTexts.Text.EVIDENCE_DATE_NOT_STATED) : MarkdownText.escape(date),
+                    "specimen", item.specimen() == null ? ""
+                            : texts.fill(CardTexts.Text.EVIDENCE_SPECIMEN, Map.of("specimen", MarkdownText.escape(item.specimen()))),
+                    "source", item.report() != null
+                            ? texts.fill(CardTexts.Text.EVIDENCE_REPORT, Map.of("reference", source(item.report(), texts)))
+                            : texts.fill(CardTexts.Text.EVIDENCE_RESULT, Map.of("reference", source(item.reference(), texts))))))
                     .append('\n');
         }
         return out.toString();
@@ -94,13 +105,16 @@ final class EvidenceLines {
                 .map(EvidenceLines::date).filter(Objects::nonNull).max(String::compareTo).orElse(null);
     }
 
-    /** {@code Observation/rasguard-store-12} → "Observation/12 (RAS Guard genomics store)"; else "(EHR)". */
-    static String source(String reference) {
+    /**
+     * A record, escaped, in the words of the text reference-store ({@code Observation/rasguard-store-12}
+     * is our store's {@code Observation/12}) or reference-ehr.
+     */
+    static String source(String reference, CardTexts texts) {
         int slash = reference.indexOf('/');
         if (slash > 0 && reference.startsWith(STORE_ID_PREFIX, slash + 1)) {
-            return MarkdownText.escape(reference.substring(0, slash + 1) + reference.substring(slash + 1 + STORE_ID_PREFIX.length()))
-                    + " (RAS Guard genomics store)";
+            return texts.fill(CardTexts.Text.REFERENCE_STORE, Map.of("reference",
+                    MarkdownText.escape(reference.substring(0, slash + 1) + reference.substring(slash + 1 + STORE_ID_PREFIX.length()))));
         }
-        return MarkdownText.escape(reference) + " (EHR)";
+        return texts.fill(CardTexts.Text.REFERENCE_EHR, Map.of("reference", MarkdownText.escape(reference)));
     }
 }

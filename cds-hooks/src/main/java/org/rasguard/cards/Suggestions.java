@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -29,6 +29,17 @@ import org.rasguard.knowledge.KnowledgeBase;
  * antibody order, order extended RAS testing (the ActivityDefinition of the knowledge package), add
  * the approved KRAS G12C partner (every code of its ValueSet).
  *
+ * <p>A suggestion's label is the {@code title} of the PlanDefinition sub-action that offers it and the
+ * description of its action that sub-action's {@code description} ({@link CardTexts}), words in braces
+ * filled in. That is where a FHIR reader looks: applying a PlanDefinition gives a RequestGroup whose
+ * nested actions become a card's suggestions, HAPI FHIR's CDS Hooks module taking the label from such
+ * an action's title and the description from its own nested action's (ours have one action each, so
+ * one sub-action carries both), and this package's patient-view PlanDefinition already labels its
+ * suggestions so. Not the ActivityDefinitions: the remove and
+ * add-partner suggestions have none, and one ActivityDefinition (extended RAS testing) serves three
+ * actions of two PlanDefinitions; its title and description say what the ServiceRequest is, for
+ * any reader, not how one card's button reads.
+ *
  * @see <a href="https://cds-hooks.hl7.org/2.0/#suggestion">CDS Hooks 2.0: Suggestion</a>
  */
 final class Suggestions {
@@ -37,6 +48,7 @@ final class Suggestions {
     static final String PLASMA_RAS_TESTING = KnowledgeBase.CANONICAL_BASE + "/ActivityDefinition/order-plasma-ras-testing";
 
     private final KnowledgeBase knowledge;
+    private final CardTexts texts;
     private final FhirContext fhir;
     private final ObjectMapper json;
     private final Supplier<UUID> uuids;
@@ -45,8 +57,9 @@ final class Suggestions {
     /** The plasma (ctDNA) RAS test before a re-challenge, likewise. */
     private final ActivityDefinition plasmaRasTest;
 
-    Suggestions(KnowledgeBase knowledge, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids) {
+    Suggestions(KnowledgeBase knowledge, CardTexts texts, FhirContext fhir, ObjectMapper json, Supplier<UUID> uuids) {
         this.knowledge = knowledge;
+        this.texts = texts;
         this.fhir = fhir;
         this.json = json;
         this.uuids = uuids;
@@ -80,8 +93,8 @@ final class Suggestions {
                 remove(input, false).ifPresent(out::add);
             }
             case RAS_RECHALLENGE -> {
-                out.add(orderTest(input.kind(), input.patientId(), plasmaRasTest, "Order plasma (ctDNA) RAS testing (KRAS and NRAS) before re-challenge",
-                        "Order KRAS and NRAS mutation analysis of circulating tumour DNA in plasma."));
+                out.add(orderTest(input.kind(), input.patientId(), plasmaRasTest, texts.get(CardTexts.Text.PLASMA_TESTING_LABEL),
+                        texts.get(CardTexts.Text.PLASMA_TESTING_DESCRIPTION)));
                 remove(input, false).ifPresent(out::add);
             }
             case G12C_APPROVED_COMBINATION, RAS_WILD_TYPE -> remove(input, false).ifPresent(out::add);
@@ -95,10 +108,10 @@ final class Suggestions {
         if (input.orderReference() == null) {
             return Optional.empty();
         }
-        String drug = CardWording.name(input.drug()).toLowerCase(Locale.ROOT);
-        return Optional.of(new Suggestion("Remove the " + drug + " order", uuids.get().toString(),
+        Map<String, String> words = Map.of("drug", CardWording.word(input.drug()));
+        return Optional.of(new Suggestion(texts.fill(CardTexts.Text.REMOVE_LABEL, words), uuids.get().toString(),
                 recommended ? Boolean.TRUE : null,
-                List.of(new Action("delete", "Remove the draft " + drug + " order.", null, input.orderReference()))));
+                List.of(new Action("delete", texts.fill(CardTexts.Text.REMOVE_DESCRIPTION, words), null, input.orderReference()))));
     }
 
     /**
@@ -112,8 +125,8 @@ final class Suggestions {
 
     /** The same suggestion for a patient-view reminder (no order: the card's topic is the reason). */
     Suggestion orderRasTesting(CardKind kind, String patientId) {
-        return orderTest(kind, patientId, extendedRasTest, "Order extended RAS testing (KRAS and NRAS exons 2, 3 and 4)",
-                "Order extended RAS mutation analysis of the tumour.");
+        return orderTest(kind, patientId, extendedRasTest, texts.get(CardTexts.Text.EXTENDED_TESTING_LABEL),
+                texts.get(CardTexts.Text.EXTENDED_TESTING_DESCRIPTION));
     }
 
     private Suggestion orderTest(CardKind kind, String patientId, ActivityDefinition test, String label, String description) {
@@ -148,10 +161,9 @@ final class Suggestions {
         request.setMedication(medication);
         request.setSubject(new Reference("Patient/" + input.patientId()));
         request.addReasonCode(new CodeableConcept().addCoding(topic(input.kind())));
-        String name = CardWording.name(partner).toLowerCase(Locale.ROOT);
-        return new Suggestion("Add " + name + " (approved with " + CardWording.name(input.drug()).toLowerCase(Locale.ROOT)
-                + " for KRAS G12C)", uuids.get().toString(), null,
-                List.of(new Action("create", "Order " + name + " with the antibody.", encode(request), null)));
+        Map<String, String> words = Map.of("drug", CardWording.word(input.drug()), "partner", CardWording.word(partner));
+        return new Suggestion(texts.fill(CardTexts.Text.ADD_PARTNER_LABEL, words), uuids.get().toString(), null,
+                List.of(new Action("create", texts.fill(CardTexts.Text.ADD_PARTNER_DESCRIPTION, words), encode(request), null)));
     }
 
     /** The card's topic as a coded reason, its display read from the {@code cds-card-topic} CodeSystem. */

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
@@ -59,8 +60,11 @@ final class LateResultIssues {
     private final Map<String, String> reasons = new HashMap<>();
     private final Map<String, Coding> topics = new HashMap<>();
     private final Map<String, String> drugs = new HashMap<>();
+    /** The mutations as the cards name them, with the knowledge package's words for unnamed ones. */
+    private final Function<RasAssessment, String> mutationNames;
 
     LateResultIssues(KnowledgeBase knowledge) {
+        this.mutationNames = CardFactory.mutationNames(knowledge);
         CodeSystem issues = codeSystem(knowledge, CODE_SYSTEM);
         this.code = new Coding(CODE_SYSTEM, CODE, concept(issues, CODE).getDisplay());
         CodeSystem decisions = codeSystem(knowledge, ContradictionRule.EARLIER_DECISION_SYSTEM);
@@ -156,7 +160,7 @@ final class LateResultIssues {
 
     private String finding(RasAssessment assessment) {
         if (assessment.status() == RasStatus.MUTATED) {
-            return CardFactory.mutationNames(assessment);
+            return mutationNames.apply(assessment);
         }
         if (assessment.status() == RasStatus.UNKNOWN) {
             String why = assessment.reasons().stream().map(reason -> reasons.getOrDefault(reason.code(), reason.code()))
