@@ -121,7 +121,7 @@ public final class IngestThroughputRun {
         return json.append("]}").toString();
     }
 
-    private static String variant(String patient, String id) {
+    static String variant(String patient, String id) {
         return """
                 {"resourceType":"Observation",
                  "meta":{"profile":["http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/variant"]},

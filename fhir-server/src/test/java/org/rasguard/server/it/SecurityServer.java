@@ -53,10 +53,9 @@ public final class SecurityServer implements ParameterResolver {
     /** The one browser origin allowed by CORS ({@code RASGUARD_CORS_ORIGINS}). */
     public static final String CORS_ORIGIN = "https://sandbox.example.test";
     public static final int EVIDENCE_CAP = 25;
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SecurityServer.class);
 
     /** Everything a security test needs: the server, the keys, the key-set server. */
-    public static final class Setup implements ExtensionContext.Store.CloseableResource {
+    public static final class Setup implements AutoCloseable {
         public final RSAKey ehrARsa = TestJwts.rsa("ehr-a-rsa");
         public final ECKey ehrAEc = TestJwts.ec("ehr-a-ec");
         public final RSAKey ehrAExtra = TestJwts.rsa("ehr-a-extra");
@@ -160,13 +159,13 @@ public final class SecurityServer implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("setup", key -> {
+        return PerTestJvm.get("security-server", Setup.class, () -> {
             try {
                 return new Setup();
             } catch (Exception e) {
                 throw new IllegalStateException("Could not start the security server", e);
             }
-        }, Setup.class);
+        });
     }
 
     static void respond(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {

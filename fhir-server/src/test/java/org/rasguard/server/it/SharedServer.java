@@ -9,13 +9,12 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One server for the whole integration suite, started on first use with a fresh data directory and
- * stopped when the suite ends. Test classes that are not about restarts share it through
- * {@code @ExtendWith(SharedServer.class)} and a {@link ServerProcess} parameter.
+ * One server for the integration suite (one per test JVM: failsafe runs two), started on first use
+ * with a fresh data directory and stopped when the JVM exits ({@link PerTestJvm}). Test classes that
+ * are not about restarts share it through {@code @ExtendWith(SharedServer.class)} and a
+ * {@link ServerProcess} parameter.
  */
 public final class SharedServer implements ParameterResolver {
-
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedServer.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -24,12 +23,10 @@ public final class SharedServer implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent("server", key -> startShared(), Running.class)
-                .server();
+        return PerTestJvm.get("shared-server", ServerProcess.class, SharedServer::startShared);
     }
 
-    private static Running startShared() {
+    private static ServerProcess startShared() {
         try {
             Path dataDir = Files.createTempDirectory("rasguard-it-");
             // The port is chosen up front so the CDS service can be told to read "its EHR" from itself:
@@ -40,7 +37,7 @@ public final class SharedServer implements ParameterResolver {
             environment.put("RASGUARD_CDS_FHIR_SERVERS", "http://127.0.0.1:" + port + "/fhir");
             // The example patients (ClinicianPageIT); their MRNs (RG-100x) are used by no other test.
             environment.put("RASGUARD_DEMO_DATA", "true");
-            return new Running(new ServerProcess(dataDir, environment).start());
+            return new ServerProcess(dataDir, environment).start();
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the shared server", e);
         }
@@ -50,14 +47,6 @@ public final class SharedServer implements ParameterResolver {
     static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** Closed by JUnit when the root context ends, i.e. after the last test class. */
-    private record Running(ServerProcess server) implements ExtensionContext.Store.CloseableResource {
-        @Override
-        public void close() throws Throwable {
-            server.close();
         }
     }
 }
