@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import ca.uhn.fhir.jpa.topic.SubscriptionTopicConfig;
@@ -56,6 +57,15 @@ public class SubscriptionDeliveryConfig {
         SubscriptionLimit limit = new SubscriptionLimit(config.lateResults().maxSubscriptions(), () -> countedSubscriptionIds(daos));
         jpaInterceptors.registerInterceptor(limit);
         return limit;
+    }
+
+    /** Writes of types no Subscription names skip HAPI's subscription pipeline (a persisted message each). */
+    @Bean
+    public SubscribedTypesOnly subscribedTypesOnly(SubscriptionRegistry registry, IInterceptorService jpaInterceptors) {
+        SubscribedTypesOnly filter = new SubscribedTypesOnly(() -> registry.getAll().stream()
+                .map(active -> active.getSubscription().getCriteriaString()).toList());
+        jpaInterceptors.registerInterceptor(filter);
+        return filter;
     }
 
     /** No client SearchParameter can index Subscriptions (and so search their header secrets). */
