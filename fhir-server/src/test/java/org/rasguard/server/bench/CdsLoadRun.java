@@ -32,8 +32,13 @@ import org.rasguard.server.it.ServerProcess;
  * <pre>
  * mvn -B -o -q package -DskipTests && mvn -B -o -q test-compile -f fhir-server/pom.xml
  * java -cp "fhir-server/target/test-classes:fhir-server/target/classes:$(cat cp.txt)" \
- *     org.rasguard.server.bench.CdsLoadRun [ratePerSecond=50] [seconds=30] [audit=on|off]
+ *     org.rasguard.server.bench.CdsLoadRun [ratePerSecond=50] [seconds=30] [audit=on|off] [calls=both|prefetch|fallback]
  * </pre>
+ *
+ * The fourth argument runs only the full-prefetch calls or only the no-prefetch ones (issue 19 sets
+ * their goals at different rates: 200/s with prefetch, 25/s without). Each measured run prints the
+ * load average before and after it: another build on the two cores shows there, and such a run is
+ * repeated.
  */
 public final class CdsLoadRun {
 
@@ -44,6 +49,12 @@ public final class CdsLoadRun {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         // Third argument on|off: RASGUARD_AUDIT, to measure what the audit trail costs (README, Measurements).
         String audit = args.length > 2 ? args[2] : "on";
+        String calls = args.length > 3 ? args[3] : "both";
+        if (!List.of("both", "prefetch", "fallback").contains(calls)) {
+            throw new IllegalArgumentException("calls: both, prefetch or fallback, not " + calls);
+        }
+        boolean prefetchCalls = !calls.equals("fallback");
+        boolean fallbackCalls = !calls.equals("prefetch");
         int port;
         try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -71,10 +82,18 @@ public final class CdsLoadRun {
             }
             String url = server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID;
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            run("warm-up", client, url, withPrefetch, rate, 10);
-            run("warm-up", client, url, withoutPrefetch, rate, 10);
-            run("order-sign, full prefetch", client, url, withPrefetch, rate, seconds);
-            run("order-sign, no prefetch (fallback to the local FHIR API)", client, url, withoutPrefetch, rate, seconds);
+            if (prefetchCalls) {
+                run("warm-up", client, url, withPrefetch, rate, 10);
+            }
+            if (fallbackCalls) {
+                run("warm-up", client, url, withoutPrefetch, rate, 10);
+            }
+            if (prefetchCalls) {
+                run("order-sign, full prefetch", client, url, withPrefetch, rate, seconds);
+            }
+            if (fallbackCalls) {
+                run("order-sign, no prefetch (fallback to the local FHIR API)", client, url, withoutPrefetch, rate, seconds);
+            }
             printAuditCost(server, audit);
         }
     }
@@ -85,6 +104,7 @@ public final class CdsLoadRun {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        String loadBefore = loadAverage();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long scheduled = start + i * intervalNanos;
@@ -107,8 +127,10 @@ public final class CdsLoadRun {
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         if (!name.equals("warm-up")) {
-            System.out.printf("[bench] %s: %d calls at %d/s for %d s, errors %d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                    name, total, rate, seconds, errors.get(), ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), ms(sorted, 1.0));
+            System.out.printf("[bench] %s: %d calls at %d/s for %d s, errors %d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms"
+                    + " (load average %s before, %s after)%n",
+                    name, total, rate, seconds, errors.get(), ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), ms(sorted, 1.0),
+                    loadBefore, loadAverage());
         }
     }
 
@@ -138,6 +160,15 @@ public final class CdsLoadRun {
         System.out.printf("[bench] audit %s: %d decisions handed to the audit writer, p99 <= %.3f ms (histogram bucket), max %.3f ms%n",
                 audit, (long) count, p99 * 1000, max * 1000);
         metrics.lines().filter(l -> l.startsWith("rasguard_audit_events_total")).forEach(l -> System.out.println("[bench] " + l));
+    }
+
+    /** The one-minute load average (Linux: /proc/loadavg), or "?" elsewhere. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException unavailable) {
+            return "?";
+        }
     }
 
     private static double ms(long[] sorted, double quantile) {
