@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.rasguard.cards.CardFactory;
+import org.rasguard.cards.CardUuids;
 import org.rasguard.cards.ChartCards;
 import org.rasguard.decision.CardKind;
 import org.rasguard.decision.ChartDecider;
@@ -144,10 +144,10 @@ public final class CdsHooksService {
         this.gatherer = new RecordGatherer(fhir, store, identity,
                 settings.evidenceMaxResources());
         this.decider = new OrderDecider(knowledge, new OrderDecider.Settings(settings.wildTypeInfo(), settings.g12cCombinations()));
-        this.cards = new CardFactory(knowledge.base(), fhir, json, UUID::randomUUID);
+        this.cards = new CardFactory(knowledge.base(), fhir, json, new CardUuids());
         this.writer = new ResponseWriter(json, issued);
         this.chartDecider = new ChartDecider(knowledge, settings.reminderDays());
-        this.chartCards = new ChartCards(knowledge.base(), fhir, json, UUID::randomUUID, settings.reminderDays());
+        this.chartCards = new ChartCards(knowledge.base(), fhir, json, new CardUuids(), settings.reminderDays());
         this.chartStore = chartStore;
         this.clock = clock;
         Set<String> orderReasons = cards.offeredOverrideReasons();

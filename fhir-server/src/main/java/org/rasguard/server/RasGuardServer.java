@@ -22,6 +22,7 @@ import org.rasguard.server.fhir.FhirRestConfig;
 import org.rasguard.server.ingest.ValidationWarmUp;
 import org.rasguard.server.knowledge.KnowledgeConfig;
 import org.rasguard.server.knowledge.KnowledgeLoader;
+import org.rasguard.server.audit.AuditSearchParameters;
 import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import org.rasguard.server.store.StoreConfig;
 import org.rasguard.server.lateresults.LateResultConfig;
@@ -134,7 +135,8 @@ public final class RasGuardServer implements AutoCloseable {
         // ready: /health 200 means the knowledge is stored, and RASGUARD_DEMO_DATA's example patients.
         CompletableFuture<Void> knowledgeStored = CompletableFuture.runAsync(() -> {
             context.getBean(KnowledgeLoader.class).load();
-            // Our SearchParameters (stored Bundles by patient) in force before /health says ready.
+            context.getBean(AuditSearchParameters.class).retireUnsearched();
+            // Our SearchParameters (stored Bundles by patient; AuditEvent's not indexed) in force before /health says ready.
             context.getBean(SearchParamRegistryImpl.class).forceRefresh();
             ClinicianPage.loadDemoData(context, config);
         });

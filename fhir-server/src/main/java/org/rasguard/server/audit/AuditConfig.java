@@ -36,6 +36,12 @@ public class AuditConfig {
         return new AuditTrail(system, metrics.getIfAvailable(Metrics::new));
     }
 
+    /** Run by {@code RasGuardServer} at start, before {@code /health} turns ready. */
+    @Bean
+    public AuditSearchParameters auditSearchParameters(DaoRegistry daos) {
+        return new AuditSearchParameters(daos);
+    }
+
     @Bean
     public CdsReportProvider cdsReportProvider(DaoRegistry daos, FhirContext fhir) {
         return new CdsReportProvider(auditEvents(daos), fhir);

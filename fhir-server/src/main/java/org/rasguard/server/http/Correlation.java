@@ -3,6 +3,7 @@ package org.rasguard.server.http;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 
@@ -28,7 +29,20 @@ public final class Correlation {
     /** The client's id if it is 8-100 letters, digits or {@code . _ : -}; otherwise a new UUID. */
     static Correlation from(String requestIdHeader) {
         return new Correlation(requestIdHeader != null && WELL_FORMED.matcher(requestIdHeader).matches()
-                ? requestIdHeader : UUID.randomUUID().toString());
+                ? requestIdHeader : newId());
+    }
+
+    /**
+     * A random version-4 UUID from {@link ThreadLocalRandom}, not {@link UUID#randomUUID()}: a correlation
+     * id only has to tell one request's log lines from another's, and it is no secret (the response
+     * echoes it, clients choose their own). {@code UUID.randomUUID()} takes the JVM's one SecureRandom
+     * behind a lock for each request, and under load the answering threads queued on it (issue 19).
+     */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long most = (random.nextLong() & ~0xf000L) | 0x4000L; // version 4
+        long least = (random.nextLong() & ~(0xc000L << 48)) | (0x8000L << 48); // IETF variant
+        return new UUID(most, least).toString();
     }
 
     public String id() {

@@ -163,6 +163,47 @@ class AuditIT {
         assertThat(ofPatient.getEntry()).hasSize(4); // three cetuximab orders and the oxaliplatin one
     }
 
+    /**
+     * The searches the README gives integrators (besides entity-name and type above) still find the trail,
+     * and the built-in parameters the store no longer indexes are refused as unknown, not answered empty:
+     * an integrator is told, never given a silently wrong list.
+     */
+    @Test
+    void theDocumentedSearchesFindTheTrailAndParametersNotIndexedAreRefused(ServerProcess server) {
+        decisionsInWindow(server, calls.size());
+        String since = "&date=" + Http.urlEncode("ge" + windowStart);
+        Bundle byClinician = search(server.fhirBase() + "/AuditEvent?altid=" + Http.urlEncode(USER) + since + "&_count=100");
+        assertThat(byClinician.getEntry()).hasSize(calls.size());
+        Bundle overrides = search(server.fhirBase() + "/AuditEvent?type=" + Http.urlEncode(TYPE + "|cds-hooks-feedback")
+                + "&subtype=overridden" + since + "&_count=100");
+        assertThat(overrides.getEntry()).hasSize(3);
+        Bundle ofCall = search(server.fhirBase() + "/AuditEvent?entity-name=" + calls.get(0).hookInstance());
+        assertThat(ofCall.getEntry()).hasSize(2); // the decision and the feedback on its card
+
+        for (String notIndexed : List.of("outcome=0", "action=E", "entity-role=3", "patient=Patient/" + mutantPatient,
+                "site=" + Http.urlEncode("RAS Guard"))) {
+            Http.Response refused = Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/AuditEvent?" + notIndexed))
+                    .header("Accept", "application/fhir+json").GET());
+            assertThat(refused.status()).as(notIndexed + " → " + refused.body()).isEqualTo(400);
+        }
+        String capabilities = Http.get(server.fhirBase() + "/metadata?_format=json").body();
+        JsonNode auditEvent = null;
+        try {
+            for (JsonNode resource : JSON.readTree(capabilities).at("/rest/0/resource")) {
+                if (resource.get("type").asText().equals("AuditEvent")) {
+                    auditEvent = resource;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(auditEvent).isNotNull();
+        List<String> advertised = new ArrayList<>();
+        auditEvent.get("searchParam").forEach(parameter -> advertised.add(parameter.get("name").asText()));
+        assertThat(advertised).contains("type", "subtype", "date", "entity-name", "altid")
+                .doesNotContain("outcome", "action", "agent", "entity", "entity-role", "entity-type", "patient", "site", "source");
+    }
+
     @Test
     void theReportCountsEveryCardKindsOutcomesReasonsAndTimes(ServerProcess server) {
         decisionsInWindow(server, calls.size());
