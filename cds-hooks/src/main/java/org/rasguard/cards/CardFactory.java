@@ -41,6 +41,7 @@ public final class CardFactory {
     private final List<String> rechallengeEvidence;
     /** Every card offers these, so a clinician can say why they go ahead: the CodeSystem's concepts, in order. */
     private final List<Coding> overrideReasons;
+
     private final CardPhrases phrases;
     private final CardTexts texts;
 
@@ -50,12 +51,14 @@ public final class CardFactory {
         this.suggestions = new Suggestions(knowledge, texts, fhir, json, uuids);
         this.rechallengeEvidence = RechallengeEvidence.read(knowledge);
         this.phrases = CardPhrases.read(knowledge);
-        this.overrideReasons = knowledge.codeSystem(OVERRIDE_SYSTEM)
+        this.overrideReasons = knowledge
+                .codeSystem(OVERRIDE_SYSTEM)
                 .map(reasons -> reasons.getConcept().stream()
                         .map(concept -> new Coding(OVERRIDE_SYSTEM, concept.getCode(), concept.getDisplay()))
                         .toList())
                 .filter(reasons -> !reasons.isEmpty())
-                .orElseThrow(() -> new IllegalArgumentException("No override reasons: CodeSystem " + OVERRIDE_SYSTEM + " is missing or empty"));
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "No override reasons: CodeSystem " + OVERRIDE_SYSTEM + " is missing or empty"));
     }
 
     /**
@@ -70,7 +73,9 @@ public final class CardFactory {
 
     /** {@code system|code} of the override reasons every card offers (feedback may cite only these). */
     public Set<String> offeredOverrideReasons() {
-        return overrideReasons.stream().map(reason -> reason.system() + "|" + reason.code()).collect(Collectors.toUnmodifiableSet());
+        return overrideReasons.stream()
+                .map(reason -> reason.system() + "|" + reason.code())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -81,8 +86,15 @@ public final class CardFactory {
     public List<Card> cards(OrderDecisions decided, String patientId) {
         List<Card> out = new ArrayList<>();
         for (OrderDecision decision : decided.carded()) {
-            out.add(card(new CardInput(decision.card().orElseThrow(), decision.order().drug(), decision.order().reference(),
-                    patientId, decided.assessment(), decision.partner(), decided.cautions(), decided.rechallenge())));
+            out.add(card(new CardInput(
+                    decision.card().orElseThrow(),
+                    decision.order().drug(),
+                    decision.order().reference(),
+                    patientId,
+                    decided.assessment(),
+                    decision.partner(),
+                    decided.cautions(),
+                    decided.rechallenge())));
         }
         return out;
     }
@@ -91,11 +103,20 @@ public final class CardFactory {
         CardWording.Text text = CardWording.of(input, rechallengeEvidence, phrases, texts);
         List<Suggestion> suggested = suggestions.of(input);
         CardKind kind = input.kind();
-        Source source = new Source(texts.sourceLabel(CardTexts.Plan.ORDER), GUIDELINE_URL, null,
+        Source source = new Source(
+                texts.sourceLabel(CardTexts.Plan.ORDER),
+                GUIDELINE_URL,
+                null,
                 new Coding(CardKind.TOPIC_SYSTEM, kind.topicCode(), kind.topicDisplay()));
-        return new Card(uuids.get().toString(), MarkdownText.withoutInvisible(text.summary()),
-                MarkdownText.withoutInvisible(text.detail()), kind.indicator(), source,
-                suggested.isEmpty() ? null : List.copyOf(suggested), suggested.isEmpty() ? null : "any",
-                overrideReasons, null);
+        return new Card(
+                uuids.get().toString(),
+                MarkdownText.withoutInvisible(text.summary()),
+                MarkdownText.withoutInvisible(text.detail()),
+                kind.indicator(),
+                source,
+                suggested.isEmpty() ? null : List.copyOf(suggested),
+                suggested.isEmpty() ? null : "any",
+                overrideReasons,
+                null);
     }
 }

@@ -1,8 +1,8 @@
 package org.rasguard.cards;
 
+import java.util.List;
 import org.rasguard.decision.CardKind;
 import org.rasguard.decision.Rechallenge;
-import java.util.List;
 import org.rasguard.knowledge.AntiEgfrDrug;
 import org.rasguard.knowledge.G12cInhibitor;
 import org.rasguard.ras.RasAssessment;
@@ -36,8 +36,14 @@ public record CardInput(
         cautions = List.copyOf(cautions);
     }
 
-    public CardInput(CardKind kind, AntiEgfrDrug drug, String orderReference, String patientId, RasAssessment assessment,
-            G12cInhibitor partner, List<String> cautions) {
+    public CardInput(
+            CardKind kind,
+            AntiEgfrDrug drug,
+            String orderReference,
+            String patientId,
+            RasAssessment assessment,
+            G12cInhibitor partner,
+            List<String> cautions) {
         this(kind, drug, orderReference, patientId, assessment, partner, cautions, null);
     }
 }

@@ -50,13 +50,21 @@ final class CardPhrases {
     }
 
     private static CodeSystem codeSystem(KnowledgeBase knowledge, String url) {
-        return knowledge.codeSystem(url).orElseThrow(() -> new IllegalArgumentException("CodeSystem " + url + " is missing"));
+        return knowledge
+                .codeSystem(url)
+                .orElseThrow(() -> new IllegalArgumentException("CodeSystem " + url + " is missing"));
     }
 
     private static String phrase(CodeSystem system, String code) {
-        return system.getConcept().stream().filter(concept -> code.equals(concept.getCode())).findFirst()
-                .flatMap(concept -> concept.getProperty().stream().filter(p -> PROPERTY.equals(p.getCode()) && p.hasValueStringType())
-                        .map(p -> p.getValueStringType().getValue()).filter(value -> value != null && !value.isBlank()).findFirst())
-                .orElseThrow(() -> new IllegalArgumentException("CodeSystem " + system.getUrl() + " gives no " + PROPERTY + " for " + code));
+        return system.getConcept().stream()
+                .filter(concept -> code.equals(concept.getCode()))
+                .findFirst()
+                .flatMap(concept -> concept.getProperty().stream()
+                        .filter(p -> PROPERTY.equals(p.getCode()) && p.hasValueStringType())
+                        .map(p -> p.getValueStringType().getValue())
+                        .filter(value -> value != null && !value.isBlank())
+                        .findFirst())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "CodeSystem " + system.getUrl() + " gives no " + PROPERTY + " for " + code));
     }
 }

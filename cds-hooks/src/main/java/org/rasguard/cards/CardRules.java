@@ -85,8 +85,10 @@ public final class CardRules {
             JsonNode prefetch = service.get("prefetch");
             if (prefetch != null) {
                 prefetch.properties().forEach(template -> {
-                    if (!template.getValue().isTextual() || !template.getValue().asText().contains("{{context.")) {
-                        problems.add(path + ".prefetch." + template.getKey() + ": must be a query template with context tokens");
+                    if (!template.getValue().isTextual()
+                            || !template.getValue().asText().contains("{{context.")) {
+                        problems.add(path + ".prefetch." + template.getKey()
+                                + ": must be a query template with context tokens");
                     }
                 });
             }
@@ -103,7 +105,9 @@ public final class CardRules {
         requiredText(card, "uuid", path, problems);
         requiredText(card, "summary", path, problems);
         JsonNode summary = card.get("summary");
-        if (summary != null && summary.isTextual() && summary.asText().codePointCount(0, summary.asText().length()) >= 140) {
+        if (summary != null
+                && summary.isTextual()
+                && summary.asText().codePointCount(0, summary.asText().length()) >= 140) {
             problems.add(path + ".summary: must be under 140 characters");
         }
         JsonNode indicator = card.get("indicator");
@@ -129,7 +133,8 @@ public final class CardRules {
                 problems.add(path + ".suggestions: must be a non-empty array when present");
             } else {
                 if (selectionBehavior == null || !SELECTION_BEHAVIORS.contains(selectionBehavior.asText())) {
-                    problems.add(path + ".selectionBehavior: required with suggestions, at-most-one or any (cds-resp-6)");
+                    problems.add(
+                            path + ".selectionBehavior: required with suggestions, at-most-one or any (cds-resp-6)");
                 }
                 int recommended = 0;
                 for (int i = 0; i < suggestions.size(); i++) {
@@ -202,13 +207,17 @@ public final class CardRules {
         JsonNode resource = action.get("resource");
         switch (type.asText()) {
             case "create", "update" -> {
-                if (resource == null || !resource.isObject() || !resource.path("resourceType").isTextual()) {
+                if (resource == null
+                        || !resource.isObject()
+                        || !resource.path("resourceType").isTextual()) {
                     problems.add(path + ".resource: a FHIR resource is required for " + type.asText());
                 }
             }
             default -> {
                 JsonNode resourceId = action.get("resourceId");
-                if (resourceId == null || !resourceId.isTextual() || resourceId.asText().isBlank()) {
+                if (resourceId == null
+                        || !resourceId.isTextual()
+                        || resourceId.asText().isBlank()) {
                     problems.add(path + ".resourceId: required for delete (cds-resp-2)");
                 }
             }

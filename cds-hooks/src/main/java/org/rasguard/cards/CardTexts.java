@@ -46,6 +46,7 @@ final class CardTexts {
     static final String EXTENSION = KnowledgeBase.CANONICAL_BASE + "/StructureDefinition/card-text";
     /** CDS Hooks 2.0: a card's summary is a "one-sentence, <140-character summary". */
     static final int MAX_SUMMARY = 139;
+
     private static final Pattern WORD = Pattern.compile("\\{([A-Za-z]+)\\}");
 
     /** The PlanDefinitions whose actions word the cards. */
@@ -75,7 +76,8 @@ final class CardTexts {
     /** Each text a card needs: its PlanDefinition, action and name, the words in braces it may use (lower case). */
     enum Text {
         // anti-egfr-ras-check, top action: the optional wild-type card, and what every order card shares
-        WILD_TYPE_SUMMARY(Plan.ORDER, "anti-egfr-ras-check", Part.SUMMARY, "wild-type-summary", "tested", "drug", "tested"),
+        WILD_TYPE_SUMMARY(
+                Plan.ORDER, "anti-egfr-ras-check", Part.SUMMARY, "wild-type-summary", "tested", "drug", "tested"),
         WILD_TYPE_TESTED(Plan.ORDER, "anti-egfr-ras-check", "wild-type-tested", "date"),
         WILD_TYPE(Plan.ORDER, "anti-egfr-ras-check", "wild-type", "drug"),
         RESULTS_HEADING(Plan.ORDER, "anti-egfr-ras-check", "results-heading"),
@@ -87,8 +89,17 @@ final class CardTexts {
         STATUS_UNKNOWN(Plan.ORDER, "anti-egfr-ras-check", "status-unknown", "reasons"),
         STATUS_NOT_CONFIRMED(Plan.ORDER, "anti-egfr-ras-check", "status-not-confirmed", "reasons"),
         STATUS_WILD_TYPE(Plan.ORDER, "anti-egfr-ras-check", "status-wild-type"),
-        EVIDENCE_LINE(Plan.ORDER, "anti-egfr-ras-check", "evidence-line",
-                "gene", "call", "preliminary", "detail", "date", "specimen", "source"),
+        EVIDENCE_LINE(
+                Plan.ORDER,
+                "anti-egfr-ras-check",
+                "evidence-line",
+                "gene",
+                "call",
+                "preliminary",
+                "detail",
+                "date",
+                "specimen",
+                "source"),
         EVIDENCE_PRELIMINARY(Plan.ORDER, "anti-egfr-ras-check", "evidence-preliminary"),
         EVIDENCE_DATE_NOT_STATED(Plan.ORDER, "anti-egfr-ras-check", "evidence-date-not-stated"),
         EVIDENCE_SPECIMEN(Plan.ORDER, "anti-egfr-ras-check", "evidence-specimen", "specimen"),
@@ -100,21 +111,31 @@ final class CardTexts {
         MUTATION_OF_GENE(Plan.ORDER, "anti-egfr-ras-check", "mutation-of-gene", "gene"),
         MUTATION_UNNAMED(Plan.ORDER, "anti-egfr-ras-check", "mutation-unnamed"),
         // anti-egfr-ras-check, one action per card
-        G12C_COMBINATION_SUMMARY(Plan.ORDER, "approved-g12c-combination", Part.SUMMARY, "summary", null, "drug", "partner"),
+        G12C_COMBINATION_SUMMARY(
+                Plan.ORDER, "approved-g12c-combination", Part.SUMMARY, "summary", null, "drug", "partner"),
         G12C_COMBINATION_HEADLINE(Plan.ORDER, "approved-g12c-combination", "headline", "drug", "partner"),
         G12C_COMBINATION_CONFIRM(Plan.ORDER, "approved-g12c-combination", "confirm", "drug", "partner"),
         MUTANT_SUMMARY(Plan.ORDER, "ras-mutated", Part.SUMMARY, "summary", "variants", "drug", "variants"),
-        MUTANT_SUMMARY_WITHOUT_PARTNER(Plan.ORDER, "ras-mutated", Part.SUMMARY, "summary-without-partner", "variants",
-                "drug", "partner", "variants"),
+        MUTANT_SUMMARY_WITHOUT_PARTNER(
+                Plan.ORDER,
+                "ras-mutated",
+                Part.SUMMARY,
+                "summary-without-partner",
+                "variants",
+                "drug",
+                "partner",
+                "variants"),
         MUTANT_HEADLINE(Plan.ORDER, "ras-mutated", "headline", "drug"),
         MUTANT_HEADLINE_WITHOUT_PARTNER(Plan.ORDER, "ras-mutated", "headline-without-partner", "drug", "partner"),
         MUTANT_WHY(Plan.ORDER, "ras-mutated", "why", "drug"),
         MUTANT_G12C_PARTNER(Plan.ORDER, "ras-mutated", "g12c-partner", "drug", "partner"),
         MUTANT_ALTERNATIVES(Plan.ORDER, "ras-mutated", "alternatives", "drug"),
-        G12C_NOT_DOCUMENTED_SUMMARY(Plan.ORDER, "g12c-not-documented", Part.SUMMARY, "summary", null, "drug", "partner"),
+        G12C_NOT_DOCUMENTED_SUMMARY(
+                Plan.ORDER, "g12c-not-documented", Part.SUMMARY, "summary", null, "drug", "partner"),
         G12C_NOT_DOCUMENTED_HEADLINE(Plan.ORDER, "g12c-not-documented", "headline", "drug", "partner"),
         G12C_NOT_DOCUMENTED_CONFIRM(Plan.ORDER, "g12c-not-documented", "confirm", "drug", "partner"),
-        BRAF_COMBINATION_SUMMARY(Plan.ORDER, "approved-braf-v600e-combination", Part.SUMMARY, "summary", null, "drug", "partner"),
+        BRAF_COMBINATION_SUMMARY(
+                Plan.ORDER, "approved-braf-v600e-combination", Part.SUMMARY, "summary", null, "drug", "partner"),
         BRAF_COMBINATION_HEADLINE(Plan.ORDER, "approved-braf-v600e-combination", "headline", "drug", "partner"),
         BRAF_COMBINATION_RESULTS(Plan.ORDER, "approved-braf-v600e-combination", "braf-v600e-results", "results"),
         BRAF_COMBINATION_RAS_CAVEAT(Plan.ORDER, "approved-braf-v600e-combination", "ras-caveat", "drug", "partner"),
@@ -131,7 +152,8 @@ final class CardTexts {
         REMOVE_LABEL(Plan.ORDER, "remove-anti-egfr-order", Part.TITLE, "title", null, "drug"),
         REMOVE_DESCRIPTION(Plan.ORDER, "remove-anti-egfr-order", Part.DESCRIPTION, "description", null, "drug"),
         ADD_PARTNER_LABEL(Plan.ORDER, "add-g12c-partner", Part.TITLE, "title", null, "drug", "partner"),
-        ADD_PARTNER_DESCRIPTION(Plan.ORDER, "add-g12c-partner", Part.DESCRIPTION, "description", null, "drug", "partner"),
+        ADD_PARTNER_DESCRIPTION(
+                Plan.ORDER, "add-g12c-partner", Part.DESCRIPTION, "description", null, "drug", "partner"),
         EXTENDED_TESTING_LABEL(Plan.ORDER, "order-extended-ras-testing", Part.TITLE, "title", null),
         EXTENDED_TESTING_DESCRIPTION(Plan.ORDER, "order-extended-ras-testing", Part.DESCRIPTION, "description", null),
         PLASMA_TESTING_LABEL(Plan.ORDER, "order-plasma-ras-testing", Part.TITLE, "title", null),
@@ -154,6 +176,7 @@ final class CardTexts {
         final String name;
         /** For a summary: the word cut with "…" when the summary would be too long; null to cut at the end. */
         final String shortened;
+
         final Set<String> words;
 
         Text(Plan plan, String action, String name, String... words) {
@@ -187,9 +210,11 @@ final class CardTexts {
         Map<Plan, String> publishers = new EnumMap<>(Plan.class);
         for (Plan plan : Plan.values()) {
             PlanDefinition definition = knowledge.artifacts().stream()
-                    .filter(PlanDefinition.class::isInstance).map(PlanDefinition.class::cast)
+                    .filter(PlanDefinition.class::isInstance)
+                    .map(PlanDefinition.class::cast)
                     .filter(candidate -> plan.url.equals(candidate.getUrl()))
-                    .findFirst().orElseThrow(() -> new IllegalArgumentException("Unknown PlanDefinition " + plan.url));
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("Unknown PlanDefinition " + plan.url));
             if (definition.getPublisher() == null || definition.getPublisher().isBlank()) {
                 throw problem(plan, "needs a publisher (the source label of its cards)");
             }
@@ -204,7 +229,10 @@ final class CardTexts {
                     String name = part(text, "name");
                     String words = part(text, "text");
                     if (name == null || words == null || part(text, "source") == null) {
-                        throw problem(plan, "action " + action.getId() + " has a " + EXTENSION + " without its name, text or source");
+                        throw problem(
+                                plan,
+                                "action " + action.getId() + " has a " + EXTENSION
+                                        + " without its name, text or source");
                     }
                     if (published.put(action.getId() + "|" + name, words) != null) {
                         throw problem(plan, "action " + action.getId() + " has the text " + name + " twice");
@@ -213,11 +241,24 @@ final class CardTexts {
             }
             for (Text text : Text.values()) {
                 if (text.plan == plan) {
-                    texts.put(text, checked(plan, text, switch (text.part) {
-                        case TEXT, SUMMARY -> published.remove(text.action + "|" + text.name);
-                        case TITLE -> actions.containsKey(text.action) ? blankIsNull(actions.get(text.action).getTitle()) : null;
-                        case DESCRIPTION -> actions.containsKey(text.action) ? blankIsNull(actions.get(text.action).getDescription()) : null;
-                    }));
+                    texts.put(
+                            text,
+                            checked(
+                                    plan,
+                                    text,
+                                    switch (text.part) {
+                                        case TEXT, SUMMARY -> published.remove(text.action + "|" + text.name);
+                                        case TITLE ->
+                                            actions.containsKey(text.action)
+                                                    ? blankIsNull(actions.get(text.action)
+                                                            .getTitle())
+                                                    : null;
+                                        case DESCRIPTION ->
+                                            actions.containsKey(text.action)
+                                                    ? blankIsNull(actions.get(text.action)
+                                                            .getDescription())
+                                                    : null;
+                                    }));
                 }
             }
             if (!published.isEmpty()) {
@@ -229,16 +270,21 @@ final class CardTexts {
 
     private static String checked(Plan plan, Text text, String words) {
         if (words == null) {
-            throw problem(plan, text.part == Part.TITLE || text.part == Part.DESCRIPTION
-                    ? "needs a " + text.name + " on action " + text.action
-                    : "needs the " + EXTENSION + " " + text.name + " on action " + text.action);
+            throw problem(
+                    plan,
+                    text.part == Part.TITLE || text.part == Part.DESCRIPTION
+                            ? "needs a " + text.name + " on action " + text.action
+                            : "needs the " + EXTENSION + " " + text.name + " on action " + text.action);
         }
         Matcher word = WORD.matcher(words);
         int shortened = 0;
         while (word.find()) {
             String name = word.group(1).toLowerCase(Locale.ROOT);
             if (!text.words.contains(name)) {
-                throw problem(plan, text.where() + " uses {" + word.group(1) + "}, which this card does not fill in (it fills " + text.words + ")");
+                throw problem(
+                        plan,
+                        text.where() + " uses {" + word.group(1) + "}, which this card does not fill in (it fills "
+                                + text.words + ")");
             }
             if (name.equals(text.shortened)) {
                 shortened++;
@@ -248,7 +294,8 @@ final class CardTexts {
             throw problem(plan, text.where() + " has a brace that encloses no word (words are written {drug})");
         }
         if (shortened > 1) {
-            throw problem(plan, text.where() + " uses {" + text.shortened + "} more than once; a summary shortens one part");
+            throw problem(
+                    plan, text.where() + " uses {" + text.shortened + "} more than once; a summary shortens one part");
         }
         return words;
     }
@@ -275,10 +322,14 @@ final class CardTexts {
             throw new IllegalArgumentException(text + " is not a summary");
         }
         String template = texts.get(text);
-        Matcher shortened = text.shortened == null ? null
-                : Pattern.compile("\\{" + text.shortened + "\\}", Pattern.CASE_INSENSITIVE).matcher(template);
+        Matcher shortened = text.shortened == null
+                ? null
+                : Pattern.compile("\\{" + text.shortened + "\\}", Pattern.CASE_INSENSITIVE)
+                        .matcher(template);
         if (shortened != null && shortened.find()) {
-            return fit(fill(text, template.substring(0, shortened.start()), words), fill(text, shortened.group(), words),
+            return fit(
+                    fill(text, template.substring(0, shortened.start()), words),
+                    fill(text, shortened.group(), words),
                     fill(text, template.substring(shortened.end()), words));
         }
         return fit("", fill(text, template, words), "");
@@ -292,9 +343,13 @@ final class CardTexts {
     /** prefix + middle + suffix, the middle shortened with "…" so the summary stays under 140 characters. */
     static String fit(String prefix, String middle, String suffix) {
         int room = MAX_SUMMARY - prefix.length() - suffix.length();
-        String shown = middle.length() <= room ? middle : middle.substring(0, Math.max(0, room - 1)).stripTrailing() + "…";
+        String shown = middle.length() <= room
+                ? middle
+                : middle.substring(0, Math.max(0, room - 1)).stripTrailing() + "…";
         String out = prefix + shown + suffix;
-        return out.length() <= MAX_SUMMARY ? out : out.substring(0, MAX_SUMMARY - 1).stripTrailing() + "…";
+        return out.length() <= MAX_SUMMARY
+                ? out
+                : out.substring(0, MAX_SUMMARY - 1).stripTrailing() + "…";
     }
 
     private static String fill(Text text, String template, Map<String, String> words) {
@@ -315,7 +370,8 @@ final class CardTexts {
         return out.toString();
     }
 
-    private static void collect(List<PlanDefinition.PlanDefinitionActionComponent> actions,
+    private static void collect(
+            List<PlanDefinition.PlanDefinitionActionComponent> actions,
             List<PlanDefinition.PlanDefinitionActionComponent> out) {
         for (PlanDefinition.PlanDefinitionActionComponent action : actions) {
             out.add(action);
@@ -325,7 +381,9 @@ final class CardTexts {
 
     private static String part(Extension text, String name) {
         Extension part = text.getExtensionByUrl(name);
-        return part == null || !part.hasValue() ? null : blankIsNull(part.getValue().primitiveValue());
+        return part == null || !part.hasValue()
+                ? null
+                : blankIsNull(part.getValue().primitiveValue());
     }
 
     private static String blankIsNull(String value) {

@@ -40,7 +40,8 @@ final class CardWording {
             case BRAF_V600E_APPROVED_COMBINATION -> brafCombination(phrases, texts, input);
             case RAS_WILD_TYPE -> wildType(phrases, texts, input);
             case LATE_RAS_RESULT, RAS_TESTING_METASTATIC, METASTASIS_RAS_TESTING ->
-                    throw new IllegalArgumentException("A patient-view card is worded by ChartCards, not per order: " + input.kind());
+                throw new IllegalArgumentException(
+                        "A patient-view card is worded by ChartCards, not per order: " + input.kind());
         };
     }
 
@@ -52,12 +53,21 @@ final class CardWording {
         Map<String, String> words = g12cWithoutPartner
                 ? Map.of("drug", drug, "partner", word(input.partner()), "variants", variants)
                 : Map.of("drug", drug, "variants", variants);
-        String summary = texts.summary(g12cWithoutPartner ? CardTexts.Text.MUTANT_SUMMARY_WITHOUT_PARTNER : CardTexts.Text.MUTANT_SUMMARY, words);
+        String summary = texts.summary(
+                g12cWithoutPartner ? CardTexts.Text.MUTANT_SUMMARY_WITHOUT_PARTNER : CardTexts.Text.MUTANT_SUMMARY,
+                words);
         StringBuilder detail = new StringBuilder();
-        detail.append(texts.fill(g12cWithoutPartner ? CardTexts.Text.MUTANT_HEADLINE_WITHOUT_PARTNER : CardTexts.Text.MUTANT_HEADLINE, words))
+        detail.append(texts.fill(
+                        g12cWithoutPartner
+                                ? CardTexts.Text.MUTANT_HEADLINE_WITHOUT_PARTNER
+                                : CardTexts.Text.MUTANT_HEADLINE,
+                        words))
                 .append("\n\n");
-        detail.append(texts.get(CardTexts.Text.EVIDENCE_HEADING)).append("\n\n")
-                .append(EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.MUTATED, phrases, texts)).append('\n');
+        detail.append(texts.get(CardTexts.Text.EVIDENCE_HEADING))
+                .append("\n\n")
+                .append(EvidenceLines.of(
+                        input.assessment(), item -> item.call() == EvidenceCall.MUTATED, phrases, texts))
+                .append('\n');
         detail.append(texts.fill(CardTexts.Text.MUTANT_WHY, words)).append("\n\n");
         if (g12cWithoutPartner) {
             detail.append(texts.fill(CardTexts.Text.MUTANT_G12C_PARTNER, words)).append("\n\n");
@@ -67,12 +77,14 @@ final class CardWording {
     }
 
     private static Text unknown(CardPhrases phrases, CardTexts texts, CardInput input) {
-        Map<String, String> words = Map.of("drug", word(input.drug()), "reasons", unknownReasons(phrases, texts, input));
+        Map<String, String> words =
+                Map.of("drug", word(input.drug()), "reasons", unknownReasons(phrases, texts, input));
         String summary = texts.summary(CardTexts.Text.UNKNOWN_SUMMARY, words);
         StringBuilder detail = new StringBuilder();
         detail.append(texts.fill(CardTexts.Text.UNKNOWN_HEADLINE, words)).append("\n\n");
         detail.append(resultsFound(phrases, texts, input)).append('\n');
-        detail.append(texts.fill(CardTexts.Text.UNKNOWN_EXTENDED_TESTING, words)).append("\n\n");
+        detail.append(texts.fill(CardTexts.Text.UNKNOWN_EXTENDED_TESTING, words))
+                .append("\n\n");
         detail.append(texts.fill(CardTexts.Text.UNKNOWN_LABELS, words)).append('\n');
         return new Text(summary, detail.toString());
     }
@@ -82,7 +94,8 @@ final class CardWording {
         String summary = texts.summary(CardTexts.Text.G12C_COMBINATION_SUMMARY, words);
         String detail = texts.fill(CardTexts.Text.G12C_COMBINATION_HEADLINE, words) + "\n\n"
                 + texts.get(CardTexts.Text.EVIDENCE_HEADING) + "\n\n"
-                + EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.MUTATED, phrases, texts) + '\n'
+                + EvidenceLines.of(input.assessment(), item -> item.call() == EvidenceCall.MUTATED, phrases, texts)
+                + '\n'
                 + texts.fill(CardTexts.Text.G12C_COMBINATION_CONFIRM, words) + '\n';
         return new Text(summary, detail);
     }
@@ -91,12 +104,19 @@ final class CardWording {
         Map<String, String> words = Map.of("drug", word(input.drug()), "partner", word(input.partner()));
         String summary = texts.summary(CardTexts.Text.G12C_NOT_DOCUMENTED_SUMMARY, words);
         StringBuilder detail = new StringBuilder();
-        detail.append(texts.fill(CardTexts.Text.G12C_NOT_DOCUMENTED_HEADLINE, words)).append("\n\n");
-        detail.append(rasStatus(texts, input.assessment().status() == RasStatus.UNKNOWN
-                ? texts.fill(CardTexts.Text.STATUS_UNKNOWN, Map.of("reasons", unknownReasons(phrases, texts, input)))
-                : texts.get(CardTexts.Text.STATUS_WILD_TYPE))).append("\n\n");
+        detail.append(texts.fill(CardTexts.Text.G12C_NOT_DOCUMENTED_HEADLINE, words))
+                .append("\n\n");
+        detail.append(rasStatus(
+                        texts,
+                        input.assessment().status() == RasStatus.UNKNOWN
+                                ? texts.fill(
+                                        CardTexts.Text.STATUS_UNKNOWN,
+                                        Map.of("reasons", unknownReasons(phrases, texts, input)))
+                                : texts.get(CardTexts.Text.STATUS_WILD_TYPE)))
+                .append("\n\n");
         detail.append(resultsFound(phrases, texts, input)).append('\n');
-        detail.append(texts.fill(CardTexts.Text.G12C_NOT_DOCUMENTED_CONFIRM, words)).append('\n');
+        detail.append(texts.fill(CardTexts.Text.G12C_NOT_DOCUMENTED_CONFIRM, words))
+                .append('\n');
         return new Text(summary, detail.toString());
     }
 
@@ -105,13 +125,26 @@ final class CardWording {
         String summary = texts.summary(CardTexts.Text.BRAF_COMBINATION_SUMMARY, words);
         Map<String, String> reasons = Map.of("reasons", unknownReasons(phrases, texts, input));
         StringBuilder detail = new StringBuilder();
-        detail.append(texts.fill(CardTexts.Text.BRAF_COMBINATION_HEADLINE, words)).append("\n\n");
-        detail.append(texts.fill(CardTexts.Text.BRAF_COMBINATION_RESULTS, Map.of("results", String.join(", ",
-                input.assessment().brafV600eEvidence().stream().map(reference -> EvidenceLines.source(reference, texts)).toList()))))
+        detail.append(texts.fill(CardTexts.Text.BRAF_COMBINATION_HEADLINE, words))
                 .append("\n\n");
-        detail.append(rasStatus(texts, input.assessment().status() == RasStatus.UNKNOWN
-                ? texts.fill(CardTexts.Text.STATUS_UNKNOWN, reasons) : texts.fill(CardTexts.Text.STATUS_NOT_CONFIRMED, reasons)))
-                .append(' ').append(texts.fill(CardTexts.Text.BRAF_COMBINATION_RAS_CAVEAT, words)).append('\n');
+        detail.append(texts.fill(
+                        CardTexts.Text.BRAF_COMBINATION_RESULTS,
+                        Map.of(
+                                "results",
+                                String.join(
+                                        ", ",
+                                        input.assessment().brafV600eEvidence().stream()
+                                                .map(reference -> EvidenceLines.source(reference, texts))
+                                                .toList()))))
+                .append("\n\n");
+        detail.append(rasStatus(
+                        texts,
+                        input.assessment().status() == RasStatus.UNKNOWN
+                                ? texts.fill(CardTexts.Text.STATUS_UNKNOWN, reasons)
+                                : texts.fill(CardTexts.Text.STATUS_NOT_CONFIRMED, reasons)))
+                .append(' ')
+                .append(texts.fill(CardTexts.Text.BRAF_COMBINATION_RAS_CAVEAT, words))
+                .append('\n');
         return new Text(summary, detail.toString());
     }
 
@@ -120,14 +153,28 @@ final class CardWording {
         Map<String, String> words = Map.of("drug", word(input.drug()), "earlier", word(course.drug()));
         String summary = texts.summary(CardTexts.Text.RECHALLENGE_SUMMARY, words);
         StringBuilder detail = new StringBuilder();
-        detail.append(texts.fill(CardTexts.Text.RECHALLENGE_HEADLINE, Map.of("drug", words.get("drug"), "earlier", words.get("earlier"),
-                "end", course.possiblyOngoing() ? texts.fill(CardTexts.Text.RECHALLENGE_END_NOT_RECORDED, words)
-                        : MarkdownText.escape(course.endText()),
-                "course", course.reference() == null ? ""
-                        : texts.fill(CardTexts.Text.RECHALLENGE_COURSE, Map.of("record", EvidenceLines.source(course.reference(), texts))))))
+        detail.append(texts.fill(
+                        CardTexts.Text.RECHALLENGE_HEADLINE,
+                        Map.of(
+                                "drug",
+                                words.get("drug"),
+                                "earlier",
+                                words.get("earlier"),
+                                "end",
+                                course.possiblyOngoing()
+                                        ? texts.fill(CardTexts.Text.RECHALLENGE_END_NOT_RECORDED, words)
+                                        : MarkdownText.escape(course.endText()),
+                                "course",
+                                course.reference() == null
+                                        ? ""
+                                        : texts.fill(
+                                                CardTexts.Text.RECHALLENGE_COURSE,
+                                                Map.of("record", EvidenceLines.source(course.reference(), texts))))))
                 .append("\n\n");
-        detail.append(texts.get(CardTexts.Text.RESULTS_FOUND_HEADING)).append("\n\n")
-                .append(EvidenceLines.of(input.assessment(), item -> true, phrases, texts)).append('\n');
+        detail.append(texts.get(CardTexts.Text.RESULTS_FOUND_HEADING))
+                .append("\n\n")
+                .append(EvidenceLines.of(input.assessment(), item -> true, phrases, texts))
+                .append('\n');
         detail.append(texts.fill(CardTexts.Text.RECHALLENGE_BEFORE, words)).append("\n\n");
         detail.append(texts.get(CardTexts.Text.EVIDENCE_HEADING)).append("\n\n");
         evidence.forEach(line -> detail.append("- ").append(line).append('\n'));
@@ -136,8 +183,11 @@ final class CardWording {
 
     private static Text wildType(CardPhrases phrases, CardTexts texts, CardInput input) {
         String date = EvidenceLines.newestDate(input.assessment(), EvidenceCall.NEGATIVE);
-        Map<String, String> words = Map.of("drug", word(input.drug()),
-                "tested", date == null ? "" : texts.fill(CardTexts.Text.WILD_TYPE_TESTED, Map.of("date", date)));
+        Map<String, String> words = Map.of(
+                "drug",
+                word(input.drug()),
+                "tested",
+                date == null ? "" : texts.fill(CardTexts.Text.WILD_TYPE_TESTED, Map.of("date", date)));
         String summary = texts.summary(CardTexts.Text.WILD_TYPE_SUMMARY, words);
         String detail = texts.fill(CardTexts.Text.WILD_TYPE, words) + "\n\n"
                 + texts.get(CardTexts.Text.RESULTS_HEADING) + "\n\n"

@@ -26,6 +26,7 @@ final class EvidenceLines {
 
     /** Prefix that marks evidence read from RAS Guard's own store (see {@link CardFactory#STORE_ID_PREFIX}). */
     private static final String STORE_ID_PREFIX = CardFactory.STORE_ID_PREFIX;
+
     private static final int MAX_EVIDENCE_LINES = 12;
 
     private EvidenceLines() {}
@@ -38,12 +39,16 @@ final class EvidenceLines {
         Set<String> names = new LinkedHashSet<>();
         for (Gene gene : Gene.values()) {
             List<VariantFinding> mutated = assessment.variants().stream()
-                    .filter(v -> v.gene() == gene && v.call() == EvidenceCall.MUTATED).toList();
-            List<VariantFinding> shown = mutated.stream().filter(VariantNames::isProtein).toList();
+                    .filter(v -> v.gene() == gene && v.call() == EvidenceCall.MUTATED)
+                    .toList();
+            List<VariantFinding> shown =
+                    mutated.stream().filter(VariantNames::isProtein).toList();
             // A change reported both as c. and p. on one result is shown once, by its protein name.
-            Set<String> withProtein = shown.stream().map(VariantFinding::evidence).collect(Collectors.toSet());
+            Set<String> withProtein =
+                    shown.stream().map(VariantFinding::evidence).collect(Collectors.toSet());
             List<VariantFinding> codingOnly = mutated.stream()
-                    .filter(v -> !VariantNames.isProtein(v) && !withProtein.contains(v.evidence())).toList();
+                    .filter(v -> !VariantNames.isProtein(v) && !withProtein.contains(v.evidence()))
+                    .toList();
             shown.forEach(v -> names.add(gene.symbol() + " " + VariantNames.shortName(v)));
             codingOnly.forEach(v -> names.add(gene.symbol() + " " + VariantNames.shortName(v)));
             GeneVerdict verdict = assessment.genes().get(gene);
@@ -60,31 +65,53 @@ final class EvidenceLines {
      */
     static String of(RasAssessment assessment, Predicate<EvidenceItem> which, CardPhrases phrases, CardTexts texts) {
         Map<String, EvidenceItem> distinct = new LinkedHashMap<>();
-        assessment.evidence().stream().filter(which)
+        assessment.evidence().stream()
+                .filter(which)
                 .sorted(Comparator.comparing((EvidenceItem item) -> item.gene())
                         .thenComparing(item -> Objects.toString(date(item), ""), Comparator.reverseOrder()))
-                .forEach(item -> distinct.merge(item.gene() + "|" + item.call() + "|" + item.detail() + "|" + date(item), item,
+                .forEach(item -> distinct.merge(
+                        item.gene() + "|" + item.call() + "|" + item.detail() + "|" + date(item),
+                        item,
                         (kept, other) -> richness(other) > richness(kept) ? other : kept));
         StringBuilder out = new StringBuilder();
         int lines = 0;
         for (EvidenceItem item : distinct.values()) {
             if (++lines > MAX_EVIDENCE_LINES) {
-                out.append("- ").append(texts.fill(CardTexts.Text.EVIDENCE_MORE,
-                        Map.of("count", Integer.toString(distinct.size() - MAX_EVIDENCE_LINES)))).append('\n');
+                out.append("- ")
+                        .append(texts.fill(
+                                CardTexts.Text.EVIDENCE_MORE,
+                                Map.of("count", Integer.toString(distinct.size() - MAX_EVIDENCE_LINES))))
+                        .append('\n');
                 break;
             }
             String date = date(item);
-            out.append("- ").append(texts.fill(CardTexts.Text.EVIDENCE_LINE, Map.of(
-                    "gene", item.gene().symbol(),
-                    "call", phrases.call(item.call()),
-                    "preliminary", item.preliminary() ? texts.get(CardTexts.Text.EVIDENCE_PRELIMINARY) : "",
-                    "detail", MarkdownText.escape(item.detail()),
-                    "date", date == null ? texts.get(CardTexts.Text.EVIDENCE_DATE_NOT_STATED) : MarkdownText.escape(date),
-                    "specimen", item.specimen() == null ? ""
-                            : texts.fill(CardTexts.Text.EVIDENCE_SPECIMEN, Map.of("specimen", MarkdownText.escape(item.specimen()))),
-                    "source", item.report() != null
-                            ? texts.fill(CardTexts.Text.EVIDENCE_REPORT, Map.of("reference", source(item.report(), texts)))
-                            : texts.fill(CardTexts.Text.EVIDENCE_RESULT, Map.of("reference", source(item.reference(), texts))))))
+            out.append("- ")
+                    .append(texts.fill(
+                            CardTexts.Text.EVIDENCE_LINE,
+                            Map.of(
+                                    "gene", item.gene().symbol(),
+                                    "call", phrases.call(item.call()),
+                                    "preliminary",
+                                            item.preliminary() ? texts.get(CardTexts.Text.EVIDENCE_PRELIMINARY) : "",
+                                    "detail", MarkdownText.escape(item.detail()),
+                                    "date",
+                                            date == null
+                                                    ? texts.get(CardTexts.Text.EVIDENCE_DATE_NOT_STATED)
+                                                    : MarkdownText.escape(date),
+                                    "specimen",
+                                            item.specimen() == null
+                                                    ? ""
+                                                    : texts.fill(
+                                                            CardTexts.Text.EVIDENCE_SPECIMEN,
+                                                            Map.of("specimen", MarkdownText.escape(item.specimen()))),
+                                    "source",
+                                            item.report() != null
+                                                    ? texts.fill(
+                                                            CardTexts.Text.EVIDENCE_REPORT,
+                                                            Map.of("reference", source(item.report(), texts)))
+                                                    : texts.fill(
+                                                            CardTexts.Text.EVIDENCE_RESULT,
+                                                            Map.of("reference", source(item.reference(), texts))))))
                     .append('\n');
         }
         return out.toString();
@@ -101,8 +128,12 @@ final class EvidenceLines {
 
     /** The newest date of a final result with this call, or null. */
     static String newestDate(RasAssessment assessment, EvidenceCall call) {
-        return assessment.evidence().stream().filter(item -> item.call() == call && !item.preliminary())
-                .map(EvidenceLines::date).filter(Objects::nonNull).max(String::compareTo).orElse(null);
+        return assessment.evidence().stream()
+                .filter(item -> item.call() == call && !item.preliminary())
+                .map(EvidenceLines::date)
+                .filter(Objects::nonNull)
+                .max(String::compareTo)
+                .orElse(null);
     }
 
     /**
@@ -112,8 +143,12 @@ final class EvidenceLines {
     static String source(String reference, CardTexts texts) {
         int slash = reference.indexOf('/');
         if (slash > 0 && reference.startsWith(STORE_ID_PREFIX, slash + 1)) {
-            return texts.fill(CardTexts.Text.REFERENCE_STORE, Map.of("reference",
-                    MarkdownText.escape(reference.substring(0, slash + 1) + reference.substring(slash + 1 + STORE_ID_PREFIX.length()))));
+            return texts.fill(
+                    CardTexts.Text.REFERENCE_STORE,
+                    Map.of(
+                            "reference",
+                            MarkdownText.escape(reference.substring(0, slash + 1)
+                                    + reference.substring(slash + 1 + STORE_ID_PREFIX.length()))));
         }
         return texts.fill(CardTexts.Text.REFERENCE_EHR, Map.of("reference", MarkdownText.escape(reference)));
     }

@@ -43,7 +43,9 @@ public final class MarkdownText {
         if (text == null) {
             return "";
         }
-        return BREAKS.matcher(INVISIBLE.matcher(text).replaceAll("")).replaceAll(" ").strip();
+        return BREAKS.matcher(INVISIBLE.matcher(text).replaceAll(""))
+                .replaceAll(" ")
+                .strip();
     }
 
     /** Text we assembled (markdown or plain) with any invisible format character left out; line breaks kept. */

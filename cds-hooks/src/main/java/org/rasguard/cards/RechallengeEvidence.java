@@ -19,15 +19,20 @@ final class RechallengeEvidence {
 
     static List<String> read(KnowledgeBase knowledge) {
         PlanDefinition plan = knowledge.artifacts().stream()
-                .filter(PlanDefinition.class::isInstance).map(PlanDefinition.class::cast)
+                .filter(PlanDefinition.class::isInstance)
+                .map(PlanDefinition.class::cast)
                 .filter(definition -> OrderRule.PLAN_DEFINITION.equals(definition.getUrl()))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("Unknown PlanDefinition " + OrderRule.PLAN_DEFINITION));
-        List<String> lines = plan.getAction().stream().flatMap(action -> action.getAction().stream())
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Unknown PlanDefinition " + OrderRule.PLAN_DEFINITION));
+        List<String> lines = plan.getAction().stream()
+                .flatMap(action -> action.getAction().stream())
                 .filter(action -> ACTION.equals(action.getId()))
                 .flatMap(action -> action.getDocumentation().stream())
-                .map(RechallengeEvidence::line).toList();
+                .map(RechallengeEvidence::line)
+                .toList();
         if (lines.isEmpty()) {
-            throw new IllegalArgumentException("PlanDefinition " + OrderRule.PLAN_DEFINITION + " has no documented action " + ACTION);
+            throw new IllegalArgumentException(
+                    "PlanDefinition " + OrderRule.PLAN_DEFINITION + " has no documented action " + ACTION);
         }
         return lines;
     }

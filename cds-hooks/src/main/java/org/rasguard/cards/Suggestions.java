@@ -44,8 +44,10 @@ import org.rasguard.knowledge.KnowledgeBase;
  */
 final class Suggestions {
 
-    static final String EXTENDED_RAS_TESTING = KnowledgeBase.CANONICAL_BASE + "/ActivityDefinition/order-extended-ras-testing";
-    static final String PLASMA_RAS_TESTING = KnowledgeBase.CANONICAL_BASE + "/ActivityDefinition/order-plasma-ras-testing";
+    static final String EXTENDED_RAS_TESTING =
+            KnowledgeBase.CANONICAL_BASE + "/ActivityDefinition/order-extended-ras-testing";
+    static final String PLASMA_RAS_TESTING =
+            KnowledgeBase.CANONICAL_BASE + "/ActivityDefinition/order-plasma-ras-testing";
 
     private final KnowledgeBase knowledge;
     private final CardTexts texts;
@@ -69,12 +71,15 @@ final class Suggestions {
 
     private static ActivityDefinition testDefinition(KnowledgeBase knowledge, String url) {
         ActivityDefinition test = knowledge.artifacts().stream()
-                .filter(ActivityDefinition.class::isInstance).map(ActivityDefinition.class::cast)
+                .filter(ActivityDefinition.class::isInstance)
+                .map(ActivityDefinition.class::cast)
                 .filter(definition -> url.equals(definition.getUrl()))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Unknown ActivityDefinition " + url));
-        if (!test.hasIntent() || !test.getCode().getCoding().stream().allMatch(c -> c.hasSystem() && c.hasCode() && c.hasDisplay())) {
-            throw new IllegalArgumentException("ActivityDefinition " + url + " needs an intent and codings with system, code and display");
+        if (!test.hasIntent()
+                || !test.getCode().getCoding().stream().allMatch(c -> c.hasSystem() && c.hasCode() && c.hasDisplay())) {
+            throw new IllegalArgumentException(
+                    "ActivityDefinition " + url + " needs an intent and codings with system, code and display");
         }
         return test;
     }
@@ -93,13 +98,19 @@ final class Suggestions {
                 remove(input, false).ifPresent(out::add);
             }
             case RAS_RECHALLENGE -> {
-                out.add(orderTest(input.kind(), input.patientId(), plasmaRasTest, texts.get(CardTexts.Text.PLASMA_TESTING_LABEL),
+                out.add(orderTest(
+                        input.kind(),
+                        input.patientId(),
+                        plasmaRasTest,
+                        texts.get(CardTexts.Text.PLASMA_TESTING_LABEL),
                         texts.get(CardTexts.Text.PLASMA_TESTING_DESCRIPTION)));
                 remove(input, false).ifPresent(out::add);
             }
-            case G12C_APPROVED_COMBINATION, RAS_WILD_TYPE -> remove(input, false).ifPresent(out::add);
+            case G12C_APPROVED_COMBINATION, RAS_WILD_TYPE ->
+                remove(input, false).ifPresent(out::add);
             case LATE_RAS_RESULT, RAS_TESTING_METASTATIC, METASTASIS_RAS_TESTING ->
-                    throw new IllegalArgumentException("A patient-view card's suggestions come from ChartCards: " + input.kind());
+                throw new IllegalArgumentException(
+                        "A patient-view card's suggestions come from ChartCards: " + input.kind());
         }
         return out;
     }
@@ -109,9 +120,15 @@ final class Suggestions {
             return Optional.empty();
         }
         Map<String, String> words = Map.of("drug", CardWording.word(input.drug()));
-        return Optional.of(new Suggestion(texts.fill(CardTexts.Text.REMOVE_LABEL, words), uuids.get().toString(),
+        return Optional.of(new Suggestion(
+                texts.fill(CardTexts.Text.REMOVE_LABEL, words),
+                uuids.get().toString(),
                 recommended ? Boolean.TRUE : null,
-                List.of(new Action("delete", texts.fill(CardTexts.Text.REMOVE_DESCRIPTION, words), null, input.orderReference()))));
+                List.of(new Action(
+                        "delete",
+                        texts.fill(CardTexts.Text.REMOVE_DESCRIPTION, words),
+                        null,
+                        input.orderReference()))));
     }
 
     /**
@@ -125,22 +142,33 @@ final class Suggestions {
 
     /** The same suggestion for a patient-view reminder (no order: the card's topic is the reason). */
     Suggestion orderRasTesting(CardKind kind, String patientId) {
-        return orderTest(kind, patientId, extendedRasTest, texts.get(CardTexts.Text.EXTENDED_TESTING_LABEL),
+        return orderTest(
+                kind,
+                patientId,
+                extendedRasTest,
+                texts.get(CardTexts.Text.EXTENDED_TESTING_LABEL),
                 texts.get(CardTexts.Text.EXTENDED_TESTING_DESCRIPTION));
     }
 
-    private Suggestion orderTest(CardKind kind, String patientId, ActivityDefinition test, String label, String description) {
+    private Suggestion orderTest(
+            CardKind kind, String patientId, ActivityDefinition test, String label, String description) {
         ServiceRequest request = new ServiceRequest();
         request.setStatus(ServiceRequest.ServiceRequestStatus.DRAFT);
-        request.setIntent(ServiceRequest.ServiceRequestIntent.fromCode(test.getIntent().toCode()));
+        request.setIntent(
+                ServiceRequest.ServiceRequestIntent.fromCode(test.getIntent().toCode()));
         if (test.hasPriority()) {
-            request.setPriority(ServiceRequest.ServiceRequestPriority.fromCode(test.getPriority().toCode()));
+            request.setPriority(ServiceRequest.ServiceRequestPriority.fromCode(
+                    test.getPriority().toCode()));
         }
         request.addInstantiatesCanonical(test.getUrl());
         request.setCode(withoutExtensions(test.getCode()));
         request.setSubject(new Reference("Patient/" + patientId));
         request.addReasonCode(new CodeableConcept().addCoding(topic(kind)));
-        return new Suggestion(label, uuids.get().toString(), Boolean.TRUE, List.of(new Action("create", description, encode(request), null)));
+        return new Suggestion(
+                label,
+                uuids.get().toString(),
+                Boolean.TRUE,
+                List.of(new Action("create", description, encode(request), null)));
     }
 
     /**
@@ -154,24 +182,34 @@ final class Suggestions {
         for (Code code : knowledge.codes(partner.valueSetUrl())) {
             medication.addCoding(new Coding(code.system(), code.code(), code.display()));
         }
-        medication.setText(knowledge.valueSet(partner.valueSetUrl()).map(valueSet -> valueSet.getTitle()).orElseThrow());
+        medication.setText(knowledge
+                .valueSet(partner.valueSetUrl())
+                .map(valueSet -> valueSet.getTitle())
+                .orElseThrow());
         MedicationRequest request = new MedicationRequest();
         request.setStatus(MedicationRequest.MedicationRequestStatus.DRAFT);
         request.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
         request.setMedication(medication);
         request.setSubject(new Reference("Patient/" + input.patientId()));
         request.addReasonCode(new CodeableConcept().addCoding(topic(input.kind())));
-        Map<String, String> words = Map.of("drug", CardWording.word(input.drug()), "partner", CardWording.word(partner));
-        return new Suggestion(texts.fill(CardTexts.Text.ADD_PARTNER_LABEL, words), uuids.get().toString(), null,
-                List.of(new Action("create", texts.fill(CardTexts.Text.ADD_PARTNER_DESCRIPTION, words), encode(request), null)));
+        Map<String, String> words =
+                Map.of("drug", CardWording.word(input.drug()), "partner", CardWording.word(partner));
+        return new Suggestion(
+                texts.fill(CardTexts.Text.ADD_PARTNER_LABEL, words),
+                uuids.get().toString(),
+                null,
+                List.of(new Action(
+                        "create", texts.fill(CardTexts.Text.ADD_PARTNER_DESCRIPTION, words), encode(request), null)));
     }
 
     /** The card's topic as a coded reason, its display read from the {@code cds-card-topic} CodeSystem. */
     private Coding topic(CardKind kind) {
         String display = knowledge.codeSystem(CardKind.TOPIC_SYSTEM).orElseThrow().getConcept().stream()
                 .filter(concept -> concept.getCode().equals(kind.topicCode()))
-                .map(concept -> concept.getDisplay()).findFirst()
-                .orElseThrow(() -> new IllegalStateException("No topic " + kind.topicCode() + " in " + CardKind.TOPIC_SYSTEM));
+                .map(concept -> concept.getDisplay())
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalStateException("No topic " + kind.topicCode() + " in " + CardKind.TOPIC_SYSTEM));
         return new Coding(CardKind.TOPIC_SYSTEM, kind.topicCode(), display);
     }
 

@@ -12,14 +12,29 @@ import org.rasguard.ras.VariantFinding;
 final class VariantNames {
 
     private static final Map<String, String> ONE_LETTER = Map.ofEntries(
-            Map.entry("Ala", "A"), Map.entry("Arg", "R"), Map.entry("Asn", "N"), Map.entry("Asp", "D"),
-            Map.entry("Cys", "C"), Map.entry("Gln", "Q"), Map.entry("Glu", "E"), Map.entry("Gly", "G"),
-            Map.entry("His", "H"), Map.entry("Ile", "I"), Map.entry("Leu", "L"), Map.entry("Lys", "K"),
-            Map.entry("Met", "M"), Map.entry("Phe", "F"), Map.entry("Pro", "P"), Map.entry("Ser", "S"),
-            Map.entry("Thr", "T"), Map.entry("Trp", "W"), Map.entry("Tyr", "Y"), Map.entry("Val", "V"),
+            Map.entry("Ala", "A"),
+            Map.entry("Arg", "R"),
+            Map.entry("Asn", "N"),
+            Map.entry("Asp", "D"),
+            Map.entry("Cys", "C"),
+            Map.entry("Gln", "Q"),
+            Map.entry("Glu", "E"),
+            Map.entry("Gly", "G"),
+            Map.entry("His", "H"),
+            Map.entry("Ile", "I"),
+            Map.entry("Leu", "L"),
+            Map.entry("Lys", "K"),
+            Map.entry("Met", "M"),
+            Map.entry("Phe", "F"),
+            Map.entry("Pro", "P"),
+            Map.entry("Ser", "S"),
+            Map.entry("Thr", "T"),
+            Map.entry("Trp", "W"),
+            Map.entry("Tyr", "Y"),
+            Map.entry("Val", "V"),
             Map.entry("Ter", "*"));
-    private static final Pattern THREE_LETTER_MISSENSE = Pattern.compile(
-            "p\\.\\(?([A-Z][a-z]{2})(\\d+)([A-Z][a-z]{2}|=|\\*)\\)?");
+    private static final Pattern THREE_LETTER_MISSENSE =
+            Pattern.compile("p\\.\\(?([A-Z][a-z]{2})(\\d+)([A-Z][a-z]{2}|=|\\*)\\)?");
     private static final Pattern ACCESSION = Pattern.compile("^[A-Za-z]{2,4}_[0-9.]+(\\([A-Za-z0-9-]+\\))?:");
 
     private VariantNames() {}

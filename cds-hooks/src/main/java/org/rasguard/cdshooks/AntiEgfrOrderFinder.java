@@ -44,10 +44,13 @@ final class AntiEgfrOrderFinder {
         Set<String> selections = Set.copyOf(request.selections());
         List<Bundle.BundleEntryComponent> scoped = request.draftOrders().getEntry().stream()
                 .filter(entry -> entry.getResource() instanceof MedicationRequest)
-                .filter(entry -> request.hook() == Hook.ORDER_SIGN || selections.contains(typeAndId(entry.getResource())))
+                .filter(entry ->
+                        request.hook() == Hook.ORDER_SIGN || selections.contains(typeAndId(entry.getResource())))
                 .toList();
-        List<Resource> prefetched = request.prefetch().get(PrefetchKey.MEDICATIONS) instanceof PrefetchValue.Resources resources
-                ? resources.resources() : List.of();
+        List<Resource> prefetched =
+                request.prefetch().get(PrefetchKey.MEDICATIONS) instanceof PrefetchValue.Resources resources
+                        ? resources.resources()
+                        : List.of();
         Map<Bundle.BundleEntryComponent, CompletableFuture<EhrFetch>> reads = new LinkedHashMap<>();
         Map<Bundle.BundleEntryComponent, CodeableConcept> concepts = new LinkedHashMap<>();
         for (Bundle.BundleEntryComponent entry : scoped) {
@@ -89,9 +92,12 @@ final class AntiEgfrOrderFinder {
             EhrFetch fetched = read.get(ehr.remainingNanos(), TimeUnit.NANOSECONDS);
             if (fetched instanceof EhrFetch.Found found) {
                 List<Resource> resources = found.resources();
-                return resources.stream().filter(Medication.class::isInstance).map(Medication.class::cast)
+                return resources.stream()
+                        .filter(Medication.class::isInstance)
+                        .map(Medication.class::cast)
                         .map(medication -> MedicationResolver.drugOf(medication, List.of(), new Bundle(), resources))
-                        .findFirst().orElse(null);
+                        .findFirst()
+                        .orElse(null);
             }
             return null;
         } catch (InterruptedException e) {

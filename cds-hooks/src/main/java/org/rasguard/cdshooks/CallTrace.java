@@ -41,7 +41,8 @@ final class CallTrace {
     void orders(AntiEgfrOrderFinder.Found found) {
         draftOrders = found.inScope();
         named = found.antiEgfr();
-        orders = found.antiEgfr().stream().map(order -> new Decision.Order(key(order), order.drug().name().toLowerCase(Locale.ROOT)))
+        orders = found.antiEgfr().stream()
+                .map(order -> new Decision.Order(key(order), order.drug().name().toLowerCase(Locale.ROOT)))
                 .toList();
     }
 
@@ -71,19 +72,28 @@ final class CallTrace {
         if (assessment == null) {
             return;
         }
-        verdict = new Decision.Verdict(assessment.status(), assessment.reasons().stream().map(UnknownReason::code).toList(),
-                assessment.krasG12c(), assessment.status() == RasStatus.WILD_TYPE ? cautions : List.of());
+        verdict = new Decision.Verdict(
+                assessment.status(),
+                assessment.reasons().stream().map(UnknownReason::code).toList(),
+                assessment.krasG12c(),
+                assessment.status() == RasStatus.WILD_TYPE ? cautions : List.of());
         evidence = assessment.evidence().stream()
-                .map(item -> new Decision.Evidence(item.reference(), item.gene().symbol(),
+                .map(item -> new Decision.Evidence(
+                        item.reference(),
+                        item.gene().symbol(),
                         item.call().name().toLowerCase(Locale.ROOT).replace('_', '-')))
-                .distinct().toList();
+                .distinct()
+                .toList();
     }
 
     /** @param issued the cards returned, one per {@link OrderDecisions#carded()} decision, in order */
     void carded(OrderDecisions decided, List<CdsResponse.Card> issued) {
         List<OrderDecision> carded = decided.carded();
         cards = java.util.stream.IntStream.range(0, issued.size())
-                .mapToObj(i -> new Decision.Card(issued.get(i).uuid(), carded.get(i).card().orElseThrow(), key(carded.get(i).order())))
+                .mapToObj(i -> new Decision.Card(
+                        issued.get(i).uuid(),
+                        carded.get(i).card().orElseThrow(),
+                        key(carded.get(i).order())))
                 .toList();
     }
 
@@ -91,21 +101,34 @@ final class CallTrace {
     void chartCarded(ChartDecision decided, List<CdsResponse.Card> issued) {
         List<ChartCard> carded = decided.cards();
         cards = java.util.stream.IntStream.range(0, issued.size())
-                .mapToObj(i -> new Decision.Card(issued.get(i).uuid(), carded.get(i).kind(), about(carded.get(i))))
+                .mapToObj(i ->
+                        new Decision.Card(issued.get(i).uuid(), carded.get(i).kind(), about(carded.get(i))))
                 .toList();
     }
 
     /** Our {@code DetectedIssue/id} for a late-result card (the feedback closes it), else null. */
     static String about(ChartCard card) {
-        return card.lateResult() == null ? null : "DetectedIssue/" + card.lateResult().issueId();
+        return card.lateResult() == null
+                ? null
+                : "DetectedIssue/" + card.lateResult().issueId();
     }
 
     Decision decision(String errorCode) {
-        return new Decision(service.id(), request.hook(), request.hookInstance(), request.userId(), request.patientId(),
-                started, System.nanoTime() - startNanos, draftOrders, orders, verdict,
-                errorCode == null ? cards : List.of(), evidence, errorCode, storePatientIds,
+        return new Decision(
+                service.id(),
+                request.hook(),
+                request.hookInstance(),
+                request.userId(),
+                request.patientId(),
+                started,
+                System.nanoTime() - startNanos,
+                draftOrders,
+                orders,
+                verdict,
+                errorCode == null ? cards : List.of(),
+                evidence,
+                errorCode,
+                storePatientIds,
                 personIdentifiers);
     }
-
-
 }

@@ -55,7 +55,8 @@ public final class CdsError extends RuntimeException {
 
     /** 412: a draft order's drug could be found nowhere, so it cannot be decided. */
     static CdsError medicationUnresolved() {
-        return preconditionFailed("medication-unresolved",
+        return preconditionFailed(
+                "medication-unresolved",
                 "A draft order's medicationReference could not be resolved from draftOrders, contained "
                         + "resources, prefetch or the FHIR server, so its drug is unknown.");
     }
@@ -66,10 +67,14 @@ public final class CdsError extends RuntimeException {
      * @param whyNoServer why the client's FHIR server could not supply it
      */
     static CdsError of(Undecidable undecidable, String whyNoServer) {
-        String names = undecidable.needed().stream().flatMap(needed -> PrefetchKey.carrying(needed).stream()).map(PrefetchKey::key)
+        String names = undecidable.needed().stream()
+                .flatMap(needed -> PrefetchKey.carrying(needed).stream())
+                .map(PrefetchKey::key)
                 .collect(Collectors.joining(", "));
-        return preconditionFailed(undecidable.code(), "The decision needs " + names
-                + ", which could not be had: not usable in prefetch, and " + whyNoServer + ".");
+        return preconditionFailed(
+                undecidable.code(),
+                "The decision needs " + names + ", which could not be had: not usable in prefetch, and " + whyNoServer
+                        + ".");
     }
 
     public Kind kind() {

@@ -2,22 +2,22 @@ package org.rasguard.cdshooks;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.rasguard.cards.CardFactory;
 import org.rasguard.cards.CardUuids;
+import org.rasguard.cards.CdsResponse;
 import org.rasguard.cards.ChartCards;
 import org.rasguard.decision.CardKind;
 import org.rasguard.decision.ChartDecider;
 import org.rasguard.decision.ChartDecision;
-import org.rasguard.cards.CdsResponse;
 import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.decision.Needed;
 import org.rasguard.decision.OrderDecider;
@@ -51,7 +51,6 @@ public final class CdsHooksService {
     /** Keys read from fhirServer only when the decision needs them (see {@link #answer}). */
     private static final Set<PrefetchKey> HISTORY_DEFERRED = Set.copyOf(PrefetchKey.HISTORY);
 
-
     /**
      * @param wildTypeInfo return an info card for RAS wild-type (default: no card)
      * @param fetchBudgetMillis how long all reads on the client's FHIR server of one call may take together
@@ -66,8 +65,14 @@ public final class CdsHooksService {
      * @param reminderDays at most one patient-view testing reminder per patient per this many days
      *     ({@code RASGUARD_REMINDER_DAYS})
      */
-    public record Settings(boolean wildTypeInfo, long fetchBudgetMillis, Set<G12cInhibitor> g12cCombinations,
-            boolean sharedPatientIds, Set<String> personIdentifierSystems, int evidenceMaxResources, int reminderDays) {
+    public record Settings(
+            boolean wildTypeInfo,
+            long fetchBudgetMillis,
+            Set<G12cInhibitor> g12cCombinations,
+            boolean sharedPatientIds,
+            Set<String> personIdentifierSystems,
+            int evidenceMaxResources,
+            int reminderDays) {
         public static final int DEFAULT_EVIDENCE_MAX_RESOURCES = 10_000;
 
         public Settings {
@@ -81,9 +86,20 @@ public final class CdsHooksService {
             }
         }
 
-        public Settings(boolean wildTypeInfo, long fetchBudgetMillis, Set<G12cInhibitor> g12cCombinations,
-                boolean sharedPatientIds, Set<String> personIdentifierSystems, int evidenceMaxResources) {
-            this(wildTypeInfo, fetchBudgetMillis, g12cCombinations, sharedPatientIds, personIdentifierSystems, evidenceMaxResources,
+        public Settings(
+                boolean wildTypeInfo,
+                long fetchBudgetMillis,
+                Set<G12cInhibitor> g12cCombinations,
+                boolean sharedPatientIds,
+                Set<String> personIdentifierSystems,
+                int evidenceMaxResources) {
+            this(
+                    wildTypeInfo,
+                    fetchBudgetMillis,
+                    g12cCombinations,
+                    sharedPatientIds,
+                    personIdentifierSystems,
+                    evidenceMaxResources,
                     ChartDecider.DEFAULT_REMINDER_DAYS);
         }
 
@@ -118,14 +134,37 @@ public final class CdsHooksService {
     private final ChartStore chartStore;
     private final Clock clock;
 
-    public CdsHooksService(DecisionKnowledge knowledge, FhirContext fhir, EvidenceStore store, EhrFhirClient client,
-            FhirServerAllowlist allowlist, FeedbackStore feedbackStore, Settings settings) {
+    public CdsHooksService(
+            DecisionKnowledge knowledge,
+            FhirContext fhir,
+            EvidenceStore store,
+            EhrFhirClient client,
+            FhirServerAllowlist allowlist,
+            FeedbackStore feedbackStore,
+            Settings settings) {
         this(knowledge, fhir, store, client, allowlist, feedbackStore, settings, DecisionObserver.NONE);
     }
 
-    public CdsHooksService(DecisionKnowledge knowledge, FhirContext fhir, EvidenceStore store, EhrFhirClient client,
-            FhirServerAllowlist allowlist, FeedbackStore feedbackStore, Settings settings, DecisionObserver observer) {
-        this(knowledge, fhir, store, client, allowlist, feedbackStore, settings, observer, ChartStore.NONE, Clock.systemUTC());
+    public CdsHooksService(
+            DecisionKnowledge knowledge,
+            FhirContext fhir,
+            EvidenceStore store,
+            EhrFhirClient client,
+            FhirServerAllowlist allowlist,
+            FeedbackStore feedbackStore,
+            Settings settings,
+            DecisionObserver observer) {
+        this(
+                knowledge,
+                fhir,
+                store,
+                client,
+                allowlist,
+                feedbackStore,
+                settings,
+                observer,
+                ChartStore.NONE,
+                Clock.systemUTC());
     }
 
     /**
@@ -133,17 +172,25 @@ public final class CdsHooksService {
      * @param chartStore our store's late results and shown reminders (patient-view)
      * @param clock the time of a call (the reminder window)
      */
-    public CdsHooksService(DecisionKnowledge knowledge, FhirContext fhir, EvidenceStore store, EhrFhirClient client,
-            FhirServerAllowlist allowlist, FeedbackStore feedbackStore, Settings settings, DecisionObserver observer,
-            ChartStore chartStore, Clock clock) {
+    public CdsHooksService(
+            DecisionKnowledge knowledge,
+            FhirContext fhir,
+            EvidenceStore store,
+            EhrFhirClient client,
+            FhirServerAllowlist allowlist,
+            FeedbackStore feedbackStore,
+            Settings settings,
+            DecisionObserver observer,
+            ChartStore chartStore,
+            Clock clock) {
         ObjectMapper json = new ObjectMapper();
         IssuedCards issued = new IssuedCards(100_000);
         this.requests = new HookRequestParser(json, fhir);
         this.orders = new AntiEgfrOrderFinder(knowledge.drugs());
         this.identity = new PersonIdentity(settings.personIdentifierSystems());
-        this.gatherer = new RecordGatherer(fhir, store, identity,
-                settings.evidenceMaxResources());
-        this.decider = new OrderDecider(knowledge, new OrderDecider.Settings(settings.wildTypeInfo(), settings.g12cCombinations()));
+        this.gatherer = new RecordGatherer(fhir, store, identity, settings.evidenceMaxResources());
+        this.decider = new OrderDecider(
+                knowledge, new OrderDecider.Settings(settings.wildTypeInfo(), settings.g12cCombinations()));
         this.cards = new CardFactory(knowledge.base(), fhir, json, new CardUuids());
         this.writer = new ResponseWriter(json, issued);
         this.chartDecider = new ChartDecider(knowledge, settings.reminderDays());
@@ -152,8 +199,13 @@ public final class CdsHooksService {
         this.clock = clock;
         Set<String> orderReasons = cards.offeredOverrideReasons();
         Set<String> lateReasons = chartCards.offeredOverrideReasons();
-        this.feedback = new FeedbackHandler(json, feedbackStore, issued,
-                topic -> CardKind.LATE_RAS_RESULT.topicCode().equals(topic) ? lateReasons : orderReasons, chartStore, clock);
+        this.feedback = new FeedbackHandler(
+                json,
+                feedbackStore,
+                issued,
+                topic -> CardKind.LATE_RAS_RESULT.topicCode().equals(topic) ? lateReasons : orderReasons,
+                chartStore,
+                clock);
         this.client = client;
         this.allowlist = allowlist;
         this.settings = settings;
@@ -219,7 +271,8 @@ public final class CdsHooksService {
         try {
             decided = decider.decide(found.antiEgfr(), record.facts(request.draftOrders()));
         } catch (Undecidable first) {
-            if (!first.needed().equals(List.of(Needed.TREATMENT_HISTORY)) || !RecordGatherer.defers(request, ehr, HISTORY_DEFERRED)) {
+            if (!first.needed().equals(List.of(Needed.TREATMENT_HISTORY))
+                    || !RecordGatherer.defers(request, ehr, HISTORY_DEFERRED)) {
                 throw failed(first, trace, record, ehr);
             }
             record = gatherer.gather(request, ehr, sameIdSpace);
@@ -245,9 +298,11 @@ public final class CdsHooksService {
         EhrCalls ehr = EhrCalls.open(request, allowlist, client, settings.fetchBudgetMillis());
         PatientRecord record = gatherer.gather(request, ehr, sameIdSpace, service.keys());
         Instant now = clock.instant();
-        List<DetectedIssue> lateResults = record.storePatientIds().isEmpty() ? List.of() : chartStore.lateResults(record.storePatientIds());
+        List<DetectedIssue> lateResults =
+                record.storePatientIds().isEmpty() ? List.of() : chartStore.lateResults(record.storePatientIds());
         Instant since = now.minus(Duration.ofDays(settings.reminderDays()));
-        java.util.function.Supplier<Instant> lastReminder = () -> chartStore.lastReminder(service.id(), request.patientId(), since);
+        java.util.function.Supplier<Instant> lastReminder =
+                () -> chartStore.lastReminder(service.id(), request.patientId(), since);
         ChartDecision decided;
         try {
             decided = chartDecider.decide(record.chartFacts(lateResults, lastReminder), now);
@@ -297,8 +352,11 @@ public final class CdsHooksService {
 
     /** One id space: the client's FHIR server is this one, or the operator says all ids are shared. */
     private boolean sameIdSpace(HookRequest request, List<String> ownFhirBases) {
-        return settings.sharedPatientIds() || (request.fhirServer() != null
-                && ownFhirBases.stream().anyMatch(base -> trimSlash(request.fhirServer()).equals(trimSlash(base))));
+        return settings.sharedPatientIds()
+                || (request.fhirServer() != null
+                        && ownFhirBases.stream()
+                                .anyMatch(
+                                        base -> trimSlash(request.fhirServer()).equals(trimSlash(base))));
     }
 
     private static String trimSlash(String url) {

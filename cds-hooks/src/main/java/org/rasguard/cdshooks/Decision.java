@@ -57,11 +57,36 @@ public record Decision(
     }
 
     /** A decision that read no record of our store. */
-    public Decision(String serviceId, Hook hook, String hookInstance, String userId, String patientId, Instant started,
-            long durationNanos, int draftOrders, List<Order> orders, Verdict verdict, List<Card> cards, List<Evidence> evidence,
+    public Decision(
+            String serviceId,
+            Hook hook,
+            String hookInstance,
+            String userId,
+            String patientId,
+            Instant started,
+            long durationNanos,
+            int draftOrders,
+            List<Order> orders,
+            Verdict verdict,
+            List<Card> cards,
+            List<Evidence> evidence,
             String errorCode) {
-        this(serviceId, hook, hookInstance, userId, patientId, started, durationNanos, draftOrders, orders, verdict, cards,
-                evidence, errorCode, List.of(), List.of());
+        this(
+                serviceId,
+                hook,
+                hookInstance,
+                userId,
+                patientId,
+                started,
+                durationNanos,
+                draftOrders,
+                orders,
+                verdict,
+                cards,
+                evidence,
+                errorCode,
+                List.of(),
+                List.of());
     }
 
     /** An anti-EGFR draft order: its {@code Type/id} (or fullUrl; null if it has neither) and the drug. */

@@ -15,7 +15,8 @@ final class EhrCalls {
     private final String whyUnavailable;
     private final long deadlineNanos;
     /** The reads of this call by URL: a handful per call, gone with it. */
-    private final java.util.Map<String, CompletableFuture<EhrFetch>> reads = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, CompletableFuture<EhrFetch>> reads =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private EhrCalls(EhrFhirClient client, EhrServer server, String whyUnavailable, long deadlineNanos) {
         this.client = client;
@@ -33,7 +34,11 @@ final class EhrCalls {
         if (!allowlist.allows(request.fhirServer())) {
             return new EhrCalls(client, null, "fhirServer is not on this service's allowlist", deadline);
         }
-        return new EhrCalls(client, new EhrServer(request.fhirServer(), request.accessToken()), "fhirServer could not be read", deadline);
+        return new EhrCalls(
+                client,
+                new EhrServer(request.fhirServer(), request.accessToken()),
+                "fhirServer could not be read",
+                deadline);
     }
 
     /** Whether the client's FHIR server may be called. */

@@ -37,8 +37,13 @@ final class FeedbackHandler {
     }
 
     /** @param offeredOverrideReasons per card topic code, {@code system|code} of the override reasons such a card offers */
-    FeedbackHandler(ObjectMapper json, FeedbackStore store, IssuedCards issued, Function<String, Set<String>> offeredOverrideReasons,
-            ChartStore chart, Clock clock) {
+    FeedbackHandler(
+            ObjectMapper json,
+            FeedbackStore store,
+            IssuedCards issued,
+            Function<String, Set<String>> offeredOverrideReasons,
+            ChartStore chart,
+            Clock clock) {
         this.json = json;
         this.parser = new FeedbackParser(json);
         this.store = store;
@@ -51,8 +56,8 @@ final class FeedbackHandler {
     /** @return {@code {"stored": [ids]}}, and {@code "closed": [DetectedIssue ids]} when feedback closed late results */
     String handle(String serviceId, byte[] body) {
         CdsServices.byId(serviceId).orElseThrow(CdsError::unknownService);
-        List<FeedbackItem> items = parser.parse(body, serviceId,
-                card -> issued.find(card).or(() -> store.issued(card)), offeredOverrideReasons);
+        List<FeedbackItem> items = parser.parse(
+                body, serviceId, card -> issued.find(card).or(() -> store.issued(card)), offeredOverrideReasons);
         List<String> ids = store.save(items);
         ObjectNode root = json.createObjectNode();
         ArrayNode stored = root.putArray("stored");
@@ -73,7 +78,8 @@ final class FeedbackHandler {
 
     /** Our DetectedIssue id of a late-result card, or null for any other card. */
     private static String lateResultIssue(FeedbackItem item) {
-        if (!CardKind.LATE_RAS_RESULT.topicCode().equals(item.topicCode()) || item.about() == null
+        if (!CardKind.LATE_RAS_RESULT.topicCode().equals(item.topicCode())
+                || item.about() == null
                 || !item.about().startsWith("DetectedIssue/")) {
             return null;
         }
@@ -92,7 +98,9 @@ final class FeedbackHandler {
             return null;
         }
         FeedbackItem.OverrideReason reason = item.overrideReason();
-        if (reason != null && LateResult.MITIGATION_SYSTEM.equals(reason.system()) && LateResult.MITIGATIONS.contains(reason.code())) {
+        if (reason != null
+                && LateResult.MITIGATION_SYSTEM.equals(reason.system())
+                && LateResult.MITIGATIONS.contains(reason.code())) {
             return reason.code();
         }
         return null;

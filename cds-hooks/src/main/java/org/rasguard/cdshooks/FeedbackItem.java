@@ -33,9 +33,27 @@ public record FeedbackItem(
         acceptedSuggestions = List.copyOf(acceptedSuggestions);
     }
 
-    public FeedbackItem(String serviceId, String cardUuid, String hookInstance, String topicCode, String outcome,
-            List<String> acceptedSuggestions, OverrideReason overrideReason, String userComment, String outcomeTimestamp) {
-        this(serviceId, cardUuid, hookInstance, topicCode, outcome, acceptedSuggestions, overrideReason, userComment, outcomeTimestamp, null);
+    public FeedbackItem(
+            String serviceId,
+            String cardUuid,
+            String hookInstance,
+            String topicCode,
+            String outcome,
+            List<String> acceptedSuggestions,
+            OverrideReason overrideReason,
+            String userComment,
+            String outcomeTimestamp) {
+        this(
+                serviceId,
+                cardUuid,
+                hookInstance,
+                topicCode,
+                outcome,
+                acceptedSuggestions,
+                overrideReason,
+                userComment,
+                outcomeTimestamp,
+                null);
     }
 
     /** The coded override reason (system, code, display as sent). */

@@ -38,7 +38,10 @@ final class FeedbackParser {
      * @param issued the card as this service issued it, or empty
      * @param offeredReasons per card topic, the override reasons such a card offers, as {@code system|code}
      */
-    List<FeedbackItem> parse(byte[] body, String serviceId, Function<String, Optional<IssuedCards.Issued>> issued,
+    List<FeedbackItem> parse(
+            byte[] body,
+            String serviceId,
+            Function<String, Optional<IssuedCards.Issued>> issued,
             Function<String, Set<String>> offeredReasons) {
         JsonNode root;
         try {
@@ -50,7 +53,8 @@ final class FeedbackParser {
         }
         JsonNode feedback = root == null ? null : root.get("feedback");
         if (feedback == null || !feedback.isArray() || feedback.isEmpty()) {
-            throw CdsError.badRequest("invalid-feedback", "The body must be {\"feedback\": [ … ]} with at least one item.");
+            throw CdsError.badRequest(
+                    "invalid-feedback", "The body must be {\"feedback\": [ … ]} with at least one item.");
         }
         if (feedback.size() > MAX_ITEMS) {
             throw CdsError.badRequest("invalid-feedback", "At most " + MAX_ITEMS + " feedback items per call.");
@@ -62,14 +66,20 @@ final class FeedbackParser {
         return items;
     }
 
-    private static FeedbackItem item(JsonNode item, String serviceId, Function<String, Optional<IssuedCards.Issued>> issued,
+    private static FeedbackItem item(
+            JsonNode item,
+            String serviceId,
+            Function<String, Optional<IssuedCards.Issued>> issued,
             Function<String, Set<String>> offeredReasons) {
         if (!item.isObject()) {
             throw CdsError.badRequest("invalid-feedback", "Each feedback item must be an object.");
         }
         JsonNode cardNode = item.get("card");
-        if (cardNode != null && cardNode.isTextual() && cardNode.asText().strip().length() > MAX_CARD) {
-            throw CdsError.badRequest("invalid-feedback", "card is the card's uuid: at most " + MAX_CARD + " characters.");
+        if (cardNode != null
+                && cardNode.isTextual()
+                && cardNode.asText().strip().length() > MAX_CARD) {
+            throw CdsError.badRequest(
+                    "invalid-feedback", "card is the card's uuid: at most " + MAX_CARD + " characters.");
         }
         String card = text(item, "card");
         if (card == null) {
@@ -94,7 +104,8 @@ final class FeedbackParser {
             }
         }
         if (outcome.equals("accepted") && accepted.isEmpty()) {
-            throw CdsError.badRequest("invalid-feedback", "An accepted card needs acceptedSuggestions with ids (cds-fb-2).");
+            throw CdsError.badRequest(
+                    "invalid-feedback", "An accepted card needs acceptedSuggestions with ids (cds-fb-2).");
         }
         JsonNode override = item.get("overrideReason");
         if (override == null || override.isNull()) {
@@ -108,18 +119,32 @@ final class FeedbackParser {
         if (override != null && override.isObject()) {
             JsonNode coding = override.get("reason");
             if (coding != null && coding.isObject() && text(coding, "code") != null) {
-                reason = new FeedbackItem.OverrideReason(text(coding, "system"), text(coding, "code"), text(coding, "display"));
+                reason = new FeedbackItem.OverrideReason(
+                        text(coding, "system"), text(coding, "code"), text(coding, "display"));
             }
             comment = text(override, "userComment");
         }
-        IssuedCards.Issued known = issued.apply(card).filter(i -> i.serviceId().equals(serviceId))
-                .orElseThrow(() -> CdsError.badRequest("unknown-card",
+        IssuedCards.Issued known = issued.apply(card)
+                .filter(i -> i.serviceId().equals(serviceId))
+                .orElseThrow(() -> CdsError.badRequest(
+                        "unknown-card",
                         "Feedback is taken only for cards this service issued; no card with this uuid was."));
-        if (reason != null && !offeredReasons.apply(known.topicCode()).contains(reason.system() + "|" + reason.code())) {
-            throw CdsError.badRequest("override-reason-not-offered",
+        if (reason != null
+                && !offeredReasons.apply(known.topicCode()).contains(reason.system() + "|" + reason.code())) {
+            throw CdsError.badRequest(
+                    "override-reason-not-offered",
                     "overrideReason must be one of the reasons the card offered (its overrideReasons).");
         }
-        return new FeedbackItem(serviceId, card, known.hookInstance(), known.topicCode(), outcome, accepted, reason, comment, timestamp,
+        return new FeedbackItem(
+                serviceId,
+                card,
+                known.hookInstance(),
+                known.topicCode(),
+                outcome,
+                accepted,
+                reason,
+                comment,
+                timestamp,
                 known.about());
     }
 

@@ -64,7 +64,11 @@ public final class FhirServerAllowlist {
         String lower = url.toLowerCase(Locale.ROOT);
         // Encoded dots, slashes and backslashes, an encoded percent (%252e is a dot after a second decoding)
         // and path parameters (;jsessionid=…, which some servers strip before routing) are refused outright.
-        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%25") || url.contains(";")) {
+        if (lower.contains("%2e")
+                || lower.contains("%2f")
+                || lower.contains("%5c")
+                || lower.contains("%25")
+                || url.contains(";")) {
             return false;
         }
         java.util.Optional<String> normalized = normalize(url);
@@ -73,7 +77,9 @@ public final class FhirServerAllowlist {
         }
         String candidate = normalized.get();
         String path = URI.create(candidate).getRawPath();
-        if (path != null && java.util.Arrays.stream(path.split("/")).anyMatch(segment -> segment.equals(".") || segment.equals(".."))) {
+        if (path != null
+                && java.util.Arrays.stream(path.split("/"))
+                        .anyMatch(segment -> segment.equals(".") || segment.equals(".."))) {
             return false;
         }
         return bases.stream().anyMatch(base -> candidate.equals(base) || candidate.startsWith(base + "/"));
@@ -87,8 +93,11 @@ public final class FhirServerAllowlist {
         try {
             URI uri = new URI(url.trim());
             String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!("https".equals(scheme) || "http".equals(scheme)) || uri.getHost() == null
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            if (!("https".equals(scheme) || "http".equals(scheme))
+                    || uri.getHost() == null
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null) {
                 return java.util.Optional.empty();
             }
             String path = uri.getRawPath() == null ? "" : uri.getRawPath();
@@ -96,9 +105,10 @@ public final class FhirServerAllowlist {
                 path = path.substring(0, path.length() - 1);
             }
             int port = uri.getPort();
-            boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
-            return java.util.Optional.of(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT)
-                    + (defaultPort ? "" : ":" + port) + path);
+            boolean defaultPort =
+                    port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
+            return java.util.Optional.of(
+                    scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port) + path);
         } catch (URISyntaxException e) {
             return java.util.Optional.empty();
         }

@@ -50,13 +50,16 @@ public record HookRequest(
     @Override
     public String toString() {
         return "HookRequest[" + hook.id() + ", hookInstance=" + hookInstance + ", fhirServer=" + (fhirServer != null)
-                + ", token=" + (accessToken != null) + ", orders=" + draftOrders.getEntry().size()
+                + ", token=" + (accessToken != null) + ", orders="
+                + draftOrders.getEntry().size()
                 + ", prefetch=" + supplied() + "]";
     }
 
     /** The prefetch keys the client sent (a value, {@code null} or an OperationOutcome). */
     private List<String> supplied() {
-        return prefetch.entrySet().stream().filter(entry -> !(entry.getValue() instanceof PrefetchValue.NotSupplied))
-                .map(entry -> entry.getKey().key()).toList();
+        return prefetch.entrySet().stream()
+                .filter(entry -> !(entry.getValue() instanceof PrefetchValue.NotSupplied))
+                .map(entry -> entry.getKey().key())
+                .toList();
     }
 }

@@ -36,8 +36,9 @@ public final class HookRequestParser {
 
     /** FHIR R4 id: 1-64 characters of letters, digits, '-' and '.'. */
     static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-    private static final Pattern UUID = Pattern.compile(
-            "(urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private static final Pattern UUID =
+            Pattern.compile("(urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern SELECTION = Pattern.compile("[A-Za-z]{1,64}/[A-Za-z0-9\\-.]{1,64}");
 
     private final ObjectMapper json;
@@ -67,11 +68,13 @@ public final class HookRequestParser {
         String patientId = patientId(context);
         String userId = userId(context);
         // patient-view has no orders in its context (CDS Hooks Library, patient-view: patientId, userId, encounterId).
-        Bundle draftOrders = hook == Hook.PATIENT_VIEW ? new Bundle().setType(Bundle.BundleType.COLLECTION) : draftOrders(context);
+        Bundle draftOrders =
+                hook == Hook.PATIENT_VIEW ? new Bundle().setType(Bundle.BundleType.COLLECTION) : draftOrders(context);
         requireOrdersFor(patientId, draftOrders);
         List<String> selections = hook == Hook.ORDER_SELECT ? selections(context, draftOrders) : List.of();
         Map<PrefetchKey, PrefetchValue> prefetch = prefetch(root);
-        return new HookRequest(hook, hookInstance, fhirServer, accessToken, patientId, userId, draftOrders, selections, prefetch);
+        return new HookRequest(
+                hook, hookInstance, fhirServer, accessToken, patientId, userId, draftOrders, selections, prefetch);
     }
 
     private JsonNode readJson(byte[] body) {
@@ -96,7 +99,8 @@ public final class HookRequestParser {
         Hook parsed = Hook.of(hook.asText())
                 .orElseThrow(() -> CdsError.badRequest("invalid-hook", "The hook is not one this server knows."));
         if (parsed != service.hook()) {
-            throw CdsError.badRequest("hook-mismatch", "This service answers " + service.hook().id() + ", not " + parsed.id() + ".");
+            throw CdsError.badRequest(
+                    "hook-mismatch", "This service answers " + service.hook().id() + ", not " + parsed.id() + ".");
         }
         return parsed;
     }
@@ -123,8 +127,11 @@ public final class HookRequestParser {
             }
             URI uri = new URI(server.asText().trim());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            if (!(scheme.equals("https") || scheme.equals("http"))
+                    || uri.getHost() == null
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null) {
                 throw new URISyntaxException(server.asText(), "not a FHIR base URL");
             }
             String text = uri.toString();
@@ -143,11 +150,13 @@ public final class HookRequestParser {
             throw CdsError.badRequest("invalid-fhir-authorization", "fhirAuthorization must be an object.");
         }
         if (fhirServer == null) {
-            throw CdsError.badRequest("fhir-authorization-without-server", "fhirAuthorization requires fhirServer (cds-r-1).");
+            throw CdsError.badRequest(
+                    "fhir-authorization-without-server", "fhirAuthorization requires fhirServer (cds-r-1).");
         }
         JsonNode token = authorization.get("access_token");
         if (token == null || !token.isTextual() || token.asText().isBlank()) {
-            throw CdsError.badRequest("invalid-fhir-authorization", "fhirAuthorization.access_token must be a non-empty string.");
+            throw CdsError.badRequest(
+                    "invalid-fhir-authorization", "fhirAuthorization.access_token must be a non-empty string.");
         }
         return token.asText();
     }
@@ -158,7 +167,8 @@ public final class HookRequestParser {
             throw CdsError.badRequest("missing-patient-id", "context.patientId is required.");
         }
         if (!patientId.isTextual() || !FHIR_ID.matcher(patientId.asText()).matches()) {
-            throw CdsError.badRequest("invalid-patient-id", "context.patientId must be a FHIR id (1-64 letters, digits, '-' or '.').");
+            throw CdsError.badRequest(
+                    "invalid-patient-id", "context.patientId must be a FHIR id (1-64 letters, digits, '-' or '.').");
         }
         return patientId.asText();
     }
@@ -169,7 +179,11 @@ public final class HookRequestParser {
      */
     private static String userId(JsonNode context) {
         JsonNode userId = context.get("userId");
-        return userId != null && userId.isTextual() && SELECTION.matcher(userId.asText()).matches() ? userId.asText() : null;
+        return userId != null
+                        && userId.isTextual()
+                        && SELECTION.matcher(userId.asText()).matches()
+                ? userId.asText()
+                : null;
     }
 
     private Bundle draftOrders(JsonNode context) {
@@ -184,7 +198,8 @@ public final class HookRequestParser {
             Bundle bundle = lenientParser().parseResource(Bundle.class, orders.toString());
             for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
                 if (!entry.hasResource()) {
-                    throw CdsError.badRequest("invalid-draft-orders", "Every context.draftOrders entry must hold a resource.");
+                    throw CdsError.badRequest(
+                            "invalid-draft-orders", "Every context.draftOrders entry must hold a resource.");
                 }
             }
             return bundle;
@@ -206,9 +221,12 @@ public final class HookRequestParser {
                     continue;
                 }
                 for (org.hl7.fhir.r4.model.Base value : property.getValues()) {
-                    if (value instanceof org.hl7.fhir.r4.model.Reference reference && namesAnotherPatient(reference, patientId)) {
-                        throw CdsError.badRequest("patient-mismatch",
-                                "A draft order's " + name + " is not context.patientId: every draft order must be for the patient of the call.");
+                    if (value instanceof org.hl7.fhir.r4.model.Reference reference
+                            && namesAnotherPatient(reference, patientId)) {
+                        throw CdsError.badRequest(
+                                "patient-mismatch",
+                                "A draft order's " + name
+                                        + " is not context.patientId: every draft order must be for the patient of the call.");
                     }
                 }
             }
@@ -220,7 +238,9 @@ public final class HookRequestParser {
         if (!reference.hasReference() && !reference.hasIdentifier()) {
             return false; // display only, or empty: names no one
         }
-        return org.rasguard.patients.PatientReference.patientId(reference).filter(patientId::equals).isEmpty();
+        return org.rasguard.patients.PatientReference.patientId(reference)
+                .filter(patientId::equals)
+                .isEmpty();
     }
 
     private static List<String> selections(JsonNode context, Bundle draftOrders) {
@@ -229,7 +249,8 @@ public final class HookRequestParser {
             throw CdsError.badRequest("missing-selections", "context.selections is required for order-select.");
         }
         if (!selections.isArray() || selections.isEmpty()) {
-            throw CdsError.badRequest("invalid-selections", "context.selections must be a non-empty array of Type/id strings.");
+            throw CdsError.badRequest(
+                    "invalid-selections", "context.selections must be a non-empty array of Type/id strings.");
         }
         Set<String> inBundle = new HashSet<>();
         for (Bundle.BundleEntryComponent entry : draftOrders.getEntry()) {
@@ -244,7 +265,9 @@ public final class HookRequestParser {
                 throw CdsError.badRequest("invalid-selections", "Each of context.selections must be a Type/id string.");
             }
             if (!inBundle.contains(selection.asText())) {
-                throw CdsError.badRequest("selection-not-in-draft-orders", "Each of context.selections must name an entry of context.draftOrders.");
+                throw CdsError.badRequest(
+                        "selection-not-in-draft-orders",
+                        "Each of context.selections must name an entry of context.draftOrders.");
             }
             out.add(selection.asText());
         }

@@ -39,15 +39,16 @@ final class MedicationHistory {
             }
             all.addAll(key.resources());
         }
-        List<Resource> medications = all.stream().filter(Medication.class::isInstance).toList();
+        List<Resource> medications =
+                all.stream().filter(Medication.class::isInstance).toList();
         List<PastMedication> out = new ArrayList<>();
         for (Resource resource : all) {
             Type medication = medicationOf(resource);
             if (medication == null || !about.test(resource)) {
                 continue;
             }
-            Optional<CodeableConcept> drug = MedicationResolver.local(medication, ((DomainResource) resource).getContained(),
-                    new Bundle(), medications);
+            Optional<CodeableConcept> drug = MedicationResolver.local(
+                    medication, ((DomainResource) resource).getContained(), new Bundle(), medications);
             out.add(drug.map(found -> new PastMedication(resource, found, true))
                     .orElseGet(() -> new PastMedication(resource, MedicationResolver.displayOnly(medication), false)));
         }

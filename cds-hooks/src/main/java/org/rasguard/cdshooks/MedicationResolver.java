@@ -27,7 +27,8 @@ final class MedicationResolver {
     private MedicationResolver() {}
 
     /** The drug, or empty when the medicationReference points outside what we hold. */
-    static Optional<CodeableConcept> local(MedicationRequest request, Bundle draftOrders, List<? extends Resource> others) {
+    static Optional<CodeableConcept> local(
+            MedicationRequest request, Bundle draftOrders, List<? extends Resource> others) {
         return local(request.getMedication(), request.getContained(), draftOrders, others);
     }
 
@@ -37,7 +38,10 @@ final class MedicationResolver {
      *
      * @param contained the resources contained in the resource that holds it
      */
-    static Optional<CodeableConcept> local(org.hl7.fhir.r4.model.Type medication, List<Resource> contained, Bundle draftOrders,
+    static Optional<CodeableConcept> local(
+            org.hl7.fhir.r4.model.Type medication,
+            List<Resource> contained,
+            Bundle draftOrders,
             List<? extends Resource> others) {
         if (medication instanceof CodeableConcept concept) {
             return Optional.of(concept);
@@ -49,20 +53,22 @@ final class MedicationResolver {
         if (target == null || target.isBlank()) {
             return Optional.empty();
         }
-        return find(target, contained, draftOrders, others)
-                .map(found -> drugOf(found, contained, draftOrders, others));
+        return find(target, contained, draftOrders, others).map(found -> drugOf(found, contained, draftOrders, others));
     }
 
     /** The Medication a reference points to: contained ({@code #id}), in draftOrders, or among the other resources. */
-    private static Optional<Medication> find(String target, List<Resource> contained, Bundle draftOrders, List<? extends Resource> others) {
+    private static Optional<Medication> find(
+            String target, List<Resource> contained, Bundle draftOrders, List<? extends Resource> others) {
         if (target == null || target.isBlank()) {
             return Optional.empty();
         }
         if (target.startsWith("#")) {
             String local = target.substring(1);
             return contained.stream()
-                    .filter(Medication.class::isInstance).map(Medication.class::cast)
-                    .filter(medication -> local.equals(stripHash(medication.getIdElement().getIdPart())))
+                    .filter(Medication.class::isInstance)
+                    .map(Medication.class::cast)
+                    .filter(medication ->
+                            local.equals(stripHash(medication.getIdElement().getIdPart())))
                     .findFirst();
         }
         for (Bundle.BundleEntryComponent entry : draftOrders.getEntry()) {
@@ -72,7 +78,8 @@ final class MedicationResolver {
             }
         }
         return others.stream()
-                .filter(Medication.class::isInstance).map(Medication.class::cast)
+                .filter(Medication.class::isInstance)
+                .map(Medication.class::cast)
                 .filter(medication -> sameTypeAndId(target, medication))
                 .findFirst();
     }
@@ -82,7 +89,8 @@ final class MedicationResolver {
      * or the code of the Medication an itemReference points to, one level deep), so a drug matcher
      * finds the antibody in a mixture whose own code names no drug.
      */
-    static CodeableConcept drugOf(Medication medication, List<Resource> orderContained, Bundle draftOrders, List<? extends Resource> others) {
+    static CodeableConcept drugOf(
+            Medication medication, List<Resource> orderContained, Bundle draftOrders, List<? extends Resource> others) {
         CodeableConcept out = medication.getCode().copy();
         List<String> texts = new java.util.ArrayList<>();
         if (out.hasText()) {
@@ -95,7 +103,8 @@ final class MedicationResolver {
             if (ingredient.getItem() instanceof CodeableConcept concept) {
                 item = concept;
             } else if (ingredient.getItem() instanceof Reference reference) {
-                item = find(reference.getReference(), contained, draftOrders, others).map(Medication::getCode)
+                item = find(reference.getReference(), contained, draftOrders, others)
+                        .map(Medication::getCode)
                         .orElseGet(() -> new CodeableConcept().setText(reference.getDisplay()));
             }
             if (item != null) {
@@ -122,7 +131,8 @@ final class MedicationResolver {
             return Optional.empty();
         }
         IdType id = new IdType(target);
-        if (!"Medication".equals(id.getResourceType()) || !id.hasIdPart()
+        if (!"Medication".equals(id.getResourceType())
+                || !id.hasIdPart()
                 || !HookRequestParser.FHIR_ID.matcher(id.getIdPart()).matches()) {
             return Optional.empty();
         }
@@ -147,7 +157,8 @@ final class MedicationResolver {
             return false;
         }
         IdType id = new IdType(reference);
-        return resource.fhirType().equals(id.getResourceType()) && resource.getIdElement().getIdPart().equals(id.getIdPart());
+        return resource.fhirType().equals(id.getResourceType())
+                && resource.getIdElement().getIdPart().equals(id.getIdPart());
     }
 
     private static String stripHash(String id) {

@@ -6,11 +6,11 @@ import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.DetectedIssue;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Specimen;
 import org.rasguard.decision.ChartFacts;
@@ -62,17 +62,28 @@ record PatientRecord(
         evidence.addAll(storeEvidence);
         Stream<MedicationRequest> drafts = draftOrders.getEntry().stream()
                 .map(Bundle.BundleEntryComponent::getResource)
-                .filter(MedicationRequest.class::isInstance).map(MedicationRequest.class::cast)
+                .filter(MedicationRequest.class::isInstance)
+                .map(MedicationRequest.class::cast)
                 .filter(order -> order.getStatus() != MedicationRequest.MedicationRequestStatus.ENTEREDINERROR
                         && order.getStatus() != MedicationRequest.MedicationRequestStatus.CANCELLED);
-        Stream<MedicationRequest> active = activeMedications == null ? Stream.empty()
-                : activeMedications.stream().filter(order -> order.getStatus() == MedicationRequest.MedicationRequestStatus.ACTIVE);
+        Stream<MedicationRequest> active = activeMedications == null
+                ? Stream.empty()
+                : activeMedications.stream()
+                        .filter(order -> order.getStatus() == MedicationRequest.MedicationRequestStatus.ACTIVE);
         List<CodeableConcept> medications = Stream.concat(drafts, active)
                 .map(order -> MedicationResolver.local(order, draftOrders, otherResources)
                         .orElseGet(() -> MedicationResolver.displayOnly(order)))
                 .toList();
-        return new PatientFacts(conditions, evidence, storeTruncated, medications, activeMedications != null, cautions, notes,
-                needed(), pastMedications);
+        return new PatientFacts(
+                conditions,
+                evidence,
+                storeTruncated,
+                medications,
+                activeMedications != null,
+                cautions,
+                notes,
+                needed(),
+                pastMedications);
     }
 
     /**
@@ -80,14 +91,30 @@ record PatientRecord(
      * ServiceRequests, Specimens and staging Observations, our store's late results of the person, and
      * when a reminder was last shown.
      */
-    ChartFacts chartFacts(List<DetectedIssue> lateResults, java.util.function.Supplier<java.time.Instant> lastReminder) {
+    ChartFacts chartFacts(
+            List<DetectedIssue> lateResults, java.util.function.Supplier<java.time.Instant> lastReminder) {
         List<Resource> evidence = new ArrayList<>(ehrEvidence);
         evidence.addAll(storeEvidence);
-        return new ChartFacts(conditions, evidence,
-                chartResources.stream().filter(Observation.class::isInstance).map(Observation.class::cast).toList(),
-                chartResources.stream().filter(Specimen.class::isInstance).map(Specimen.class::cast).toList(),
-                chartResources.stream().filter(ServiceRequest.class::isInstance).map(ServiceRequest.class::cast).toList(),
-                lateResults, lastReminder, storeTruncated, cautions, needed());
+        return new ChartFacts(
+                conditions,
+                evidence,
+                chartResources.stream()
+                        .filter(Observation.class::isInstance)
+                        .map(Observation.class::cast)
+                        .toList(),
+                chartResources.stream()
+                        .filter(Specimen.class::isInstance)
+                        .map(Specimen.class::cast)
+                        .toList(),
+                chartResources.stream()
+                        .filter(ServiceRequest.class::isInstance)
+                        .map(ServiceRequest.class::cast)
+                        .toList(),
+                lateResults,
+                lastReminder,
+                storeTruncated,
+                cautions,
+                needed());
     }
 
     /**
@@ -95,6 +122,8 @@ record PatientRecord(
      * results (the active medications it asks for itself, only when they decide between two cards).
      */
     private List<Needed> needed() {
-        return Stream.of(Needed.DIAGNOSES, Needed.RESULTS).filter(needed -> missing.containsAll(PrefetchKey.carrying(needed))).toList();
+        return Stream.of(Needed.DIAGNOSES, Needed.RESULTS)
+                .filter(needed -> missing.containsAll(PrefetchKey.carrying(needed)))
+                .toList();
     }
 }

@@ -27,14 +27,22 @@ import org.rasguard.knowledge.ChartMatcher;
 public enum PrefetchKey {
     PATIENT("patient", "Patient/{{context.patientId}}"),
     CONDITIONS("conditions", "Condition?patient={{context.patientId}}"),
-    OBSERVATIONS("observations", "Observation?patient={{context.patientId}}&category=laboratory&_include=Observation:specimen"),
+    OBSERVATIONS(
+            "observations",
+            "Observation?patient={{context.patientId}}&category=laboratory&_include=Observation:specimen"),
     MEDICATIONS("medications", "MedicationRequest?patient={{context.patientId}}&status=active"),
-    REPORTS("reports", "DiagnosticReport?patient={{context.patientId}}&_include=DiagnosticReport:result&_include=DiagnosticReport:specimen"),
-    MEDICATION_HISTORY("medicationHistory",
+    REPORTS(
+            "reports",
+            "DiagnosticReport?patient={{context.patientId}}&_include=DiagnosticReport:result&_include=DiagnosticReport:specimen"),
+    MEDICATION_HISTORY(
+            "medicationHistory",
             "MedicationRequest?patient={{context.patientId}}&status=completed,stopped&_include=MedicationRequest:medication"),
-    ADMINISTRATIONS("medicationAdministrations",
+    ADMINISTRATIONS(
+            "medicationAdministrations",
             "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication"),
-    STATEMENTS("medicationStatements", "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication"),
+    STATEMENTS(
+            "medicationStatements",
+            "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication"),
     /** patient-view: a RAS test already ordered suppresses the testing reminders. */
     SERVICE_REQUESTS("serviceRequests", "ServiceRequest?patient={{context.patientId}}&status=active"),
     /** patient-view: biopsies, with or without a RAS result (a later biopsy of a metastasis). */
@@ -43,10 +51,11 @@ public enum PrefetchKey {
     STAGING("staging", "Observation?patient={{context.patientId}}&code:in=" + ChartMatcher.TNM_DISTANT_METASTASIS);
 
     /** The keys that carry the medication history (the re-challenge rule). */
-    static final java.util.List<PrefetchKey> HISTORY = java.util.List.of(MEDICATION_HISTORY, ADMINISTRATIONS, STATEMENTS);
+    static final java.util.List<PrefetchKey> HISTORY =
+            java.util.List.of(MEDICATION_HISTORY, ADMINISTRATIONS, STATEMENTS);
     /** The keys of the order-select and order-sign services. */
-    public static final Set<PrefetchKey> ORDER = Collections.unmodifiableSet(EnumSet.of(PATIENT, CONDITIONS, OBSERVATIONS, MEDICATIONS,
-            REPORTS, MEDICATION_HISTORY, ADMINISTRATIONS, STATEMENTS));
+    public static final Set<PrefetchKey> ORDER = Collections.unmodifiableSet(EnumSet.of(
+            PATIENT, CONDITIONS, OBSERVATIONS, MEDICATIONS, REPORTS, MEDICATION_HISTORY, ADMINISTRATIONS, STATEMENTS));
     /** The keys of the patient-view service. */
     public static final Set<PrefetchKey> CHART = Collections.unmodifiableSet(
             EnumSet.of(PATIENT, CONDITIONS, OBSERVATIONS, REPORTS, SERVICE_REQUESTS, SPECIMENS, STAGING));

@@ -76,12 +76,16 @@ public sealed interface PrefetchValue {
             resources.add(entry.getResource());
         }
         Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
-        return new Resources(resources, next != null && next.hasUrl() ? next.getUrl() : null,
-                SearchCompleteness.announcedTotal(bundle), SearchCompleteness.matches(bundle));
+        return new Resources(
+                resources,
+                next != null && next.hasUrl() ? next.getUrl() : null,
+                SearchCompleteness.announcedTotal(bundle),
+                SearchCompleteness.matches(bundle));
     }
 
     private static boolean isError(OperationOutcome outcome) {
-        return outcome.getIssue().stream().anyMatch(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR
-                || issue.getSeverity() == OperationOutcome.IssueSeverity.FATAL);
+        return outcome.getIssue().stream()
+                .anyMatch(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                        || issue.getSeverity() == OperationOutcome.IssueSeverity.FATAL);
     }
 }

@@ -21,10 +21,10 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Specimen;
+import org.rasguard.cards.CardFactory;
 import org.rasguard.patients.EvidenceConfinement;
 import org.rasguard.patients.PatientReference;
 import org.rasguard.patients.PersonIdentity;
-import org.rasguard.cards.CardFactory;
 
 /**
  * Collects the patient's record for one call. Per prefetch key: use what the client sent; fetch
@@ -86,8 +86,11 @@ final class RecordGatherer {
     }
 
     /** A deferred key the client did not send, which would otherwise be read from its FHIR server. */
-    private static boolean unread(PrefetchKey key, HookRequest request, EhrCalls ehr, java.util.Collection<PrefetchKey> deferred) {
-        return deferred.contains(key) && request.prefetch().get(key) instanceof PrefetchValue.NotSupplied && ehr.available();
+    private static boolean unread(
+            PrefetchKey key, HookRequest request, EhrCalls ehr, java.util.Collection<PrefetchKey> deferred) {
+        return deferred.contains(key)
+                && request.prefetch().get(key) instanceof PrefetchValue.NotSupplied
+                && ehr.available();
     }
 
     /**
@@ -96,7 +99,11 @@ final class RecordGatherer {
      *     caller gathers again without deferring; the reads already made are not repeated ({@link EhrCalls}
      *     keeps them for the call)
      */
-    PatientRecord gather(HookRequest request, EhrCalls ehr, boolean sameIdSpace, java.util.Set<PrefetchKey> keys,
+    PatientRecord gather(
+            HookRequest request,
+            EhrCalls ehr,
+            boolean sameIdSpace,
+            java.util.Set<PrefetchKey> keys,
             java.util.Set<PrefetchKey> deferred) {
         Map<PrefetchKey, CompletableFuture<KeyData>> pending = new EnumMap<>(PrefetchKey.class);
         for (PrefetchKey key : PrefetchKey.values()) {
@@ -105,7 +112,8 @@ final class RecordGatherer {
             if (!keys.contains(key)) {
                 data = CompletableFuture.completedFuture(KeyData.of(List.of()));
             } else if (unread(key, request, ehr, deferred)) {
-                data = CompletableFuture.completedFuture(KeyData.missing("not read yet: needed only where it changes the card"));
+                data = CompletableFuture.completedFuture(
+                        KeyData.missing("not read yet: needed only where it changes the card"));
             } else {
                 data = resolve(key, sent, request.patientId(), ehr);
             }
@@ -125,11 +133,14 @@ final class RecordGatherer {
             }
         });
         Patient ehrPatient = data.get(PrefetchKey.PATIENT).resources().stream()
-                .filter(Patient.class::isInstance).map(Patient.class::cast)
+                .filter(Patient.class::isInstance)
+                .map(Patient.class::cast)
                 // Only the Patient plainly named context.patientId: one without an id could be anyone, and its
                 // identifiers would pick records of our store (an outside attack read another person's alert).
-                .filter(p -> p.getIdElement().hasIdPart() && p.getIdElement().getIdPart().equals(patientId))
-                .findFirst().orElse(null);
+                .filter(p -> p.getIdElement().hasIdPart()
+                        && p.getIdElement().getIdPart().equals(patientId))
+                .findFirst()
+                .orElse(null);
         EhrSubject about = new EhrSubject(patientId, ehrPatient, identity);
         List<Condition> conditions = ofType(data.get(PrefetchKey.CONDITIONS), Condition.class, about);
         List<Resource> ehrEvidence = new ArrayList<>();
@@ -139,9 +150,11 @@ final class RecordGatherer {
             }
         }
         KeyData medicationData = data.get(PrefetchKey.MEDICATIONS);
-        List<MedicationRequest> medications = medicationData.missing() != null ? null
-                : ofType(medicationData, MedicationRequest.class, about);
-        List<Resource> others = new ArrayList<>(medicationData.resources().stream().filter(Medication.class::isInstance).toList());
+        List<MedicationRequest> medications =
+                medicationData.missing() != null ? null : ofType(medicationData, MedicationRequest.class, about);
+        List<Resource> others = new ArrayList<>(medicationData.resources().stream()
+                .filter(Medication.class::isInstance)
+                .toList());
         List<Resource> chart = new ArrayList<>();
         chart.addAll(ofType(data.get(PrefetchKey.SERVICE_REQUESTS), ServiceRequest.class, about));
         chart.addAll(ofType(data.get(PrefetchKey.SPECIMENS), Specimen.class, about));
@@ -151,27 +164,45 @@ final class RecordGatherer {
         if (!about.leftOut.isEmpty()) {
             cautions.add(StoreCautions.ehrLeftOut(about.leftOut.size()));
         }
-        List<org.rasguard.decision.PastMedication> history = MedicationHistory.of(
-                PrefetchKey.HISTORY.stream().map(data::get).toList(), about::test);
+        List<org.rasguard.decision.PastMedication> history =
+                MedicationHistory.of(PrefetchKey.HISTORY.stream().map(data::get).toList(), about::test);
         StorePatientMatcher.Matched matched = matcher.forEhrPatient(patientId, ehrPatient, sameIdSpace);
         EvidenceStore.StoredEvidence stored = storeEvidence(matched, cautions);
-        return new PatientRecord(ehrPatient, conditions, ehrEvidence, medications, others, stored.resources(), stored.truncated(),
-                cautions, matched.notes(), missing, history, chart, List.copyOf(matched.ids()));
+        return new PatientRecord(
+                ehrPatient,
+                conditions,
+                ehrEvidence,
+                medications,
+                others,
+                stored.resources(),
+                stored.truncated(),
+                cautions,
+                matched.notes(),
+                missing,
+                history,
+                chart,
+                List.copyOf(matched.ids()));
     }
 
-    private static CompletableFuture<KeyData> resolve(PrefetchKey key, PrefetchValue value, String patientId, EhrCalls ehr) {
+    private static CompletableFuture<KeyData> resolve(
+            PrefetchKey key, PrefetchValue value, String patientId, EhrCalls ehr) {
         if (value instanceof PrefetchValue.NoData) {
             return CompletableFuture.completedFuture(KeyData.of(List.of()));
         }
         if (value instanceof PrefetchValue.Resources resources) {
             if (resources.next() == null) {
                 if (SearchCompleteness.shortOf(resources.total(), resources.matches())) {
-                    return fetch(key, patientId, ehr, "the prefetch holds fewer results than its total and " + ehr.whyUnavailable());
+                    return fetch(
+                            key,
+                            patientId,
+                            ehr,
+                            "the prefetch holds fewer results than its total and " + ehr.whyUnavailable());
                 }
                 return CompletableFuture.completedFuture(KeyData.of(resources.resources()));
             }
             if (!ehr.available()) {
-                return CompletableFuture.completedFuture(KeyData.missing("the prefetch is paginated and " + ehr.whyUnavailable()));
+                return CompletableFuture.completedFuture(
+                        KeyData.missing("the prefetch is paginated and " + ehr.whyUnavailable()));
             }
             return ehr.get(resources.next()).thenApply(fetched -> {
                 if (!(fetched instanceof EhrFetch.Found found)) {
@@ -189,19 +220,22 @@ final class RecordGatherer {
         return fetch(key, patientId, ehr, why);
     }
 
-    private static CompletableFuture<KeyData> fetch(PrefetchKey key, String patientId, EhrCalls ehr, String whyMissing) {
+    private static CompletableFuture<KeyData> fetch(
+            PrefetchKey key, String patientId, EhrCalls ehr, String whyMissing) {
         if (!ehr.available()) {
             return CompletableFuture.completedFuture(KeyData.missing(whyMissing));
         }
         return ehr.get(key.query(patientId)).thenApply(fetched -> {
             if (fetched instanceof EhrFetch.Found found) {
-                return found.shortOfTotal(0) ? KeyData.missing("the FHIR server's pages hold fewer results than its total")
+                return found.shortOfTotal(0)
+                        ? KeyData.missing("the FHIR server's pages hold fewer results than its total")
                         : KeyData.of(found.resources());
             }
             if (fetched instanceof EhrFetch.NotFound) {
                 return key.isRead() ? KeyData.of(List.of()) : KeyData.missing("the FHIR server found no such search");
             }
-            return KeyData.missing("the FHIR server did not answer usefully (" + ((EhrFetch.Failed) fetched).reason() + ")");
+            return KeyData.missing(
+                    "the FHIR server did not answer usefully (" + ((EhrFetch.Failed) fetched).reason() + ")");
         });
     }
 
@@ -259,10 +293,15 @@ final class RecordGatherer {
 
         boolean names(Reference subject) {
             if (subject.hasReference()) {
-                return PatientReference.patientId(subject).filter(patientId::equals).isPresent();
+                return PatientReference.patientId(subject)
+                        .filter(patientId::equals)
+                        .isPresent();
             }
-            return subject.hasIdentifier() && subject.getIdentifier().hasValue() && identity.identifiers(ehrPatient)
-                    .getOrDefault(subject.getIdentifier().getSystem(), java.util.Set.of()).contains(subject.getIdentifier().getValue());
+            return subject.hasIdentifier()
+                    && subject.getIdentifier().hasValue()
+                    && identity.identifiers(ehrPatient)
+                            .getOrDefault(subject.getIdentifier().getSystem(), java.util.Set.of())
+                            .contains(subject.getIdentifier().getValue());
         }
     }
 
@@ -293,7 +332,8 @@ final class RecordGatherer {
         for (Resource resource : resources) {
             IdType id = resource.getIdElement();
             if (id.hasIdPart() && !id.getIdPart().startsWith(CardFactory.STORE_ID_PREFIX)) {
-                resource.setIdElement(new IdType(resource.fhirType(), CardFactory.STORE_ID_PREFIX + id.getIdPart(), id.getVersionIdPart()));
+                resource.setIdElement(new IdType(
+                        resource.fhirType(), CardFactory.STORE_ID_PREFIX + id.getIdPart(), id.getVersionIdPart()));
             }
             for (Reference reference : terser.getAllPopulatedChildElementsOfType(resource, Reference.class)) {
                 String target = reference.getReference();
@@ -301,8 +341,11 @@ final class RecordGatherer {
                     continue;
                 }
                 IdType targetId = new IdType(target);
-                if (targetId.hasResourceType() && targetId.hasIdPart() && !targetId.getIdPart().startsWith(CardFactory.STORE_ID_PREFIX)) {
-                    reference.setReference(targetId.getResourceType() + "/" + CardFactory.STORE_ID_PREFIX + targetId.getIdPart());
+                if (targetId.hasResourceType()
+                        && targetId.hasIdPart()
+                        && !targetId.getIdPart().startsWith(CardFactory.STORE_ID_PREFIX)) {
+                    reference.setReference(
+                            targetId.getResourceType() + "/" + CardFactory.STORE_ID_PREFIX + targetId.getIdPart());
                 }
             }
         }

@@ -27,15 +27,21 @@ final class ResponseWriter {
     }
 
     /** @param about per card uuid, what it is about beyond the call ({@link IssuedCards.Issued#about()}) */
-    String write(CdsResponse response, ServiceDefinition service, HookRequest request, java.util.Map<String, String> about) {
+    String write(
+            CdsResponse response, ServiceDefinition service, HookRequest request, java.util.Map<String, String> about) {
         JsonNode tree = json.valueToTree(response);
         List<String> problems = CardRules.checkResponse(tree);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Response breaks the CDS Hooks rules: " + problems);
         }
         for (CdsResponse.Card card : response.cards()) {
-            issued.remember(card.uuid(), new IssuedCards.Issued(service.id(), request.hookInstance(), card.source().topic().code(),
-                    about.get(card.uuid())));
+            issued.remember(
+                    card.uuid(),
+                    new IssuedCards.Issued(
+                            service.id(),
+                            request.hookInstance(),
+                            card.source().topic().code(),
+                            about.get(card.uuid())));
         }
         try {
             return json.writeValueAsString(tree);

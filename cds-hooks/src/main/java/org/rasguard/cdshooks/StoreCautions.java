@@ -32,7 +32,8 @@ public final class StoreCautions {
 
     /** Names the cap, so that an operator knows what to raise. */
     public static String truncated(int cap) {
-        return "more genomic results in RAS Guard's store than the " + cap + " it reads (RASGUARD_EVIDENCE_MAX_RESOURCES)";
+        return "more genomic results in RAS Guard's store than the " + cap
+                + " it reads (RASGUARD_EVIDENCE_MAX_RESOURCES)";
     }
 
     public static String ehrLeftOut(int count) {

@@ -54,7 +54,8 @@ public final class StorePatientMatcher {
         if (sameIdSpace) {
             Optional<Patient> ours = store.patient(ehrPatientId);
             if (ours.isPresent()) {
-                PersonIdentity.Match match = ehrPatient == null ? PersonIdentity.Match.SAME_PERSON : identity.match(ehrPatient, ours.get());
+                PersonIdentity.Match match =
+                        ehrPatient == null ? PersonIdentity.Match.SAME_PERSON : identity.match(ehrPatient, ours.get());
                 if (match == PersonIdentity.Match.CONFLICT || match == PersonIdentity.Match.AMBIGUOUS) {
                     cautions.add(StoreCautions.DISAGREES);
                 } else {
@@ -96,14 +97,16 @@ public final class StorePatientMatcher {
         return new Matched(List.copyOf(ids), distinct(cautions), List.of());
     }
 
-    private void addSamePerson(Patient patient, List<Map.Entry<String, String>> searchable, Set<String> ids, List<String> cautions) {
+    private void addSamePerson(
+            Patient patient, List<Map.Entry<String, String>> searchable, Set<String> ids, List<String> cautions) {
         List<Patient> linked = new ArrayList<>();
         int asked = 0;
         for (Map.Entry<String, String> identifier : searchable) {
             if (asked++ >= MAX_IDENTIFIERS) {
                 break;
             }
-            for (Patient candidate : store.patientsByIdentifier(identifier.getKey(), identifier.getValue(), MAX_PATIENTS_PER_IDENTIFIER)) {
+            for (Patient candidate : store.patientsByIdentifier(
+                    identifier.getKey(), identifier.getValue(), MAX_PATIENTS_PER_IDENTIFIER)) {
                 String id = candidate.getIdElement().getIdPart();
                 if (id == null || ids.contains(id)) {
                     continue;
@@ -111,21 +114,24 @@ public final class StorePatientMatcher {
                 switch (identity.match(patient, candidate)) {
                     case SAME_PERSON -> {
                         if (disagreesWithLinked(candidate, linked)) {
-                            cautions.add(StoreCautions.DISAGREES); // two of our records of "the same person" contradict each other
+                            cautions.add(
+                                    StoreCautions.DISAGREES); // two of our records of "the same person" contradict each
+                            // other
                         } else {
                             ids.add(id);
                             linked.add(candidate);
                         }
                     }
                     case CONFLICT, AMBIGUOUS -> cautions.add(StoreCautions.DISAGREES);
-                    case UNRELATED -> { }
+                    case UNRELATED -> {}
                 }
             }
         }
     }
 
     private boolean disagreesWithLinked(Patient candidate, List<Patient> linked) {
-        return linked.stream().map(other -> identity.match(candidate, other))
+        return linked.stream()
+                .map(other -> identity.match(candidate, other))
                 .anyMatch(match -> match == PersonIdentity.Match.CONFLICT || match == PersonIdentity.Match.AMBIGUOUS);
     }
 

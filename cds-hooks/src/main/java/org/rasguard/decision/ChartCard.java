@@ -12,7 +12,12 @@ import java.util.List;
  * @param origin where that result's specimen came from, for the metastasis card; else null
  * @param later the metastases documented after that result, in words, for the metastasis card; else empty
  */
-public record ChartCard(CardKind kind, LateResult lateResult, List<String> metastasis, String newestResult, Origin origin,
+public record ChartCard(
+        CardKind kind,
+        LateResult lateResult,
+        List<String> metastasis,
+        String newestResult,
+        Origin origin,
         List<String> later) {
 
     public ChartCard {

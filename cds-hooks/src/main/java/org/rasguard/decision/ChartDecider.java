@@ -117,15 +117,23 @@ public final class ChartDecider {
         if (metastases.isEmpty()) {
             return Optional.empty();
         }
-        boolean trustedWildType = assessment.status() == RasStatus.WILD_TYPE && patient.cautions().isEmpty();
-        if (assessment.status() == RasStatus.UNKNOWN || (assessment.status() == RasStatus.WILD_TYPE && !trustedWildType)) {
-            return Optional.of(new ChartCard(CardKind.RAS_TESTING_METASTATIC, null,
-                    metastases.stream().map(Documented::what).distinct().toList(), null, null, List.of()));
+        boolean trustedWildType =
+                assessment.status() == RasStatus.WILD_TYPE && patient.cautions().isEmpty();
+        if (assessment.status() == RasStatus.UNKNOWN
+                || (assessment.status() == RasStatus.WILD_TYPE && !trustedWildType)) {
+            return Optional.of(new ChartCard(
+                    CardKind.RAS_TESTING_METASTATIC,
+                    null,
+                    metastases.stream().map(Documented::what).distinct().toList(),
+                    null,
+                    null,
+                    List.of()));
         }
         if (!trustedWildType) {
             return Optional.empty(); // mutated: anti-EGFR is excluded already, no test changes that
         }
-        Optional<EvidenceItem> newest = assessment.evidence().stream().filter(item -> item.observedAt() != null)
+        Optional<EvidenceItem> newest = assessment.evidence().stream()
+                .filter(item -> item.observedAt() != null)
                 .max(Comparator.comparing(EvidenceItem::observedAt));
         if (newest.isEmpty()) {
             return Optional.empty();
@@ -135,14 +143,24 @@ public final class ChartDecider {
             return Optional.empty();
         }
         Instant resultTime = newest.get().observedAt();
-        List<String> later = metastases.stream().filter(m -> m.when() != null && m.when().isAfter(resultTime))
-                .map(Documented::what).distinct().toList();
+        List<String> later = metastases.stream()
+                .filter(m -> m.when() != null && m.when().isAfter(resultTime))
+                .map(Documented::what)
+                .distinct()
+                .toList();
         if (later.isEmpty()) {
             return Optional.empty();
         }
-        String date = newest.get().effective() != null ? newest.get().effective() : newest.get().issued();
-        return Optional.of(new ChartCard(CardKind.METASTASIS_RAS_TESTING, null, List.of(), date == null ? resultTime.toString() : date,
-                origin, later));
+        String date = newest.get().effective() != null
+                ? newest.get().effective()
+                : newest.get().issued();
+        return Optional.of(new ChartCard(
+                CardKind.METASTASIS_RAS_TESTING,
+                null,
+                List.of(),
+                date == null ? resultTime.toString() : date,
+                origin,
+                later));
     }
 
     // ------------------------------------------------------------------ metastatic disease
@@ -168,7 +186,10 @@ public final class ChartDecider {
             }
         }
         List<Observation> observations = new ArrayList<>(patient.staging());
-        patient.evidence().stream().filter(Observation.class::isInstance).map(Observation.class::cast).forEach(observations::add);
+        patient.evidence().stream()
+                .filter(Observation.class::isInstance)
+                .map(Observation.class::cast)
+                .forEach(observations::add);
         for (Observation observation : observations) {
             if (observation.getStatus() == Observation.ObservationStatus.ENTEREDINERROR
                     || observation.getStatus() == Observation.ObservationStatus.CANCELLED) {
@@ -179,16 +200,22 @@ public final class ChartDecider {
                 continue;
             }
             if (observation.hasValueCodeableConcept() && chart.saysM1(observation.getValueCodeableConcept())
-                    || observation.hasValueStringType() && chart.saysM1(observation.getValueStringType().getValue())) {
+                    || observation.hasValueStringType()
+                            && chart.saysM1(observation.getValueStringType().getValue())) {
                 out.add(new Documented("TNM " + value(observation), when));
             } else if (observation.hasValueCodeableConcept() && chart.saysStageIv(observation.getValueCodeableConcept())
-                    || observation.hasValueStringType() && chart.saysStageIv(observation.getValueStringType().getValue())) {
+                    || observation.hasValueStringType()
+                            && chart.saysStageIv(
+                                    observation.getValueStringType().getValue())) {
                 out.add(new Documented("stage " + value(observation), when));
             }
         }
         List<Specimen> specimens = new ArrayList<>(patient.specimens());
-        patient.evidence().stream().filter(Specimen.class::isInstance).map(Specimen.class::cast)
-                .filter(s -> specimens.stream().noneMatch(known -> sameId(known, s))).forEach(specimens::add);
+        patient.evidence().stream()
+                .filter(Specimen.class::isInstance)
+                .map(Specimen.class::cast)
+                .filter(s -> specimens.stream().noneMatch(known -> sameId(known, s)))
+                .forEach(specimens::add);
         for (Specimen specimen : specimens) {
             if (specimen.getStatus() == Specimen.SpecimenStatus.ENTEREDINERROR) {
                 continue;
@@ -206,12 +233,16 @@ public final class ChartDecider {
      */
     private boolean isCancer(CodeableConcept code) {
         IndicationMatcher.Placement placement = knowledge.indications().place(code);
-        return placement == IndicationMatcher.Placement.COLORECTAL || placement == IndicationMatcher.Placement.UNPLACED_CANCER;
+        return placement == IndicationMatcher.Placement.COLORECTAL
+                || placement == IndicationMatcher.Placement.UNPLACED_CANCER;
     }
 
     /** ", body site Liver": where a metastasis is, when only its bodySite says it (an mCODE-style secondary cancer Condition). */
     private static String bodySites(Condition condition) {
-        List<String> sites = condition.getBodySite().stream().map(ChartDecider::words).filter(w -> !w.isBlank()).toList();
+        List<String> sites = condition.getBodySite().stream()
+                .map(ChartDecider::words)
+                .filter(w -> !w.isBlank())
+                .toList();
         return sites.isEmpty() ? "" : ", body site " + String.join(", ", sites);
     }
 
@@ -219,23 +250,31 @@ public final class ChartDecider {
 
     private ChartCard.Origin origin(EvidenceItem item, ChartFacts patient) {
         List<Specimen> specimens = new ArrayList<>(patient.specimens());
-        patient.evidence().stream().filter(Specimen.class::isInstance).map(Specimen.class::cast).forEach(specimens::add);
-        Resource resource = patient.evidence().stream().filter(r -> reference(r).equals(baseReference(item.reference())))
-                .findFirst().orElse(null);
+        patient.evidence().stream()
+                .filter(Specimen.class::isInstance)
+                .map(Specimen.class::cast)
+                .forEach(specimens::add);
+        Resource resource = patient.evidence().stream()
+                .filter(r -> reference(r).equals(baseReference(item.reference())))
+                .findFirst()
+                .orElse(null);
         List<Specimen> its = new ArrayList<>();
         if (resource instanceof Observation observation && observation.hasSpecimen()) {
             Reference specimen = observation.getSpecimen();
             if (specimen.getResource() instanceof Specimen contained) {
                 its.add(contained);
             }
-            specimens.stream().filter(s -> specimen.hasReference() && reference(s).equals(specimen.getReference())).forEach(its::add);
+            specimens.stream()
+                    .filter(s -> specimen.hasReference() && reference(s).equals(specimen.getReference()))
+                    .forEach(its::add);
         }
         boolean primary = false;
         for (Specimen specimen : its) {
             if (fromMetastasis(specimen)) {
                 return ChartCard.Origin.METASTASIS;
             }
-            primary |= chart.namesColorectalSite(specimen.getCollection().getBodySite()) || chart.namesColorectalSite(specimen.getType())
+            primary |= chart.namesColorectalSite(specimen.getCollection().getBodySite())
+                    || chart.namesColorectalSite(specimen.getType())
                     || specimen.getNote().stream().anyMatch(note -> chart.namesColorectalSite(note.getText()));
         }
         if (item.specimen() != null && chart.namesMetastaticSite(item.specimen())) {
@@ -246,7 +285,8 @@ public final class ChartDecider {
     }
 
     private boolean fromMetastasis(Specimen specimen) {
-        return chart.namesMetastaticSite(specimen.getCollection().getBodySite()) || chart.namesMetastaticSite(specimen.getType())
+        return chart.namesMetastaticSite(specimen.getCollection().getBodySite())
+                || chart.namesMetastaticSite(specimen.getType())
                 || specimen.getNote().stream().anyMatch(note -> chart.namesMetastaticSite(note.getText()));
     }
 
@@ -257,8 +297,10 @@ public final class ChartDecider {
      * one that says the test must not be done: {@code doNotPerform}).
      */
     private boolean rasTestOrdered(List<ServiceRequest> orders) {
-        return orders.stream().anyMatch(order -> order.getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE
-                && !order.getDoNotPerform() && chart.ordersRasTest(order));
+        return orders.stream()
+                .anyMatch(order -> order.getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE
+                        && !order.getDoNotPerform()
+                        && chart.ordersRasTest(order));
     }
 
     // ------------------------------------------------------------------ parts
@@ -274,7 +316,8 @@ public final class ChartDecider {
     }
 
     private static Instant observationDate(Observation observation) {
-        if (observation.hasEffectiveDateTimeType() && observation.getEffectiveDateTimeType().getValue() != null) {
+        if (observation.hasEffectiveDateTimeType()
+                && observation.getEffectiveDateTimeType().getValue() != null) {
             return observation.getEffectiveDateTimeType().getValue().toInstant();
         }
         return observation.hasIssued() ? observation.getIssued().toInstant() : null;
@@ -282,7 +325,8 @@ public final class ChartDecider {
 
     private static Instant specimenDate(Specimen specimen) {
         Specimen.SpecimenCollectionComponent collection = specimen.getCollection();
-        if (collection.hasCollectedDateTimeType() && collection.getCollectedDateTimeType().getValue() != null) {
+        if (collection.hasCollectedDateTimeType()
+                && collection.getCollectedDateTimeType().getValue() != null) {
             return collection.getCollectedDateTimeType().getValue().toInstant();
         }
         if (collection.hasCollectedPeriod() && collection.getCollectedPeriod().hasStart()) {
@@ -314,11 +358,16 @@ public final class ChartDecider {
         if (observation.hasValueCodeableConcept()) {
             return words(observation.getValueCodeableConcept()) + dated(observation);
         }
-        return (observation.hasValueStringType() ? observation.getValueStringType().getValue() : "?") + dated(observation);
+        return (observation.hasValueStringType()
+                        ? observation.getValueStringType().getValue()
+                        : "?")
+                + dated(observation);
     }
 
     private static String dated(Observation observation) {
-        return observation.hasEffectiveDateTimeType() ? " (" + observation.getEffectiveDateTimeType().getValueAsString() + ")" : "";
+        return observation.hasEffectiveDateTimeType()
+                ? " (" + observation.getEffectiveDateTimeType().getValueAsString() + ")"
+                : "";
     }
 
     private static String specimenWords(Specimen specimen) {
@@ -329,7 +378,9 @@ public final class ChartDecider {
         } else if (!specimen.getType().isEmpty()) {
             parts.add(words(specimen.getType()));
         }
-        DateTimeType collected = specimen.getCollection().hasCollectedDateTimeType() ? specimen.getCollection().getCollectedDateTimeType() : null;
+        DateTimeType collected = specimen.getCollection().hasCollectedDateTimeType()
+                ? specimen.getCollection().getCollectedDateTimeType()
+                : null;
         return String.join(", ", parts) + (collected != null ? " (" + collected.getValueAsString() + ")" : "");
     }
 
@@ -346,6 +397,10 @@ public final class ChartDecider {
                 return coding.getDisplay();
             }
         }
-        return concept.getCoding().stream().filter(Coding::hasCode).map(Coding::getCode).findFirst().orElse("");
+        return concept.getCoding().stream()
+                .filter(Coding::hasCode)
+                .map(Coding::getCode)
+                .findFirst()
+                .orElse("");
     }
 }

@@ -25,7 +25,11 @@ public final class DecisionKnowledge {
     private final RasStatusEngine engine;
     private final ChartMatcher chart;
 
-    private DecisionKnowledge(KnowledgeBase base, DrugMatcher drugs, IndicationMatcher indications, RasStatusEngine engine,
+    private DecisionKnowledge(
+            KnowledgeBase base,
+            DrugMatcher drugs,
+            IndicationMatcher indications,
+            RasStatusEngine engine,
             ChartMatcher chart) {
         this.base = Objects.requireNonNull(base);
         this.drugs = Objects.requireNonNull(drugs);
@@ -37,7 +41,10 @@ public final class DecisionKnowledge {
     /** Reads every ValueSet, CodeSystem and ConceptMap the decision needs; fails fast when one is missing. */
     public static DecisionKnowledge from(KnowledgeBase base) {
         DrugMatcher drugs = DrugMatcher.from(base);
-        return new DecisionKnowledge(base, drugs, IndicationMatcher.from(base),
+        return new DecisionKnowledge(
+                base,
+                drugs,
+                IndicationMatcher.from(base),
                 new RasStatusEngine(RasVocabulary.from(base, drugs.antiEgfrAntibodies()), RasPolicy.defaults()),
                 ChartMatcher.from(base));
     }

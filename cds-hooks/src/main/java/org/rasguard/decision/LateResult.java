@@ -23,7 +23,8 @@ import org.hl7.fhir.r4.model.Reference;
  * @param detail the DetectedIssue's plain-language detail, or null
  * @param identified when it was raised, or null
  */
-public record LateResult(String issueId, String drug, String order, List<String> evidence, String detail, Instant identified) {
+public record LateResult(
+        String issueId, String drug, String order, List<String> evidence, String detail, Instant identified) {
 
     public static final String CODE_SYSTEM = "http://rasguard.org/fhir/CodeSystem/ras-detected-issue";
     public static final String CODE = "late-ras-result";
@@ -49,8 +50,13 @@ public record LateResult(String issueId, String drug, String order, List<String>
             if (!isOurs(issue) || !counts(issue) || mitigated(issue)) {
                 continue;
             }
-            Reference implicated = issue.getImplicated().stream().filter(r -> orderId(r) != null).findFirst()
-                    .orElse(issue.getImplicated().isEmpty() ? null : issue.getImplicated().get(0));
+            Reference implicated = issue.getImplicated().stream()
+                    .filter(r -> orderId(r) != null)
+                    .findFirst()
+                    .orElse(
+                            issue.getImplicated().isEmpty()
+                                    ? null
+                                    : issue.getImplicated().get(0));
             List<String> evidence = new ArrayList<>();
             for (DetectedIssue.DetectedIssueEvidenceComponent item : issue.getEvidence()) {
                 for (Reference detail : item.getDetail()) {
@@ -59,19 +65,26 @@ public record LateResult(String issueId, String drug, String order, List<String>
                     }
                 }
             }
-            Instant identified = issue.hasIdentifiedDateTimeType() && issue.getIdentifiedDateTimeType().getValue() != null
-                    ? issue.getIdentifiedDateTimeType().getValue().toInstant() : null;
-            out.add(new LateResult(issue.getIdElement().getIdPart(),
+            Instant identified = issue.hasIdentifiedDateTimeType()
+                            && issue.getIdentifiedDateTimeType().getValue() != null
+                    ? issue.getIdentifiedDateTimeType().getValue().toInstant()
+                    : null;
+            out.add(new LateResult(
+                    issue.getIdElement().getIdPart(),
                     implicated != null && implicated.hasDisplay() ? implicated.getDisplay() : null,
-                    implicated == null ? null : orderId(implicated), evidence,
-                    issue.hasDetail() ? issue.getDetail() : null, identified));
+                    implicated == null ? null : orderId(implicated),
+                    evidence,
+                    issue.hasDetail() ? issue.getDetail() : null,
+                    identified));
         }
-        out.sort(java.util.Comparator.comparing(LateResult::identified, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+        out.sort(java.util.Comparator.comparing(
+                LateResult::identified, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
         return out;
     }
 
     private static boolean isOurs(DetectedIssue issue) {
-        return issue.getCode().getCoding().stream().anyMatch(c -> CODE_SYSTEM.equals(c.getSystem()) && CODE.equals(c.getCode()));
+        return issue.getCode().getCoding().stream()
+                .anyMatch(c -> CODE_SYSTEM.equals(c.getSystem()) && CODE.equals(c.getCode()));
     }
 
     private static boolean counts(DetectedIssue issue) {
@@ -93,6 +106,8 @@ public record LateResult(String issueId, String drug, String order, List<String>
 
     private static String orderId(Reference reference) {
         Identifier identifier = reference.getIdentifier();
-        return identifier != null && ORDER_SYSTEM.equals(identifier.getSystem()) && identifier.hasValue() ? identifier.getValue() : null;
+        return identifier != null && ORDER_SYSTEM.equals(identifier.getSystem()) && identifier.hasValue()
+                ? identifier.getValue()
+                : null;
     }
 }

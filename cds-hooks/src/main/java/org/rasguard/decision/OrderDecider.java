@@ -69,29 +69,58 @@ public final class OrderDecider {
         }
         boolean onlyG12c = onlyKrasG12c(assessment);
         DrugMatcher drugs = knowledge.drugs();
-        boolean historyKnown = patient.pastMedications() != null && patient.pastMedications().stream()
-                .allMatch(entry -> entry.resolved() || drugs.antiEgfrDrug(entry.drug()).isPresent());
+        boolean historyKnown = patient.pastMedications() != null
+                && patient.pastMedications().stream()
+                        .allMatch(entry -> entry.resolved()
+                                || drugs.antiEgfrDrug(entry.drug()).isPresent());
         Rechallenge rechallenge = historyKnown
-                ? Rechallenge.of(patient.pastMedications(), drugs, assessment, clock.instant()).orElse(null) : null;
+                ? Rechallenge.of(patient.pastMedications(), drugs, assessment, clock.instant())
+                        .orElse(null)
+                : null;
         boolean rechallengeUntested = rechallenge != null && !rechallenge.cleared();
         List<OrderDecision> out = new ArrayList<>();
         for (AntiEgfrOrder order : orders) {
-            Optional<G12cInhibitor> partner = drugs.approvedPartner(order.drug()).filter(settings.g12cCombinations()::contains);
-            boolean partnerOrdered = partner.isPresent() && indication.appliesRasRule()
-                    && among(patient, concept -> drugs.g12cInhibitor(concept).filter(found -> found == partner.get()).isPresent());
-            if (assessment.status() == RasStatus.MUTATED && onlyG12c && indication.appliesRasRule() && partner.isPresent()
-                    && !partnerOrdered && !patient.activeMedicationsKnown()) {
+            Optional<G12cInhibitor> partner =
+                    drugs.approvedPartner(order.drug()).filter(settings.g12cCombinations()::contains);
+            boolean partnerOrdered = partner.isPresent()
+                    && indication.appliesRasRule()
+                    && among(
+                            patient,
+                            concept -> drugs.g12cInhibitor(concept)
+                                    .filter(found -> found == partner.get())
+                                    .isPresent());
+            if (assessment.status() == RasStatus.MUTATED
+                    && onlyG12c
+                    && indication.appliesRasRule()
+                    && partner.isPresent()
+                    && !partnerOrdered
+                    && !patient.activeMedicationsKnown()) {
                 // Whether the partner is already given decides between two cards: it needs the active medications.
                 throw new Undecidable(List.of(Needed.ACTIVE_MEDICATIONS), assessment);
             }
             Optional<BrafInhibitor> brafPartner = drugs.approvedBrafPartner(order.drug());
             boolean brafV600e = assessment.brafV600e();
-            boolean brafPartnerOrdered = brafPartner.isPresent() && brafV600e
-                    && among(patient, concept -> drugs.brafInhibitor(concept).filter(found -> found == brafPartner.get()).isPresent());
-            OrderRule.Facts facts = new OrderRule.Facts(indication, assessment.status(), onlyG12c, partner.isPresent(), partnerOrdered,
-                    brafV600e, brafPartnerOrdered, patient.cautions().isEmpty(), settings.wildTypeInfo(), rechallengeUntested);
+            boolean brafPartnerOrdered = brafPartner.isPresent()
+                    && brafV600e
+                    && among(
+                            patient,
+                            concept -> drugs.brafInhibitor(concept)
+                                    .filter(found -> found == brafPartner.get())
+                                    .isPresent());
+            OrderRule.Facts facts = new OrderRule.Facts(
+                    indication,
+                    assessment.status(),
+                    onlyG12c,
+                    partner.isPresent(),
+                    partnerOrdered,
+                    brafV600e,
+                    brafPartnerOrdered,
+                    patient.cautions().isEmpty(),
+                    settings.wildTypeInfo(),
+                    rechallengeUntested);
             Optional<CardKind> card = OrderRule.decide(facts);
-            if (!historyKnown && !OrderRule.decide(facts.withRechallengeUntested(true)).equals(card)) {
+            if (!historyKnown
+                    && !OrderRule.decide(facts.withRechallengeUntested(true)).equals(card)) {
                 // An earlier anti-EGFR course would change the card: without the history the decision is not safe.
                 throw new Undecidable(List.of(Needed.TREATMENT_HISTORY), assessment);
             }
@@ -111,10 +140,16 @@ public final class OrderDecider {
         if (!assessment.krasG12c()) {
             return false;
         }
-        List<VariantFinding> mutated = assessment.variants().stream().filter(v -> v.call() == EvidenceCall.MUTATED).toList();
-        Set<String> g12cEvidence = mutated.stream().filter(VariantFinding::g12c).map(VariantFinding::evidence).collect(Collectors.toSet());
+        List<VariantFinding> mutated = assessment.variants().stream()
+                .filter(v -> v.call() == EvidenceCall.MUTATED)
+                .toList();
+        Set<String> g12cEvidence = mutated.stream()
+                .filter(VariantFinding::g12c)
+                .map(VariantFinding::evidence)
+                .collect(Collectors.toSet());
         return mutated.stream().allMatch(VariantFinding::g12c)
-                && assessment.evidence().stream().filter(item -> item.call() == EvidenceCall.MUTATED)
+                && assessment.evidence().stream()
+                        .filter(item -> item.call() == EvidenceCall.MUTATED)
                         .allMatch(item -> item.gene() == Gene.KRAS && g12cEvidence.contains(item.reference()));
     }
 }

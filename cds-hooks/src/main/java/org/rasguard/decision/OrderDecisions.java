@@ -14,7 +14,8 @@ import org.rasguard.ras.RasAssessment;
  * @param rechallenge the earlier anti-EGFR course the orders would follow, or null when the history shows none
  *     (or could not be had)
  */
-public record OrderDecisions(RasAssessment assessment, List<OrderDecision> orders, List<String> cautions, Rechallenge rechallenge) {
+public record OrderDecisions(
+        RasAssessment assessment, List<OrderDecision> orders, List<String> cautions, Rechallenge rechallenge) {
 
     public OrderDecisions {
         orders = List.copyOf(orders);

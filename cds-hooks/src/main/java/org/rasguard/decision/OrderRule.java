@@ -48,16 +48,42 @@ public final class OrderRule {
             boolean wildTypeInfo,
             boolean rechallengeUntested) {
 
-        public Facts(Indication indication, RasStatus status, boolean onlyKrasG12c, boolean hasG12cPartner, boolean partnerOrdered,
-                boolean brafV600e, boolean brafPartnerOrdered, boolean wildTypeTrusted, boolean wildTypeInfo) {
-            this(indication, status, onlyKrasG12c, hasG12cPartner, partnerOrdered, brafV600e, brafPartnerOrdered, wildTypeTrusted,
-                    wildTypeInfo, false);
+        public Facts(
+                Indication indication,
+                RasStatus status,
+                boolean onlyKrasG12c,
+                boolean hasG12cPartner,
+                boolean partnerOrdered,
+                boolean brafV600e,
+                boolean brafPartnerOrdered,
+                boolean wildTypeTrusted,
+                boolean wildTypeInfo) {
+            this(
+                    indication,
+                    status,
+                    onlyKrasG12c,
+                    hasG12cPartner,
+                    partnerOrdered,
+                    brafV600e,
+                    brafPartnerOrdered,
+                    wildTypeTrusted,
+                    wildTypeInfo,
+                    false);
         }
 
         /** These facts with the re-challenge fact as given. */
         Facts withRechallengeUntested(boolean untested) {
-            return new Facts(indication, status, onlyKrasG12c, hasG12cPartner, partnerOrdered, brafV600e, brafPartnerOrdered,
-                    wildTypeTrusted, wildTypeInfo, untested);
+            return new Facts(
+                    indication,
+                    status,
+                    onlyKrasG12c,
+                    hasG12cPartner,
+                    partnerOrdered,
+                    brafV600e,
+                    brafPartnerOrdered,
+                    wildTypeTrusted,
+                    wildTypeInfo,
+                    untested);
         }
     }
 
@@ -70,39 +96,72 @@ public final class OrderRule {
     record Row(String rule, Predicate<Facts> condition, Optional<CardKind> card, String planAction) {}
 
     static final List<Row> TABLE = List.of(
-            new Row("head and neck SCC without colorectal cancer: cetuximab needs no RAS test",
-                    f -> !f.indication().appliesRasRule(), Optional.empty(), null),
-            new Row("KRAS G12C with the approved inhibitor: the mutation is the indication",
-                    f -> f.status() == RasStatus.MUTATED && f.onlyKrasG12c() && f.hasG12cPartner() && f.partnerOrdered(),
-                    Optional.of(CardKind.G12C_APPROVED_COMBINATION), "approved-g12c-combination"),
-            new Row("KRAS G12C without the approved inhibitor: RAS-mutant use, suggest the partner",
+            new Row(
+                    "head and neck SCC without colorectal cancer: cetuximab needs no RAS test",
+                    f -> !f.indication().appliesRasRule(),
+                    Optional.empty(),
+                    null),
+            new Row(
+                    "KRAS G12C with the approved inhibitor: the mutation is the indication",
+                    f -> f.status() == RasStatus.MUTATED
+                            && f.onlyKrasG12c()
+                            && f.hasG12cPartner()
+                            && f.partnerOrdered(),
+                    Optional.of(CardKind.G12C_APPROVED_COMBINATION),
+                    "approved-g12c-combination"),
+            new Row(
+                    "KRAS G12C without the approved inhibitor: RAS-mutant use, suggest the partner",
                     f -> f.status() == RasStatus.MUTATED && f.onlyKrasG12c() && f.hasG12cPartner(),
-                    Optional.of(CardKind.G12C_WITHOUT_PARTNER), "ras-mutated"),
-            new Row("KRAS or NRAS mutated: not indicated",
-                    f -> f.status() == RasStatus.MUTATED, Optional.of(CardKind.RAS_MUTANT), "ras-mutated"),
-            new Row("the approved G12C inhibitor ordered but KRAS G12C not documented: confirm it by an FDA-approved test",
-                    f -> f.partnerOrdered(), Optional.of(CardKind.G12C_NOT_DOCUMENTED), "g12c-not-documented"),
-            new Row("cetuximab with encorafenib for BRAF V600E, RAS not confirmed: the approved BRAF combination, no RAS warning",
-                    f -> f.brafV600e() && f.brafPartnerOrdered()
+                    Optional.of(CardKind.G12C_WITHOUT_PARTNER),
+                    "ras-mutated"),
+            new Row(
+                    "KRAS or NRAS mutated: not indicated",
+                    f -> f.status() == RasStatus.MUTATED,
+                    Optional.of(CardKind.RAS_MUTANT),
+                    "ras-mutated"),
+            new Row(
+                    "the approved G12C inhibitor ordered but KRAS G12C not documented: confirm it by an FDA-approved test",
+                    f -> f.partnerOrdered(),
+                    Optional.of(CardKind.G12C_NOT_DOCUMENTED),
+                    "g12c-not-documented"),
+            new Row(
+                    "cetuximab with encorafenib for BRAF V600E, RAS not confirmed: the approved BRAF combination, no RAS warning",
+                    f -> f.brafV600e()
+                            && f.brafPartnerOrdered()
                             && (f.status() == RasStatus.UNKNOWN || !f.wildTypeTrusted()),
-                    Optional.of(CardKind.BRAF_V600E_APPROVED_COMBINATION), "approved-braf-v600e-combination"),
-            new Row("RAS status unknown: test first",
-                    f -> f.status() == RasStatus.UNKNOWN, Optional.of(CardKind.RAS_UNKNOWN), "ras-unknown"),
-            new Row("wild-type on evidence that may be incomplete: cannot be confirmed",
-                    f -> f.status() == RasStatus.WILD_TYPE && !f.wildTypeTrusted(), Optional.of(CardKind.RAS_UNKNOWN), "ras-unknown"),
-            new Row("wild-type, but from before an earlier anti-EGFR course and no plasma (ctDNA) wild-type after it: "
-                    + "RAS may have changed under treatment, test plasma before re-challenge (CHRONOS, CRICKET)",
-                    f -> f.status() == RasStatus.WILD_TYPE && f.rechallengeUntested(), Optional.of(CardKind.RAS_RECHALLENGE),
+                    Optional.of(CardKind.BRAF_V600E_APPROVED_COMBINATION),
+                    "approved-braf-v600e-combination"),
+            new Row(
+                    "RAS status unknown: test first",
+                    f -> f.status() == RasStatus.UNKNOWN,
+                    Optional.of(CardKind.RAS_UNKNOWN),
+                    "ras-unknown"),
+            new Row(
+                    "wild-type on evidence that may be incomplete: cannot be confirmed",
+                    f -> f.status() == RasStatus.WILD_TYPE && !f.wildTypeTrusted(),
+                    Optional.of(CardKind.RAS_UNKNOWN),
+                    "ras-unknown"),
+            new Row(
+                    "wild-type, but from before an earlier anti-EGFR course and no plasma (ctDNA) wild-type after it: "
+                            + "RAS may have changed under treatment, test plasma before re-challenge (CHRONOS, CRICKET)",
+                    f -> f.status() == RasStatus.WILD_TYPE && f.rechallengeUntested(),
+                    Optional.of(CardKind.RAS_RECHALLENGE),
                     "anti-egfr-rechallenge"),
-            new Row("wild-type, info card turned on",
-                    f -> f.status() == RasStatus.WILD_TYPE && f.wildTypeInfo(), Optional.of(CardKind.RAS_WILD_TYPE), null),
-            new Row("wild-type: no card",
-                    f -> true, Optional.empty(), null));
+            new Row(
+                    "wild-type, info card turned on",
+                    f -> f.status() == RasStatus.WILD_TYPE && f.wildTypeInfo(),
+                    Optional.of(CardKind.RAS_WILD_TYPE),
+                    null),
+            new Row("wild-type: no card", f -> true, Optional.empty(), null));
 
     private OrderRule() {}
 
     /** The card for this order, or empty for none. */
     public static Optional<CardKind> decide(Facts facts) {
-        return TABLE.stream().filter(row -> row.condition().test(facts)).findFirst().orElseThrow().card();
+        return TABLE.stream()
+                .filter(row -> row.condition().test(facts))
+                .findFirst()
+                .orElseThrow()
+                .card();
     }
 }

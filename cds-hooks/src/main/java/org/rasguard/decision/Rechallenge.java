@@ -48,23 +48,24 @@ import org.rasguard.ras.RasAssessment;
  */
 public record Rechallenge(EarlierCourse course, boolean cleared) {
 
-    private static final Set<MedicationAdministration.MedicationAdministrationStatus> ADMINISTRATION_NOT_GIVEN = EnumSet.of(
-            MedicationAdministration.MedicationAdministrationStatus.NOTDONE,
-            MedicationAdministration.MedicationAdministrationStatus.ENTEREDINERROR);
+    private static final Set<MedicationAdministration.MedicationAdministrationStatus> ADMINISTRATION_NOT_GIVEN =
+            EnumSet.of(
+                    MedicationAdministration.MedicationAdministrationStatus.NOTDONE,
+                    MedicationAdministration.MedicationAdministrationStatus.ENTEREDINERROR);
     private static final Set<MedicationStatement.MedicationStatementStatus> STATEMENT_NOT_TAKEN = EnumSet.of(
             MedicationStatement.MedicationStatementStatus.ENTEREDINERROR,
             MedicationStatement.MedicationStatementStatus.NOTTAKEN,
             MedicationStatement.MedicationStatementStatus.INTENDED);
     private static final Set<MedicationStatement.MedicationStatementStatus> STATEMENT_GOING_ON = EnumSet.of(
-            MedicationStatement.MedicationStatementStatus.ACTIVE,
-            MedicationStatement.MedicationStatementStatus.ONHOLD);
+            MedicationStatement.MedicationStatementStatus.ACTIVE, MedicationStatement.MedicationStatementStatus.ONHOLD);
 
     /**
      * The re-challenge this order would be, if the history shows an earlier anti-EGFR course.
      *
      * @param now the moment of the decision: where a course of unknown end is taken to end
      */
-    public static Optional<Rechallenge> of(List<PastMedication> history, DrugMatcher drugs, RasAssessment assessment, Instant now) {
+    public static Optional<Rechallenge> of(
+            List<PastMedication> history, DrugMatcher drugs, RasAssessment assessment, Instant now) {
         List<EarlierCourse> courses = new ArrayList<>();
         for (PastMedication entry : history) {
             Optional<AntiEgfrDrug> drug = drugs.antiEgfrDrug(entry.drug());
@@ -76,7 +77,8 @@ public record Rechallenge(EarlierCourse course, boolean cleared) {
         Optional<EarlierCourse> last = courses.stream()
                 .max(Comparator.comparing((EarlierCourse course) -> course.end() == null ? Instant.MAX : course.end())
                         .thenComparing(course -> String.valueOf(course.reference())));
-        return last.map(course -> new Rechallenge(course, clearedAfter(course.end() == null ? now : course.end(), now, assessment)));
+        return last.map(course ->
+                new Rechallenge(course, clearedAfter(course.end() == null ? now : course.end(), now, assessment)));
     }
 
     /**
@@ -89,9 +91,12 @@ public record Rechallenge(EarlierCourse course, boolean cleared) {
         for (Gene gene : List.of(Gene.KRAS, Gene.NRAS)) {
             boolean found = false;
             for (EvidenceItem item : assessment.evidence()) {
-                if (item.gene() == gene && item.plasmaExtended() && !item.preliminary()
+                if (item.gene() == gene
+                        && item.plasmaExtended()
+                        && !item.preliminary()
                         && FhirInstants.earliest(item.effective())
-                                .filter(taken -> taken.isAfter(end) && !taken.isAfter(latestPossible)).isPresent()) {
+                                .filter(taken -> taken.isAfter(end) && !taken.isAfter(latestPossible))
+                                .isPresent()) {
                     found = true;
                 }
             }
@@ -104,7 +109,9 @@ public record Rechallenge(EarlierCourse course, boolean cleared) {
 
     /** The course a history entry shows, if it shows one. */
     static Optional<EarlierCourse> course(Resource resource, AntiEgfrDrug drug) {
-        String reference = resource.getIdElement().hasIdPart() ? resource.fhirType() + "/" + resource.getIdElement().getIdPart() : null;
+        String reference = resource.getIdElement().hasIdPart()
+                ? resource.fhirType() + "/" + resource.getIdElement().getIdPart()
+                : null;
         if (resource instanceof MedicationRequest request) {
             boolean ended = request.getStatus() == MedicationRequest.MedicationRequestStatus.COMPLETED
                     || request.getStatus() == MedicationRequest.MedicationRequestStatus.STOPPED;
@@ -148,6 +155,7 @@ public record Rechallenge(EarlierCourse course, boolean cleared) {
 
     private static EarlierCourse ending(AntiEgfrDrug drug, String reference, BaseDateTimeType end) {
         Optional<Instant> latest = FhirInstants.latest(end);
-        return new EarlierCourse(drug, reference, latest.orElse(null), latest.isPresent() ? end.getValueAsString() : null);
+        return new EarlierCourse(
+                drug, reference, latest.orElse(null), latest.isPresent() ? end.getValueAsString() : null);
     }
 }

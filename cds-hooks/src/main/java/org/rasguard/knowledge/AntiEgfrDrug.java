@@ -1,6 +1,5 @@
 package org.rasguard.knowledge;
 
-
 /**
  * The anti-EGFR antibodies whose use in colorectal cancer needs a complete RAS wild-type result. Each
  * names the ValueSet that holds its codes and names; which KRAS G12C inhibitor it is approved with

@@ -1,6 +1,5 @@
 package org.rasguard.knowledge;
 
-
 /**
  * The BRAF inhibitors approved with an anti-EGFR antibody for BRAF V600E-mutated colorectal cancer
  * (encorafenib with cetuximab). With its partner and a documented BRAF V600E, the antibody is the

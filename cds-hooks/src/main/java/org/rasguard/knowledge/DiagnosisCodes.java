@@ -51,7 +51,8 @@ final class DiagnosisCodes {
         List<String> designations = new ArrayList<>();
         knowledge.valueSet(valueSetUrl).ifPresent(valueSet -> {
             for (ValueSet.ConceptSetComponent include : valueSet.getCompose().getInclude()) {
-                include.getConcept().forEach(concept -> concept.getDesignation().forEach(d -> designations.add(d.getValue())));
+                include.getConcept()
+                        .forEach(concept -> concept.getDesignation().forEach(d -> designations.add(d.getValue())));
             }
         });
         return new DiagnosisCodes(knowledge.codes(valueSetUrl), List.copyOf(designations));
@@ -80,7 +81,10 @@ final class DiagnosisCodes {
 
     /** The canonical system of a coding (an ICD OID becomes its URI). */
     static String system(Coding coding) {
-        return coding.getSystem() == null ? null : SYSTEM_ALIASES.getOrDefault(coding.getSystem().trim(), coding.getSystem().trim());
+        return coding.getSystem() == null
+                ? null
+                : SYSTEM_ALIASES.getOrDefault(
+                        coding.getSystem().trim(), coding.getSystem().trim());
     }
 
     /** Whether the coding is in one of the ICD systems, under any of their names. */
@@ -104,7 +108,9 @@ final class DiagnosisCodes {
             return false;
         }
         String category = icdCode.substring(0, dot);
-        return codes.contains(new Code(system, category, null)) && codes.stream()
-                .noneMatch(code -> system.equals(code.system()) && code.code().startsWith(category + "."));
+        return codes.contains(new Code(system, category, null))
+                && codes.stream()
+                        .noneMatch(code ->
+                                system.equals(code.system()) && code.code().startsWith(category + "."));
     }
 }

@@ -58,7 +58,8 @@ public final class DrugCodes {
     }
 
     private static Pattern wholeWord(String name) {
-        return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(name) + "(?![\\p{L}\\p{N}])",
+        return Pattern.compile(
+                "(?<![\\p{L}\\p{N}])" + Pattern.quote(name) + "(?![\\p{L}\\p{N}])",
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
@@ -99,6 +100,8 @@ public final class DrugCodes {
         if (concept.hasText()) {
             texts.add(concept.getText());
         }
-        return texts.stream().anyMatch(text -> names.stream().anyMatch(name -> name.matcher(text).find()));
+        return texts.stream()
+                .anyMatch(text ->
+                        names.stream().anyMatch(name -> name.matcher(text).find()));
     }
 }

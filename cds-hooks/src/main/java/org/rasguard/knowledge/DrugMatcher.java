@@ -58,10 +58,15 @@ public final class DrugMatcher {
 
     /** Reads the drug ValueSets and the G12C and BRAF V600E ConceptMaps; fails fast if one is missing. */
     public static DrugMatcher from(KnowledgeBase knowledge) {
-        Map<AntiEgfrDrug, DrugCodes> antibodies = byDrug(AntiEgfrDrug.class, drug -> DrugCodes.of(knowledge, drug.valueSetUrl()));
-        Map<G12cInhibitor, DrugCodes> inhibitors = byDrug(G12cInhibitor.class, drug -> DrugCodes.of(knowledge, drug.valueSetUrl()));
-        Map<BrafInhibitor, DrugCodes> brafInhibitors = byDrug(BrafInhibitor.class, drug -> DrugCodes.of(knowledge, drug.valueSetUrl()));
-        return new DrugMatcher(antibodies, inhibitors,
+        Map<AntiEgfrDrug, DrugCodes> antibodies =
+                byDrug(AntiEgfrDrug.class, drug -> DrugCodes.of(knowledge, drug.valueSetUrl()));
+        Map<G12cInhibitor, DrugCodes> inhibitors =
+                byDrug(G12cInhibitor.class, drug -> DrugCodes.of(knowledge, drug.valueSetUrl()));
+        Map<BrafInhibitor, DrugCodes> brafInhibitors =
+                byDrug(BrafInhibitor.class, drug -> DrugCodes.of(knowledge, drug.valueSetUrl()));
+        return new DrugMatcher(
+                antibodies,
+                inhibitors,
                 approvedPairs(knowledge, G12C_COMBINATIONS, G12cInhibitor.class, G12cInhibitor::valueSetUrl),
                 brafInhibitors,
                 approvedPairs(knowledge, BRAF_COMBINATIONS, BrafInhibitor.class, BrafInhibitor::valueSetUrl),
@@ -76,8 +81,8 @@ public final class DrugMatcher {
     }
 
     /** Which inhibitor pairs with which antibody, from the ConceptMap's source and target codes. */
-    private static <I extends Enum<I>> Map<I, AntiEgfrDrug> approvedPairs(KnowledgeBase knowledge, String conceptMapUrl,
-            Class<I> inhibitors, Function<I, String> valueSetUrl) {
+    private static <I extends Enum<I>> Map<I, AntiEgfrDrug> approvedPairs(
+            KnowledgeBase knowledge, String conceptMapUrl, Class<I> inhibitors, Function<I, String> valueSetUrl) {
         ConceptMap combinations = knowledge.artifacts().stream()
                 .filter(ConceptMap.class::isInstance)
                 .map(ConceptMap.class::cast)
@@ -87,19 +92,29 @@ public final class DrugMatcher {
         Map<I, AntiEgfrDrug> pairs = new EnumMap<>(inhibitors);
         for (ConceptMap.ConceptMapGroupComponent group : combinations.getGroup()) {
             for (ConceptMap.SourceElementComponent element : group.getElement()) {
-                I inhibitor = owner(knowledge, conceptMapUrl, inhibitors, valueSetUrl,
+                I inhibitor = owner(
+                        knowledge,
+                        conceptMapUrl,
+                        inhibitors,
+                        valueSetUrl,
                         new Code(group.getSource(), element.getCode(), element.getDisplay()));
                 for (ConceptMap.TargetElementComponent target : element.getTarget()) {
-                    pairs.put(inhibitor, owner(knowledge, conceptMapUrl, AntiEgfrDrug.class, AntiEgfrDrug::valueSetUrl,
-                            new Code(group.getTarget(), target.getCode(), target.getDisplay())));
+                    pairs.put(
+                            inhibitor,
+                            owner(
+                                    knowledge,
+                                    conceptMapUrl,
+                                    AntiEgfrDrug.class,
+                                    AntiEgfrDrug::valueSetUrl,
+                                    new Code(group.getTarget(), target.getCode(), target.getDisplay())));
                 }
             }
         }
         return Collections.unmodifiableMap(pairs);
     }
 
-    private static <D extends Enum<D>> D owner(KnowledgeBase knowledge, String conceptMapUrl, Class<D> drugs,
-            Function<D, String> valueSetUrl, Code code) {
+    private static <D extends Enum<D>> D owner(
+            KnowledgeBase knowledge, String conceptMapUrl, Class<D> drugs, Function<D, String> valueSetUrl, Code code) {
         return Arrays.stream(drugs.getEnumConstants())
                 .filter(drug -> knowledge.codes(valueSetUrl.apply(drug)).contains(code))
                 .findFirst()

@@ -1,6 +1,5 @@
 package org.rasguard.knowledge;
 
-
 /**
  * The KRAS G12C inhibitors approved with an anti-EGFR antibody for KRAS G12C-mutated colorectal
  * cancer. With its partner antibody, the antibody is given because of the RAS mutation, so the

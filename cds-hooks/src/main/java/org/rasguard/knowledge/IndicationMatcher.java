@@ -24,16 +24,19 @@ public final class IndicationMatcher {
 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
     /** Words that say a diagnosis is a malignancy (a keyword table, like the text readers of the RAS engine). */
-    private static final Pattern MALIGNANCY = Pattern.compile("\\b(?:cancers?|carcinomas?|adenocarcinomas?|malignan(?:t|cy|cies)"
-            + "|sarcomas?|carcinomatosis|metasta(?:sis|ses|tic)|mets|neoplasm,? malignant|ca)\\b", FLAGS);
+    private static final Pattern MALIGNANCY = Pattern.compile(
+            "\\b(?:cancers?|carcinomas?|adenocarcinomas?|malignan(?:t|cy|cies)"
+                    + "|sarcomas?|carcinomatosis|metasta(?:sis|ses|tic)|mets|neoplasm,? malignant|ca)\\b",
+            FLAGS);
     /**
      * Words before a site, in its clause, that make it where the cancer spread to, not where it began ("secondary
      * malignant neoplasm of large intestine and rectum", "metastatic to sigmoid colon"). They reach only the sites
      * after them up to a comma or "from": "Adenocarcinoma of descending colon, metastatic to liver" and "liver
      * metastases from sigmoid colon" began in the colon.
      */
-    private static final Pattern SECONDARY = Pattern.compile("\\bsecondary\\b|\\bmetasta(?:sis|ses|tic)\\s+(?:to|in|into)\\b"
-            + "|\\bmets\\s+to\\b", FLAGS);
+    private static final Pattern SECONDARY = Pattern.compile(
+            "\\bsecondary\\b|\\bmetasta(?:sis|ses|tic)\\s+(?:to|in|into)\\b" + "|\\bmets\\s+to\\b", FLAGS);
+
     private static final Pattern CLAUSE_END = Pattern.compile("[,;:.]|\\bfrom\\b|\\bprimary\\b", FLAGS);
     private static final Pattern BENIGN = Pattern.compile("\\bbenign\\b", FLAGS);
 
@@ -52,7 +55,8 @@ public final class IndicationMatcher {
     private final DiagnosisCodes unplacedSites;
     private final List<Pattern> colorectalSites;
 
-    private IndicationMatcher(DiagnosisCodes colorectalCancer, DiagnosisCodes headAndNeckScc, DiagnosisCodes unplacedSites) {
+    private IndicationMatcher(
+            DiagnosisCodes colorectalCancer, DiagnosisCodes headAndNeckScc, DiagnosisCodes unplacedSites) {
         this.colorectalCancer = colorectalCancer;
         this.headAndNeckScc = headAndNeckScc;
         this.unplacedSites = unplacedSites;
@@ -63,7 +67,9 @@ public final class IndicationMatcher {
 
     /** Reads the diagnosis ValueSets; fails fast if one is missing. */
     public static IndicationMatcher from(KnowledgeBase knowledge) {
-        return new IndicationMatcher(DiagnosisCodes.of(knowledge, COLORECTAL_CANCER), DiagnosisCodes.of(knowledge, HEAD_NECK_SCC),
+        return new IndicationMatcher(
+                DiagnosisCodes.of(knowledge, COLORECTAL_CANCER),
+                DiagnosisCodes.of(knowledge, HEAD_NECK_SCC),
                 DiagnosisCodes.of(knowledge, CANCER_SITE_UNPLACED));
     }
 

@@ -49,8 +49,8 @@ public final class KnowledgeBase {
     public static KnowledgeBase loadFromClasspath(FhirContext fhirContext) {
         try (InputStream in = KnowledgeBase.class.getClassLoader().getResourceAsStream(PACKAGE_RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("Knowledge package " + PACKAGE_RESOURCE
-                        + " is not on the classpath: build ig-resources first");
+                throw new IllegalStateException(
+                        "Knowledge package " + PACKAGE_RESOURCE + " is not on the classpath: build ig-resources first");
             }
             return fromPackage(fhirContext, in);
         } catch (IOException e) {
@@ -90,7 +90,8 @@ public final class KnowledgeBase {
             if (resource instanceof MetadataResource metadata && metadata.hasUrl()) {
                 MetadataResource previous = byUrl.put(metadata.getUrl(), metadata);
                 if (previous != null) {
-                    throw new IllegalStateException("Two knowledge artifacts share the canonical URL " + metadata.getUrl());
+                    throw new IllegalStateException(
+                            "Two knowledge artifacts share the canonical URL " + metadata.getUrl());
                 }
             }
         }
@@ -108,11 +109,15 @@ public final class KnowledgeBase {
     }
 
     public Optional<ValueSet> valueSet(String url) {
-        return Optional.ofNullable(byUrl.get(url)).filter(ValueSet.class::isInstance).map(ValueSet.class::cast);
+        return Optional.ofNullable(byUrl.get(url))
+                .filter(ValueSet.class::isInstance)
+                .map(ValueSet.class::cast);
     }
 
     public Optional<CodeSystem> codeSystem(String url) {
-        return Optional.ofNullable(byUrl.get(url)).filter(CodeSystem.class::isInstance).map(CodeSystem.class::cast);
+        return Optional.ofNullable(byUrl.get(url))
+                .filter(CodeSystem.class::isInstance)
+                .map(CodeSystem.class::cast);
     }
 
     /**
@@ -148,8 +153,8 @@ public final class KnowledgeBase {
                 }
             } else if (include.hasSystem()) {
                 CodeSystem codeSystem = codeSystem(include.getSystem())
-                        .orElseThrow(() -> new IllegalArgumentException("ValueSet " + valueSetUrl
-                                + " includes all of " + include.getSystem() + ", which is not one of ours; enumerate its codes"));
+                        .orElseThrow(() -> new IllegalArgumentException("ValueSet " + valueSetUrl + " includes all of "
+                                + include.getSystem() + ", which is not one of ours; enumerate its codes"));
                 addAll(codeSystem.getUrl(), codeSystem.getConcept(), out);
             }
         }
@@ -162,5 +167,4 @@ public final class KnowledgeBase {
             addAll(system, concept.getConcept(), out);
         }
     }
-
 }

@@ -44,8 +44,8 @@ record Ndc(String labelerAndProduct, String packageCode) {
     private static Optional<Ndc> fromSegments(String labeler, String product, String packageCode) {
         int digits = labeler.length() + product.length() + (packageCode == null ? 0 : packageCode.length());
         int tenDigitForm = packageCode == null ? 8 : 10;
-        boolean elevenDigitForm = labeler.length() == 5 && product.length() == 4
-                && (packageCode == null || packageCode.length() == 2);
+        boolean elevenDigitForm =
+                labeler.length() == 5 && product.length() == 4 && (packageCode == null || packageCode.length() == 2);
         if (digits != tenDigitForm && !elevenDigitForm) {
             return Optional.empty();
         }

@@ -50,7 +50,12 @@ public final class EvidenceConfinement {
             if (resource instanceof Bundle bundle) {
                 kept.add(confineBundle(bundle, patientIds, leftOut));
             } else if (isAbout(resource, patientIds)) {
-                leaveOutContained(resource, reference -> PatientReference.patientId(reference).filter(patientIds::contains).isPresent(), leftOut);
+                leaveOutContained(
+                        resource,
+                        reference -> PatientReference.patientId(reference)
+                                .filter(patientIds::contains)
+                                .isPresent(),
+                        leftOut);
                 kept.add(resource);
             } else {
                 leftOut.add(name(resource));
@@ -67,13 +72,15 @@ public final class EvidenceConfinement {
      * @param isOwn whether a subject reference names the patient
      * @param leftOut where to name what was taken out
      */
-    public static void leaveOutContained(Resource resource, java.util.function.Predicate<Reference> isOwn, List<String> leftOut) {
+    public static void leaveOutContained(
+            Resource resource, java.util.function.Predicate<Reference> isOwn, List<String> leftOut) {
         if (!(resource instanceof org.hl7.fhir.r4.model.DomainResource domain) || !domain.hasContained()) {
             return;
         }
         domain.getContained().removeIf(contained -> {
             Reference subject = subject(contained);
-            boolean foreign = subject != null && (subject.hasReference() || subject.hasIdentifier()) && !isOwn.test(subject);
+            boolean foreign =
+                    subject != null && (subject.hasReference() || subject.hasIdentifier()) && !isOwn.test(subject);
             if (foreign) {
                 leftOut.add(name(resource) + "#" + contained.getIdElement().getIdPart());
             }
@@ -84,11 +91,13 @@ public final class EvidenceConfinement {
     /** True when the resource's subject (a Patient's own id) is one of the patient's records. */
     public static boolean isAbout(Resource resource, Set<String> patientIds) {
         if (resource instanceof Patient patient) {
-            return patient.getIdElement().hasIdPart() && patientIds.contains(patient.getIdElement().getIdPart());
+            return patient.getIdElement().hasIdPart()
+                    && patientIds.contains(patient.getIdElement().getIdPart());
         }
         Reference subject = subject(resource);
         if (subject == null) {
-            // A type without a subject (Medication) carries no patient data; one that should have it and has none is left out.
+            // A type without a subject (Medication) carries no patient data; one that should have it and has none is
+            // left out.
             return !aboutSomeone(resource);
         }
         return PatientReference.patientId(subject).filter(patientIds::contains).isPresent();
@@ -96,8 +105,12 @@ public final class EvidenceConfinement {
 
     /** Types that are about a patient, so that one without a subject is about no one we know. */
     private static boolean aboutSomeone(Resource resource) {
-        return resource instanceof Observation || resource instanceof DiagnosticReport || resource instanceof Specimen
-                || resource instanceof Condition || resource instanceof MedicationRequest || resource instanceof Composition
+        return resource instanceof Observation
+                || resource instanceof DiagnosticReport
+                || resource instanceof Specimen
+                || resource instanceof Condition
+                || resource instanceof MedicationRequest
+                || resource instanceof Composition
                 || resource instanceof org.hl7.fhir.r4.model.MedicationAdministration
                 || resource instanceof org.hl7.fhir.r4.model.MedicationStatement;
     }
@@ -142,7 +155,8 @@ public final class EvidenceConfinement {
      */
     private static Bundle confineBundle(Bundle bundle, Set<String> patientIds, List<String> leftOut) {
         List<Bundle.BundleEntryComponent> patients = bundle.getEntry().stream()
-                .filter(entry -> entry.getResource() instanceof Patient).toList();
+                .filter(entry -> entry.getResource() instanceof Patient)
+                .toList();
         Set<String> ownEntry = new java.util.HashSet<>();
         if (patients.size() == 1) {
             Bundle.BundleEntryComponent only = patients.get(0);
@@ -158,8 +172,10 @@ public final class EvidenceConfinement {
         int index = 0;
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
             Resource resource = entry.getResource();
-            boolean keep = resource != null && !(resource instanceof Bundle)
-                    && (resource instanceof Patient ? ownEntry.contains(entry.getFullUrl()) || isAbout(resource, patientIds)
+            boolean keep = resource != null
+                    && !(resource instanceof Bundle)
+                    && (resource instanceof Patient
+                            ? ownEntry.contains(entry.getFullUrl()) || isAbout(resource, patientIds)
                             : isAbout(resource, patientIds) || aboutEntry(resource, ownEntry));
             if (keep) {
                 copy.addEntry(entry.copy());
@@ -180,6 +196,7 @@ public final class EvidenceConfinement {
     }
 
     private static String name(Resource resource) {
-        return resource.fhirType() + "/" + (resource.getIdElement().hasIdPart() ? resource.getIdElement().getIdPart() : "?");
+        return resource.fhirType() + "/"
+                + (resource.getIdElement().hasIdPart() ? resource.getIdElement().getIdPart() : "?");
     }
 }

@@ -64,9 +64,13 @@ public final class PersonIdentity {
             return out;
         }
         for (Identifier identifier : patient.getIdentifier()) {
-            if (identifier.hasSystem() && identifier.hasValue() && identifier.getUse() != Identifier.IdentifierUse.OLD
-                    && validNow(identifier) && (systems.isEmpty() || systems.contains(identifier.getSystem()))) {
-                out.computeIfAbsent(identifier.getSystem(), system -> new LinkedHashSet<>()).add(identifier.getValue());
+            if (identifier.hasSystem()
+                    && identifier.hasValue()
+                    && identifier.getUse() != Identifier.IdentifierUse.OLD
+                    && validNow(identifier)
+                    && (systems.isEmpty() || systems.contains(identifier.getSystem()))) {
+                out.computeIfAbsent(identifier.getSystem(), system -> new LinkedHashSet<>())
+                        .add(identifier.getValue());
             }
         }
         return out;
@@ -79,14 +83,16 @@ public final class PersonIdentity {
         }
         Date now = Date.from(clock.instant());
         Period period = identifier.getPeriod();
-        return !(period.hasEnd() && period.getEnd().before(now)) && !(period.hasStart() && period.getStart().after(now));
+        return !(period.hasEnd() && period.getEnd().before(now))
+                && !(period.hasStart() && period.getStart().after(now));
     }
 
     /** The person identifiers worth searching for: one value per system (a system with two values proves nothing). */
     public List<Map.Entry<String, String>> searchable(Patient patient) {
         return identifiers(patient).entrySet().stream()
                 .filter(entry -> entry.getValue().size() == 1)
-                .map(entry -> Map.entry(entry.getKey(), entry.getValue().iterator().next()))
+                .map(entry ->
+                        Map.entry(entry.getKey(), entry.getValue().iterator().next()))
                 .toList();
     }
 
@@ -95,7 +101,9 @@ public final class PersonIdentity {
      * (and a FHIR token search writes them); {@link #splitKey} reads one back.
      */
     public List<String> searchableKeys(Patient patient) {
-        return searchable(patient).stream().map(identifier -> identifier.getKey() + "|" + identifier.getValue()).toList();
+        return searchable(patient).stream()
+                .map(identifier -> identifier.getKey() + "|" + identifier.getValue())
+                .toList();
     }
 
     /** A {@code system|value} key as system and value (split at the first bar: a system holds none). */

@@ -13,15 +13,19 @@ final class AmendmentNotes {
 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
     private static final Pattern AMENDMENT = Pattern.compile(
-            "\\b(?:amend(?:ed|ment)?|correct(?:ed|ion)|revis(?:ed|ion)|re-?issued|addend(?:um|a)|erratum|corrigendum)\\b", FLAGS);
+            "\\b(?:amend(?:ed|ment)?|correct(?:ed|ion)|revis(?:ed|ion)|re-?issued|addend(?:um|a)|erratum|corrigendum)\\b",
+            FLAGS);
     private static final Pattern LIMITING = Pattern.compile(
             "\\b(?:not|no|non|never|without|except|excluding|excluded|only|limited|fail(?:ed|ure)?|insufficient|unable|cannot"
-                    + "|uncovered|unsequenced|partial(?:ly)?|removed|withdrawn)\\b|n't\\b", FLAGS);
+                    + "|uncovered|unsequenced|partial(?:ly)?|removed|withdrawn)\\b|n't\\b",
+            FLAGS);
 
     private AmendmentNotes() {}
 
     /** True for a note that records an amendment and limits nothing: it is left out of coverage text. */
     static boolean isAdministrative(String note) {
-        return note != null && AMENDMENT.matcher(note).find() && !LIMITING.matcher(note).find();
+        return note != null
+                && AMENDMENT.matcher(note).find()
+                && !LIMITING.matcher(note).find();
     }
 }

@@ -94,7 +94,9 @@ final class EvidenceGraph {
         ResultSupersession.apply(graph.nodes, graph::observations);
         graph.nodes.sort(Comparator.comparing(node -> node.reference));
         for (Node node : graph.nodes) {
-            node.reports.forEach(report -> graph.resultsByReport.computeIfAbsent(report, r -> new ArrayList<>()).add(node));
+            node.reports.forEach(report -> graph.resultsByReport
+                    .computeIfAbsent(report, r -> new ArrayList<>())
+                    .add(node));
         }
         return graph;
     }
@@ -117,7 +119,10 @@ final class EvidenceGraph {
     /** The Specimen a reference points to, if it was among the evidence. */
     Specimen specimen(Reference reference, String container) {
         return resolve(reference, container).stream()
-                .filter(Specimen.class::isInstance).map(Specimen.class::cast).findFirst().orElse(null);
+                .filter(Specimen.class::isInstance)
+                .map(Specimen.class::cast)
+                .findFirst()
+                .orElse(null);
     }
 
     String referenceOf(Resource resource) {
@@ -135,7 +140,9 @@ final class EvidenceGraph {
                     }
                 }
             }
-        } else if (resource instanceof Observation || resource instanceof DiagnosticReport || resource instanceof Specimen) {
+        } else if (resource instanceof Observation
+                || resource instanceof DiagnosticReport
+                || resource instanceof Specimen) {
             Resource r = (Resource) resource;
             String id = r.getIdElement().getValue();
             String key;
@@ -162,8 +169,11 @@ final class EvidenceGraph {
     private void keepNewestVersions() {
         for (Map.Entry<String, List<Resource>> entry : versionsByKey.entrySet()) {
             List<Resource> versions = entry.getValue();
-            Resource newest = versions.stream().max(EvidenceGraph::compareVersions).orElseThrow();
-            List<Resource> kept = versions.stream().filter(v -> compareVersions(v, newest) == 0).toList();
+            Resource newest =
+                    versions.stream().max(EvidenceGraph::compareVersions).orElseThrow();
+            List<Resource> kept = versions.stream()
+                    .filter(v -> compareVersions(v, newest) == 0)
+                    .toList();
             resolved.put(entry.getKey(), kept);
             for (Resource resource : kept) {
                 keyOf.put(resource, entry.getKey());
@@ -190,7 +200,9 @@ final class EvidenceGraph {
                 resolved.put(containedKey, List.of(contained));
                 keyOf.put(contained, containedKey);
                 containerOf.put(contained, key);
-                if (contained instanceof Observation || contained instanceof DiagnosticReport || contained instanceof Specimen) {
+                if (contained instanceof Observation
+                        || contained instanceof DiagnosticReport
+                        || contained instanceof Specimen) {
                     register(contained, containedKey);
                 }
             }
@@ -205,12 +217,18 @@ final class EvidenceGraph {
 
     /** Orders versions by meta.versionId (numeric when possible), then meta.lastUpdated, then issued. */
     private static int compareVersions(Resource a, Resource b) {
-        int byVersion = compareVersionIds(a.getMeta().getVersionId(), b.getMeta().getVersionId());
+        int byVersion =
+                compareVersionIds(a.getMeta().getVersionId(), b.getMeta().getVersionId());
         if (byVersion != 0) {
             return byVersion;
         }
-        int byUpdate = compareInstants(a.getMeta().getLastUpdated() == null ? null : a.getMeta().getLastUpdated().toInstant(),
-                b.getMeta().getLastUpdated() == null ? null : b.getMeta().getLastUpdated().toInstant());
+        int byUpdate = compareInstants(
+                a.getMeta().getLastUpdated() == null
+                        ? null
+                        : a.getMeta().getLastUpdated().toInstant(),
+                b.getMeta().getLastUpdated() == null
+                        ? null
+                        : b.getMeta().getLastUpdated().toInstant());
         return byUpdate != 0 ? byUpdate : compareInstants(issuedOf(a), issuedOf(b));
     }
 
@@ -274,7 +292,8 @@ final class EvidenceGraph {
         for (Node node : nodes) {
             if (node.container != null) {
                 resolved.getOrDefault(node.container, List.of()).stream()
-                        .filter(DiagnosticReport.class::isInstance).map(DiagnosticReport.class::cast)
+                        .filter(DiagnosticReport.class::isInstance)
+                        .map(DiagnosticReport.class::cast)
                         .forEach(node.reports::add);
             }
         }
@@ -352,8 +371,11 @@ final class EvidenceGraph {
             }
             if (node.container != null) {
                 for (Resource container : resolved.getOrDefault(node.container, List.of())) {
-                    worst = min(worst, container instanceof Observation o ? usabilityOf(o)
-                            : container instanceof DiagnosticReport r ? usabilityOf(r) : Usability.FINAL);
+                    worst = min(
+                            worst,
+                            container instanceof Observation o
+                                    ? usabilityOf(o)
+                                    : container instanceof DiagnosticReport r ? usabilityOf(r) : Usability.FINAL);
                 }
             }
             Deque<Node> queue = new ArrayDeque<>(node.groups);

@@ -35,8 +35,30 @@ public record EvidenceItem(
         String detail,
         boolean plasmaExtended) {
 
-    public EvidenceItem(String reference, Gene gene, EvidenceCall call, boolean preliminary, String effective, String issued,
-            Instant observedAt, String specimen, String report, String status, String detail) {
-        this(reference, gene, call, preliminary, effective, issued, observedAt, specimen, report, status, detail, false);
+    public EvidenceItem(
+            String reference,
+            Gene gene,
+            EvidenceCall call,
+            boolean preliminary,
+            String effective,
+            String issued,
+            Instant observedAt,
+            String specimen,
+            String report,
+            String status,
+            String detail) {
+        this(
+                reference,
+                gene,
+                call,
+                preliminary,
+                effective,
+                issued,
+                observedAt,
+                specimen,
+                report,
+                status,
+                detail,
+                false);
     }
 }

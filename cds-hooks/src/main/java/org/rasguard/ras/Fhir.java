@@ -16,8 +16,8 @@ final class Fhir {
     private Fhir() {}
 
     static boolean hasCode(CodeableConcept concept, String system, String code) {
-        return concept != null && concept.getCoding().stream()
-                .anyMatch(c -> system.equals(c.getSystem()) && code.equals(c.getCode()));
+        return concept != null
+                && concept.getCoding().stream().anyMatch(c -> system.equals(c.getSystem()) && code.equals(c.getCode()));
     }
 
     static boolean hasLoinc(CodeableConcept concept, String code) {
@@ -68,12 +68,15 @@ final class Fhir {
     /** The Observation's notes that may state coverage, joined: amendment notes are left out ({@link AmendmentNotes}). */
     static String notes(Observation observation) {
         List<String> notes = new ArrayList<>();
-        observation.getNote().stream().filter(n -> n.hasText() && !AmendmentNotes.isAdministrative(n.getText()))
+        observation.getNote().stream()
+                .filter(n -> n.hasText() && !AmendmentNotes.isAdministrative(n.getText()))
                 .forEach(n -> notes.add(n.getText()));
         return String.join(" | ", notes);
     }
 
     static List<Observation.ObservationComponentComponent> components(Observation observation, String loincCode) {
-        return observation.getComponent().stream().filter(c -> hasLoinc(c.getCode(), loincCode)).toList();
+        return observation.getComponent().stream()
+                .filter(c -> hasLoinc(c.getCode(), loincCode))
+                .toList();
     }
 }

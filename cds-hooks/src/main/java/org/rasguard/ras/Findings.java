@@ -44,22 +44,43 @@ final class Findings {
         Observation observation = node.observation;
         Optional<DiagnosticReport> report = report(node);
         String effective = dateText(observation.getEffective())
-                .or(() -> report.flatMap(r -> dateText(r.getEffective()))).orElse(null);
-        String issued = observation.hasIssued() ? observation.getIssuedElement().getValueAsString()
-                : report.filter(DiagnosticReport::hasIssued).map(r -> r.getIssuedElement().getValueAsString()).orElse(null);
+                .or(() -> report.flatMap(r -> dateText(r.getEffective())))
+                .orElse(null);
+        String issued = observation.hasIssued()
+                ? observation.getIssuedElement().getValueAsString()
+                : report.filter(DiagnosticReport::hasIssued)
+                        .map(r -> r.getIssuedElement().getValueAsString())
+                        .orElse(null);
         Instant observedAt = instant(observation.getEffective())
                 .or(() -> report.flatMap(r -> instant(r.getEffective())))
-                .or(() -> Optional.ofNullable(observation.hasIssued() ? observation.getIssued().toInstant() : null))
-                .or(() -> report.filter(DiagnosticReport::hasIssued).map(r -> r.getIssued().toInstant()))
+                .or(() -> Optional.ofNullable(
+                        observation.hasIssued() ? observation.getIssued().toInstant() : null))
+                .or(() -> report.filter(DiagnosticReport::hasIssued)
+                        .map(r -> r.getIssued().toInstant()))
                 .orElse(null);
-        items.add(new EvidenceItem(node.reference, gene, call, node.usability != EvidenceGraph.Usability.FINAL,
-                effective, issued, observedAt, specimen(node, report), report.map(graph::referenceOf).orElse(null),
-                observation.hasStatus() ? observation.getStatus().toCode() : null, detail, plasmaExtended));
+        items.add(new EvidenceItem(
+                node.reference,
+                gene,
+                call,
+                node.usability != EvidenceGraph.Usability.FINAL,
+                effective,
+                issued,
+                observedAt,
+                specimen(node, report),
+                report.map(graph::referenceOf).orElse(null),
+                observation.hasStatus() ? observation.getStatus().toCode() : null,
+                detail,
+                plasmaExtended));
     }
 
     void variant(Node node, Gene gene, HgvsChange change, String reported, EvidenceCall call) {
-        variants.add(new VariantFinding(gene, reported, change == null ? null : change.codon().orElse(null),
-                change != null && change.isG12c(), call, node.reference));
+        variants.add(new VariantFinding(
+                gene,
+                reported,
+                change == null ? null : change.codon().orElse(null),
+                change != null && change.isG12c(),
+                call,
+                node.reference));
     }
 
     void brafV600e(Node node) {
@@ -69,13 +90,21 @@ final class Findings {
     }
 
     List<EvidenceItem> items() {
-        return items.stream().sorted(Comparator.comparing(EvidenceItem::reference)
-                .thenComparing(EvidenceItem::gene).thenComparing(EvidenceItem::call).thenComparing(EvidenceItem::detail)).toList();
+        return items.stream()
+                .sorted(Comparator.comparing(EvidenceItem::reference)
+                        .thenComparing(EvidenceItem::gene)
+                        .thenComparing(EvidenceItem::call)
+                        .thenComparing(EvidenceItem::detail))
+                .toList();
     }
 
     List<VariantFinding> variants() {
-        return variants.stream().distinct().sorted(Comparator.comparing(VariantFinding::gene)
-                .thenComparing(VariantFinding::evidence).thenComparing(VariantFinding::hgvs)).toList();
+        return variants.stream()
+                .distinct()
+                .sorted(Comparator.comparing(VariantFinding::gene)
+                        .thenComparing(VariantFinding::evidence)
+                        .thenComparing(VariantFinding::hgvs))
+                .toList();
     }
 
     List<String> brafV600eEvidence() {
@@ -87,8 +116,11 @@ final class Findings {
     }
 
     private String specimen(Node node, Optional<DiagnosticReport> report) {
-        Reference reference = node.observation.hasSpecimen() ? node.observation.getSpecimen()
-                : report.filter(DiagnosticReport::hasSpecimen).map(r -> r.getSpecimenFirstRep()).orElse(null);
+        Reference reference = node.observation.hasSpecimen()
+                ? node.observation.getSpecimen()
+                : report.filter(DiagnosticReport::hasSpecimen)
+                        .map(r -> r.getSpecimenFirstRep())
+                        .orElse(null);
         if (reference == null) {
             return null;
         }

@@ -3,9 +3,9 @@ package org.rasguard.ras;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,7 +26,8 @@ import org.rasguard.knowledge.Code;
  */
 final class GeneResolver {
 
-    private static final Pattern CONNECTOR_ONLY = Pattern.compile("[\\s,/&+]*(?:and|or)?[\\s,/&+]*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CONNECTOR_ONLY =
+            Pattern.compile("[\\s,/&+]*(?:and|or)?[\\s,/&+]*", Pattern.CASE_INSENSITIVE);
 
     private static final Pattern NAME_SEPARATOR = Pattern.compile("[\\s\\-._/]+");
     private static final Pattern NUMERIC_ID = Pattern.compile("\\d{1,9}");
@@ -38,7 +39,10 @@ final class GeneResolver {
     GeneResolver(RasVocabulary vocabulary) {
         this.vocabulary = vocabulary;
         Map<Gene, List<Pattern>> patterns = new EnumMap<>(Gene.class);
-        vocabulary.geneNames().forEach((gene, names) -> patterns.put(gene, names.stream().map(GeneResolver::namePattern).toList()));
+        vocabulary
+                .geneNames()
+                .forEach((gene, names) -> patterns.put(
+                        gene, names.stream().map(GeneResolver::namePattern).toList()));
         this.namePatterns = patterns;
     }
 
@@ -77,7 +81,8 @@ final class GeneResolver {
             }
             Optional<GeneCode> coded = geneCode(coding);
             Set<Gene> displayed = genesNamedIn(coding.getDisplay());
-            boolean displayNamesSomething = coding.hasDisplay() && !coding.getDisplay().isBlank();
+            boolean displayNamesSomething =
+                    coding.hasDisplay() && !coding.getDisplay().isBlank();
             if (coded.isPresent() && coded.get().rasGene().isPresent()) {
                 Gene gene = coded.get().rasGene().get();
                 boolean agrees = !displayNamesSomething || displayed.equals(Set.of(gene));
@@ -91,11 +96,15 @@ final class GeneResolver {
         }
         Set<Gene> inText = genesNamedIn(concept.getText());
         for (Gene gene : inText) {
-            boolean codedOtherwise = !concept.getCoding().isEmpty() && !genes.containsKey(gene) && hasAnyGeneCode(concept);
+            boolean codedOtherwise =
+                    !concept.getCoding().isEmpty() && !genes.containsKey(gene) && hasAnyGeneCode(concept);
             mark(genes, gene, codedOtherwise);
         }
         if (!inText.isEmpty()) {
-            genes.keySet().stream().filter(gene -> !inText.contains(gene)).toList().forEach(gene -> genes.put(gene, true));
+            genes.keySet().stream()
+                    .filter(gene -> !inText.contains(gene))
+                    .toList()
+                    .forEach(gene -> genes.put(gene, true));
         }
         return genes;
     }
@@ -107,7 +116,8 @@ final class GeneResolver {
         }
         for (Coding coding : concept.getCoding()) {
             Optional<GeneCode> coded = geneCode(coding);
-            boolean displayBraf = vocabulary.brafNames().stream().anyMatch(name -> TextSignals.containsWord(coding.getDisplay(), name));
+            boolean displayBraf = vocabulary.brafNames().stream()
+                    .anyMatch(name -> TextSignals.containsWord(coding.getDisplay(), name));
             if (coded.isPresent() ? coded.get().braf() && (!coding.hasDisplay() || displayBraf) : displayBraf) {
                 return true;
             }
@@ -187,7 +197,10 @@ final class GeneResolver {
                 return new GeneCode(Optional.of(names.getKey()), false);
             }
         }
-        return new GeneCode(Optional.empty(), vocabulary.brafNames().stream().anyMatch(name -> normalised(name).equals(wanted)));
+        return new GeneCode(
+                Optional.empty(),
+                vocabulary.brafNames().stream()
+                        .anyMatch(name -> normalised(name).equals(wanted)));
     }
 
     /** A gene code: which RAS gene it is (if any), and whether it is BRAF. */
@@ -206,7 +219,8 @@ final class GeneResolver {
         String value = coding.getCode().trim();
         String system = coding.getSystem();
         Code normalised;
-        if (GenomicsCodes.HGNC_SYSTEMS.contains(system) || (system == null && value.toUpperCase(Locale.ROOT).startsWith("HGNC:"))) {
+        if (GenomicsCodes.HGNC_SYSTEMS.contains(system)
+                || (system == null && value.toUpperCase(Locale.ROOT).startsWith("HGNC:"))) {
             String id = (value.toUpperCase(Locale.ROOT).startsWith("HGNC:") ? value.substring(5) : value).trim();
             if (!NUMERIC_ID.matcher(id).matches()) {
                 return Optional.of(symbol(id));

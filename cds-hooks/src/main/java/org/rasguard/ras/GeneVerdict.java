@@ -11,7 +11,8 @@ import java.util.List;
  * @param reasons why it is unknown (empty otherwise)
  * @param evidence references of the resources that speak about it
  */
-public record GeneVerdict(Gene gene, Status status, Coverage coverage, List<UnknownReason> reasons, List<String> evidence) {
+public record GeneVerdict(
+        Gene gene, Status status, Coverage coverage, List<UnknownReason> reasons, List<String> evidence) {
 
     public GeneVerdict {
         reasons = List.copyOf(reasons);

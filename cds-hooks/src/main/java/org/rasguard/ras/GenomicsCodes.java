@@ -34,7 +34,8 @@ final class GenomicsCodes {
      * sequencing.html, "Variant Assessment").
      */
     static final Set<String> VARIANT_DEFINING_COMPONENTS = Set.of(
-            "48004-6", "48005-3", "81290-9", "81252-9", "81291-7", "81254-5", "81302-2", "81301-4", "69547-8", "69551-0");
+            "48004-6", "48005-3", "81290-9", "81252-9", "81291-7", "81254-5", "81302-2", "81301-4", "69547-8",
+            "69551-0");
     /**
      * Other Variant components (GR 3.0.0 sequencing.html and the STU2 / mCODE variant): locations,
      * reference sequences, alleles, allele frequency and depth, source class, allelic state,
@@ -42,9 +43,9 @@ final class GenomicsCodes {
      * Observations writes them under these codes.
      */
     static final Set<String> VARIANT_DETAIL_COMPONENTS = Set.of(
-            "48001-2", "62374-4", "48000-4", "48013-7", "51958-7", "81291-7", "81254-5", "81302-2", "81301-4", "92822-6",
-            "69547-8", "69551-0", "48019-4", "48002-0", "81258-6", "82121-5", "53034-5", "94186-4", "82155-3", "53037-8",
-            "48006-1");
+            "48001-2", "62374-4", "48000-4", "48013-7", "51958-7", "81291-7", "81254-5", "81302-2", "81301-4",
+            "92822-6", "69547-8", "69551-0", "48019-4", "48002-0", "81258-6", "82121-5", "53034-5", "94186-4",
+            "82155-3", "53037-8", "48006-1");
     /** Observation.code "Master HL7 genetic variant reporting panel", the panel an HL7 v2 genetic result is sent under. */
     static final String V2_VARIANT_PANEL = "81247-9";
     /** Component and (STU1) Observation.code "Genetic variation clinical significance". */
@@ -60,6 +61,7 @@ final class GenomicsCodes {
     static final String THERAPEUTIC_IMPLICATION = "therapeutic-implication";
     /** STU2 name of the therapeutic-implication answer component. */
     static final String PREDICTED_THERAPEUTIC_IMPLICATION = "predicted-therapeutic-implication";
+
     static final String DIAGNOSTIC_IMPLICATION = "diagnostic-implication";
 
     /** The HGNC system of GR STU2 / STU3, the one our ras-genes ValueSet uses. */
@@ -69,17 +71,26 @@ final class GenomicsCodes {
      * STU1 {@code .../geneId} (with and without www), the HGNC OID, and the same URLs written with
      * https or without www, as senders copy them from the HGNC web site.
      */
-    static final Set<String> HGNC_SYSTEMS = Set.of("http://www.genenames.org", "https://www.genenames.org",
-            "http://genenames.org", "https://genenames.org", "http://www.genenames.org/geneId", "https://www.genenames.org/geneId",
-            "http://genenames.org/geneId", "https://genenames.org/geneId", "urn:oid:2.16.840.1.113883.6.281");
+    static final Set<String> HGNC_SYSTEMS = Set.of(
+            "http://www.genenames.org",
+            "https://www.genenames.org",
+            "http://genenames.org",
+            "https://genenames.org",
+            "http://www.genenames.org/geneId",
+            "https://www.genenames.org/geneId",
+            "http://genenames.org/geneId",
+            "https://genenames.org/geneId",
+            "urn:oid:2.16.840.1.113883.6.281");
     /** HGNC gene groups are groups, never a gene (GR hgnc-vs). */
     static final String HGNC_GENE_GROUP_SYSTEM = "http://www.genenames.org/genegroup";
     /** NCBI Gene, the GR fallback when no HGNC id exists; our ValueSets use the https form. */
     static final String NCBI_GENE = "https://www.ncbi.nlm.nih.gov/gene";
+
     static final Set<String> NCBI_GENE_SYSTEMS = Set.of(NCBI_GENE, "http://www.ncbi.nlm.nih.gov/gene");
 
     /** FHIR R4 core observation-genetics extensions (superseded by GR, still emitted by converters). */
     static final String GENETICS_EXTENSION_PREFIX = "http://hl7.org/fhir/StructureDefinition/observation-genetics";
+
     static final String GENETICS_GENE_EXTENSION = GENETICS_EXTENSION_PREFIX + "Gene";
 
     private GenomicsCodes() {}

@@ -24,24 +24,43 @@ import org.rasguard.ras.HgvsChange.Level;
 public final class Hgvs {
 
     private static final Map<String, String> THREE_TO_ONE = Map.ofEntries(
-            Map.entry("Ala", "A"), Map.entry("Arg", "R"), Map.entry("Asn", "N"), Map.entry("Asp", "D"),
-            Map.entry("Cys", "C"), Map.entry("Gln", "Q"), Map.entry("Glu", "E"), Map.entry("Gly", "G"),
-            Map.entry("His", "H"), Map.entry("Ile", "I"), Map.entry("Leu", "L"), Map.entry("Lys", "K"),
-            Map.entry("Met", "M"), Map.entry("Phe", "F"), Map.entry("Pro", "P"), Map.entry("Ser", "S"),
-            Map.entry("Thr", "T"), Map.entry("Trp", "W"), Map.entry("Tyr", "Y"), Map.entry("Val", "V"),
-            Map.entry("Sec", "U"), Map.entry("Pyl", "O"), Map.entry("Ter", "*"), Map.entry("Xaa", "X"));
+            Map.entry("Ala", "A"),
+            Map.entry("Arg", "R"),
+            Map.entry("Asn", "N"),
+            Map.entry("Asp", "D"),
+            Map.entry("Cys", "C"),
+            Map.entry("Gln", "Q"),
+            Map.entry("Glu", "E"),
+            Map.entry("Gly", "G"),
+            Map.entry("His", "H"),
+            Map.entry("Ile", "I"),
+            Map.entry("Leu", "L"),
+            Map.entry("Lys", "K"),
+            Map.entry("Met", "M"),
+            Map.entry("Phe", "F"),
+            Map.entry("Pro", "P"),
+            Map.entry("Ser", "S"),
+            Map.entry("Thr", "T"),
+            Map.entry("Trp", "W"),
+            Map.entry("Tyr", "Y"),
+            Map.entry("Val", "V"),
+            Map.entry("Sec", "U"),
+            Map.entry("Pyl", "O"),
+            Map.entry("Ter", "*"),
+            Map.entry("Xaa", "X"));
 
-    private static final String RESIDUE = "(?:" + String.join("|", THREE_TO_ONE.keySet()) + "|[ACDEFGHIKLMNPQRSTVWYUOX*])";
+    private static final String RESIDUE =
+            "(?:" + String.join("|", THREE_TO_ONE.keySet()) + "|[ACDEFGHIKLMNPQRSTVWYUOX*])";
     private static final String ACCESSION =
             "(?:(?<acc>(?:[A-Z]{2}_\\d+|LRG_\\d+(?:[tp]\\d+)?|ENS[TPG]\\d+)(?:\\.\\d+)?)(?:\\([A-Za-z0-9-]+\\))?:)?";
 
-    private static final Pattern PROTEIN = Pattern.compile(ACCESSION + "(?<p>p\\.)?(?<open>\\()?"
-            + "(?<r1>" + RESIDUE + ")(?<n1>\\d+)(?:_(?<r2>" + RESIDUE + ")(?<n2>\\d+))?(?<rest>[^()\\s]*)\\)?");
+    private static final Pattern PROTEIN = Pattern.compile(ACCESSION + "(?<p>p\\.)?(?<open>\\()?" + "(?<r1>" + RESIDUE
+            + ")(?<n1>\\d+)(?:_(?<r2>" + RESIDUE + ")(?<n2>\\d+))?(?<rest>[^()\\s]*)\\)?");
     private static final Pattern ALTERNATE = Pattern.compile("(?<r>" + RESIDUE + ")(?<tail>.*)");
     private static final Pattern PROTEIN_NO_CHANGE = Pattern.compile(ACCESSION + "p\\.\\(?=\\)?");
     private static final String CODING_POSITION = "[-*]?\\d+(?:[+-]\\d+)?";
-    private static final Pattern CODING = Pattern.compile(ACCESSION + "c\\.\\(?(?<s>" + CODING_POSITION + ")(?:_(?<e>"
-            + CODING_POSITION + "))?\\)?(?<rest>\\S*)");
+    private static final Pattern CODING = Pattern.compile(
+            ACCESSION + "c\\.\\(?(?<s>" + CODING_POSITION + ")(?:_(?<e>" + CODING_POSITION + "))?\\)?(?<rest>\\S*)");
     private static final Pattern GENOMIC = Pattern.compile(ACCESSION + "[gmnr]\\.\\S+");
 
     private static final Pattern CODING_SUBSTITUTION = Pattern.compile("[ACGT]>[ACGT]");
@@ -67,13 +86,15 @@ public final class Hgvs {
             return coding(text, m);
         }
         if ((m = PROTEIN_NO_CHANGE.matcher(text)).matches()) {
-            return Optional.of(new HgvsChange(text, m.group("acc"), Level.PROTEIN, null, null, Effect.SYNONYMOUS, null, null));
+            return Optional.of(
+                    new HgvsChange(text, m.group("acc"), Level.PROTEIN, null, null, Effect.SYNONYMOUS, null, null));
         }
         if ((m = PROTEIN.matcher(text)).matches()) {
             return protein(text, m, true);
         }
         if ((m = GENOMIC.matcher(text)).matches()) {
-            return Optional.of(new HgvsChange(text, m.group("acc"), Level.GENOMIC, null, null, Effect.SUBSTITUTION, null, null));
+            return Optional.of(
+                    new HgvsChange(text, m.group("acc"), Level.GENOMIC, null, null, Effect.SUBSTITUTION, null, null));
         }
         return Optional.empty();
     }
@@ -98,7 +119,8 @@ public final class Hgvs {
                     body = body.replace(three.toUpperCase(java.util.Locale.ROOT), three);
                 }
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1).toLowerCase(java.util.Locale.ROOT) + "." + body));
+            m.appendReplacement(
+                    out, Matcher.quoteReplacement(m.group(1).toLowerCase(java.util.Locale.ROOT) + "." + body));
         }
         m.appendTail(out);
         return findAll(out.toString());
@@ -149,12 +171,14 @@ public final class Hgvs {
         String rest = m.group("rest");
         if (rest.isEmpty()) {
             return positionAlone && !bare
-                    ? Optional.of(new HgvsChange(text, m.group("acc"), Level.PROTEIN, first, last, Effect.UNSPECIFIED, null, null))
+                    ? Optional.of(new HgvsChange(
+                            text, m.group("acc"), Level.PROTEIN, first, last, Effect.UNSPECIFIED, null, null))
                     : Optional.empty();
         }
         Optional<Effect> keyword = proteinKeyword(rest);
         if (keyword.isPresent()) {
-            return Optional.of(new HgvsChange(text, m.group("acc"), Level.PROTEIN, first, last, keyword.get(), null, null));
+            return Optional.of(
+                    new HgvsChange(text, m.group("acc"), Level.PROTEIN, first, last, keyword.get(), null, null));
         }
         Matcher alt = ALTERNATE.matcher(rest);
         if (!alt.matches() || first != last) {
@@ -178,8 +202,15 @@ public final class Hgvs {
         } else {
             effect = Effect.MISSENSE;
         }
-        return Optional.of(new HgvsChange(text, m.group("acc"), Level.PROTEIN, first, last, effect,
-                effect == Effect.MISSENSE ? alternate : null, null));
+        return Optional.of(new HgvsChange(
+                text,
+                m.group("acc"),
+                Level.PROTEIN,
+                first,
+                last,
+                effect,
+                effect == Effect.MISSENSE ? alternate : null,
+                null));
     }
 
     private static Optional<Effect> proteinKeyword(String rest) {
@@ -228,7 +259,8 @@ public final class Hgvs {
             return Optional.empty();
         }
         Integer[] codons = codonSpan(start, end == null ? start : end);
-        return Optional.of(new HgvsChange(text, m.group("acc"), Level.CODING, codons[0], codons[1], effect, null, substitution));
+        return Optional.of(
+                new HgvsChange(text, m.group("acc"), Level.CODING, codons[0], codons[1], effect, null, substitution));
     }
 
     /**

@@ -82,8 +82,11 @@ public record HgvsChange(
     }
 
     public boolean isProteinChange(int codon, String newResidue) {
-        return level == Level.PROTEIN && effect == Effect.MISSENSE && Integer.valueOf(codon).equals(firstCodon)
-                && Integer.valueOf(codon).equals(lastCodon) && newResidue.equals(alternate);
+        return level == Level.PROTEIN
+                && effect == Effect.MISSENSE
+                && Integer.valueOf(codon).equals(firstCodon)
+                && Integer.valueOf(codon).equals(lastCodon)
+                && newResidue.equals(alternate);
     }
 
     /** Where the change lies, for card text: "codon 12", "codons 12-13", "non-coding position", "position unmapped". */

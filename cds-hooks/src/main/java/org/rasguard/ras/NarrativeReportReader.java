@@ -33,6 +33,7 @@ final class NarrativeReportReader {
 
     /** Sentences: the text's own clause separator keeps "KRAS, codon 12 (p.G12D)" together, unlike commas. */
     private static final Pattern SENTENCE = Pattern.compile("[;\\n|]|\\.(?:\\s|$)");
+
     private static final Pattern MUTATION_WORD = Pattern.compile(
             "\\b(?:mutations?|mutant|mutated|variants?|alterations?|pathogenic|detected|positive|present|identified|found)\\b",
             Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
@@ -75,7 +76,11 @@ final class NarrativeReportReader {
                     out.variant(node, gene, found.change(), found.change().text(), EvidenceCall.MUTATED);
                 }
             } else if (!hasResults) {
-                out.add(node, gene, EvidenceCall.INDETERMINATE, "report with narrative only: its words are not read as a negative");
+                out.add(
+                        node,
+                        gene,
+                        EvidenceCall.INDETERMINATE,
+                        "report with narrative only: its words are not read as a negative");
             }
         }
     }
@@ -86,24 +91,28 @@ final class NarrativeReportReader {
     private static Optional<Mutation> mutationIn(String text) {
         for (String sentence : SENTENCE.split(text)) {
             Set<Meaning> meanings = TextSignals.meanings(sentence);
-            if (meanings.contains(Meaning.INDETERMINATE) || !MUTATION_WORD.matcher(sentence).find()) {
+            if (meanings.contains(Meaning.INDETERMINATE)
+                    || !MUTATION_WORD.matcher(sentence).find()) {
                 continue;
             }
             List<HgvsChange> changes = new ArrayList<>(Hgvs.findAll(sentence));
             if (changes.isEmpty()) {
                 changes.addAll(Hgvs.findAllAnyCase(sentence));
             }
-            Optional<HgvsChange> hotspot = changes.stream().filter(HgvsChange::hitsHotspot)
+            Optional<HgvsChange> hotspot = changes.stream()
+                    .filter(HgvsChange::hitsHotspot)
                     .min(java.util.Comparator.comparing(change -> change.level() != HgvsChange.Level.PROTEIN));
             boolean negative = meanings.contains(Meaning.NEGATIVE);
             if (hotspot.isPresent() && (!negative || meanings.contains(Meaning.POSITIVE))) {
                 return Optional.of(new Mutation("mutation " + hotspot.get().text(), hotspot.get()));
             }
-            // A codon without a change ("codon 12 mutation detected") counts only in a sentence with no negative at all:
+            // A codon without a change ("codon 12 mutation detected") counts only in a sentence with no negative at
+            // all:
             // "no mutation in codons 12, 13 and 61 detected" names codons too.
             Set<Integer> codons = TextSignals.coverage(sentence).hotspotCodons();
             if (!negative && !codons.isEmpty() && changes.stream().allMatch(HgvsChange::changesProtein)) {
-                return Optional.of(new Mutation("mutation at codon " + codons.iterator().next(), null));
+                return Optional.of(
+                        new Mutation("mutation at codon " + codons.iterator().next(), null));
             }
         }
         return Optional.empty();
@@ -143,8 +152,13 @@ final class NarrativeReportReader {
         byte[] data = form.getData();
         String text = new String(data, 0, Math.min(data.length, MAX_ATTACHMENT_BYTES), StandardCharsets.UTF_8);
         if (type.startsWith("text/html")) {
-            text = TAG.matcher(text).replaceAll(" ").replace("&gt;", ">").replace("&lt;", "<").replace("&nbsp;", " ")
-                    .replace("&quot;", "\"").replace("&amp;", "&");
+            text = TAG.matcher(text)
+                    .replaceAll(" ")
+                    .replace("&gt;", ">")
+                    .replace("&lt;", "<")
+                    .replace("&nbsp;", " ")
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&");
         }
         return Optional.of(text);
     }

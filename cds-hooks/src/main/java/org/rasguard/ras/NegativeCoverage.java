@@ -28,7 +28,10 @@ final class NegativeCoverage {
     }
 
     /** Whether a result comes from a liquid biopsy: known to, may (a specimen named but not sent), or not. */
-    private enum Liquid { NO, POSSIBLE, CONFIRMED;
+    private enum Liquid {
+        NO,
+        POSSIBLE,
+        CONFIRMED;
 
         Liquid or(Liquid other) {
             return compareTo(other) >= 0 ? this : other;
@@ -58,12 +61,13 @@ final class NegativeCoverage {
      * @param defaultExtended the policy default when nothing is stated
      */
     Call classify(Node node, Gene gene, String coverageText, boolean fullGeneTest, boolean defaultExtended) {
-        Call byCoverage = limitedByContext(node, gene).orElseGet(
-                () -> byCoverage(node, genes.partAbout(coverageText, gene), fullGeneTest, defaultExtended));
+        Call byCoverage = limitedByContext(node, gene)
+                .orElseGet(() -> byCoverage(node, genes.partAbout(coverageText, gene), fullGeneTest, defaultExtended));
         Liquid liquid = liquidBiopsy(node);
         boolean plasmaExtended = liquid == Liquid.CONFIRMED && byCoverage.call() == EvidenceCall.NEGATIVE;
         if (!policy.ctDnaNegativesCount() && liquid != Liquid.NO) {
-            return new Call(EvidenceCall.CTDNA_NEGATIVE, byCoverage.why() + ", plasma / ctDNA specimen", plasmaExtended);
+            return new Call(
+                    EvidenceCall.CTDNA_NEGATIVE, byCoverage.why() + ", plasma / ctDNA specimen", plasmaExtended);
         }
         return new Call(byCoverage.call(), byCoverage.why(), plasmaExtended);
     }
@@ -79,9 +83,14 @@ final class NegativeCoverage {
         for (String text : contextScope(node)) {
             TextSignals.Coverage stated = TextSignals.coverage(genes.partAbout(text, gene));
             if (stated.stated() && !stated.extended()) {
-                return java.util.Optional.of(stated.unaccounted()
-                        ? new Call(EvidenceCall.PARTIAL_NEGATIVE, "negative, scope text nearby that the reader cannot account for")
-                        : new Call(EvidenceCall.PARTIAL_NEGATIVE, "negative, scope stated nearby only codons " + stated.hotspotCodons()));
+                return java.util.Optional.of(
+                        stated.unaccounted()
+                                ? new Call(
+                                        EvidenceCall.PARTIAL_NEGATIVE,
+                                        "negative, scope text nearby that the reader cannot account for")
+                                : new Call(
+                                        EvidenceCall.PARTIAL_NEGATIVE,
+                                        "negative, scope stated nearby only codons " + stated.hotspotCodons()));
             }
         }
         return java.util.Optional.empty();
@@ -119,18 +128,25 @@ final class NegativeCoverage {
         TextSignals.Coverage stated = TextSignals.coverage(coverageText);
         if (stated.stated()) {
             return stated.extended()
-                    ? new Call(EvidenceCall.NEGATIVE, "negative, stated coverage includes codons 12, 13, 59, 61, 117 and 146")
-                    : new Call(EvidenceCall.PARTIAL_NEGATIVE, "negative, stated coverage only codons " + stated.hotspotCodons());
+                    ? new Call(
+                            EvidenceCall.NEGATIVE,
+                            "negative, stated coverage includes codons 12, 13, 59, 61, 117 and 146")
+                    : new Call(
+                            EvidenceCall.PARTIAL_NEGATIVE,
+                            "negative, stated coverage only codons " + stated.hotspotCodons());
         }
         if (fullGeneTest || TextSignals.mentionsFullGene(coverageText)) {
             return new Call(EvidenceCall.NEGATIVE, "negative, full-gene analysis");
         }
         if (observation.hasMethod()) {
-            boolean sequencing = observation.getMethod().getCoding().stream().anyMatch(vocabulary::isExtendedCoverageMethod)
-                    || TextSignals.mentionsSequencing(Fhir.words(observation.getMethod()));
+            boolean sequencing =
+                    observation.getMethod().getCoding().stream().anyMatch(vocabulary::isExtendedCoverageMethod)
+                            || TextSignals.mentionsSequencing(Fhir.words(observation.getMethod()));
             return sequencing
                     ? new Call(EvidenceCall.NEGATIVE, "negative, method " + Fhir.words(observation.getMethod()))
-                    : new Call(EvidenceCall.PARTIAL_NEGATIVE, "negative, method without extended coverage: " + Fhir.words(observation.getMethod()));
+                    : new Call(
+                            EvidenceCall.PARTIAL_NEGATIVE,
+                            "negative, method without extended coverage: " + Fhir.words(observation.getMethod()));
         }
         if (TextSignals.mentionsSequencing(coverageText)) {
             return new Call(EvidenceCall.NEGATIVE, "negative, sequencing");
@@ -181,6 +197,8 @@ final class NegativeCoverage {
         }
         CodeableConcept type = specimen.getType();
         return type.getCoding().stream().anyMatch(vocabulary::isLiquidBiopsySpecimen)
-                || vocabulary.namesLiquidBiopsySpecimen(Fhir.words(type)) ? Liquid.CONFIRMED : Liquid.NO;
+                        || vocabulary.namesLiquidBiopsySpecimen(Fhir.words(type))
+                ? Liquid.CONFIRMED
+                : Liquid.NO;
     }
 }

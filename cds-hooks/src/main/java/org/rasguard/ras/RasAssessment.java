@@ -55,6 +55,7 @@ public record RasAssessment(
         }
         List<UnknownReason> more = new java.util.ArrayList<>(status == RasStatus.WILD_TYPE ? List.of() : reasons);
         more.add(reason);
-        return new RasAssessment(RasStatus.UNKNOWN, more, genes, variants, krasG12c, brafV600e, brafV600eEvidence, evidence);
+        return new RasAssessment(
+                RasStatus.UNKNOWN, more, genes, variants, krasG12c, brafV600e, brafV600eEvidence, evidence);
     }
 }

@@ -29,7 +29,8 @@ final class RasHotspots {
     static final Set<Integer> CODONS = Set.of(12, 13, 59, 61, 117, 146);
 
     /** Clinical exon numbering (exon 1 is non-coding) to the hotspot codons it holds. */
-    static final Map<Integer, Set<Integer>> CODONS_BY_EXON = Map.of(2, Set.of(12, 13), 3, Set.of(59, 61), 4, Set.of(117, 146));
+    static final Map<Integer, Set<Integer>> CODONS_BY_EXON =
+            Map.of(2, Set.of(12, 13), 3, Set.of(59, 61), 4, Set.of(117, 146));
 
     private static final Map<String, Gene> GENE_BY_ACCESSION = Map.of(
             "NM_004985", Gene.KRAS,
@@ -49,7 +50,10 @@ final class RasHotspots {
         if (accession == null) {
             return Optional.empty();
         }
-        String bare = accession.toUpperCase(Locale.ROOT).replaceFirst("\\.\\d+$", "").replaceFirst("^(LRG_\\d+)[TP]\\d+$", "$1");
+        String bare = accession
+                .toUpperCase(Locale.ROOT)
+                .replaceFirst("\\.\\d+$", "")
+                .replaceFirst("^(LRG_\\d+)[TP]\\d+$", "$1");
         return Optional.ofNullable(GENE_BY_ACCESSION.get(bare));
     }
 }

@@ -45,7 +45,8 @@ public final class RasStatusEngine {
         VariantReader variantReader = new VariantReader(genes);
         VariantClassifier variants = new VariantClassifier(vocabulary, policy, variantReader, results);
         SingleGeneTestClassifier singleGeneTests = new SingleGeneTestClassifier(vocabulary, policy, genes, results);
-        TherapeuticImplicationClassifier implications = new TherapeuticImplicationClassifier(vocabulary, genes, variantReader);
+        TherapeuticImplicationClassifier implications =
+                new TherapeuticImplicationClassifier(vocabulary, genes, variantReader);
         NegativeCoverage negatives = new NegativeCoverage(vocabulary, policy, genes, graph);
         Findings findings = new Findings(graph);
 
@@ -53,7 +54,8 @@ public final class RasStatusEngine {
 
         List<Node> regionsStudied = new ArrayList<>();
         for (Node node : graph.nodes()) {
-            if (node.usability == EvidenceGraph.Usability.DROPPED || node.usability == EvidenceGraph.Usability.PENDING) {
+            if (node.usability == EvidenceGraph.Usability.DROPPED
+                    || node.usability == EvidenceGraph.Usability.PENDING) {
                 continue;
             }
             try {
@@ -69,7 +71,9 @@ public final class RasStatusEngine {
             try {
                 narratives.classify(report, reference, !graph.resultsOf(report).isEmpty(), findings);
             } catch (RuntimeException unreadable) {
-                unreadable(NarrativeReportReader.nodeFor(report, reference, EvidenceGraph.Usability.PRELIMINARY), findings);
+                unreadable(
+                        NarrativeReportReader.nodeFor(report, reference, EvidenceGraph.Usability.PRELIMINARY),
+                        findings);
             }
         }
         if (policy.inferNegativesFromRegionsStudied()) {
@@ -88,15 +92,32 @@ public final class RasStatusEngine {
         Map<Gene, GeneVerdict> verdicts = VerdictCombiner.verdicts(items);
         RasStatus status = VerdictCombiner.status(verdicts);
         List<VariantFinding> found = findings.variants();
-        boolean krasG12c = found.stream().anyMatch(v -> v.gene() == Gene.KRAS && v.g12c() && v.call() == EvidenceCall.MUTATED
-                && isFinal(items, v.evidence()));
+        boolean krasG12c = found.stream()
+                .anyMatch(v -> v.gene() == Gene.KRAS
+                        && v.g12c()
+                        && v.call() == EvidenceCall.MUTATED
+                        && isFinal(items, v.evidence()));
         List<String> braf = findings.brafV600eEvidence();
-        return new RasAssessment(status, VerdictCombiner.reasons(status, verdicts), verdicts, found, krasG12c,
-                !braf.isEmpty(), braf, items);
+        return new RasAssessment(
+                status,
+                VerdictCombiner.reasons(status, verdicts),
+                verdicts,
+                found,
+                krasG12c,
+                !braf.isEmpty(),
+                braf,
+                items);
     }
 
-    private static void classify(Node node, EvidenceGraph graph, VariantClassifier variants, TherapeuticImplicationClassifier implications,
-            SingleGeneTestClassifier singleGeneTests, NegativeCoverage negatives, Findings findings, List<Node> regionsStudied) {
+    private static void classify(
+            Node node,
+            EvidenceGraph graph,
+            VariantClassifier variants,
+            TherapeuticImplicationClassifier implications,
+            SingleGeneTestClassifier singleGeneTests,
+            NegativeCoverage negatives,
+            Findings findings,
+            List<Node> regionsStudied) {
         Observation observation = node.observation;
         if (VariantReader.isVariant(observation)) {
             variants.classify(node, negatives, findings);

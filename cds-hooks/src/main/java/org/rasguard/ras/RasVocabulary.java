@@ -41,7 +41,8 @@ public final class RasVocabulary {
     public static final String EXTENDED_COVERAGE_METHODS = VALUE_SET + "ras-extended-coverage-methods";
     public static final String LIQUID_BIOPSY_SPECIMENS = VALUE_SET + "ras-liquid-biopsy-specimens";
     /** Words of a test that mark a liquid biopsy (cfDNA, ctDNA, plasma assays); included in {@link #LIQUID_BIOPSY_SPECIMENS}. */
-    public static final String LIQUID_BIOPSY_TERMS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-liquid-biopsy-terms";
+    public static final String LIQUID_BIOPSY_TERMS =
+            KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-liquid-biopsy-terms";
     /** Reference codons of the hotspots per gene (MANE Select numbering), only where a source confirms them. */
     public static final String REFERENCE_CODONS = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-reference-codons";
     /** The six hotspot codons by exon; must be {@link RasHotspots#CODONS_BY_EXON}, checked when the vocabulary is read. */
@@ -121,7 +122,8 @@ public final class RasVocabulary {
         CodeSystem terms = kb.codeSystem(LIQUID_BIOPSY_TERMS)
                 .orElseThrow(() -> new IllegalArgumentException("Unknown CodeSystem " + LIQUID_BIOPSY_TERMS));
         List<String> words = new java.util.ArrayList<>();
-        terms.getConcept().forEach(concept -> concept.getDesignation().forEach(designation -> words.add(designation.getValue())));
+        terms.getConcept()
+                .forEach(concept -> concept.getDesignation().forEach(designation -> words.add(designation.getValue())));
         if (words.isEmpty()) {
             throw new IllegalArgumentException(LIQUID_BIOPSY_TERMS + " has no designations");
         }
@@ -142,7 +144,8 @@ public final class RasVocabulary {
             concept.getProperty().forEach(p -> properties.put(p.getCode(), p.getValue()));
             if (!(properties.get("codon") instanceof org.hl7.fhir.r4.model.IntegerType codon)
                     || !(properties.get("exon") instanceof org.hl7.fhir.r4.model.IntegerType exon)) {
-                throw new IllegalArgumentException(HOTSPOT_CODONS + " " + concept.getCode() + " needs a codon and an exon");
+                throw new IllegalArgumentException(
+                        HOTSPOT_CODONS + " " + concept.getCode() + " needs a codon and an exon");
             }
             byExon.computeIfAbsent(exon.getValue(), e -> new HashSet<>()).add(codon.getValue());
         }
@@ -152,9 +155,10 @@ public final class RasVocabulary {
     private static void requireHotspotsOfTheEngine(KnowledgeBase kb) {
         Map<Integer, Set<Integer>> published = hotspotCodonsByExon(kb);
         if (!published.equals(RasHotspots.CODONS_BY_EXON)) {
-            throw new IllegalArgumentException(HOTSPOT_CODONS + " lists the hotspot codons " + new java.util.TreeMap<>(published)
-                    + " by exon, the engine applies " + new java.util.TreeMap<>(RasHotspots.CODONS_BY_EXON)
-                    + ": a hotspot is a reviewed change of org.rasguard.ras.RasHotspots and the CodeSystem together");
+            throw new IllegalArgumentException(
+                    HOTSPOT_CODONS + " lists the hotspot codons " + new java.util.TreeMap<>(published)
+                            + " by exon, the engine applies " + new java.util.TreeMap<>(RasHotspots.CODONS_BY_EXON)
+                            + ": a hotspot is a reviewed change of org.rasguard.ras.RasHotspots and the CodeSystem together");
         }
     }
 
@@ -166,12 +170,17 @@ public final class RasVocabulary {
         for (CodeSystem.ConceptDefinitionComponent concept : codons.getConcept()) {
             Map<String, org.hl7.fhir.r4.model.Type> properties = new HashMap<>();
             concept.getProperty().forEach(p -> properties.put(p.getCode(), p.getValue()));
-            Gene gene = bySymbol(properties.get("gene") instanceof org.hl7.fhir.r4.model.StringType symbol ? symbol.getValue() : "")
-                    .orElseThrow(() -> new IllegalArgumentException(REFERENCE_CODONS + " " + concept.getCode() + " names no RAS gene"));
+            Gene gene = bySymbol(
+                            properties.get("gene") instanceof org.hl7.fhir.r4.model.StringType symbol
+                                    ? symbol.getValue()
+                                    : "")
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            REFERENCE_CODONS + " " + concept.getCode() + " names no RAS gene"));
             if (!(properties.get("codon") instanceof org.hl7.fhir.r4.model.IntegerType codon)
                     || !(properties.get("referenceCodon") instanceof org.hl7.fhir.r4.model.StringType bases)
                     || !bases.getValue().matches("[ACGT]{3}")) {
-                throw new IllegalArgumentException(REFERENCE_CODONS + " " + concept.getCode() + " needs a codon and three reference bases");
+                throw new IllegalArgumentException(
+                        REFERENCE_CODONS + " " + concept.getCode() + " needs a codon and three reference bases");
             }
             out.computeIfAbsent(gene, g -> new HashMap<>()).put(codon.getValue(), bases.getValue());
         }
@@ -201,7 +210,8 @@ public final class RasVocabulary {
         for (Code code : codes) {
             V previous = map.put(code, value);
             if (previous != null && previous != value) {
-                throw new IllegalArgumentException("Code " + code.system() + "|" + code.code() + " is both " + previous + " and " + value);
+                throw new IllegalArgumentException(
+                        "Code " + code.system() + "|" + code.code() + " is both " + previous + " and " + value);
             }
         }
     }
@@ -211,7 +221,8 @@ public final class RasVocabulary {
         Map<Code, Gene> byCode = new HashMap<>();
         for (Code code : kb.codes(GENES)) {
             Gene gene = bySymbol(code.display())
-                    .orElseThrow(() -> new IllegalArgumentException(GENES + " has " + code.code() + " for unknown gene " + code.display()));
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            GENES + " has " + code.code() + " for unknown gene " + code.display()));
             byCode.put(code, gene);
         }
         for (Gene gene : Gene.values()) {
@@ -230,8 +241,9 @@ public final class RasVocabulary {
         ValueSet genes = kb.valueSet(GENES).orElseThrow();
         for (ValueSet.ConceptSetComponent include : genes.getCompose().getInclude()) {
             for (ValueSet.ConceptReferenceComponent concept : include.getConcept()) {
-                bySymbol(concept.getDisplay()).ifPresent(gene -> concept.getDesignation()
-                        .forEach(designation -> names.get(gene).add(designation.getValue())));
+                bySymbol(concept.getDisplay())
+                        .ifPresent(gene -> concept.getDesignation()
+                                .forEach(designation -> names.get(gene).add(designation.getValue())));
             }
         }
         Map<Gene, List<String>> out = new EnumMap<>(Gene.class);

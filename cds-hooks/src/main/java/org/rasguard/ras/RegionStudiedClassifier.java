@@ -32,17 +32,21 @@ final class RegionStudiedClassifier {
     /**
      * @param earlier what the other classifiers found, to see present variants in the same report
      */
-    void classify(Node node, EvidenceGraph graph, List<EvidenceItem> earlier, NegativeCoverage negatives, Findings out) {
+    void classify(
+            Node node, EvidenceGraph graph, List<EvidenceItem> earlier, NegativeCoverage negatives, Findings out) {
         if (node.usability != EvidenceGraph.Usability.FINAL || node.reports.isEmpty()) {
             return;
         }
-        for (Observation.ObservationComponentComponent component : Fhir.components(node.observation, GenomicsCodes.GENE_STUDIED)) {
+        for (Observation.ObservationComponentComponent component :
+                Fhir.components(node.observation, GenomicsCodes.GENE_STUDIED)) {
             if (!(component.getValue() instanceof CodeableConcept concept)) {
                 continue;
             }
             for (Map.Entry<Gene, Boolean> entry : genes.genesOf(concept).entrySet()) {
                 Gene gene = entry.getKey();
-                if (!entry.getValue() && !uncallable(node, gene) && !variantFoundInSameReport(node, graph, gene, earlier)) {
+                if (!entry.getValue()
+                        && !uncallable(node, gene)
+                        && !variantFoundInSameReport(node, graph, gene, earlier)) {
                     NegativeCoverage.Call call = negatives.classify(node, gene, "", false, true);
                     out.add(node, gene, call, call.why() + ", inferred from regions studied (policy)");
                 }
@@ -66,7 +70,8 @@ final class RegionStudiedClassifier {
             if (value.isBlank()) {
                 continue;
             }
-            boolean uncallable = Fhir.words(component.getCode()).toLowerCase(Locale.ROOT).contains(UNCALLABLE_REGIONS_TEXT);
+            boolean uncallable =
+                    Fhir.words(component.getCode()).toLowerCase(Locale.ROOT).contains(UNCALLABLE_REGIONS_TEXT);
             texts.add(uncallable ? value + " not covered" : value);
         }
         return texts;
@@ -76,14 +81,19 @@ final class RegionStudiedClassifier {
         return node.observation.getComponent().stream()
                 .filter(c -> Fhir.words(c.getCode()).toLowerCase(Locale.ROOT).contains(UNCALLABLE_REGIONS_TEXT))
                 .anyMatch(c -> genes.genesNamedIn(Fhir.valueText(c.getValue())).contains(gene)
-                        || (c.getValue() instanceof CodeableConcept v && genes.genesOf(v).containsKey(gene)));
+                        || (c.getValue() instanceof CodeableConcept v
+                                && genes.genesOf(v).containsKey(gene)));
     }
 
-    private static boolean variantFoundInSameReport(Node node, EvidenceGraph graph, Gene gene, List<EvidenceItem> earlier) {
+    private static boolean variantFoundInSameReport(
+            Node node, EvidenceGraph graph, Gene gene, List<EvidenceItem> earlier) {
         for (var report : node.reports) {
             for (Node result : graph.resultsOf(report)) {
-                boolean present = earlier.stream().anyMatch(item -> item.reference().equals(result.reference) && item.gene() == gene
-                        && item.call() != EvidenceCall.NEGATIVE && item.call() != EvidenceCall.PARTIAL_NEGATIVE);
+                boolean present = earlier.stream()
+                        .anyMatch(item -> item.reference().equals(result.reference)
+                                && item.gene() == gene
+                                && item.call() != EvidenceCall.NEGATIVE
+                                && item.call() != EvidenceCall.PARTIAL_NEGATIVE);
                 if (present) {
                     return true;
                 }

@@ -40,7 +40,11 @@ final class ResultReader {
      * @param dataAbsent true when a dataAbsentReason is present
      * @param shapeCodes codes the shape itself defines (the Variant's Present / Absent), read before the ValueSets
      */
-    Reading read(Type value, List<CodeableConcept> interpretations, boolean dataAbsent, Function<Coding, Optional<Meaning>> shapeCodes) {
+    Reading read(
+            Type value,
+            List<CodeableConcept> interpretations,
+            boolean dataAbsent,
+            Function<Coding, Optional<Meaning>> shapeCodes) {
         if (dataAbsent) {
             return Reading.INDETERMINATE;
         }

@@ -59,16 +59,16 @@ final class ResultSupersession {
                 if (extension.getValue() instanceof Reference target) {
                     for (Node old : resolve.apply(target, Findings.scope(node))) {
                         if (old != node) {
-                            replaces.computeIfAbsent(node, n -> new LinkedHashSet<>()).add(old);
+                            replaces.computeIfAbsent(node, n -> new LinkedHashSet<>())
+                                    .add(old);
                         }
                     }
                 }
             }
         }
         Set<Node> superseded = new LinkedHashSet<>();
-        replaces.forEach((node, targets) -> targets.stream()
-                .filter(old -> !reaches(old, node, replaces))
-                .forEach(superseded::add));
+        replaces.forEach((node, targets) ->
+                targets.stream().filter(old -> !reaches(old, node, replaces)).forEach(superseded::add));
         superseded.addAll(supersededByIdentifier(nodes));
         superseded.forEach(node -> node.usability = Usability.DROPPED);
         dropOrphanedMembers(superseded);
@@ -101,8 +101,13 @@ final class ResultSupersession {
                 continue;
             }
             for (Identifier identifier : node.observation.getIdentifier()) {
-                if (identifier.hasSystem() && identifier.hasValue() && !identifier.getValue().isBlank()) {
-                    byIdentifier.computeIfAbsent(identifier.getSystem() + "|" + identifier.getValue(), k -> new ArrayList<>()).add(node);
+                if (identifier.hasSystem()
+                        && identifier.hasValue()
+                        && !identifier.getValue().isBlank()) {
+                    byIdentifier
+                            .computeIfAbsent(
+                                    identifier.getSystem() + "|" + identifier.getValue(), k -> new ArrayList<>())
+                            .add(node);
                 }
             }
         }
@@ -110,7 +115,8 @@ final class ResultSupersession {
         for (List<Node> same : byIdentifier.values()) {
             for (Node older : same) {
                 for (Node newer : same) {
-                    if (older != newer && sameTest(older.observation, newer.observation)
+                    if (older != newer
+                            && sameTest(older.observation, newer.observation)
                             && later(newer.observation, older.observation)) {
                         out.add(older);
                     }
@@ -126,19 +132,29 @@ final class ResultSupersession {
      * (or a panel and its members) sharing it do not supersede each other.
      */
     private static boolean sameTest(Observation a, Observation b) {
-        boolean codeInCommon = a.getCode().getCoding().stream().anyMatch(x -> b.getCode().getCoding().stream()
-                .anyMatch(y -> Objects.equals(x.getSystem(), y.getSystem()) && x.hasCode() && Objects.equals(x.getCode(), y.getCode())));
-        boolean sameText = !a.getCode().hasCoding() && !b.getCode().hasCoding() && a.getCode().hasText()
-                && a.getCode().getText().trim().equalsIgnoreCase(String.valueOf(b.getCode().getText()).trim());
+        boolean codeInCommon = a.getCode().getCoding().stream()
+                .anyMatch(x -> b.getCode().getCoding().stream()
+                        .anyMatch(y -> Objects.equals(x.getSystem(), y.getSystem())
+                                && x.hasCode()
+                                && Objects.equals(x.getCode(), y.getCode())));
+        boolean sameText = !a.getCode().hasCoding()
+                && !b.getCode().hasCoding()
+                && a.getCode().hasText()
+                && a.getCode()
+                        .getText()
+                        .trim()
+                        .equalsIgnoreCase(String.valueOf(b.getCode().getText()).trim());
         return (codeInCommon || sameText) && genesStudied(a).equals(genesStudied(b));
     }
 
     private static Set<String> genesStudied(Observation observation) {
         Set<String> out = new TreeSet<>();
-        for (Observation.ObservationComponentComponent gene : Fhir.components(observation, GenomicsCodes.GENE_STUDIED)) {
+        for (Observation.ObservationComponentComponent gene :
+                Fhir.components(observation, GenomicsCodes.GENE_STUDIED)) {
             if (gene.getValue() instanceof CodeableConcept concept) {
                 for (Coding coding : concept.getCoding()) {
-                    out.add((coding.hasCode() ? coding.getCode() : String.valueOf(coding.getDisplay())).toUpperCase(Locale.ROOT));
+                    out.add((coding.hasCode() ? coding.getCode() : String.valueOf(coding.getDisplay()))
+                            .toUpperCase(Locale.ROOT));
                 }
                 if (!concept.hasCoding() && concept.hasText()) {
                     out.add(concept.getText().trim().toUpperCase(Locale.ROOT));
@@ -179,7 +195,9 @@ final class ResultSupersession {
     }
 
     private static Instant lastUpdated(Observation observation) {
-        return observation.getMeta().hasLastUpdated() ? observation.getMeta().getLastUpdated().toInstant() : null;
+        return observation.getMeta().hasLastUpdated()
+                ? observation.getMeta().getLastUpdated().toInstant()
+                : null;
     }
 
     /** Members whose every group was superseded go with it (walked down, cycles guarded). */

@@ -39,13 +39,22 @@ final class SingleGeneTestClassifier {
     void classify(Node node, EvidenceGraph graph, NegativeCoverage negatives, Findings out) {
         Observation observation = node.observation;
         List<Slot> slots = new ArrayList<>();
-        boolean carriesResult = observation.hasValue() || observation.hasInterpretation() || observation.hasDataAbsentReason();
+        boolean carriesResult =
+                observation.hasValue() || observation.hasInterpretation() || observation.hasDataAbsentReason();
         if (carriesResult || (!observation.hasComponent() && !observation.hasHasMember())) {
-            slots.add(new Slot(observation.getCode(), observation.getValue(), observation.getInterpretation(), observation.hasDataAbsentReason()));
+            slots.add(new Slot(
+                    observation.getCode(),
+                    observation.getValue(),
+                    observation.getInterpretation(),
+                    observation.hasDataAbsentReason()));
         }
         for (Observation.ObservationComponentComponent component : observation.getComponent()) {
             if (!testedGenes(component.getCode()).isEmpty() && !isTestedFor(component.getCode())) {
-                slots.add(new Slot(component.getCode(), component.getValue(), component.getInterpretation(), component.hasDataAbsentReason()));
+                slots.add(new Slot(
+                        component.getCode(),
+                        component.getValue(),
+                        component.getInterpretation(),
+                        component.hasDataAbsentReason()));
             }
         }
         for (Slot slot : slots) {
@@ -63,18 +72,25 @@ final class SingleGeneTestClassifier {
             return false;
         }
         return !testedGenes(observation.getCode()).isEmpty()
-                || observation.getComponent().stream().anyMatch(c -> !testedGenes(c.getCode()).isEmpty() && !isTestedFor(c.getCode()));
+                || observation.getComponent().stream()
+                        .anyMatch(c -> !testedGenes(c.getCode()).isEmpty() && !isTestedFor(c.getCode()));
     }
 
-    private void classifySlot(Node node, EvidenceGraph graph, Slot slot, Set<Gene> tested, NegativeCoverage negatives, Findings out) {
+    private void classifySlot(
+            Node node, EvidenceGraph graph, Slot slot, Set<Gene> tested, NegativeCoverage negatives, Findings out) {
         String valueText = Fhir.valueText(slot.value());
         List<HgvsChange> named = changesIn(slot.value());
-        Reading reading = results.read(slot.value(), slot.interpretation(), slot.dataAbsent(), coding -> Optional.empty());
+        Reading reading =
+                results.read(slot.value(), slot.interpretation(), slot.dataAbsent(), coding -> Optional.empty());
         if (reading == Reading.NONE && !named.isEmpty()) {
             reading = named.stream().anyMatch(HgvsChange::changesProtein) ? Reading.POSITIVE : Reading.NONE;
             if (reading == Reading.NONE) {
                 for (Gene gene : tested) {
-                    out.add(node, gene, EvidenceCall.NO_EFFECT, "synonymous change " + named.get(0).text());
+                    out.add(
+                            node,
+                            gene,
+                            EvidenceCall.NO_EFFECT,
+                            "synonymous change " + named.get(0).text());
                 }
                 return;
             }
@@ -88,9 +104,20 @@ final class SingleGeneTestClassifier {
             switch (reading) {
                 case POSITIVE -> positive(node, gene, named, valueText, out);
                 case NEGATIVE -> negative(node, graph, gene, slot, negatives, out);
-                case CONFLICT -> out.add(node, gene, EvidenceCall.CONFLICT, "result value contradicts its display or interpretation");
-                default -> out.add(node, gene, EvidenceCall.INDETERMINATE,
-                        valueText.isBlank() ? "no usable result" : "result not recognised as positive or negative: " + valueText);
+                case CONFLICT ->
+                    out.add(
+                            node,
+                            gene,
+                            EvidenceCall.CONFLICT,
+                            "result value contradicts its display or interpretation");
+                default ->
+                    out.add(
+                            node,
+                            gene,
+                            EvidenceCall.INDETERMINATE,
+                            valueText.isBlank()
+                                    ? "no usable result"
+                                    : "result not recognised as positive or negative: " + valueText);
             }
         }
     }
@@ -111,9 +138,13 @@ final class SingleGeneTestClassifier {
     }
 
     private void positive(Node node, Gene gene, List<HgvsChange> named, String valueText, Findings out) {
-        Optional<HgvsChange> hotspot = named.stream().filter(HgvsChange::hitsHotspot).findFirst();
+        Optional<HgvsChange> hotspot =
+                named.stream().filter(HgvsChange::hitsHotspot).findFirst();
         String detail = hotspot.map(c -> "mutation " + c.text() + " at " + c.location())
-                .orElse(named.isEmpty() ? "mutation detected" : "mutation " + named.get(0).text());
+                .orElse(
+                        named.isEmpty()
+                                ? "mutation detected"
+                                : "mutation " + named.get(0).text());
         out.add(node, gene, EvidenceCall.MUTATED, detail);
         for (HgvsChange change : named) {
             Optional<Gene> ofAccession = RasHotspots.geneOfAccession(change.accession());
@@ -123,9 +154,14 @@ final class SingleGeneTestClassifier {
         }
     }
 
-    private void negative(Node node, EvidenceGraph graph, Gene gene, Slot slot, NegativeCoverage negatives, Findings out) {
+    private void negative(
+            Node node, EvidenceGraph graph, Gene gene, Slot slot, NegativeCoverage negatives, Findings out) {
         boolean fullGene = slot.code().getCoding().stream().anyMatch(vocabulary::isFullGeneTest);
-        NegativeCoverage.Call call = negatives.classify(node, gene, coverageText(node, graph, slot, gene), fullGene,
+        NegativeCoverage.Call call = negatives.classify(
+                node,
+                gene,
+                coverageText(node, graph, slot, gene),
+                fullGene,
                 policy.singleGeneNegativeWithoutCoverageIsExtended());
         out.add(node, gene, call, call.why());
     }

@@ -40,7 +40,13 @@ final class SplitPanelReader {
     /** A value that looks like a gene symbol (HGNC symbols are upper-case letters, digits and hyphens). */
     private static final Pattern SYMBOL = Pattern.compile("[A-Z][A-Z0-9-]{1,14}");
 
-    private enum Role { GENE, CHANGE, CALL, DETAIL, OTHER }
+    private enum Role {
+        GENE,
+        CHANGE,
+        CALL,
+        DETAIL,
+        OTHER
+    }
 
     private record Member(Node node, Role role) {}
 
@@ -74,7 +80,8 @@ final class SplitPanelReader {
         Set<Reading> readings = EnumSet.noneOf(Reading.class);
         calls.forEach(call -> readings.add(reading(call.node().observation)));
         boolean severalGenes = distinctGenes(geneMembers) > 1;
-        boolean ambiguous = readings.size() > 1 || (severalGenes && (!changes.isEmpty() || !readings.equals(Set.of(Reading.NEGATIVE))));
+        boolean ambiguous = readings.size() > 1
+                || (severalGenes && (!changes.isEmpty() || !readings.equals(Set.of(Reading.NEGATIVE))));
         if (!ambiguous) {
             variants.classify(assembled, negatives, out);
         } else {
@@ -84,7 +91,8 @@ final class SplitPanelReader {
 
     /** A GR Variant with its own gene component is whole: its members (if any) are read as they are. */
     private static boolean isWholeVariant(Observation observation) {
-        return VariantReader.isVariant(observation) && !Fhir.components(observation, GenomicsCodes.GENE_STUDIED).isEmpty();
+        return VariantReader.isVariant(observation)
+                && !Fhir.components(observation, GenomicsCodes.GENE_STUDIED).isEmpty();
     }
 
     /** A split member holds one value: no components, no members of its own. */
@@ -97,18 +105,23 @@ final class SplitPanelReader {
         if (Fhir.hasLoinc(code, GenomicsCodes.GENE_STUDIED)) {
             return Role.GENE;
         }
-        if (code.getCoding().stream().anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem()) && c.getCode() != null
-                && GenomicsCodes.HGVS_COMPONENTS.contains(c.getCode()))) {
+        if (code.getCoding().stream()
+                .anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem())
+                        && c.getCode() != null
+                        && GenomicsCodes.HGVS_COMPONENTS.contains(c.getCode()))) {
             return Role.CHANGE;
         }
         if (Fhir.hasLoinc(code, GenomicsCodes.VARIANT)) {
             return Role.CALL;
         }
-        if (code.getCoding().stream().anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem())
-                && c.getCode() != null && GenomicsCodes.VARIANT_DETAIL_COMPONENTS.contains(c.getCode()))) {
+        if (code.getCoding().stream()
+                .anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem())
+                        && c.getCode() != null
+                        && GenomicsCodes.VARIANT_DETAIL_COMPONENTS.contains(c.getCode()))) {
             return Role.DETAIL;
         }
-        if (valueStrings(member.getValue()).stream().anyMatch(text -> Hgvs.parse(text).isPresent())) {
+        if (valueStrings(member.getValue()).stream()
+                .anyMatch(text -> Hgvs.parse(text).isPresent())) {
             return Role.CHANGE;
         }
         if (reading(member) != Reading.NONE) {
@@ -121,14 +134,21 @@ final class SplitPanelReader {
     }
 
     private Reading reading(Observation call) {
-        return results.read(call.getValue(), call.getInterpretation(), call.hasDataAbsentReason(), VariantClassifier::presentOrAbsent);
+        return results.read(
+                call.getValue(),
+                call.getInterpretation(),
+                call.hasDataAbsentReason(),
+                VariantClassifier::presentOrAbsent);
     }
 
     private boolean namesAGene(Type value) {
-        if (value instanceof CodeableConcept concept && (!genes.genesOf(concept).isEmpty() || genes.namesBraf(concept))) {
+        if (value instanceof CodeableConcept concept
+                && (!genes.genesOf(concept).isEmpty() || genes.namesBraf(concept))) {
             return true;
         }
-        return valueStrings(value).stream().anyMatch(text -> !genes.genesNamedIn(text).isEmpty() || SYMBOL.matcher(text.trim()).matches());
+        return valueStrings(value).stream()
+                .anyMatch(text -> !genes.genesNamedIn(text).isEmpty()
+                        || SYMBOL.matcher(text.trim()).matches());
     }
 
     /** The genes the gene members name, RAS or not; an unrecognised symbol counts as a gene of its own. */
@@ -145,7 +165,9 @@ final class SplitPanelReader {
             }
             valueStrings(value).forEach(text -> genes.genesNamedIn(text).forEach(g -> here.add(g.symbol())));
             if (here.isEmpty()) {
-                valueStrings(value).stream().findFirst().ifPresent(text -> here.add(text.trim().toUpperCase(Locale.ROOT)));
+                valueStrings(value).stream()
+                        .findFirst()
+                        .ifPresent(text -> here.add(text.trim().toUpperCase(Locale.ROOT)));
             }
             named.addAll(here);
         }
@@ -160,12 +182,18 @@ final class SplitPanelReader {
      */
     private Node assemble(Node panel, List<Member> members) {
         Observation source = panel.observation;
-        Observation call = of(members, Role.CALL).stream().findFirst().map(m -> m.node().observation).orElse(null);
+        Observation call = of(members, Role.CALL).stream()
+                .findFirst()
+                .map(m -> m.node().observation)
+                .orElse(null);
         Observation variant = new Observation();
         variant.setStatus(call != null && call.hasStatus() ? call.getStatus() : source.getStatus());
         CodeableConcept code = new CodeableConcept(new Coding(GenomicsCodes.LOINC, GenomicsCodes.VARIANT, null));
-        String words = String.join(" | ", List.of(Fhir.words(source.getCode()), call == null ? "" : Fhir.words(call.getCode())).stream()
-                .filter(w -> !w.isBlank()).toList());
+        String words = String.join(
+                " | ",
+                List.of(Fhir.words(source.getCode()), call == null ? "" : Fhir.words(call.getCode())).stream()
+                        .filter(w -> !w.isBlank())
+                        .toList());
         if (!words.isBlank()) {
             code.setText(words);
         }
@@ -182,11 +210,17 @@ final class SplitPanelReader {
         variant.setMethod(call != null && call.hasMethod() ? call.getMethod() : source.getMethod());
         variant.setSpecimen(call != null && call.hasSpecimen() ? call.getSpecimen() : source.getSpecimen());
         if (!variant.hasMethod()) {
-            members.stream().map(m -> m.node().observation).filter(Observation::hasMethod).findFirst()
+            members.stream()
+                    .map(m -> m.node().observation)
+                    .filter(Observation::hasMethod)
+                    .findFirst()
                     .ifPresent(m -> variant.setMethod(m.getMethod()));
         }
         if (!variant.hasSpecimen()) {
-            members.stream().map(m -> m.node().observation).filter(Observation::hasSpecimen).findFirst()
+            members.stream()
+                    .map(m -> m.node().observation)
+                    .filter(Observation::hasSpecimen)
+                    .findFirst()
                     .ifPresent(m -> variant.setSpecimen(m.getSpecimen()));
         }
         source.getNote().forEach(variant::addNote);
@@ -194,18 +228,28 @@ final class SplitPanelReader {
             Observation observation = member.node().observation;
             observation.getNote().forEach(variant::addNote);
             switch (member.role()) {
-                case GENE -> variant.addComponent().setCode(new CodeableConcept(new Coding(GenomicsCodes.LOINC, GenomicsCodes.GENE_STUDIED, null)))
-                        .setValue(geneValue(observation.getValue()));
-                case CHANGE -> variant.addComponent().setCode(changeCode(observation.getCode())).setValue(observation.getValue());
-                case DETAIL -> variant.addComponent().setCode(observation.getCode()).setValue(observation.getValue())
-                        .setInterpretation(observation.getInterpretation());
+                case GENE ->
+                    variant.addComponent()
+                            .setCode(new CodeableConcept(
+                                    new Coding(GenomicsCodes.LOINC, GenomicsCodes.GENE_STUDIED, null)))
+                            .setValue(geneValue(observation.getValue()));
+                case CHANGE ->
+                    variant.addComponent()
+                            .setCode(changeCode(observation.getCode()))
+                            .setValue(observation.getValue());
+                case DETAIL ->
+                    variant.addComponent()
+                            .setCode(observation.getCode())
+                            .setValue(observation.getValue())
+                            .setInterpretation(observation.getInterpretation());
                 case OTHER -> {
-                    String text = String.join(": ", Fhir.words(observation.getCode()), Fhir.valueText(observation.getValue()));
+                    String text = String.join(
+                            ": ", Fhir.words(observation.getCode()), Fhir.valueText(observation.getValue()));
                     if (!text.isBlank()) {
                         variant.addNote(new Annotation().setText(text));
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         Node node = new Node(variant, panel.reference, panel.container);
@@ -236,12 +280,20 @@ final class SplitPanelReader {
 
     /** The member's own HGVS code, else "variation code" (81252-9): a change, defining one variant. */
     private static CodeableConcept changeCode(CodeableConcept code) {
-        Optional<Coding> loinc = code.getCoding().stream().filter(c -> GenomicsCodes.LOINC.equals(c.getSystem())
-                && c.getCode() != null && GenomicsCodes.HGVS_COMPONENTS.contains(c.getCode())).findFirst();
+        Optional<Coding> loinc = code.getCoding().stream()
+                .filter(c -> GenomicsCodes.LOINC.equals(c.getSystem())
+                        && c.getCode() != null
+                        && GenomicsCodes.HGVS_COMPONENTS.contains(c.getCode()))
+                .findFirst();
         return new CodeableConcept(loinc.map(Coding::copy).orElse(new Coding(GenomicsCodes.LOINC, "81252-9", null)));
     }
 
-    private void ambiguous(Node assembled, List<Member> geneMembers, List<Member> changes, Set<Reading> readings, int namedGenes,
+    private void ambiguous(
+            Node assembled,
+            List<Member> geneMembers,
+            List<Member> changes,
+            Set<Reading> readings,
+            int namedGenes,
             Findings out) {
         Set<Gene> rasGenes = EnumSet.noneOf(Gene.class);
         for (Member member : geneMembers) {
@@ -257,24 +309,34 @@ final class SplitPanelReader {
         List<HgvsChange> parsed = new ArrayList<>();
         for (Member change : changes) {
             for (String text : valueStrings(change.node().observation.getValue())) {
-                Hgvs.parse(text).or(() -> Hgvs.findAll(text).stream().findFirst()).ifPresent(c -> {
-                    if (!parsed.contains(c)) {
-                        parsed.add(c);
-                    }
-                });
+                Hgvs.parse(text)
+                        .or(() -> Hgvs.findAll(text).stream().findFirst())
+                        .ifPresent(c -> {
+                            if (!parsed.contains(c)) {
+                                parsed.add(c);
+                            }
+                        });
             }
         }
         boolean allNegative = readings.equals(Set.of(Reading.NEGATIVE));
         // Not said to be absent: a change listed without a call is a present variant, as in a whole Variant.
-        boolean maybePresent = readings.isEmpty() || readings.contains(Reading.POSITIVE) || readings.contains(Reading.NONE);
-        List<HgvsChange> hotspots = parsed.stream().filter(c -> c.hitsHotspot() && c.changesProtein()).toList();
+        boolean maybePresent =
+                readings.isEmpty() || readings.contains(Reading.POSITIVE) || readings.contains(Reading.NONE);
+        List<HgvsChange> hotspots = parsed.stream()
+                .filter(c -> c.hitsHotspot() && c.changesProtein())
+                .toList();
         String where = "split panel whose grouping of genes, changes and calls is lost";
         if (maybePresent && !hotspots.isEmpty()) {
             for (HgvsChange hotspot : hotspots) {
-                Optional<Gene> own = RasHotspots.geneOfAccession(hotspot.accession()).filter(rasGenes::contains);
+                Optional<Gene> own =
+                        RasHotspots.geneOfAccession(hotspot.accession()).filter(rasGenes::contains);
                 for (Gene gene : own.map(Set::of).orElse(rasGenes)) {
-                    out.add(assembled, gene, EvidenceCall.MUTATED, "hotspot change " + hotspot.text() + " next to " + gene.symbol()
-                            + " in a " + where + " (fail safe)");
+                    out.add(
+                            assembled,
+                            gene,
+                            EvidenceCall.MUTATED,
+                            "hotspot change " + hotspot.text() + " next to " + gene.symbol() + " in a " + where
+                                    + " (fail safe)");
                     if (own.isPresent()) {
                         out.variant(assembled, gene, hotspot, hotspot.text(), EvidenceCall.MUTATED);
                     }
@@ -282,10 +344,16 @@ final class SplitPanelReader {
             }
         } else if (maybePresent && changes.isEmpty() && namedGenes == rasGenes.size()) {
             // Every gene of the panel is a RAS gene and a variant was found without HGVS: RAS is mutated either way.
-            rasGenes.forEach(gene -> out.add(assembled, gene, EvidenceCall.MUTATED,
+            rasGenes.forEach(gene -> out.add(
+                    assembled,
+                    gene,
+                    EvidenceCall.MUTATED,
                     "variant found without HGVS in a " + where + " that names only RAS genes (fail safe)"));
         } else if (allNegative && !changes.isEmpty()) {
-            rasGenes.forEach(gene -> out.add(assembled, gene, EvidenceCall.PARTIAL_NEGATIVE,
+            rasGenes.forEach(gene -> out.add(
+                    assembled,
+                    gene,
+                    EvidenceCall.PARTIAL_NEGATIVE,
                     "absent changes in a " + where + " rule out those changes only"));
         } else {
             rasGenes.forEach(gene -> out.add(assembled, gene, EvidenceCall.INDETERMINATE, where));

@@ -29,17 +29,29 @@ final class SynonymousCodingChange {
     /** The change, or the same change marked synonymous when its reference codon shows the amino acid is kept. */
     HgvsChange refine(Gene gene, HgvsChange change) {
         return isSilent(gene, change)
-                ? new HgvsChange(change.text(), change.accession(), change.level(), change.firstCodon(), change.lastCodon(),
-                        HgvsChange.Effect.SYNONYMOUS, null, change.codingChange())
+                ? new HgvsChange(
+                        change.text(),
+                        change.accession(),
+                        change.level(),
+                        change.firstCodon(),
+                        change.lastCodon(),
+                        HgvsChange.Effect.SYNONYMOUS,
+                        null,
+                        change.codingChange())
                 : change;
     }
 
     private boolean isSilent(Gene gene, HgvsChange change) {
-        if (change.level() != HgvsChange.Level.CODING || change.effect() != HgvsChange.Effect.SUBSTITUTION
-                || change.codingChange() == null || change.firstCodon() == null) {
+        if (change.level() != HgvsChange.Level.CODING
+                || change.effect() != HgvsChange.Effect.SUBSTITUTION
+                || change.codingChange() == null
+                || change.firstCodon() == null) {
             return false;
         }
-        if (change.accession() != null && RasHotspots.geneOfAccession(change.accession()).filter(g -> g == gene).isEmpty()) {
+        if (change.accession() != null
+                && RasHotspots.geneOfAccession(change.accession())
+                        .filter(g -> g == gene)
+                        .isEmpty()) {
             return false;
         }
         Matcher m = SUBSTITUTION.matcher(change.codingChange());

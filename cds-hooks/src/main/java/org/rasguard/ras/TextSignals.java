@@ -20,33 +20,49 @@ final class TextSignals {
 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
     private static final Pattern CLAUSE_SEPARATOR = Pattern.compile("[;,\\n]|\\. ");
-    private static final Pattern NEGATIVE = Pattern.compile("\\b(?:not|none|never) (?:been )?(?:detected|found|identified|present)\\b"
-            + "|\\bno (?:\\w+ )?(?:mutations?|variants?|alterations?|changes?)(?: (?:were|was|is|are))?(?: (?:detected|found|identified|present))?\\b"
-            + "|\\b(?:mutations?|variants?|alterations?) (?:detected|found|identified)\\s*:\\s*(?:none|nil|no|0)\\b"
-            + "|\\bnegative\\b|\\bwild[- ]?type\\b|\\bWT\\b|\\babsent\\b", FLAGS);
-    private static final Pattern POSITIVE = Pattern.compile("\\b(?:detected|positive|mutated|mutant|present|identified|found)\\b", FLAGS);
-    private static final Pattern INDETERMINATE = Pattern.compile("\\b(?:indeterminate|inconclusive|equivocal|fail(?:ed|ure)?|QNS"
-            + "|insufficient|no[- ]call|not (?:performed|evaluable|assessable|done)|unable|cannot be determined|invalid|uninterpretable)\\b", FLAGS);
+    private static final Pattern NEGATIVE = Pattern.compile(
+            "\\b(?:not|none|never) (?:been )?(?:detected|found|identified|present)\\b"
+                    + "|\\bno (?:\\w+ )?(?:mutations?|variants?|alterations?|changes?)(?: (?:were|was|is|are))?(?: (?:detected|found|identified|present))?\\b"
+                    + "|\\b(?:mutations?|variants?|alterations?) (?:detected|found|identified)\\s*:\\s*(?:none|nil|no|0)\\b"
+                    + "|\\bnegative\\b|\\bwild[- ]?type\\b|\\bWT\\b|\\babsent\\b",
+            FLAGS);
+    private static final Pattern POSITIVE =
+            Pattern.compile("\\b(?:detected|positive|mutated|mutant|present|identified|found)\\b", FLAGS);
+    private static final Pattern INDETERMINATE = Pattern.compile(
+            "\\b(?:indeterminate|inconclusive|equivocal|fail(?:ed|ure)?|QNS"
+                    + "|insufficient|no[- ]call|not (?:performed|evaluable|assessable|done)|unable|cannot be determined|invalid|uninterpretable)\\b",
+            FLAGS);
 
-    private static final Pattern SEQUENCING = Pattern.compile("\\b(?:sequencing|NGS|next[- ]generation|massively parallel)\\b", FLAGS);
-    private static final Pattern FULL_GENE = Pattern.compile("\\b(?:full|entire|whole|complete)(?: gene| coding(?: region| sequence)?| mutation analysis)\\b"
-            + "|\\ball (?:coding )?exons\\b", FLAGS);
+    private static final Pattern SEQUENCING =
+            Pattern.compile("\\b(?:sequencing|NGS|next[- ]generation|massively parallel)\\b", FLAGS);
+    private static final Pattern FULL_GENE = Pattern.compile(
+            "\\b(?:full|entire|whole|complete)(?: gene| coding(?: region| sequence)?| mutation analysis)\\b"
+                    + "|\\ball (?:coding )?exons\\b",
+            FLAGS);
 
     /** A list of 1-3 digit numbers, read whole ("2, 3, and 4", "2 through 4"); a number followed by more digits is no list item. */
-    private static final String NUMBER_LIST = "(\\d{1,3}(?:\\s*(?:,|/|and|,\\s*and|&|\\+|or|-|–|to|through|thru)\\s*\\d{1,3})*)(?!\\d)";
+    private static final String NUMBER_LIST =
+            "(\\d{1,3}(?:\\s*(?:,|/|and|,\\s*and|&|\\+|or|-|–|to|through|thru)\\s*\\d{1,3})*)(?!\\d)";
     /** "codons 12/13", "Codons tested: 12/13/61", "exons analysed - 2, 3 and 4". */
-    private static final String LIST_LABEL = "(?:\\s+(?:tested|analy[sz]ed|covered|assessed|examined|sequenced|interrogated))?\\s*[:\\-–]?\\s*";
+    private static final String LIST_LABEL =
+            "(?:\\s+(?:tested|analy[sz]ed|covered|assessed|examined|sequenced|interrogated))?\\s*[:\\-–]?\\s*";
+
     private static final Pattern CODON_LIST = Pattern.compile("\\bcodons?" + LIST_LABEL + NUMBER_LIST, FLAGS);
     private static final Pattern EXON_LIST = Pattern.compile("\\bexons?" + LIST_LABEL + NUMBER_LIST, FLAGS);
     private static final Pattern GENE_CODON_LIST = Pattern.compile("\\b[KN]-?RAS\\s+" + NUMBER_LIST + "\\b", FLAGS);
-    private static final Pattern RESIDUE_POSITION = Pattern.compile("\\b(?:[ACDEFGHIKLMNPQRSTVWY]|Ala|Gly|Gln|Lys)(\\d{1,3})(?=[A-Z*]|\\b|_)");
-    private static final Pattern NUMBER_OR_RANGE = Pattern.compile("(\\d{1,3})(?:\\s*(?:-|–|to|through|thru)\\s*(\\d{1,3}))?");
+    private static final Pattern RESIDUE_POSITION =
+            Pattern.compile("\\b(?:[ACDEFGHIKLMNPQRSTVWY]|Ala|Gly|Gln|Lys)(\\d{1,3})(?=[A-Z*]|\\b|_)");
+    private static final Pattern NUMBER_OR_RANGE =
+            Pattern.compile("(\\d{1,3})(?:\\s*(?:-|–|to|through|thru)\\s*(\\d{1,3}))?");
 
     /** A clause that limits what it names: "exon 4 was not analysed", "NRAS: not tested", "exon 3 failed QC". */
-    private static final Pattern LIMITING = Pattern.compile("\\bnot (?:\\w+ )?(?:analy[sz]ed|tested|covered|assessed|evaluated|sequenced|interrogated|included|examined|reported)\\b"
-            + "|\\b(?:excluded|failed|failure|QC fail\\w*|no coverage|low coverage|insufficient coverage|uncallable|no[- ]call|dropout|omitted)\\b", FLAGS);
+    private static final Pattern LIMITING = Pattern.compile(
+            "\\bnot (?:\\w+ )?(?:analy[sz]ed|tested|covered|assessed|evaluated|sequenced|interrogated|included|examined|reported)\\b"
+                    + "|\\b(?:excluded|failed|failure|QC fail\\w*|no coverage|low coverage|insufficient coverage|uncallable|no[- ]call|dropout|omitted)\\b",
+            FLAGS);
     /** Scope words; one left over after the lists, residues and full-gene phrases are read is a scope the reader cannot account for. */
     private static final Pattern SCOPE_WORD = Pattern.compile("\\b(?:exons?|codons?|regions?|amplicons?)\\b", FLAGS);
+
     private static final Pattern SCOPE_CLAUSE_SEPARATOR = Pattern.compile("[;\\n|]|\\.(?:\\s|$)");
 
     /**
@@ -178,7 +194,10 @@ final class TextSignals {
 
     /** A non-negative number of at most 9 digits, else empty: digits in evidence never throw. */
     static java.util.OptionalInt boundedInt(String digits) {
-        if (digits == null || digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (digits == null
+                || digits.isEmpty()
+                || digits.length() > 9
+                || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return java.util.OptionalInt.empty();
         }
         return java.util.OptionalInt.of(Integer.parseInt(digits));

@@ -44,28 +44,44 @@ final class TherapeuticImplicationClassifier {
         }
         for (Map.Entry<Gene, Boolean> entry : genesOf(node).entrySet()) {
             if (entry.getValue()) {
-                out.add(node, entry.getKey(), EvidenceCall.CONFLICT, "anti-EGFR resistance derived from a variant whose gene code and name disagree");
+                out.add(
+                        node,
+                        entry.getKey(),
+                        EvidenceCall.CONFLICT,
+                        "anti-EGFR resistance derived from a variant whose gene code and name disagree");
             } else {
-                out.add(node, entry.getKey(), EvidenceCall.MUTATED, "resistance to cetuximab / panitumumab derived from a " + entry.getKey().symbol() + " variant");
+                out.add(
+                        node,
+                        entry.getKey(),
+                        EvidenceCall.MUTATED,
+                        "resistance to cetuximab / panitumumab derived from a "
+                                + entry.getKey().symbol() + " variant");
             }
         }
     }
 
     private boolean isResistant(Observation observation) {
         for (Observation.ObservationComponentComponent component : observation.getComponent()) {
-            boolean answer = Fhir.hasCode(component.getCode(), GenomicsCodes.TBD_CODES, GenomicsCodes.THERAPEUTIC_IMPLICATION)
-                    || Fhir.hasCode(component.getCode(), GenomicsCodes.TBD_CODES, GenomicsCodes.PREDICTED_THERAPEUTIC_IMPLICATION);
-            if (answer && component.getValue() instanceof CodeableConcept value
+            boolean answer =
+                    Fhir.hasCode(component.getCode(), GenomicsCodes.TBD_CODES, GenomicsCodes.THERAPEUTIC_IMPLICATION)
+                            || Fhir.hasCode(
+                                    component.getCode(),
+                                    GenomicsCodes.TBD_CODES,
+                                    GenomicsCodes.PREDICTED_THERAPEUTIC_IMPLICATION);
+            if (answer
+                    && component.getValue() instanceof CodeableConcept value
                     && value.getCoding().stream().anyMatch(vocabulary::isResistant)) {
                 return true;
             }
         }
-        return observation.getValue() instanceof CodeableConcept value && value.getCoding().stream().anyMatch(vocabulary::isResistant);
+        return observation.getValue() instanceof CodeableConcept value
+                && value.getCoding().stream().anyMatch(vocabulary::isResistant);
     }
 
     /** The medication assessed is cetuximab or panitumumab: by code, or by name (ingredient or brand) in its words. */
     private boolean assessesAntiEgfr(Observation observation) {
-        for (Observation.ObservationComponentComponent component : Fhir.components(observation, GenomicsCodes.MEDICATION_ASSESSED)) {
+        for (Observation.ObservationComponentComponent component :
+                Fhir.components(observation, GenomicsCodes.MEDICATION_ASSESSED)) {
             if (component.getValue() instanceof CodeableConcept drug) {
                 if (drug.getCoding().stream().anyMatch(vocabulary::isAntiEgfr)) {
                     return true;
@@ -86,7 +102,8 @@ final class TherapeuticImplicationClassifier {
     /** A v2 split panel ({@link SplitPanelReader}) names its gene in a 48018-6 member. */
     private void splitPanelGenes(Node panel, Map<Gene, Boolean> found) {
         for (Node member : panel.members) {
-            if (Fhir.hasLoinc(member.observation.getCode(), GenomicsCodes.GENE_STUDIED) && member.observation.getValue() instanceof CodeableConcept concept) {
+            if (Fhir.hasLoinc(member.observation.getCode(), GenomicsCodes.GENE_STUDIED)
+                    && member.observation.getValue() instanceof CodeableConcept concept) {
                 genes.genesOf(concept).forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
             }
         }
@@ -106,7 +123,9 @@ final class TherapeuticImplicationClassifier {
                         continue;
                     }
                     if (VariantReader.isVariant(linked.observation)) {
-                        variants.read(linked).genes().forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
+                        variants.read(linked)
+                                .genes()
+                                .forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
                     } else {
                         splitPanelGenes(linked, found);
                         next.add(linked);
@@ -116,7 +135,8 @@ final class TherapeuticImplicationClassifier {
             queue = next;
         }
         if (found.isEmpty()) {
-            for (Observation.ObservationComponentComponent gene : Fhir.components(implication.observation, GenomicsCodes.GENE_STUDIED)) {
+            for (Observation.ObservationComponentComponent gene :
+                    Fhir.components(implication.observation, GenomicsCodes.GENE_STUDIED)) {
                 if (gene.getValue() instanceof CodeableConcept concept) {
                     genes.genesOf(concept).forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
                 }

@@ -40,8 +40,11 @@ final class VariantClassifier {
     void classify(Node node, NegativeCoverage negatives, Findings out) {
         Observation observation = node.observation;
         Variant variant = reader.read(node);
-        Reading reading = results.read(observation.getValue(), observation.getInterpretation(),
-                observation.hasDataAbsentReason(), VariantClassifier::presentOrAbsent);
+        Reading reading = results.read(
+                observation.getValue(),
+                observation.getInterpretation(),
+                observation.hasDataAbsentReason(),
+                VariantClassifier::presentOrAbsent);
         if (reading == Reading.NONE) {
             reading = !observation.hasValue() && variant.variantDefining() ? Reading.POSITIVE : Reading.INDETERMINATE;
         }
@@ -54,7 +57,12 @@ final class VariantClassifier {
             switch (reading) {
                 case POSITIVE -> present(node, gene, conflicted, variant, out);
                 case NEGATIVE -> absent(node, gene, conflicted, variant, negatives, out);
-                case CONFLICT -> out.add(node, gene, EvidenceCall.CONFLICT, "variant value contradicts its interpretation or display");
+                case CONFLICT ->
+                    out.add(
+                            node,
+                            gene,
+                            EvidenceCall.CONFLICT,
+                            "variant value contradicts its interpretation or display");
                 default -> out.add(node, gene, EvidenceCall.INDETERMINATE, "variant could not be called");
             }
         }
@@ -78,16 +86,22 @@ final class VariantClassifier {
             return;
         }
         // A coding substitution that keeps the hotspot's amino acid (from the confirmed reference codon) is synonymous.
-        List<HgvsChange> changes = variant.parsed().stream().map(change -> synonymous.refine(gene, change)).toList();
+        List<HgvsChange> changes = variant.parsed().stream()
+                .map(change -> synonymous.refine(gene, change))
+                .toList();
         Set<Significance> significance = significance(node);
         EvidenceCall call;
         String detail;
-        List<HgvsChange> protein = changes.stream().filter(c -> c.level() == HgvsChange.Level.PROTEIN).toList();
+        List<HgvsChange> protein = changes.stream()
+                .filter(c -> c.level() == HgvsChange.Level.PROTEIN)
+                .toList();
         boolean proteinSilent = !protein.isEmpty() && protein.stream().noneMatch(HgvsChange::changesProtein);
-        Optional<HgvsChange> hotspot = changes.stream().filter(HgvsChange::hitsHotspot).findFirst();
+        Optional<HgvsChange> hotspot =
+                changes.stream().filter(HgvsChange::hitsHotspot).findFirst();
         if (hotspot.isPresent() && !proteinSilent) {
             call = EvidenceCall.MUTATED;
-            detail = "present variant " + hotspot.get().text() + " at hotspot " + hotspot.get().location();
+            detail = "present variant " + hotspot.get().text() + " at hotspot "
+                    + hotspot.get().location();
         } else if (significance.contains(Significance.PATHOGENIC)) {
             call = EvidenceCall.MUTATED;
             detail = "present variant classified pathogenic or likely pathogenic";
@@ -96,10 +110,12 @@ final class VariantClassifier {
             detail = "present variant without HGVS (fail safe)";
         } else if (changes.isEmpty()) {
             call = EvidenceCall.MUTATED;
-            detail = "present variant whose change cannot be read (fail safe): " + String.join(", ", variant.changes().keySet());
+            detail = "present variant whose change cannot be read (fail safe): "
+                    + String.join(", ", variant.changes().keySet());
         } else if (changes.stream().noneMatch(HgvsChange::positionMapped)) {
             call = EvidenceCall.MUTATED;
-            detail = "present variant, position unmapped (fail safe): " + changes.get(0).text();
+            detail = "present variant, position unmapped (fail safe): "
+                    + changes.get(0).text();
         } else if (proteinSilent || changes.stream().noneMatch(HgvsChange::changesProtein)) {
             call = EvidenceCall.NO_EFFECT;
             detail = "synonymous change";
@@ -109,15 +125,19 @@ final class VariantClassifier {
         } else {
             call = EvidenceCall.VUS;
             detail = significance.contains(Significance.UNCERTAIN)
-                    ? "variant of uncertain significance" : "unclassified change away from the hotspots";
+                    ? "variant of uncertain significance"
+                    : "unclassified change away from the hotspots";
         }
         out.add(node, gene, call, detail);
         variant.changes().forEach((text, change) -> out.variant(node, gene, change.orElse(null), text, call));
     }
 
-    private void absent(Node node, Gene gene, boolean conflicted, Variant variant, NegativeCoverage negatives, Findings out) {
+    private void absent(
+            Node node, Gene gene, boolean conflicted, Variant variant, NegativeCoverage negatives, Findings out) {
         if (variant.variantDefining()) {
-            String which = variant.changes().isEmpty() ? "a specific variant" : String.join(", ", variant.changes().keySet());
+            String which = variant.changes().isEmpty()
+                    ? "a specific variant"
+                    : String.join(", ", variant.changes().keySet());
             out.add(node, gene, EvidenceCall.PARTIAL_NEGATIVE, "absent variant rules out " + which + " only");
             return;
         }
@@ -126,11 +146,17 @@ final class VariantClassifier {
             return;
         }
         Observation observation = node.observation;
-        String coverageText = String.join(" | ", Fhir.notes(observation), observation.getCode().getText() == null ? "" : observation.getCode().getText());
+        String coverageText = String.join(
+                " | ",
+                Fhir.notes(observation),
+                observation.getCode().getText() == null
+                        ? ""
+                        : observation.getCode().getText());
         // A negative assembled from a v2 split is a test result without a stated scope, not a GR
         // pertinent negative: its unknown scope is not extended (the single-gene default).
         boolean extendedByDefault = node.assembledFromSplitPanel
-                ? policy.singleGeneNegativeWithoutCoverageIsExtended() : policy.geneLevelAbsentWithoutMethodIsExtended();
+                ? policy.singleGeneNegativeWithoutCoverageIsExtended()
+                : policy.geneLevelAbsentWithoutMethodIsExtended();
         NegativeCoverage.Call call = negatives.classify(node, gene, coverageText, false, extendedByDefault);
         out.add(node, gene, call, "gene-level " + call.why());
     }
@@ -141,11 +167,13 @@ final class VariantClassifier {
         addSignificance(node.observation, out);
         for (Node linked : node.derivedLinks) {
             Observation other = linked.observation;
-            boolean implication = Fhir.hasCode(other.getCode(), GenomicsCodes.TBD_CODES, GenomicsCodes.DIAGNOSTIC_IMPLICATION)
-                    || Fhir.hasLoinc(other.getCode(), GenomicsCodes.CLINICAL_SIGNIFICANCE);
+            boolean implication =
+                    Fhir.hasCode(other.getCode(), GenomicsCodes.TBD_CODES, GenomicsCodes.DIAGNOSTIC_IMPLICATION)
+                            || Fhir.hasLoinc(other.getCode(), GenomicsCodes.CLINICAL_SIGNIFICANCE);
             if (implication && linked.usability != EvidenceGraph.Usability.DROPPED) {
                 addSignificance(other, out);
-                if (Fhir.hasLoinc(other.getCode(), GenomicsCodes.CLINICAL_SIGNIFICANCE) && other.getValue() instanceof CodeableConcept value) {
+                if (Fhir.hasLoinc(other.getCode(), GenomicsCodes.CLINICAL_SIGNIFICANCE)
+                        && other.getValue() instanceof CodeableConcept value) {
                     value.getCoding().forEach(c -> vocabulary.significanceOf(c).ifPresent(out::add));
                 }
             }
@@ -154,7 +182,8 @@ final class VariantClassifier {
     }
 
     private void addSignificance(Observation observation, Set<Significance> out) {
-        for (Observation.ObservationComponentComponent component : Fhir.components(observation, GenomicsCodes.CLINICAL_SIGNIFICANCE)) {
+        for (Observation.ObservationComponentComponent component :
+                Fhir.components(observation, GenomicsCodes.CLINICAL_SIGNIFICANCE)) {
             if (component.getValue() instanceof CodeableConcept value) {
                 value.getCoding().forEach(c -> vocabulary.significanceOf(c).ifPresent(out::add));
             }
@@ -162,7 +191,8 @@ final class VariantClassifier {
     }
 
     private static boolean isBrafV600e(List<HgvsChange> changes) {
-        return changes.stream().anyMatch(c -> c.isProteinChange(600, "E")
-                || (c.level() == HgvsChange.Level.CODING && BRAF_V600E_CODING.equals(c.codingChange())));
+        return changes.stream()
+                .anyMatch(c -> c.isProteinChange(600, "E")
+                        || (c.level() == HgvsChange.Level.CODING && BRAF_V600E_CODING.equals(c.codingChange())));
     }
 }

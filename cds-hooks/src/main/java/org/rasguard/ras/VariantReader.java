@@ -22,7 +22,11 @@ import org.rasguard.ras.EvidenceGraph.Node;
 final class VariantReader {
 
     /** What a Variant names. */
-    record Variant(Map<Gene, Boolean> genes, boolean braf, Map<String, Optional<HgvsChange>> changes, boolean variantDefining) {
+    record Variant(
+            Map<Gene, Boolean> genes,
+            boolean braf,
+            Map<String, Optional<HgvsChange>> changes,
+            boolean variantDefining) {
 
         List<HgvsChange> parsed() {
             return changes.values().stream().flatMap(Optional::stream).toList();
@@ -49,7 +53,8 @@ final class VariantReader {
         Observation observation = node.observation;
         Map<Gene, Boolean> found = new EnumMap<>(Gene.class);
         boolean braf = false;
-        for (Observation.ObservationComponentComponent gene : Fhir.components(observation, GenomicsCodes.GENE_STUDIED)) {
+        for (Observation.ObservationComponentComponent gene :
+                Fhir.components(observation, GenomicsCodes.GENE_STUDIED)) {
             if (gene.getValue() instanceof CodeableConcept concept) {
                 genes.genesOf(concept).forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
                 braf |= genes.namesBraf(concept);
@@ -65,9 +70,10 @@ final class VariantReader {
             }
         }
         Map<String, Optional<HgvsChange>> changes = new LinkedHashMap<>();
-        boolean defining = observation.getComponent().stream().anyMatch(c -> c.getCode().getCoding().stream()
-                .anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
-                        && GenomicsCodes.VARIANT_DEFINING_COMPONENTS.contains(code.getCode())));
+        boolean defining = observation.getComponent().stream()
+                .anyMatch(c -> c.getCode().getCoding().stream()
+                        .anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
+                                && GenomicsCodes.VARIANT_DEFINING_COMPONENTS.contains(code.getCode())));
         addChanges(observation, changes);
         for (Node linked : node.derivedLinks) {
             if (isMolecularConsequence(linked.observation)) {
@@ -109,8 +115,9 @@ final class VariantReader {
 
     private static void addChanges(Observation observation, Map<String, Optional<HgvsChange>> changes) {
         for (Observation.ObservationComponentComponent component : observation.getComponent()) {
-            boolean hgvs = component.getCode().getCoding().stream().anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
-                    && GenomicsCodes.HGVS_COMPONENTS.contains(code.getCode()));
+            boolean hgvs = component.getCode().getCoding().stream()
+                    .anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
+                            && GenomicsCodes.HGVS_COMPONENTS.contains(code.getCode()));
             if (hgvs) {
                 addExpression(component.getValue(), changes);
             }

@@ -22,19 +22,24 @@ final class VerdictCombiner {
      * negative is not one of them: finding nothing in plasma cannot cast doubt on an extended tissue
      * negative (a ctDNA mutation would count as mutated), it only cannot stand in for one.
      */
-    private static final Set<EvidenceCall> BLOCKING = EnumSet.of(
-            EvidenceCall.INDETERMINATE, EvidenceCall.VUS, EvidenceCall.CONFLICT);
+    private static final Set<EvidenceCall> BLOCKING =
+            EnumSet.of(EvidenceCall.INDETERMINATE, EvidenceCall.VUS, EvidenceCall.CONFLICT);
 
     private VerdictCombiner() {}
 
     static GeneVerdict verdict(Gene gene, List<EvidenceItem> all) {
-        List<EvidenceItem> items = all.stream().filter(item -> item.gene() == gene).toList();
-        List<String> references = items.stream().map(EvidenceItem::reference).distinct().sorted().toList();
+        List<EvidenceItem> items =
+                all.stream().filter(item -> item.gene() == gene).toList();
+        List<String> references =
+                items.stream().map(EvidenceItem::reference).distinct().sorted().toList();
         List<EvidenceItem> finalNegatives = items.stream()
-                .filter(item -> item.call() == EvidenceCall.NEGATIVE && !item.preliminary()).toList();
-        GeneVerdict.Coverage coverage = !finalNegatives.isEmpty() ? GeneVerdict.Coverage.EXTENDED
+                .filter(item -> item.call() == EvidenceCall.NEGATIVE && !item.preliminary())
+                .toList();
+        GeneVerdict.Coverage coverage = !finalNegatives.isEmpty()
+                ? GeneVerdict.Coverage.EXTENDED
                 : items.stream().anyMatch(item -> item.call() == EvidenceCall.PARTIAL_NEGATIVE && !item.preliminary())
-                        ? GeneVerdict.Coverage.PARTIAL : GeneVerdict.Coverage.NONE;
+                        ? GeneVerdict.Coverage.PARTIAL
+                        : GeneVerdict.Coverage.NONE;
         if (items.stream().anyMatch(item -> item.call() == EvidenceCall.MUTATED)) {
             return new GeneVerdict(gene, GeneVerdict.Status.MUTATED, coverage, List.of(), references);
         }
@@ -67,7 +72,9 @@ final class VerdictCombiner {
         if (genes.values().stream().anyMatch(v -> v.status() == GeneVerdict.Status.MUTATED)) {
             return RasStatus.MUTATED;
         }
-        return genes.values().stream().allMatch(v -> v.status() == GeneVerdict.Status.NEGATIVE) ? RasStatus.WILD_TYPE : RasStatus.UNKNOWN;
+        return genes.values().stream().allMatch(v -> v.status() == GeneVerdict.Status.NEGATIVE)
+                ? RasStatus.WILD_TYPE
+                : RasStatus.UNKNOWN;
     }
 
     /** The reasons of an unknown status: which gene is missing, then every gene's own reasons. */
@@ -99,11 +106,16 @@ final class VerdictCombiner {
 
     /** A result is older than the newest negative only when both dates are known; undated results always block. */
     private static boolean olderThan(EvidenceItem item, Optional<Instant> newestNegative) {
-        return newestNegative.isPresent() && item.observedAt() != null && item.observedAt().isBefore(newestNegative.get());
+        return newestNegative.isPresent()
+                && item.observedAt() != null
+                && item.observedAt().isBefore(newestNegative.get());
     }
 
     private static Optional<Instant> newest(List<EvidenceItem> items) {
-        return items.stream().map(EvidenceItem::observedAt).filter(i -> i != null).max(Instant::compareTo);
+        return items.stream()
+                .map(EvidenceItem::observedAt)
+                .filter(i -> i != null)
+                .max(Instant::compareTo);
     }
 
     private static UnknownReason reasonFor(EvidenceCall call) {

@@ -18,17 +18,24 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule theEngineAndTheDecisionKnowNoAdapterJsonOrHttp = noClasses()
-            .that().resideInAnyPackage("org.rasguard.ras..", "org.rasguard.decision..")
-            .should().dependOnClassesThat().resideInAnyPackage(
+            .that()
+            .resideInAnyPackage("org.rasguard.ras..", "org.rasguard.decision..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
                     "org.rasguard.cdshooks..", "com.fasterxml..", "org.eclipse.jetty..", "jakarta.servlet..")
             .because("the RAS rules are decided the same whoever asks: the CDS adapter, $ras-status, a test");
 
     @ArchTest
     static final ArchRule theKnowledgeAndTheCardsKnowNoAdapter = noClasses()
-            .that().resideInAnyPackage("org.rasguard.knowledge..", "org.rasguard.cards..")
-            .should().dependOnClassesThat().resideInAPackage("org.rasguard.cdshooks..")
+            .that()
+            .resideInAnyPackage("org.rasguard.knowledge..", "org.rasguard.cards..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.rasguard.cdshooks..")
             .because("only the CDS Hooks adapter knows requests, prefetch and HTTP status");
 
     @ArchTest
-    static final ArchRule noPackageCycles = slices().matching("org.rasguard.(*)..").should().beFreeOfCycles();
+    static final ArchRule noPackageCycles =
+            slices().matching("org.rasguard.(*)..").should().beFreeOfCycles();
 }

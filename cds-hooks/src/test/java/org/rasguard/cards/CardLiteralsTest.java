@@ -32,6 +32,7 @@ class CardLiteralsTest {
     private static final Set<String> NOT_CARD_TEXT_FILES = Set.of("CardRules.java");
     /** {@code CardTexts.Text.where()}: names an action and a text in exception messages only. */
     private static final Set<String> ALLOWED = Set.of("action ", " text ");
+
     private static final Pattern WORD_AND_SPACE = Pattern.compile("(?=.*[A-Za-z]{2})(?=.* ).*", Pattern.DOTALL);
     private static final Pattern BOLD_HEADING = Pattern.compile(".*\\*\\*[A-Za-z].*", Pattern.DOTALL);
 
@@ -43,7 +44,9 @@ class CardLiteralsTest {
         List<String> found = new ArrayList<>();
         int literals = 0;
         try (Stream<Path> sources = Files.list(SOURCES)) {
-            for (Path source : sources.filter(file -> file.toString().endsWith(".java")).sorted().toList()) {
+            for (Path source : sources.filter(file -> file.toString().endsWith(".java"))
+                    .sorted()
+                    .toList()) {
                 if (NOT_CARD_TEXT_FILES.contains(source.getFileName().toString())) {
                     continue;
                 }
@@ -56,7 +59,9 @@ class CardLiteralsTest {
             }
         }
         assertThat(literals).as("the scan reads the package's literals").isGreaterThan(50);
-        assertThat(found).as("card text belongs in ig-resources (card-text extensions, sub-action titles, card-phrases)").isEmpty();
+        assertThat(found)
+                .as("card text belongs in ig-resources (card-text extensions, sub-action titles, card-phrases)")
+                .isEmpty();
     }
 
     @Test
@@ -74,15 +79,21 @@ class CardLiteralsTest {
                     String g() { return "\\"quoted\\" words"; }
                 }
                 """;
-        List<String> flagged = literals(source).stream().filter(CardLiteralsTest::isCardText).map(Literal::value).toList();
+        List<String> flagged = literals(source).stream()
+                .filter(CardLiteralsTest::isCardText)
+                .map(Literal::value)
+                .toList();
 
         assertThat(flagged).containsExactly("Remove the ", " order", "**Evidence**\n\n", "\"quoted\" words");
     }
 
     private static boolean isCardText(Literal literal) {
-        boolean exceptionMessage = literal.statement().contains("Exception(") || literal.statement().contains("problem(");
-        return !exceptionMessage && !ALLOWED.contains(literal.value())
-                && (WORD_AND_SPACE.matcher(literal.value()).matches() || BOLD_HEADING.matcher(literal.value()).matches());
+        boolean exceptionMessage = literal.statement().contains("Exception(")
+                || literal.statement().contains("problem(");
+        return !exceptionMessage
+                && !ALLOWED.contains(literal.value())
+                && (WORD_AND_SPACE.matcher(literal.value()).matches()
+                        || BOLD_HEADING.matcher(literal.value()).matches());
     }
 
     /** The string literals and text blocks of a Java source, comments and character literals skipped. */
@@ -126,6 +137,10 @@ class CardLiteralsTest {
     }
 
     private static String unescape(String literal) {
-        return literal.replace("\\n", "\n").replace("\\t", "\t").replace("\\\"", "\"").replace("\\'", "'").replace("\\\\", "\\");
+        return literal.replace("\\n", "\n")
+                .replace("\\t", "\t")
+                .replace("\\\"", "\"")
+                .replace("\\'", "'")
+                .replace("\\\\", "\\");
     }
 }

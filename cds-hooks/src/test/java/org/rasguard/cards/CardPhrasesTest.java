@@ -44,13 +44,20 @@ class CardPhrasesTest {
             }
         }
         CodeSystem.ConceptDefinitionComponent krasOnly = reasons.getConcept().stream()
-                .filter(concept -> concept.getCode().equals("kras-only")).findFirst().orElseThrow();
-        krasOnly.getProperty().stream().filter(p -> p.getCode().equals(CardPhrases.PROPERTY)).findFirst().orElseThrow()
+                .filter(concept -> concept.getCode().equals("kras-only"))
+                .findFirst()
+                .orElseThrow();
+        krasOnly.getProperty().stream()
+                .filter(p -> p.getCode().equals(CardPhrases.PROPERTY))
+                .findFirst()
+                .orElseThrow()
                 .setValue(new org.hl7.fhir.r4.model.StringType("NRAS never tested"));
-        assertThat(CardPhrases.read(KnowledgeBase.of(conformance, List.of())).reason(UnknownReason.KRAS_ONLY)).isEqualTo("NRAS never tested");
+        assertThat(CardPhrases.read(KnowledgeBase.of(conformance, List.of())).reason(UnknownReason.KRAS_ONLY))
+                .isEqualTo("NRAS never tested");
 
         krasOnly.getProperty().removeIf(p -> p.getCode().equals(CardPhrases.PROPERTY));
         assertThatThrownBy(() -> CardPhrases.read(KnowledgeBase.of(conformance, List.of())))
-                .hasMessageContaining("card-phrase").hasMessageContaining("kras-only");
+                .hasMessageContaining("card-phrase")
+                .hasMessageContaining("kras-only");
     }
 }

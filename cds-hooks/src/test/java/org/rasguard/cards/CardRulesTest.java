@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Each CDS Hooks card rule, broken once on an otherwise valid card. */
 class CardRulesTest {
@@ -29,16 +29,19 @@ class CardRulesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "/cards/0/summary          | SUMMARY_140     | summary: must be under 140",
-        "/cards/0/indicator        | \"urgent\"      | indicator: must be info, warning or critical",
-        "/cards/0/selectionBehavior| REMOVE          | selectionBehavior: required with suggestions",
-        "/cards/0/suggestions/0/actions/0/resourceId | REMOVE | resourceId: required for delete",
-        "/cards/0/overrideReasons/0/display | REMOVE | display: required non-empty string",
-        "/cards/0/source/label     | REMOVE          | label: required non-empty string",
-        "/cards/0/uuid             | \"\"            | empty string is not allowed",
-        "/cards/0/suggestions      | []              | suggestions: must be a non-empty array",
-        "/cards/0/source/url       | \"relative/x\"  | url: must be an absolute URL"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/cards/0/summary          | SUMMARY_140     | summary: must be under 140",
+                "/cards/0/indicator        | \"urgent\"      | indicator: must be info, warning or critical",
+                "/cards/0/selectionBehavior| REMOVE          | selectionBehavior: required with suggestions",
+                "/cards/0/suggestions/0/actions/0/resourceId | REMOVE | resourceId: required for delete",
+                "/cards/0/overrideReasons/0/display | REMOVE | display: required non-empty string",
+                "/cards/0/source/label     | REMOVE          | label: required non-empty string",
+                "/cards/0/uuid             | \"\"            | empty string is not allowed",
+                "/cards/0/suggestions      | []              | suggestions: must be a non-empty array",
+                "/cards/0/source/url       | \"relative/x\"  | url: must be an absolute URL"
+            })
     void aBrokenRuleIsReported(String pointer, String value, String problem) throws Exception {
         JsonNode response = JSON.readTree(VALID);
         String path = pointer.trim();
@@ -55,6 +58,7 @@ class CardRulesTest {
     @Test
     void discoveryNeedsHookDescriptionAndId() throws Exception {
         assertThat(CardRules.checkDiscovery(JSON.readTree("{\"services\":[{\"hook\":\"order-sign\",\"id\":\"a b\"}]}")))
-                .anyMatch(p -> p.contains("description")).anyMatch(p -> p.contains("URL path segment"));
+                .anyMatch(p -> p.contains("description"))
+                .anyMatch(p -> p.contains("URL path segment"));
     }
 }

@@ -1,6 +1,5 @@
 package org.rasguard.cards;
 
-import org.rasguard.decision.CardKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +13,7 @@ import java.util.function.UnaryOperator;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.junit.jupiter.api.Test;
+import org.rasguard.decision.CardKind;
 import org.rasguard.knowledge.AntiEgfrDrug;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.ras.RasPolicy;
@@ -45,9 +45,14 @@ class CardVocabularyTest {
     @Test
     void aCardOffersTheOverrideReasonsOfTheCodeSystemInItsOrder() {
         List<String> published = KNOWLEDGE.codeSystem(CardFactory.OVERRIDE_SYSTEM).orElseThrow().getConcept().stream()
-                .map(CodeSystem.ConceptDefinitionComponent::getCode).toList();
-        assertThat(published).containsExactly("clinical-trial", "approved-g12c-combination", "result-under-review",
-                "non-colorectal-indication");
+                .map(CodeSystem.ConceptDefinitionComponent::getCode)
+                .toList();
+        assertThat(published)
+                .containsExactly(
+                        "clinical-trial",
+                        "approved-g12c-combination",
+                        "result-under-review",
+                        "non-colorectal-indication");
         assertThat(unknownCard(KNOWLEDGE).overrideReasons())
                 .extracting(CdsResponse.Coding::code)
                 .containsExactlyElementsOf(published);
@@ -80,16 +85,28 @@ class CardVocabularyTest {
 
     @Test
     void theUnknownCardNamesTheExonsAndCodonsOfTheHotspotCodeSystem() {
-        CodeSystem codons = KNOWLEDGE.codeSystem(KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-hotspot-codons").orElseThrow();
-        List<String> exons = codons.getConcept().stream().map(c -> property(c, "exon")).distinct().toList();
-        List<String> codes = codons.getConcept().stream().map(CodeSystem.ConceptDefinitionComponent::getCode).toList();
+        CodeSystem codons = KNOWLEDGE
+                .codeSystem(KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-hotspot-codons")
+                .orElseThrow();
+        List<String> exons = codons.getConcept().stream()
+                .map(c -> property(c, "exon"))
+                .distinct()
+                .toList();
+        List<String> codes = codons.getConcept().stream()
+                .map(CodeSystem.ConceptDefinitionComponent::getCode)
+                .toList();
         String phrase = "exons " + and(exons) + " (codons " + and(codes) + ")";
 
         assertThat(unknownCard(KNOWLEDGE).detail()).contains(phrase);
     }
 
     private static String property(CodeSystem.ConceptDefinitionComponent concept, String code) {
-        return concept.getProperty().stream().filter(p -> p.getCode().equals(code)).findFirst().orElseThrow().getValue().primitiveValue();
+        return concept.getProperty().stream()
+                .filter(p -> p.getCode().equals(code))
+                .findFirst()
+                .orElseThrow()
+                .getValue()
+                .primitiveValue();
     }
 
     /** "2, 3 and 4". */
@@ -99,15 +116,22 @@ class CardVocabularyTest {
 
     private static CdsResponse.Card unknownCard(KnowledgeBase knowledge) {
         RasStatusEngine engine = new RasStatusEngine(RasVocabulary.from(knowledge), RasPolicy.defaults());
-        CardInput input = new CardInput(CardKind.RAS_UNKNOWN, AntiEgfrDrug.CETUXIMAB, "MedicationRequest/mr-1", "p1",
-                engine.assess(List.of()), null, List.of());
+        CardInput input = new CardInput(
+                CardKind.RAS_UNKNOWN,
+                AntiEgfrDrug.CETUXIMAB,
+                "MedicationRequest/mr-1",
+                "p1",
+                engine.assess(List.of()),
+                null,
+                List.of());
         return new CardFactory(knowledge, FHIR, new ObjectMapper(), UUID::randomUUID).card(input);
     }
 
     private static KnowledgeBase withOverrideReasons(UnaryOperator<CodeSystem> change) {
         List<MetadataResource> artifacts = KNOWLEDGE.artifacts().stream()
                 .map(artifact -> artifact.getUrl().equals(CardFactory.OVERRIDE_SYSTEM)
-                        ? change.apply(((CodeSystem) artifact).copy()) : artifact)
+                        ? change.apply(((CodeSystem) artifact).copy())
+                        : artifact)
                 .map(MetadataResource.class::cast)
                 .toList();
         return KnowledgeBase.of(artifacts, List.of());

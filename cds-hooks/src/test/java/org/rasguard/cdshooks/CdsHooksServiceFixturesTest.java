@@ -9,26 +9,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.cards.CardRules;
+import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.knowledge.KnowledgeBase;
 
 /**
@@ -46,9 +42,17 @@ class CdsHooksServiceFixturesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<String> fixtures() throws IOException, URISyntaxException {
-        Path dir = Path.of(CdsHooksServiceFixturesTest.class.getClassLoader().getResource("hooks").toURI());
+        Path dir = Path.of(CdsHooksServiceFixturesTest.class
+                .getClassLoader()
+                .getResource("hooks")
+                .toURI());
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.toString().endsWith(".json")).map(p -> p.getFileName().toString()).sorted().toList().stream();
+            return files
+                    .filter(p -> p.toString().endsWith(".json"))
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -57,14 +61,20 @@ class CdsHooksServiceFixturesTest {
      * {@code sharedPatientIds} (default false), {@code evidenceMaxResources} (default the server's).
      */
     private static CdsHooksService.Settings settings(JsonNode settings) {
-        java.util.Set<org.rasguard.knowledge.G12cInhibitor> g12c = java.util.EnumSet.allOf(org.rasguard.knowledge.G12cInhibitor.class);
+        java.util.Set<org.rasguard.knowledge.G12cInhibitor> g12c =
+                java.util.EnumSet.allOf(org.rasguard.knowledge.G12cInhibitor.class);
         if (settings.has("g12cCombinations")) {
             g12c.clear();
-            settings.get("g12cCombinations").forEach(name -> g12c.add(
-                    org.rasguard.knowledge.G12cInhibitor.valueOf(name.asText().toUpperCase(java.util.Locale.ROOT))));
+            settings.get("g12cCombinations")
+                    .forEach(name -> g12c.add(org.rasguard.knowledge.G12cInhibitor.valueOf(
+                            name.asText().toUpperCase(java.util.Locale.ROOT))));
         }
-        return new CdsHooksService.Settings(settings.path("wildTypeInfo").asBoolean(false), 2_000, g12c,
-                settings.path("sharedPatientIds").asBoolean(false), java.util.Set.of(),
+        return new CdsHooksService.Settings(
+                settings.path("wildTypeInfo").asBoolean(false),
+                2_000,
+                g12c,
+                settings.path("sharedPatientIds").asBoolean(false),
+                java.util.Set.of(),
                 settings.path("evidenceMaxResources").asInt(CdsHooksService.Settings.DEFAULT_EVIDENCE_MAX_RESOURCES));
     }
 
@@ -96,20 +106,27 @@ class CdsHooksServiceFixturesTest {
                 decided.add(decision);
             }
         };
-        CdsHooksService service = new CdsHooksService(DecisionKnowledge.from(KNOWLEDGE), FHIR, store, ehr, FhirServerAllowlist.of(allow),
+        CdsHooksService service = new CdsHooksService(
+                DecisionKnowledge.from(KNOWLEDGE),
+                FHIR,
+                store,
+                ehr,
+                FhirServerAllowlist.of(allow),
                 items -> items.stream().map(item -> "AuditEvent/1").toList(),
-                settings(spec.path("settings")), observer);
-        String serviceId = request.get("hook").asText().equals("order-select") ? CdsServices.ORDER_SELECT_ID : CdsServices.ORDER_SIGN_ID;
+                settings(spec.path("settings")),
+                observer);
+        String serviceId = request.get("hook").asText().equals("order-select")
+                ? CdsServices.ORDER_SELECT_ID
+                : CdsServices.ORDER_SIGN_ID;
         byte[] body = request.toString().getBytes(StandardCharsets.UTF_8);
         JsonNode expect = spec.get("expect");
 
         if (expect.get("status").asInt() != 200) {
-            assertThatThrownBy(() -> service.call(serviceId, body))
-                    .isInstanceOfSatisfying(CdsError.class, e -> {
-                        assertThat(e.status()).isEqualTo(expect.get("status").asInt());
-                        assertThat(e.code()).isEqualTo(expect.get("errorCode").asText());
-                        assertThat(e.getMessage()).doesNotContain("t0k3n");
-                    });
+            assertThatThrownBy(() -> service.call(serviceId, body)).isInstanceOfSatisfying(CdsError.class, e -> {
+                assertThat(e.status()).isEqualTo(expect.get("status").asInt());
+                assertThat(e.code()).isEqualTo(expect.get("errorCode").asText());
+                assertThat(e.getMessage()).doesNotContain("t0k3n");
+            });
             // A 400 (or 404) is no decision; a 412 is one, recorded with its error code and no card.
             if (expect.get("status").asInt() == 412) {
                 assertThat(decided).singleElement().satisfies(d -> {
@@ -131,12 +148,19 @@ class CdsHooksServiceFixturesTest {
             // What the observer (audit trail, metrics) is told matches what the client got.
             assertThat(decided).singleElement().satisfies(d -> {
                 assertThat(d.errorCode()).isNull();
-                assertThat(d.hookInstance()).isEqualTo(request.get("hookInstance").asText().toLowerCase(java.util.Locale.ROOT)
-                        .replace("urn:uuid:", "")).isEqualTo(started.get(0).replace("urn:uuid:", ""));
+                assertThat(d.hookInstance())
+                        .isEqualTo(request.get("hookInstance")
+                                .asText()
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .replace("urn:uuid:", ""))
+                        .isEqualTo(started.get(0).replace("urn:uuid:", ""));
                 List<String> uuids = new ArrayList<>();
                 response.get("cards").forEach(card -> uuids.add(card.get("uuid").asText()));
                 assertThat(d.cards()).extracting(Decision.Card::uuid).isEqualTo(uuids);
-                assertThat(d.cards()).extracting(card -> card.kind().indicator() + ":" + card.kind().topicCode()).isEqualTo(expectedCards);
+                assertThat(d.cards())
+                        .extracting(card ->
+                                card.kind().indicator() + ":" + card.kind().topicCode())
+                        .isEqualTo(expectedCards);
                 assertThat(d.durationNanos()).isPositive();
                 assertThat(d.toString()).doesNotContain("t0k3n");
                 if (!d.cards().isEmpty()) {
@@ -144,10 +168,14 @@ class CdsHooksServiceFixturesTest {
                     assertThat(d.orders()).isNotEmpty();
                 }
                 // Every card names an order the decision names (the late-result check joins them), never null.
-                List<String> orderNames = d.orders().stream().map(Decision.Order::reference).toList();
+                List<String> orderNames =
+                        d.orders().stream().map(Decision.Order::reference).toList();
                 assertThat(orderNames).doesNotContainNull();
-                d.cards().stream().filter(card -> card.kind().topicCode().startsWith("Ras") || card.kind().topicCode().startsWith("G12c")
-                        || card.kind().topicCode().startsWith("Braf")).forEach(card -> assertThat(orderNames).contains(card.order()));
+                d.cards().stream()
+                        .filter(card -> card.kind().topicCode().startsWith("Ras")
+                                || card.kind().topicCode().startsWith("G12c")
+                                || card.kind().topicCode().startsWith("Braf"))
+                        .forEach(card -> assertThat(orderNames).contains(card.order()));
                 if (expect.has("auditedOrders")) {
                     List<String> audited = new ArrayList<>();
                     expect.get("auditedOrders").forEach(name -> audited.add(name.asText()));
@@ -155,7 +183,8 @@ class CdsHooksServiceFixturesTest {
                 }
             });
             expect.path("summaries").forEach(summary -> assertThat(summaries).contains(summary.asText()));
-            expect.path("detailContains").forEach(text -> assertThat(response.toString()).contains(text.asText()));
+            expect.path("detailContains")
+                    .forEach(text -> assertThat(response.toString()).contains(text.asText()));
         }
         if (expect.has("ehrCalls")) {
             List<String> calls = new ArrayList<>();
@@ -190,7 +219,9 @@ class CdsHooksServiceFixturesTest {
     private static InMemoryEvidenceStore store(JsonNode store) {
         InMemoryEvidenceStore out = new InMemoryEvidenceStore();
         store.path("patients").forEach(p -> out.addPatient((Patient) parse(p)));
-        store.path("evidence").properties().forEach(e -> e.getValue().forEach(resource -> out.addEvidence(e.getKey(), parse(resource))));
+        store.path("evidence")
+                .properties()
+                .forEach(e -> e.getValue().forEach(resource -> out.addEvidence(e.getKey(), parse(resource))));
         return out;
     }
 
@@ -217,8 +248,8 @@ class CdsHooksServiceFixturesTest {
                 answer.forEach(resource -> resources.add(parse(resource)));
             } else if (parse(answer) instanceof Bundle page) { // a last page, as the HTTP client reports it
                 page.getEntry().forEach(entry -> resources.add(entry.getResource()));
-                return CompletableFuture.completedFuture(new EhrFetch.Found(resources, SearchCompleteness.announcedTotal(page),
-                        SearchCompleteness.matches(page)));
+                return CompletableFuture.completedFuture(new EhrFetch.Found(
+                        resources, SearchCompleteness.announcedTotal(page), SearchCompleteness.matches(page)));
             } else {
                 resources.add(parse(answer));
             }

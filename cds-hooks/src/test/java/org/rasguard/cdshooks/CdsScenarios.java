@@ -62,90 +62,248 @@ public final class CdsScenarios {
     public static List<Scenario> scenarios() {
         List<Scenario> all = new ArrayList<>();
         // RAS-mutant, by each evidence shape
-        all.add(scenario("mutant-kras-g12d-variant-rxnorm").crc().evidence(kras("NP_004976.2:p.Gly12Asp")).order(cetuximab())
-                .expect("critical:RasMutant", "Cetuximab not recommended: KRAS p.G12D (RAS-mutant)").build());
-        all.add(scenario("mutant-nras-q61k-variant-ndc").crc().evidence(nras("NP_002515.1:p.Gln61Lys"))
-                .order(drug(NDC, "55513-954-01", "Vectibix 100 mg/5 mL")).expect("critical:RasMutant", "Panitumumab", "NRAS p.Q61K").build());
-        all.add(scenario("mutant-coding-hgvs-only").crc().evidence(kras("NM_004985.5:c.35G>T")).order(cetuximab())
-                .expect("critical:RasMutant", "KRAS c.35G>T").build());
-        all.add(scenario("mutant-single-gene-test-positive").crc().evidence(krasTest("LA6576-8", "Positive")).order(cetuximab())
-                .expect("critical:RasMutant", "KRAS").build());
-        all.add(scenario("mutant-therapeutic-implication").crc().evidence(resistanceToCetuximab()).order(cetuximab())
-                .expect("critical:RasMutant", "KRAS").build());
-        all.add(scenario("mutant-kras-g13d-with-nras-negative").crc().evidence(kras("NP_004976.2:p.Gly13Asp")).evidence(nrasNegative())
-                .order(panitumumab()).expect("critical:RasMutant", "KRAS p.G13D").build());
+        all.add(scenario("mutant-kras-g12d-variant-rxnorm")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Asp"))
+                .order(cetuximab())
+                .expect("critical:RasMutant", "Cetuximab not recommended: KRAS p.G12D (RAS-mutant)")
+                .build());
+        all.add(scenario("mutant-nras-q61k-variant-ndc")
+                .crc()
+                .evidence(nras("NP_002515.1:p.Gln61Lys"))
+                .order(drug(NDC, "55513-954-01", "Vectibix 100 mg/5 mL"))
+                .expect("critical:RasMutant", "Panitumumab", "NRAS p.Q61K")
+                .build());
+        all.add(scenario("mutant-coding-hgvs-only")
+                .crc()
+                .evidence(kras("NM_004985.5:c.35G>T"))
+                .order(cetuximab())
+                .expect("critical:RasMutant", "KRAS c.35G>T")
+                .build());
+        all.add(scenario("mutant-single-gene-test-positive")
+                .crc()
+                .evidence(krasTest("LA6576-8", "Positive"))
+                .order(cetuximab())
+                .expect("critical:RasMutant", "KRAS")
+                .build());
+        all.add(scenario("mutant-therapeutic-implication")
+                .crc()
+                .evidence(resistanceToCetuximab())
+                .order(cetuximab())
+                .expect("critical:RasMutant", "KRAS")
+                .build());
+        all.add(scenario("mutant-kras-g13d-with-nras-negative")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly13Asp"))
+                .evidence(nrasNegative())
+                .order(panitumumab())
+                .expect("critical:RasMutant", "KRAS p.G13D")
+                .build());
         // wild-type: no card by default
-        all.add(scenario("wild-type").crc().evidence(krasNegative()).evidence(nrasNegative()).order(cetuximab()).build());
+        all.add(scenario("wild-type")
+                .crc()
+                .evidence(krasNegative())
+                .evidence(nrasNegative())
+                .order(cetuximab())
+                .build());
         // unknown, by each reason
-        all.add(scenario("unknown-not-tested").crc().order(cetuximab()).expect("warning:RasUnknown", "RAS status unknown", "not tested").build());
-        all.add(scenario("unknown-kras-only").crc().evidence(krasNegative()).order(panitumumab())
-                .expect("warning:RasUnknown", "only KRAS tested").build());
-        all.add(scenario("unknown-partial-coverage").crc().evidence(geneAbsent("HGNC:6407", "KRAS", false)).evidence(nrasNegative())
-                .order(cetuximab()).expect("warning:RasUnknown", "partial coverage").build());
-        all.add(scenario("unknown-indeterminate").crc().evidence(krasTest("LA11884-6", "Indeterminate")).evidence(nrasNegative())
-                .order(cetuximab()).expect("warning:RasUnknown", "indeterminate").build());
-        all.add(scenario("unknown-vus").crc().evidence(krasVus()).evidence(nrasNegative()).order(cetuximab())
-                .expect("warning:RasUnknown", "uncertain significance").build());
-        all.add(scenario("unknown-preliminary-only").crc().evidence(preliminary(krasNegative())).evidence(preliminary(nrasNegative()))
-                .order(cetuximab()).expect("warning:RasUnknown", "preliminary").build());
-        all.add(scenario("unknown-ctdna-only").crc().ctDnaNegatives().order(panitumumab()).expect("warning:RasUnknown", "ctDNA").build());
+        all.add(scenario("unknown-not-tested")
+                .crc()
+                .order(cetuximab())
+                .expect("warning:RasUnknown", "RAS status unknown", "not tested")
+                .build());
+        all.add(scenario("unknown-kras-only")
+                .crc()
+                .evidence(krasNegative())
+                .order(panitumumab())
+                .expect("warning:RasUnknown", "only KRAS tested")
+                .build());
+        all.add(scenario("unknown-partial-coverage")
+                .crc()
+                .evidence(geneAbsent("HGNC:6407", "KRAS", false))
+                .evidence(nrasNegative())
+                .order(cetuximab())
+                .expect("warning:RasUnknown", "partial coverage")
+                .build());
+        all.add(scenario("unknown-indeterminate")
+                .crc()
+                .evidence(krasTest("LA11884-6", "Indeterminate"))
+                .evidence(nrasNegative())
+                .order(cetuximab())
+                .expect("warning:RasUnknown", "indeterminate")
+                .build());
+        all.add(scenario("unknown-vus")
+                .crc()
+                .evidence(krasVus())
+                .evidence(nrasNegative())
+                .order(cetuximab())
+                .expect("warning:RasUnknown", "uncertain significance")
+                .build());
+        all.add(scenario("unknown-preliminary-only")
+                .crc()
+                .evidence(preliminary(krasNegative()))
+                .evidence(preliminary(nrasNegative()))
+                .order(cetuximab())
+                .expect("warning:RasUnknown", "preliminary")
+                .build());
+        all.add(scenario("unknown-ctdna-only")
+                .crc()
+                .ctDnaNegatives()
+                .order(panitumumab())
+                .expect("warning:RasUnknown", "ctDNA")
+                .build());
         // KRAS G12C and the approved combinations
-        all.add(scenario("g12c-panitumumab-with-sotorasib-ordered").crc().evidence(kras("NP_004976.2:p.Gly12Cys"))
-                .order(panitumumab()).order(sotorasib()).expect("info:G12cApprovedCombination", "Panitumumab with sotorasib").build());
-        all.add(scenario("g12c-cetuximab-with-active-adagrasib").crc().evidence(kras("NP_004976.2:p.Gly12Cys"))
-                .activeMedication(adagrasib()).order(cetuximab()).expect("info:G12cApprovedCombination", "Cetuximab with adagrasib").build());
-        all.add(scenario("g12c-panitumumab-alone").crc().evidence(kras("NM_004985.5:c.34G>T")).order(panitumumab())
-                .expect("critical:G12cWithoutPartner", "Panitumumab alone not recommended").build());
-        all.add(scenario("g12c-cetuximab-with-the-wrong-inhibitor").crc().evidence(kras("NP_004976.2:p.Gly12Cys"))
-                .order(cetuximab()).order(sotorasib()).expect("critical:G12cWithoutPartner", "KRAS p.G12C").build());
+        all.add(scenario("g12c-panitumumab-with-sotorasib-ordered")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Cys"))
+                .order(panitumumab())
+                .order(sotorasib())
+                .expect("info:G12cApprovedCombination", "Panitumumab with sotorasib")
+                .build());
+        all.add(scenario("g12c-cetuximab-with-active-adagrasib")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Cys"))
+                .activeMedication(adagrasib())
+                .order(cetuximab())
+                .expect("info:G12cApprovedCombination", "Cetuximab with adagrasib")
+                .build());
+        all.add(scenario("g12c-panitumumab-alone")
+                .crc()
+                .evidence(kras("NM_004985.5:c.34G>T"))
+                .order(panitumumab())
+                .expect("critical:G12cWithoutPartner", "Panitumumab alone not recommended")
+                .build());
+        all.add(scenario("g12c-cetuximab-with-the-wrong-inhibitor")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Cys"))
+                .order(cetuximab())
+                .order(sotorasib())
+                .expect("critical:G12cWithoutPartner", "KRAS p.G12C")
+                .build());
         // the combinations need their mutation documented; BRAF V600E with encorafenib is not flagged
-        all.add(scenario("g12c-inhibitor-ordered-without-a-g12c-result").crc().evidence(krasNegative()).evidence(nrasNegative())
-                .order(panitumumab()).order(sotorasib()).expect("warning:G12cNotDocumented", "KRAS G12C not documented").build());
-        all.add(scenario("braf-v600e-cetuximab-with-encorafenib").crc().evidence(brafV600e()).order(cetuximab()).order(encorafenib())
-                .expect("info:BrafV600eApprovedCombination", "Cetuximab with encorafenib").build());
-        all.add(scenario("braf-v600e-cetuximab-alone").crc().evidence(brafV600e()).order(cetuximab())
-                .expect("warning:RasUnknown", "RAS status unknown").build());
+        all.add(scenario("g12c-inhibitor-ordered-without-a-g12c-result")
+                .crc()
+                .evidence(krasNegative())
+                .evidence(nrasNegative())
+                .order(panitumumab())
+                .order(sotorasib())
+                .expect("warning:G12cNotDocumented", "KRAS G12C not documented")
+                .build());
+        all.add(scenario("braf-v600e-cetuximab-with-encorafenib")
+                .crc()
+                .evidence(brafV600e())
+                .order(cetuximab())
+                .order(encorafenib())
+                .expect("info:BrafV600eApprovedCombination", "Cetuximab with encorafenib")
+                .build());
+        all.add(scenario("braf-v600e-cetuximab-alone")
+                .crc()
+                .evidence(brafV600e())
+                .order(cetuximab())
+                .expect("warning:RasUnknown", "RAS status unknown")
+                .build());
         // indication
         all.add(scenario("head-and-neck-only").headAndNeck().order(cetuximab()).build());
-        all.add(scenario("colorectal-and-head-and-neck").crc().headAndNeck().order(cetuximab()).expect("warning:RasUnknown").build());
-        all.add(scenario("no-diagnoses-on-record").evidence(kras("NP_004976.2:p.Gly12Val")).order(cetuximab())
-                .expect("critical:RasMutant", "KRAS p.G12V").build());
-        all.add(scenario("other-diagnosis-only").diagnosis("C34.90", "Lung cancer").order(cetuximab()).expect("warning:RasUnknown").build());
+        all.add(scenario("colorectal-and-head-and-neck")
+                .crc()
+                .headAndNeck()
+                .order(cetuximab())
+                .expect("warning:RasUnknown")
+                .build());
+        all.add(scenario("no-diagnoses-on-record")
+                .evidence(kras("NP_004976.2:p.Gly12Val"))
+                .order(cetuximab())
+                .expect("critical:RasMutant", "KRAS p.G12V")
+                .build());
+        all.add(scenario("other-diagnosis-only")
+                .diagnosis("C34.90", "Lung cancer")
+                .order(cetuximab())
+                .expect("warning:RasUnknown")
+                .build());
         // how the drug is written
-        all.add(scenario("medication-reference-in-draft-orders").crc().evidence(kras("NP_004976.2:p.Gly12Asp"))
-                .order(orderWithMedicationEntry()).expect("critical:RasMutant", "Cetuximab").build());
-        all.add(scenario("medication-reference-contained").crc().evidence(kras("NP_004976.2:p.Gly12Asp"))
+        all.add(scenario("medication-reference-in-draft-orders")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Asp"))
+                .order(orderWithMedicationEntry())
+                .expect("critical:RasMutant", "Cetuximab")
+                .build());
+        all.add(scenario("medication-reference-contained")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Asp"))
                 .order(ids -> {
                     MedicationRequest order = draftOrder("order-1", ids.apply("patient"));
                     order.addContained(new Medication().setCode(panitumumab()).setId("med"));
                     return order.setMedication(new Reference("#med"));
-                }).expect("critical:RasMutant", "Panitumumab").build());
-        all.add(scenario("medication-reference-on-the-server").crc().evidence(kras("NP_004976.2:p.Gly12Asp"))
+                })
+                .expect("critical:RasMutant", "Panitumumab")
+                .build());
+        all.add(scenario("medication-reference-on-the-server")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Asp"))
                 .storedMedication(drug(ATC, "L01FE01", "cetuximab"))
-                .order(ids -> draftOrder("order-1", ids.apply("patient")).setMedication(new Reference("Medication/" + ids.apply("medication"))))
-                .expect("critical:RasMutant", "Cetuximab").build());
-        all.add(scenario("text-only-brand-name").crc().evidence(kras("NP_004976.2:p.Gly12Asp")).order(text("ERBITUX 100 mg/50 mL IV infusion"))
-                .expect("critical:RasMutant", "Cetuximab").build());
-        all.add(scenario("display-only-brand-name").crc().evidence(nras("NP_002515.1:p.Gln61Arg"))
-                .order(drug("urn:oid:1.2.3.4", "local-991", "Vectibix 400 mg vial")).expect("critical:RasMutant", "Panitumumab").build());
-        all.add(scenario("legacy-atc-code").crc().evidence(kras("NP_004976.2:p.Gly12Asp")).order(drug(ATC, "L01XC06", "cetuximab"))
-                .expect("critical:RasMutant", "Cetuximab").build());
-        all.add(scenario("current-atc-code").crc().order(drug(ATC, "L01FE02", "panitumumab")).expect("warning:RasUnknown", "Panitumumab").build());
+                .order(ids -> draftOrder("order-1", ids.apply("patient"))
+                        .setMedication(new Reference("Medication/" + ids.apply("medication"))))
+                .expect("critical:RasMutant", "Cetuximab")
+                .build());
+        all.add(scenario("text-only-brand-name")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Asp"))
+                .order(text("ERBITUX 100 mg/50 mL IV infusion"))
+                .expect("critical:RasMutant", "Cetuximab")
+                .build());
+        all.add(scenario("display-only-brand-name")
+                .crc()
+                .evidence(nras("NP_002515.1:p.Gln61Arg"))
+                .order(drug("urn:oid:1.2.3.4", "local-991", "Vectibix 400 mg vial"))
+                .expect("critical:RasMutant", "Panitumumab")
+                .build());
+        all.add(scenario("legacy-atc-code")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Asp"))
+                .order(drug(ATC, "L01XC06", "cetuximab"))
+                .expect("critical:RasMutant", "Cetuximab")
+                .build());
+        all.add(scenario("current-atc-code")
+                .crc()
+                .order(drug(ATC, "L01FE02", "panitumumab"))
+                .expect("warning:RasUnknown", "Panitumumab")
+                .build());
         // which orders
-        all.add(scenario("order-select-antibody-not-selected").crc().evidence(kras("NP_004976.2:p.Gly12Asp"))
-                .order(cetuximab()).order(text("ondansetron 8 mg")).select("MedicationRequest/order-2")
-                .expect("critical:RasMutant").expectOnSelect().build());
-        all.add(scenario("no-anti-egfr-order").crc().evidence(kras("NP_004976.2:p.Gly12Asp")).order(drug(RXNORM, "32592", "oxaliplatin")).build());
-        all.add(scenario("two-antibodies-one-card-each").crc().evidence(kras("NP_004976.2:p.Gly12Asp")).order(cetuximab()).order(panitumumab())
-                .expect("critical:RasMutant", "critical:RasMutant").expectOnSelect("critical:RasMutant", "Cetuximab").build());
+        all.add(scenario("order-select-antibody-not-selected")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Asp"))
+                .order(cetuximab())
+                .order(text("ondansetron 8 mg"))
+                .select("MedicationRequest/order-2")
+                .expect("critical:RasMutant")
+                .expectOnSelect()
+                .build());
+        all.add(scenario("no-anti-egfr-order")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Asp"))
+                .order(drug(RXNORM, "32592", "oxaliplatin"))
+                .build());
+        all.add(scenario("two-antibodies-one-card-each")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Asp"))
+                .order(cetuximab())
+                .order(panitumumab())
+                .expect("critical:RasMutant", "critical:RasMutant")
+                .expectOnSelect("critical:RasMutant", "Cetuximab")
+                .build());
         // our genomics store under another patient id, found by the EHR Patient's MRN
-        all.add(scenario("genomics-under-another-patient-record").crc().genomicsUnderAnotherPatientRecord(kras("NP_004976.2:p.Gly12Asp"))
-                .order(cetuximab()).expect("critical:RasMutant", "KRAS p.G12D").build());
+        all.add(scenario("genomics-under-another-patient-record")
+                .crc()
+                .genomicsUnderAnotherPatientRecord(kras("NP_004976.2:p.Gly12Asp"))
+                .order(cetuximab())
+                .expect("critical:RasMutant", "KRAS p.G12D")
+                .build());
         return all;
     }
 
     private static java.util.function.Function<Ids, Resource> orderWithMedicationEntry() {
-        return ids -> draftOrder("order-1", ids.apply("patient")).setMedication(new Reference("Medication/erbitux-vial"));
+        return ids ->
+                draftOrder("order-1", ids.apply("patient")).setMedication(new Reference("Medication/erbitux-vial"));
     }
 
     public static final String LOINC = "http://loinc.org";
@@ -165,12 +323,21 @@ public final class CdsScenarios {
     }
 
     /** One scenario; {@code orders} builds the draft orders once the server ids are known. */
-    public record Scenario(String name, Map<String, Resource> record, Function<Ids, List<Resource>> orders, String selected,
-            Expect sign, Expect select) {
+    public record Scenario(
+            String name,
+            Map<String, Resource> record,
+            Function<Ids, List<Resource>> orders,
+            String selected,
+            Expect sign,
+            Expect select) {
         public Bundle transaction() {
             Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-            record.forEach((name, resource) -> bundle.addEntry().setFullUrl(urn(name)).setResource(resource)
-                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(resource.fhirType()));
+            record.forEach((name, resource) -> bundle.addEntry()
+                    .setFullUrl(urn(name))
+                    .setResource(resource)
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl(resource.fhirType()));
             return bundle;
         }
 
@@ -219,7 +386,8 @@ public final class CdsScenarios {
 
         public Builder diagnosis(String icd10, String display) {
             Condition condition = new Condition();
-            condition.setClinicalStatus(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)));
+            condition.setClinicalStatus(new CodeableConcept(
+                    new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)));
             condition.setCode(new CodeableConcept(new Coding(ICD10, icd10, display)));
             condition.setSubject(patient());
             record.put("condition-" + icd10, condition);
@@ -243,7 +411,8 @@ public final class CdsScenarios {
         /** A plasma specimen and a negative on it for both genes (ctDNA). */
         public Builder ctDnaNegatives() {
             Specimen plasma = new Specimen();
-            plasma.setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v2-0487", "PLAS", "Plasma")));
+            plasma.setType(
+                    new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v2-0487", "PLAS", "Plasma")));
             plasma.setSubject(patient());
             record.put("specimen", plasma);
             Reference specimen = new Reference("urn:uuid:" + UUID.nameUUIDFromBytes((name + "/specimen").getBytes()));
@@ -273,7 +442,8 @@ public final class CdsScenarios {
             Patient lab = new Patient();
             lab.addIdentifier().setSystem(MRN).setValue("CDS-" + name);
             record.put("lab-patient", lab);
-            Reference labPatient = new Reference("urn:uuid:" + UUID.nameUUIDFromBytes((name + "/lab-patient").getBytes()));
+            Reference labPatient =
+                    new Reference("urn:uuid:" + UUID.nameUUIDFromBytes((name + "/lab-patient").getBytes()));
             for (Observation result : results) {
                 result.setSubject(labPatient);
                 record.put("lab-evidence-" + (++evidence), result);
@@ -318,8 +488,13 @@ public final class CdsScenarios {
 
         public Scenario build() {
             List<Function<Ids, Resource>> built = List.copyOf(orders);
-            return new Scenario(name, record, ids -> built.stream().map(order -> order.apply(ids)).toList(), selected,
-                    sign, select == null ? sign : select);
+            return new Scenario(
+                    name,
+                    record,
+                    ids -> built.stream().map(order -> order.apply(ids)).toList(),
+                    selected,
+                    sign,
+                    select == null ? sign : select);
         }
     }
 
@@ -336,7 +511,12 @@ public final class CdsScenarios {
      * @param fhirRead what that server answers to a relative read or search: a resource or a Bundle (JSON)
      * @param selection the selected order on order-select; null for order-sign
      */
-    public static ObjectNode request(Scenario scenario, Ids ids, Way way, String selection, String fhirBase,
+    public static ObjectNode request(
+            Scenario scenario,
+            Ids ids,
+            Way way,
+            String selection,
+            String fhirBase,
             Function<String, JsonNode> fhirRead) {
         String patientId = ids.apply("patient");
         ObjectNode request = JSON.createObjectNode();
@@ -344,18 +524,28 @@ public final class CdsScenarios {
         request.put("hookInstance", UUID.randomUUID().toString());
         if (way != Way.FULL_PREFETCH || scenario.medicationOnServer()) {
             request.put("fhirServer", fhirBase);
-            request.putObject("fhirAuthorization").put("access_token", "not-a-real-token").put("token_type", "Bearer")
-                    .put("expires_in", 300).put("scope", "patient/*.read").put("subject", "rasguard-it");
+            request.putObject("fhirAuthorization")
+                    .put("access_token", "not-a-real-token")
+                    .put("token_type", "Bearer")
+                    .put("expires_in", 300)
+                    .put("scope", "patient/*.read")
+                    .put("subject", "rasguard-it");
         }
         ObjectNode context = request.putObject("context");
         context.put("userId", "Practitioner/it");
         context.put("patientId", patientId);
         List<Resource> orders = scenario.orders(ids);
         Bundle draftOrders = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        orders.forEach(order -> draftOrders.addEntry().setFullUrl(order.fhirType() + "/" + order.getIdElement().getIdPart()).setResource(order));
-        if (orders.stream().anyMatch(o -> o instanceof MedicationRequest mr && mr.hasMedicationReference()
-                && mr.getMedicationReference().getReference().equals("Medication/erbitux-vial"))) {
-            Medication vial = new Medication().setCode(drug(NDC, "66733-948-23", "Erbitux 100 mg/50 mL single-dose vial"));
+        orders.forEach(order -> draftOrders
+                .addEntry()
+                .setFullUrl(order.fhirType() + "/" + order.getIdElement().getIdPart())
+                .setResource(order));
+        if (orders.stream()
+                .anyMatch(o -> o instanceof MedicationRequest mr
+                        && mr.hasMedicationReference()
+                        && mr.getMedicationReference().getReference().equals("Medication/erbitux-vial"))) {
+            Medication vial =
+                    new Medication().setCode(drug(NDC, "66733-948-23", "Erbitux 100 mg/50 mL single-dose vial"));
             vial.setId("erbitux-vial");
             draftOrders.addEntry().setFullUrl("Medication/erbitux-vial").setResource(vial);
         }
@@ -370,7 +560,8 @@ public final class CdsScenarios {
         for (PrefetchKey key : PrefetchKey.ORDER) {
             JsonNode value = fhirRead.apply(key.query(patientId));
             if (way == Way.NULL_AND_OPERATION_OUTCOME && key != PrefetchKey.PATIENT) {
-                boolean empty = value.path("entry").isMissingNode() || value.path("entry").isEmpty();
+                boolean empty = value.path("entry").isMissingNode()
+                        || value.path("entry").isEmpty();
                 value = empty ? JSON.nullNode() : json(OPERATION_OUTCOME);
             }
             prefetch.set(key.key(), value);
@@ -387,11 +578,14 @@ public final class CdsScenarios {
      * system, code and display), and the response passes the spec's card rules.
      */
     public static void checkCards(JsonNode response, Expect expect) {
-        assertThat(org.rasguard.cards.CardRules.checkResponse(response)).as("card rules").isEmpty();
+        assertThat(org.rasguard.cards.CardRules.checkResponse(response))
+                .as("card rules")
+                .isEmpty();
         List<String> found = new ArrayList<>();
         StringBuilder summaries = new StringBuilder();
         for (JsonNode card : response.get("cards")) {
-            found.add(card.get("indicator").asText() + ":" + card.path("source").path("topic").path("code").asText());
+            found.add(card.get("indicator").asText() + ":"
+                    + card.path("source").path("topic").path("code").asText());
             summaries.append(card.get("summary").asText()).append(" | ");
             assertThat(card.get("summary").asText().length()).isLessThan(140);
             JsonNode remove = null;
@@ -417,14 +611,26 @@ public final class CdsScenarios {
             if (topic.equals("RasUnknown") || topic.equals("G12cNotDocumented")) {
                 assertThat(created).as("the extended RAS test").anySatisfy(resource -> {
                     assertThat(resource.path("resourceType").asText()).isEqualTo("ServiceRequest");
-                    assertThat(resource.path("code").path("coding").get(0).path("system").asText()).isEqualTo("http://loinc.org");
-                    assertThat(resource.path("code").path("coding").get(0).path("code").asText()).isEqualTo("81420-2");
+                    assertThat(resource.path("code")
+                                    .path("coding")
+                                    .get(0)
+                                    .path("system")
+                                    .asText())
+                            .isEqualTo("http://loinc.org");
+                    assertThat(resource.path("code")
+                                    .path("coding")
+                                    .get(0)
+                                    .path("code")
+                                    .asText())
+                            .isEqualTo("81420-2");
                 });
             }
             if (topic.equals("G12cWithoutPartner")) {
                 assertThat(created).as("the approved partner").anySatisfy(resource -> {
                     assertThat(resource.path("resourceType").asText()).isEqualTo("MedicationRequest");
-                    assertThat(resource.path("medicationCodeableConcept").path("coding").toString())
+                    assertThat(resource.path("medicationCodeableConcept")
+                                    .path("coding")
+                                    .toString())
                             .containsAnyOf("\"L01XX73\"", "\"L01XX77\"");
                 });
             }
@@ -437,16 +643,27 @@ public final class CdsScenarios {
 
     /** A suggested resource an EHR can apply as it is: draft, an order, for a patient, fully coded. */
     private static void checkComplete(JsonNode resource) {
-        assertThat(resource.path("status").asText()).as("status of %s", resource).isEqualTo("draft");
-        assertThat(resource.path("intent").asText()).as("intent of %s", resource).isEqualTo("order");
-        assertThat(resource.path("subject").path("reference").asText()).as("subject of %s", resource).matches("Patient/[^/]+");
-        JsonNode codings = resource.has("medicationCodeableConcept") ? resource.path("medicationCodeableConcept").path("coding")
+        assertThat(resource.path("status").asText())
+                .as("status of %s", resource)
+                .isEqualTo("draft");
+        assertThat(resource.path("intent").asText())
+                .as("intent of %s", resource)
+                .isEqualTo("order");
+        assertThat(resource.path("subject").path("reference").asText())
+                .as("subject of %s", resource)
+                .matches("Patient/[^/]+");
+        JsonNode codings = resource.has("medicationCodeableConcept")
+                ? resource.path("medicationCodeableConcept").path("coding")
                 : resource.path("code").path("coding");
         assertThat(codings.size()).as("codings of %s", resource).isPositive();
         for (JsonNode coding : codings) {
-            assertThat(coding.path("system").asText()).as("system in %s", resource).isNotBlank();
+            assertThat(coding.path("system").asText())
+                    .as("system in %s", resource)
+                    .isNotBlank();
             assertThat(coding.path("code").asText()).as("code in %s", resource).isNotBlank();
-            assertThat(coding.path("display").asText()).as("display in %s", resource).isNotBlank();
+            assertThat(coding.path("display").asText())
+                    .as("display in %s", resource)
+                    .isNotBlank();
         }
     }
 
@@ -506,15 +723,19 @@ public final class CdsScenarios {
     private static Observation genomic(String code, String display) {
         Observation observation = new Observation();
         observation.setStatus(Observation.ObservationStatus.FINAL);
-        observation.addCategory(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", null)));
-        observation.addCategory(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v2-0074", "GE", "Genetics")));
+        observation.addCategory(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", null)));
+        observation.addCategory(
+                new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v2-0074", "GE", "Genetics")));
         observation.setCode(new CodeableConcept(new Coding(LOINC, code, display)));
         observation.setEffective(new DateTimeType("2026-02-10"));
         return observation;
     }
 
     private static void gene(Observation observation, String hgnc, String symbol) {
-        observation.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "48018-6", "Gene studied [ID]")))
+        observation
+                .addComponent()
+                .setCode(new CodeableConcept(new Coding(LOINC, "48018-6", "Gene studied [ID]")))
                 .setValue(new CodeableConcept(new Coding("http://www.genenames.org", hgnc, symbol)));
     }
 
@@ -524,8 +745,12 @@ public final class CdsScenarios {
         observation.setValue(new CodeableConcept(new Coding(LOINC, "LA9633-4", "Present")));
         gene(observation, hgnc, symbol);
         boolean protein = hgvs.contains(":p.") || hgvs.startsWith("p.");
-        observation.addComponent()
-                .setCode(new CodeableConcept(new Coding(LOINC, protein ? "48005-3" : "48004-6", protein ? "Amino acid change (pHGVS)" : "DNA change (c.HGVS)")))
+        observation
+                .addComponent()
+                .setCode(new CodeableConcept(new Coding(
+                        LOINC,
+                        protein ? "48005-3" : "48004-6",
+                        protein ? "Amino acid change (pHGVS)" : "DNA change (c.HGVS)")))
                 .setValue(new CodeableConcept(new Coding("http://varnomen.hgvs.org", hgvs, null)));
         return observation;
     }
@@ -541,7 +766,9 @@ public final class CdsScenarios {
     /** A variant of uncertain significance away from the hotspots. */
     public static Observation krasVus() {
         Observation observation = kras("NP_004976.2:p.Ala18Thr");
-        observation.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "53037-8", "Genetic variation clinical significance")))
+        observation
+                .addComponent()
+                .setCode(new CodeableConcept(new Coding(LOINC, "53037-8", "Genetic variation clinical significance")))
                 .setValue(new CodeableConcept(new Coding(LOINC, "LA26333-7", "Uncertain significance")));
         return observation;
     }
@@ -550,12 +777,15 @@ public final class CdsScenarios {
     public static Observation geneAbsent(String hgnc, String symbol, boolean sequencing) {
         Observation observation = genomic("69548-6", "Genetic variant assessment");
         observation.setValue(new CodeableConcept(new Coding(LOINC, "LA9634-2", "Absent")));
-        observation.setMethod(sequencing
-                ? new CodeableConcept(new Coding(LOINC, "LA26398-0", "Sequencing"))
-                : new CodeableConcept(new Coding(LOINC, "LA26418-6", "PCR")));
+        observation.setMethod(
+                sequencing
+                        ? new CodeableConcept(new Coding(LOINC, "LA26398-0", "Sequencing"))
+                        : new CodeableConcept(new Coding(LOINC, "LA26418-6", "PCR")));
         gene(observation, hgnc, symbol);
         if (!sequencing) {
-            observation.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "81252-9", "Discrete genetic variant")))
+            observation
+                    .addComponent()
+                    .setCode(new CodeableConcept(new Coding(LOINC, "81252-9", "Discrete genetic variant")))
                     .setValue(new CodeableConcept().setText(symbol + " exon 2 (codons 12 and 13)"));
         }
         return observation;
@@ -576,7 +806,9 @@ public final class CdsScenarios {
 
     /** A single-gene test (LOINC 21702-6, KRAS gene mutations found) with a coded answer. */
     public static Observation krasTest(String answerCode, String answerDisplay) {
-        Observation observation = genomic("21702-6", "KRAS gene mutations found [Identifier] in Blood or Tissue by Molecular genetics method Nominal");
+        Observation observation = genomic(
+                "21702-6",
+                "KRAS gene mutations found [Identifier] in Blood or Tissue by Molecular genetics method Nominal");
         observation.setValue(new CodeableConcept(new Coding(LOINC, answerCode, answerDisplay)));
         return observation;
     }
@@ -592,14 +824,23 @@ public final class CdsScenarios {
     public static Observation resistanceToCetuximab() {
         Observation observation = new Observation();
         observation.setStatus(Observation.ObservationStatus.FINAL);
-        observation.addCategory(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", null)));
-        observation.setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs",
-                "therapeutic-implication", "Therapeutic Implication")));
+        observation.addCategory(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", null)));
+        observation.setCode(new CodeableConcept(new Coding(
+                "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs",
+                "therapeutic-implication",
+                "Therapeutic Implication")));
         observation.setEffective(new DateTimeType("2026-02-10"));
-        observation.addComponent().setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs",
-                "therapeutic-implication", "Therapeutic Implication")))
+        observation
+                .addComponent()
+                .setCode(new CodeableConcept(new Coding(
+                        "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs",
+                        "therapeutic-implication",
+                        "Therapeutic Implication")))
                 .setValue(new CodeableConcept(new Coding(LOINC, "LA6676-6", "Resistant")));
-        observation.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "51963-7", "Medication assessed [ID]")))
+        observation
+                .addComponent()
+                .setCode(new CodeableConcept(new Coding(LOINC, "51963-7", "Medication assessed [ID]")))
                 .setValue(cetuximab());
         gene(observation, "HGNC:6407", "KRAS");
         return observation;

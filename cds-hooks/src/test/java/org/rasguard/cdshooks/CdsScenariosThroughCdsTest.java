@@ -27,9 +27,9 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Specimen;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.cdshooks.CdsScenarios.Scenario;
 import org.rasguard.cdshooks.CdsScenarios.Way;
+import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.knowledge.KnowledgeBase;
 
 /**
@@ -51,35 +51,55 @@ class CdsScenariosThroughCdsTest {
 
     /** Every scenario's record, as the IT posts them all to one server; one service answers every call. */
     private static final List<Scenario> SCENARIOS = CdsScenarios.scenarios();
+
     private static final Records RECORDS = Records.of(SCENARIOS);
-    private static final CdsHooksService SERVICE = new CdsHooksService(DecisionKnowledge.from(KNOWLEDGE), FHIR, RECORDS.store(), RECORDS,
-            FhirServerAllowlist.of(List.of(FHIR_BASE)), items -> List.of(), CdsHooksService.Settings.defaults());
+    private static final CdsHooksService SERVICE = new CdsHooksService(
+            DecisionKnowledge.from(KNOWLEDGE),
+            FHIR,
+            RECORDS.store(),
+            RECORDS,
+            FhirServerAllowlist.of(List.of(FHIR_BASE)),
+            items -> List.of(),
+            CdsHooksService.Settings.defaults());
 
     @TestFactory
     Stream<DynamicTest> everyScenarioOnBothHooksThreeWays() {
         assertThat(SCENARIOS).hasSizeGreaterThanOrEqualTo(30);
-        return SCENARIOS.stream().flatMap(scenario -> Stream.of(Way.values()).flatMap(way -> Stream.of(
-                DynamicTest.dynamicTest(scenario.name() + " / order-sign / " + way, () -> check(scenario, way, false)),
-                DynamicTest.dynamicTest(scenario.name() + " / order-select / " + way, () -> check(scenario, way, true)))));
+        return SCENARIOS.stream()
+                .flatMap(scenario -> Stream.of(Way.values())
+                        .flatMap(way -> Stream.of(
+                                DynamicTest.dynamicTest(
+                                        scenario.name() + " / order-sign / " + way, () -> check(scenario, way, false)),
+                                DynamicTest.dynamicTest(
+                                        scenario.name() + " / order-select / " + way,
+                                        () -> check(scenario, way, true)))));
     }
 
     private static void check(Scenario scenario, Way way, boolean select) throws IOException {
         CdsScenarios.Ids ids = name -> RECORDS.id(scenario, name);
-        ObjectNode request = CdsScenarios.request(scenario, ids, way, select ? scenario.selected() : null, FHIR_BASE, RECORDS::answer);
+        ObjectNode request = CdsScenarios.request(
+                scenario, ids, way, select ? scenario.selected() : null, FHIR_BASE, RECORDS::answer);
         String serviceId = select ? CdsServices.ORDER_SELECT_ID : CdsServices.ORDER_SIGN_ID;
         RECORDS.calls.clear();
 
-        JsonNode response = JSON.readTree(SERVICE.call(serviceId, request.toString().getBytes(StandardCharsets.UTF_8), List.of(FHIR_BASE)));
+        JsonNode response = JSON.readTree(
+                SERVICE.call(serviceId, request.toString().getBytes(StandardCharsets.UTF_8), List.of(FHIR_BASE)));
 
         CdsScenarios.Expect expect = select ? scenario.select() : scenario.sign();
         CdsScenarios.checkCards(response, expect);
         if (way == Way.FULL_PREFETCH && !scenario.medicationOnServer()) {
-            assertThat(RECORDS.calls).as("a full prefetch needs no read of the client's server").isEmpty();
+            assertThat(RECORDS.calls)
+                    .as("a full prefetch needs no read of the client's server")
+                    .isEmpty();
         } else if (way == Way.NO_PREFETCH && !expect.cards().isEmpty()) { // no anti-EGFR order in scope: nothing read
             // The medication history is read only where it changes the card (hooks fixtures history-*).
             String patient = ids.apply("patient");
-            assertThat(RECORDS.calls).as("every key but the medication history read from the client's server")
-                    .containsAll(PrefetchKey.ORDER.stream().filter(key -> !PrefetchKey.HISTORY.contains(key)).map(key -> key.query(patient)).toList());
+            assertThat(RECORDS.calls)
+                    .as("every key but the medication history read from the client's server")
+                    .containsAll(PrefetchKey.ORDER.stream()
+                            .filter(key -> !PrefetchKey.HISTORY.contains(key))
+                            .map(key -> key.query(patient))
+                            .toList());
         }
     }
 
@@ -102,7 +122,8 @@ class CdsScenariosThroughCdsTest {
                 scenario.record().forEach((name, resource) -> {
                     String json = parser.encodeResourceToString(resource);
                     for (Map.Entry<String, Resource> other : scenario.record().entrySet()) {
-                        json = json.replace(scenario.urn(other.getKey()),
+                        json = json.replace(
+                                scenario.urn(other.getKey()),
                                 other.getValue().fhirType() + "/" + records.id(scenario, other.getKey()));
                     }
                     Resource resolved = (Resource) parser.parseResource(json);
@@ -135,7 +156,8 @@ class CdsScenariosThroughCdsTest {
             assertThat(server.baseUrl()).isEqualTo(FHIR_BASE);
             calls.add(url);
             List<Resource> found = search(url);
-            return CompletableFuture.completedFuture(found == null ? new EhrFetch.NotFound() : new EhrFetch.Found(found));
+            return CompletableFuture.completedFuture(
+                    found == null ? new EhrFetch.NotFound() : new EhrFetch.Found(found));
         }
 
         /** What the FHIR API answers to a relative read or search, as JSON (a resource, or a searchset Bundle). */
@@ -146,16 +168,22 @@ class CdsScenariosThroughCdsTest {
                     assertThat(found).as("read " + url).isNotNull();
                     return JSON.readTree(FHIR.newJsonParser().encodeResourceToString(found.get(0)));
                 }
-                ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
+                ObjectNode bundle =
+                        JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
                 ArrayNode entries = bundle.putArray("entry");
                 String type = url.substring(0, url.indexOf('?'));
                 for (Resource resource : found) {
                     ObjectNode entry = entries.addObject();
-                    entry.put("fullUrl", FHIR_BASE + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+                    entry.put(
+                            "fullUrl",
+                            FHIR_BASE + "/" + resource.fhirType() + "/"
+                                    + resource.getIdElement().getIdPart());
                     entry.set("resource", JSON.readTree(FHIR.newJsonParser().encodeResourceToString(resource)));
                     entry.putObject("search").put("mode", resource.fhirType().equals(type) ? "match" : "include");
                 }
-                bundle.put("total", found.stream().filter(r -> r.fhirType().equals(type)).count());
+                bundle.put(
+                        "total",
+                        found.stream().filter(r -> r.fhirType().equals(type)).count());
                 return bundle;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -167,8 +195,11 @@ class CdsScenariosThroughCdsTest {
             if (!url.contains("?")) {
                 String[] typeAndId = url.split("/");
                 return resources.stream()
-                        .filter(r -> r.fhirType().equals(typeAndId[0]) && r.getIdElement().getIdPart().equals(typeAndId[1]))
-                        .findFirst().map(r -> List.of(r.copy())).orElse(null);
+                        .filter(r -> r.fhirType().equals(typeAndId[0])
+                                && r.getIdElement().getIdPart().equals(typeAndId[1]))
+                        .findFirst()
+                        .map(r -> List.of(r.copy()))
+                        .orElse(null);
             }
             String type = url.substring(0, url.indexOf('?'));
             Map<String, String> params = new LinkedHashMap<>();
@@ -185,19 +216,29 @@ class CdsScenariosThroughCdsTest {
             String patient = params.remove("patient");
             String category = params.remove("category");
             String status = params.remove("status");
-            assertThat(params).as("query parameters this fake FHIR server does not know: " + url).isEmpty();
-            assertThat(patient).as("every prefetch search is by patient: " + url).isNotNull();
+            assertThat(params)
+                    .as("query parameters this fake FHIR server does not know: " + url)
+                    .isEmpty();
+            assertThat(patient)
+                    .as("every prefetch search is by patient: " + url)
+                    .isNotNull();
             List<Resource> out = new ArrayList<>();
             for (Resource resource : resources) {
                 if (!resource.fhirType().equals(type) || !subjectId(resource).equals(Optional.of(patient))) {
                     continue;
                 }
-                if (category != null && !(resource instanceof Observation o
-                        && o.getCategory().stream().anyMatch(c -> c.getCoding().stream().anyMatch(coding -> category.equals(coding.getCode()))))) {
+                if (category != null
+                        && !(resource instanceof Observation o
+                                && o.getCategory().stream()
+                                        .anyMatch(c -> c.getCoding().stream()
+                                                .anyMatch(coding -> category.equals(coding.getCode()))))) {
                     continue;
                 }
-                if (status != null && !(resource instanceof MedicationRequest mr && mr.hasStatus()
-                        && List.of(status.split(",")).contains(mr.getStatus().toCode()))) {
+                if (status != null
+                        && !(resource instanceof MedicationRequest mr
+                                && mr.hasStatus()
+                                && List.of(status.split(","))
+                                        .contains(mr.getStatus().toCode()))) {
                     continue;
                 }
                 out.add(resource.copy());
@@ -205,20 +246,41 @@ class CdsScenariosThroughCdsTest {
             List<String> referenced = new ArrayList<>();
             for (String include : includes) {
                 switch (include) {
-                    case "Observation:specimen" -> out.stream().filter(Observation.class::isInstance)
-                            .forEach(r -> referenced.add(((Observation) r).getSpecimen().getReference()));
-                    case "DiagnosticReport:result" -> out.stream().filter(org.hl7.fhir.r4.model.DiagnosticReport.class::isInstance)
-                            .forEach(r -> ((org.hl7.fhir.r4.model.DiagnosticReport) r).getResult().forEach(ref -> referenced.add(ref.getReference())));
-                    case "DiagnosticReport:specimen" -> out.stream().filter(org.hl7.fhir.r4.model.DiagnosticReport.class::isInstance)
-                            .forEach(r -> ((org.hl7.fhir.r4.model.DiagnosticReport) r).getSpecimen().forEach(ref -> referenced.add(ref.getReference())));
-                    case "MedicationRequest:medication" -> out.stream().filter(MedicationRequest.class::isInstance)
-                            .filter(r -> ((MedicationRequest) r).hasMedicationReference())
-                            .forEach(r -> referenced.add(((MedicationRequest) r).getMedicationReference().getReference()));
-                    case "MedicationAdministration:medication", "MedicationStatement:medication" -> { } // the scenarios hold none
-                    default -> assertThat(include).as("an _include this fake FHIR server does not know").isNull();
+                    case "Observation:specimen" ->
+                        out.stream()
+                                .filter(Observation.class::isInstance)
+                                .forEach(r -> referenced.add(
+                                        ((Observation) r).getSpecimen().getReference()));
+                    case "DiagnosticReport:result" ->
+                        out.stream()
+                                .filter(org.hl7.fhir.r4.model.DiagnosticReport.class::isInstance)
+                                .forEach(r -> ((org.hl7.fhir.r4.model.DiagnosticReport) r)
+                                        .getResult()
+                                        .forEach(ref -> referenced.add(ref.getReference())));
+                    case "DiagnosticReport:specimen" ->
+                        out.stream()
+                                .filter(org.hl7.fhir.r4.model.DiagnosticReport.class::isInstance)
+                                .forEach(r -> ((org.hl7.fhir.r4.model.DiagnosticReport) r)
+                                        .getSpecimen()
+                                        .forEach(ref -> referenced.add(ref.getReference())));
+                    case "MedicationRequest:medication" ->
+                        out.stream()
+                                .filter(MedicationRequest.class::isInstance)
+                                .filter(r -> ((MedicationRequest) r).hasMedicationReference())
+                                .forEach(r -> referenced.add(((MedicationRequest) r)
+                                        .getMedicationReference()
+                                        .getReference()));
+                    case "MedicationAdministration:medication",
+                            "MedicationStatement:medication" -> {} // the scenarios hold none
+                    default ->
+                        assertThat(include)
+                                .as("an _include this fake FHIR server does not know")
+                                .isNull();
                 }
             }
-            resources.stream().filter(r -> referenced.contains(r.fhirType() + "/" + r.getIdElement().getIdPart()))
+            resources.stream()
+                    .filter(r -> referenced.contains(
+                            r.fhirType() + "/" + r.getIdElement().getIdPart()))
                     .forEach(r -> out.add(r.copy()));
             return out;
         }
@@ -236,7 +298,9 @@ class CdsScenariosThroughCdsTest {
             } else if (resource instanceof org.hl7.fhir.r4.model.DiagnosticReport r) {
                 subject = r.getSubject();
             }
-            if (subject == null || !subject.hasReference() || !subject.getReference().startsWith("Patient/")) {
+            if (subject == null
+                    || !subject.hasReference()
+                    || !subject.getReference().startsWith("Patient/")) {
                 return Optional.empty();
             }
             return Optional.of(subject.getReference().substring("Patient/".length()));

@@ -42,22 +42,32 @@ class CdsVocabularyTest {
                 }
             }
         }
-        assertThat(raised).as("the scan finds the adapter's codes").containsKeys("missing-hook-instance", "medication-unresolved");
+        assertThat(raised)
+                .as("the scan finds the adapter's codes")
+                .containsKeys("missing-hook-instance", "medication-unresolved");
         raised.put(CdsError.unknownService().code(), CdsError.unknownService().status());
         raised.put(Undecidable.DATA_UNAVAILABLE, 412); // the decision's code, mapped by CdsError.of
         raised.put("internal-error", 500); // CdsHooksService's observer code; the servlet answers 500 with it
 
         Map<String, Integer> published = new HashMap<>();
-        for (CodeSystem.ConceptDefinitionComponent concept : codeSystem("error-code").getConcept()) {
-            published.put(concept.getCode(), concept.getProperty().stream().filter(p -> p.getCode().equals("httpStatus"))
-                    .map(p -> ((IntegerType) p.getValue()).getValue()).findFirst().orElse(null));
+        for (CodeSystem.ConceptDefinitionComponent concept :
+                codeSystem("error-code").getConcept()) {
+            published.put(
+                    concept.getCode(),
+                    concept.getProperty().stream()
+                            .filter(p -> p.getCode().equals("httpStatus"))
+                            .map(p -> ((IntegerType) p.getValue()).getValue())
+                            .findFirst()
+                            .orElse(null));
         }
         assertThat(published).containsAllEntriesOf(raised);
     }
 
     @Test
     void theHooksAreTheCdsHookCodeSystem() {
-        assertThat(codes("cds-hook")).containsExactlyInAnyOrderElementsOf(Arrays.stream(Hook.values()).map(Hook::id).toList());
+        assertThat(codes("cds-hook"))
+                .containsExactlyInAnyOrderElementsOf(
+                        Arrays.stream(Hook.values()).map(Hook::id).toList());
     }
 
     @Test
@@ -70,6 +80,8 @@ class CdsVocabularyTest {
     }
 
     private static List<String> codes(String id) {
-        return codeSystem(id).getConcept().stream().map(CodeSystem.ConceptDefinitionComponent::getCode).toList();
+        return codeSystem(id).getConcept().stream()
+                .map(CodeSystem.ConceptDefinitionComponent::getCode)
+                .toList();
     }
 }

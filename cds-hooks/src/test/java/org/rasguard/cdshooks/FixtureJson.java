@@ -53,7 +53,8 @@ final class FixtureJson {
             java.util.List<String> kinds = new java.util.ArrayList<>();
             java.util.List<String> summaries = new java.util.ArrayList<>();
             response.get("cards").forEach(card -> {
-                kinds.add(card.get("indicator").asText() + ":" + card.at("/source/topic/code").asText());
+                kinds.add(card.get("indicator").asText() + ":"
+                        + card.at("/source/topic/code").asText());
                 summaries.add(card.get("summary").asText());
             });
             return new Cards(kinds, summaries);
@@ -75,5 +76,4 @@ final class FixtureJson {
         resources.forEach(resource -> entries.addObject().set("resource", resource));
         return bundle;
     }
-
 }

@@ -38,14 +38,18 @@ final class InMemoryEvidenceStore implements EvidenceStore {
     @Override
     public List<Patient> patientsByIdentifier(String system, String value, int limit) {
         return patients.values().stream()
-                .filter(p -> p.getIdentifier().stream().anyMatch(i -> system.equals(i.getSystem()) && value.equals(i.getValue())))
-                .limit(limit).map(Patient::copy).toList();
+                .filter(p -> p.getIdentifier().stream()
+                        .anyMatch(i -> system.equals(i.getSystem()) && value.equals(i.getValue())))
+                .limit(limit)
+                .map(Patient::copy)
+                .toList();
     }
 
     @Override
     public StoredEvidence evidence(List<String> patientIds, int maxResources) {
         List<Resource> reached = new ArrayList<>();
-        patientIds.forEach(id -> evidence.getOrDefault(id, List.of()).forEach(resource -> reached.add(resource.copy())));
+        patientIds.forEach(
+                id -> evidence.getOrDefault(id, List.of()).forEach(resource -> reached.add(resource.copy())));
         boolean truncated = reached.size() > maxResources;
         List<Resource> read = truncated ? reached.subList(0, maxResources) : reached;
         EvidenceConfinement.Confined confined = EvidenceConfinement.confine(read, Set.copyOf(patientIds));

@@ -18,13 +18,15 @@ import org.rasguard.knowledge.KnowledgeBase;
 /** A Medication stands for its own code and its ingredients, so mixtures coded only locally are still recognised. */
 class MedicationResolverTest {
 
-    private static final DrugMatcher DRUGS = DrugMatcher.from(KnowledgeBase.loadFromClasspath(FhirContext.forR4Cached()));
+    private static final DrugMatcher DRUGS =
+            DrugMatcher.from(KnowledgeBase.loadFromClasspath(FhirContext.forR4Cached()));
     private static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
 
     private static Medication mixture() {
         Medication mixture = new Medication();
         mixture.setId("mix");
-        mixture.setCode(new CodeableConcept(new Coding("http://pharmacy.example.org", "PRD-1", null)).setText("IV admixture"));
+        mixture.setCode(
+                new CodeableConcept(new Coding("http://pharmacy.example.org", "PRD-1", null)).setText("IV admixture"));
         return mixture;
     }
 
@@ -35,7 +37,8 @@ class MedicationResolverTest {
         MedicationRequest order = new MedicationRequest().setMedication(new Reference("#mix"));
         order.addContained(mixture);
 
-        CodeableConcept drug = MedicationResolver.local(order, new Bundle(), List.of()).orElseThrow();
+        CodeableConcept drug =
+                MedicationResolver.local(order, new Bundle(), List.of()).orElseThrow();
 
         assertThat(DRUGS.antiEgfrDrug(drug)).contains(AntiEgfrDrug.CETUXIMAB);
     }
@@ -49,7 +52,8 @@ class MedicationResolverTest {
         antibody.setId("Medication/ab");
         MedicationRequest order = new MedicationRequest().setMedication(new Reference("Medication/mix"));
 
-        CodeableConcept drug = MedicationResolver.local(order, new Bundle(), List.of(mixture, antibody)).orElseThrow();
+        CodeableConcept drug = MedicationResolver.local(order, new Bundle(), List.of(mixture, antibody))
+                .orElseThrow();
 
         assertThat(DRUGS.antiEgfrDrug(drug)).contains(AntiEgfrDrug.PANITUMUMAB);
     }
@@ -61,6 +65,8 @@ class MedicationResolverTest {
         MedicationRequest order = new MedicationRequest().setMedication(new Reference("#mix"));
         order.addContained(mixture);
 
-        assertThat(DRUGS.antiEgfrDrug(MedicationResolver.local(order, new Bundle(), List.of()).orElseThrow())).isEmpty();
+        assertThat(DRUGS.antiEgfrDrug(
+                        MedicationResolver.local(order, new Bundle(), List.of()).orElseThrow()))
+                .isEmpty();
     }
 }

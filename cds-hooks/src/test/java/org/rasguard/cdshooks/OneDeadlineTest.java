@@ -33,8 +33,14 @@ class OneDeadlineTest {
         EhrFhirClient ehr = (server, url) -> url.equals("Medication/med-1")
                 ? after(200, new EhrFetch.Found(List.of(cetuximab())))
                 : after(900, new EhrFetch.Found(List.of()));
-        CdsHooksService service = new CdsHooksService(KNOWLEDGE, FHIR, new InMemoryEvidenceStore(), ehr,
-                FhirServerAllowlist.of(List.of(EHR)), items -> List.of(), new CdsHooksService.Settings(false, BUDGET_MILLIS));
+        CdsHooksService service = new CdsHooksService(
+                KNOWLEDGE,
+                FHIR,
+                new InMemoryEvidenceStore(),
+                ehr,
+                FhirServerAllowlist.of(List.of(EHR)),
+                items -> List.of(),
+                new CdsHooksService.Settings(false, BUDGET_MILLIS));
         ObjectNode request = RasCasesThroughCdsTest.CdsCalls.orderSign("p1").put("fhirServer", EHR);
         ObjectNode order = (ObjectNode) request.at("/context/draftOrders/entry/0/resource");
         order.remove("medicationCodeableConcept");
@@ -53,13 +59,19 @@ class OneDeadlineTest {
     }
 
     private static CompletableFuture<EhrFetch> after(long millis, EhrFetch answer) {
-        return CompletableFuture.supplyAsync(() -> answer, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
+        return CompletableFuture.supplyAsync(
+                () -> answer, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
     }
 
     private static Resource cetuximab() {
         Medication medication = new Medication();
         medication.setId("med-1");
-        medication.getCode().addCoding().setSystem("http://www.nlm.nih.gov/research/umls/rxnorm").setCode("318341").setDisplay("cetuximab");
+        medication
+                .getCode()
+                .addCoding()
+                .setSystem("http://www.nlm.nih.gov/research/umls/rxnorm")
+                .setCode("318341")
+                .setDisplay("cetuximab");
         return medication;
     }
 }

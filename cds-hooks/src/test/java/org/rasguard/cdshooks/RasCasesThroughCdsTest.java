@@ -22,8 +22,8 @@ import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.cards.CardRules;
+import org.rasguard.decision.DecisionKnowledge;
 import org.rasguard.knowledge.KnowledgeBase;
 
 /**
@@ -51,13 +51,21 @@ class RasCasesThroughCdsTest {
     private static final String MRN_SYSTEM = "urn:example:ehr-mrn";
     private static final String OUR_ID = "lab-4711";
 
-    enum Way { FULL_PREFETCH, FHIR_SERVER, STORE_ONLY }
+    enum Way {
+        FULL_PREFETCH,
+        FHIR_SERVER,
+        STORE_ONLY
+    }
 
     static Stream<Arguments> cases() throws IOException, URISyntaxException {
-        Path dir = Path.of(RasCasesThroughCdsTest.class.getClassLoader().getResource("ras-cases").toURI());
+        Path dir = Path.of(RasCasesThroughCdsTest.class
+                .getClassLoader()
+                .getResource("ras-cases")
+                .toURI());
         List<Arguments> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
                 JsonNode fixture = JSON.readTree(file.toFile());
                 if (fixture.has("policy")) {
                     continue;
@@ -84,7 +92,8 @@ class RasCasesThroughCdsTest {
         ObjectNode request = CdsCalls.orderSign("p1");
         ObjectNode prefetch = request.putObject("prefetch");
         // A fixture is one patient's resources; some official examples name their own patient: call it p1.
-        ArrayNode results = (ArrayNode) JSON.readTree(fixture.get("resources").toString()
+        ArrayNode results = (ArrayNode) JSON.readTree(fixture.get("resources")
+                .toString()
                 .replaceAll("\"reference\":\"Patient/[^\"]+\"", "\"reference\":\"Patient/p1\""));
         switch (way) {
             case FULL_PREFETCH -> {
@@ -107,34 +116,49 @@ class RasCasesThroughCdsTest {
                 ours.addIdentifier().setSystem(MRN_SYSTEM).setValue("MRN-1");
                 store.addPatient(ours);
                 // As stored here: under our own id.
-                String underOurId = results.toString().replace("\"Patient/p1\"", "\"Patient/" + OUR_ID + "\"")
+                String underOurId = results.toString()
+                        .replace("\"Patient/p1\"", "\"Patient/" + OUR_ID + "\"")
                         // As ingest stores it: a subject given by the MRN alone gets the one Patient with that MRN
                         // (SubjectIdentifierResolver).
-                        .replace("\"subject\":{\"identifier\":{\"system\":\"" + MRN_SYSTEM + "\",\"value\":\"MRN-1\"}",
-                                "\"subject\":{\"reference\":\"Patient/" + OUR_ID + "\",\"identifier\":{\"system\":\"" + MRN_SYSTEM + "\",\"value\":\"MRN-1\"}");
+                        .replace(
+                                "\"subject\":{\"identifier\":{\"system\":\"" + MRN_SYSTEM + "\",\"value\":\"MRN-1\"}",
+                                "\"subject\":{\"reference\":\"Patient/" + OUR_ID + "\",\"identifier\":{\"system\":\""
+                                        + MRN_SYSTEM + "\",\"value\":\"MRN-1\"}");
                 JSON.readTree(underOurId).forEach(resource -> store.addEvidence(OUR_ID, parse(resource)));
             }
         }
         EhrFhirClient ehr = (server, url) -> CompletableFuture.completedFuture(ehrAnswer(url, results));
         List<Decision> decided = new ArrayList<>();
-        CdsHooksService service = new CdsHooksService(DecisionKnowledge.from(KNOWLEDGE), FHIR, store, ehr, FhirServerAllowlist.of(List.of(EHR)),
-                items -> List.of(), CdsHooksService.Settings.defaults(), new DecisionObserver() {
+        CdsHooksService service = new CdsHooksService(
+                DecisionKnowledge.from(KNOWLEDGE),
+                FHIR,
+                store,
+                ehr,
+                FhirServerAllowlist.of(List.of(EHR)),
+                items -> List.of(),
+                CdsHooksService.Settings.defaults(),
+                new DecisionObserver() {
                     @Override
                     public void decided(Decision decision) {
                         decided.add(decision);
                     }
                 });
 
-        JsonNode response = JSON.readTree(service.call(CdsServices.ORDER_SIGN_ID, request.toString().getBytes(StandardCharsets.UTF_8)));
+        JsonNode response = JSON.readTree(
+                service.call(CdsServices.ORDER_SIGN_ID, request.toString().getBytes(StandardCharsets.UTF_8)));
 
         assertThat(CardRules.checkResponse(response)).isEmpty();
         Decision.Verdict verdict = decided.get(0).verdict();
-        assertThat(verdict.status().code()).as("status").isEqualTo(expected.get("status").asText());
+        assertThat(verdict.status().code())
+                .as("status")
+                .isEqualTo(expected.get("status").asText());
         List<String> reasons = new ArrayList<>();
         expected.get("reasons").forEach(reason -> reasons.add(reason.asText()));
         assertThat(verdict.reasons()).as("reasons").containsExactlyInAnyOrderElementsOf(reasons);
         List<String> cards = new ArrayList<>();
-        response.get("cards").forEach(card -> cards.add(card.get("indicator").asText() + ":" + card.at("/source/topic/code").asText()));
+        response.get("cards")
+                .forEach(card -> cards.add(card.get("indicator").asText() + ":"
+                        + card.at("/source/topic/code").asText()));
         assertThat(cards).as("card").isEqualTo(expectedCards(expected));
     }
 
@@ -150,7 +174,8 @@ class RasCasesThroughCdsTest {
         String card = expected.path("card").asText(null);
         if (card == null) {
             card = switch (expected.get("status").asText()) {
-                case "mutated" -> expected.path("krasG12c").asBoolean() ? "critical:G12cWithoutPartner" : "critical:RasMutant";
+                case "mutated" ->
+                    expected.path("krasG12c").asBoolean() ? "critical:G12cWithoutPartner" : "critical:RasMutant";
                 case "unknown" -> "warning:RasUnknown";
                 default -> "none";
             };
@@ -168,7 +193,8 @@ class RasCasesThroughCdsTest {
             reports(results, false).forEach(resource -> resources.add(parse(resource)));
         } else if (url.startsWith("DiagnosticReport")) {
             reports(results, true).forEach(resource -> resources.add(parse(resource)));
-        } else if (!url.startsWith("MedicationRequest") && !url.startsWith("MedicationAdministration")
+        } else if (!url.startsWith("MedicationRequest")
+                && !url.startsWith("MedicationAdministration")
                 && !url.startsWith("MedicationStatement")) {
             return new EhrFetch.NotFound();
         }
@@ -190,7 +216,8 @@ class RasCasesThroughCdsTest {
     }
 
     private static ObjectNode ehrPatient() {
-        ObjectNode patient = JSON.createObjectNode().put("resourceType", "Patient").put("id", "p1");
+        ObjectNode patient =
+                JSON.createObjectNode().put("resourceType", "Patient").put("id", "p1");
         patient.putArray("identifier").addObject().put("system", MRN_SYSTEM).put("value", "MRN-1");
         return patient;
     }
@@ -207,7 +234,8 @@ class RasCasesThroughCdsTest {
     }
 
     private static ObjectNode searchset(JsonNode resources) {
-        ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
+        ObjectNode bundle =
+                JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
         ArrayNode entries = bundle.putArray("entry");
         if (resources.isArray()) {
             resources.forEach(resource -> entries.addObject().set("resource", resource));
@@ -232,12 +260,21 @@ class RasCasesThroughCdsTest {
             ObjectNode context = request.putObject("context");
             context.put("userId", "Practitioner/1");
             context.put("patientId", patientId);
-            ObjectNode orders = context.putObject("draftOrders").put("resourceType", "Bundle").put("type", "collection");
+            ObjectNode orders = context.putObject("draftOrders")
+                    .put("resourceType", "Bundle")
+                    .put("type", "collection");
             ObjectNode order = orders.putArray("entry").addObject().putObject("resource");
-            order.put("resourceType", "MedicationRequest").put("id", "mr-1").put("status", "draft").put("intent", "order");
+            order.put("resourceType", "MedicationRequest")
+                    .put("id", "mr-1")
+                    .put("status", "draft")
+                    .put("intent", "order");
             order.putObject("subject").put("reference", "Patient/" + patientId);
-            order.putObject("medicationCodeableConcept").putArray("coding").addObject()
-                    .put("system", "http://www.nlm.nih.gov/research/umls/rxnorm").put("code", "318341").put("display", "cetuximab");
+            order.putObject("medicationCodeableConcept")
+                    .putArray("coding")
+                    .addObject()
+                    .put("system", "http://www.nlm.nih.gov/research/umls/rxnorm")
+                    .put("code", "318341")
+                    .put("display", "cetuximab");
             return request;
         }
     }

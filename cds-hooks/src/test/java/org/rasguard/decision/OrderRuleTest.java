@@ -10,7 +10,8 @@ import org.rasguard.ras.RasStatus;
 /** The decision table, row by row. */
 class OrderRuleTest {
 
-    @ParameterizedTest(name = "{0} {1} g12c={2} hasPartner={3} partner={4} braf={5} brafPartner={6} trusted={7} info={8} → {9}")
+    @ParameterizedTest(
+            name = "{0} {1} g12c={2} hasPartner={3} partner={4} braf={5} brafPartner={6} trusted={7} info={8} → {9}")
     @CsvSource({
         "COLORECTAL,          MUTATED,    false,  true,   false,  false,  false,  true,   false,  RAS_MUTANT",
         "NONE_ON_RECORD,      MUTATED,    false,  true,   false,  false,  false,  true,   false,  RAS_MUTANT",
@@ -36,9 +37,19 @@ class OrderRuleTest {
         "COLORECTAL,          WILD_TYPE,  false,  true,   false,  false,  false,  false,  false,  RAS_UNKNOWN",
         "COLORECTAL,          MUTATED,    true,   false,  false,  false,  false,  true,   false,  RAS_MUTANT",
         "COLORECTAL,          MUTATED,    true,   false,  true,   false,  false,  true,   false,  RAS_MUTANT",
-        "COLORECTAL,          UNKNOWN,    false,  false,  false,  false,  false,  true,   false,  RAS_UNKNOWN"})
-    void decides(Indication indication, RasStatus status, boolean g12c, boolean hasPartner, boolean partner, boolean braf,
-            boolean brafPartner, boolean trusted, boolean info, String card) {
+        "COLORECTAL,          UNKNOWN,    false,  false,  false,  false,  false,  true,   false,  RAS_UNKNOWN"
+    })
+    void decides(
+            Indication indication,
+            RasStatus status,
+            boolean g12c,
+            boolean hasPartner,
+            boolean partner,
+            boolean braf,
+            boolean brafPartner,
+            boolean trusted,
+            boolean info,
+            String card) {
         Optional<CardKind> decided = OrderRule.decide(
                 new OrderRule.Facts(indication, status, g12c, hasPartner, partner, braf, brafPartner, trusted, info));
         assertThat(decided.map(Enum::name).orElse("NONE")).isEqualTo(card);
@@ -53,9 +64,10 @@ class OrderRuleTest {
         "COLORECTAL,          UNKNOWN,    true,   false,  true,   RAS_UNKNOWN",
         "COLORECTAL,          MUTATED,    true,   false,  true,   RAS_MUTANT",
         "HEAD_AND_NECK_ONLY,  WILD_TYPE,  true,   false,  true,   NONE",
-        "COLORECTAL,          WILD_TYPE,  true,   false,  false,  NONE"})
-    void aReChallengeWarnsOnlyWhereWildTypeWouldOtherwiseStand(Indication indication, RasStatus status, boolean trusted, boolean info,
-            boolean rechallenge, String card) {
+        "COLORECTAL,          WILD_TYPE,  true,   false,  false,  NONE"
+    })
+    void aReChallengeWarnsOnlyWhereWildTypeWouldOtherwiseStand(
+            Indication indication, RasStatus status, boolean trusted, boolean info, boolean rechallenge, String card) {
         Optional<CardKind> decided = OrderRule.decide(
                 new OrderRule.Facts(indication, status, false, true, false, false, false, trusted, info, rechallenge));
         assertThat(decided.map(Enum::name).orElse("NONE")).isEqualTo(card);

@@ -34,17 +34,19 @@ import org.rasguard.ras.RasAssessment;
  */
 class RechallengeTest {
 
-    private static final DecisionKnowledge KNOWLEDGE = DecisionKnowledge.from(KnowledgeBase.loadFromClasspath(FhirContext.forR4Cached()));
+    private static final DecisionKnowledge KNOWLEDGE =
+            DecisionKnowledge.from(KnowledgeBase.loadFromClasspath(FhirContext.forR4Cached()));
     private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
-    private static final CodeableConcept CETUXIMAB = new CodeableConcept(
-            new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "318341", "cetuximab"));
+    private static final CodeableConcept CETUXIMAB =
+            new CodeableConcept(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "318341", "cetuximab"));
 
     @Test
     void aCompletedRequestEndsAtItsValidityPeriodsEndReadAsTheLastMomentOfThatDay() {
         MedicationRequest request = request(MedicationRequest.MedicationRequestStatus.COMPLETED);
         request.getDispenseRequest().setValidityPeriod(new Period().setEndElement(new DateTimeType("2026-08-31")));
 
-        EarlierCourse course = Rechallenge.course(request, AntiEgfrDrug.CETUXIMAB).orElseThrow();
+        EarlierCourse course =
+                Rechallenge.course(request, AntiEgfrDrug.CETUXIMAB).orElseThrow();
 
         // No time zone on a date: the day may end as late as 14:00 the next day, UTC.
         assertThat(course.end()).isEqualTo(Instant.parse("2026-09-01T13:59:59.999Z"));
@@ -54,65 +56,114 @@ class RechallengeTest {
 
     @Test
     void aMonthStandsForItsLastMomentAndAZonedTimeForItself() {
-        assertThat(FhirInstants.latest(new DateTimeType("2026-09"))).contains(Instant.parse("2026-10-01T13:59:59.999Z"));
-        assertThat(FhirInstants.latest(new DateTimeType("2026-09-15T11:00:00Z"))).contains(Instant.parse("2026-09-15T11:00:00.999Z"));
-        assertThat(FhirInstants.earliest(new DateTimeType("2026-09-15T11:00:00+02:00"))).contains(Instant.parse("2026-09-15T09:00:00Z"));
+        assertThat(FhirInstants.latest(new DateTimeType("2026-09")))
+                .contains(Instant.parse("2026-10-01T13:59:59.999Z"));
+        assertThat(FhirInstants.latest(new DateTimeType("2026-09-15T11:00:00Z")))
+                .contains(Instant.parse("2026-09-15T11:00:00.999Z"));
+        assertThat(FhirInstants.earliest(new DateTimeType("2026-09-15T11:00:00+02:00")))
+                .contains(Instant.parse("2026-09-15T09:00:00Z"));
         assertThat(FhirInstants.earliest("2026-10-02")).contains(Instant.parse("2026-10-01T10:00:00Z"));
         assertThat(FhirInstants.earliest("not a date")).isEmpty();
         assertThat(FhirInstants.earliest((String) null)).isEmpty();
     }
 
     @ParameterizedTest(name = "MedicationRequest {0}: course={1}")
-    @CsvSource({"completed, true", "stopped, true", "active, false", "draft, false", "cancelled, false", "entered-in-error, false",
-        "on-hold, false"})
+    @CsvSource({
+        "completed, true",
+        "stopped, true",
+        "active, false",
+        "draft, false",
+        "cancelled, false",
+        "entered-in-error, false",
+        "on-hold, false"
+    })
     void onlyACompletedOrStoppedRequestIsAnEarlierCourse(String status, boolean course) {
         MedicationRequest request = request(MedicationRequest.MedicationRequestStatus.fromCode(status));
 
-        assertThat(Rechallenge.course(request, AntiEgfrDrug.CETUXIMAB).isPresent()).isEqualTo(course);
+        assertThat(Rechallenge.course(request, AntiEgfrDrug.CETUXIMAB).isPresent())
+                .isEqualTo(course);
     }
 
     @Test
     void aRequestNotToGiveTheDrugIsNoCourseAndOneWithoutAValidityPeriodGoesOnUntilNow() {
-        MedicationRequest doNot = request(MedicationRequest.MedicationRequestStatus.COMPLETED).setDoNotPerform(true);
+        MedicationRequest doNot =
+                request(MedicationRequest.MedicationRequestStatus.COMPLETED).setDoNotPerform(true);
         assertThat(Rechallenge.course(doNot, AntiEgfrDrug.CETUXIMAB)).isEmpty();
 
-        EarlierCourse open = Rechallenge.course(request(MedicationRequest.MedicationRequestStatus.STOPPED), AntiEgfrDrug.CETUXIMAB).orElseThrow();
+        EarlierCourse open = Rechallenge.course(
+                        request(MedicationRequest.MedicationRequestStatus.STOPPED), AntiEgfrDrug.CETUXIMAB)
+                .orElseThrow();
         assertThat(open.possiblyOngoing()).isTrue();
     }
 
     @ParameterizedTest(name = "MedicationAdministration {0}: course={1}")
-    @CsvSource({"completed, true", "in-progress, true", "stopped, true", "on-hold, true", "unknown, true", "not-done, false",
-        "entered-in-error, false"})
+    @CsvSource({
+        "completed, true",
+        "in-progress, true",
+        "stopped, true",
+        "on-hold, true",
+        "unknown, true",
+        "not-done, false",
+        "entered-in-error, false"
+    })
     void everyAdministrationButNotDoneOrInErrorIsAnEarlierCourse(String status, boolean course) {
         MedicationAdministration administration = new MedicationAdministration()
                 .setStatus(MedicationAdministration.MedicationAdministrationStatus.fromCode(status))
                 .setEffective(new DateTimeType("2026-06-02T09:00:00Z"));
 
-        assertThat(Rechallenge.course(administration, AntiEgfrDrug.CETUXIMAB).isPresent()).isEqualTo(course);
+        assertThat(Rechallenge.course(administration, AntiEgfrDrug.CETUXIMAB).isPresent())
+                .isEqualTo(course);
     }
 
     @Test
     void anAdministrationEndsAtItsTimeOrItsPeriodsEndAndWithAnOpenPeriodGoesOn() {
-        MedicationAdministration at = new MedicationAdministration().setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED)
+        MedicationAdministration at = new MedicationAdministration()
+                .setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED)
                 .setEffective(new DateTimeType("2026-06-02T09:00:00Z"));
-        MedicationAdministration period = new MedicationAdministration().setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED)
-                .setEffective(new Period().setStartElement(new DateTimeType("2026-06-02T09:00:00Z")).setEndElement(new DateTimeType("2026-06-02T11:00:00Z")));
-        MedicationAdministration open = new MedicationAdministration().setStatus(MedicationAdministration.MedicationAdministrationStatus.UNKNOWN)
+        MedicationAdministration period = new MedicationAdministration()
+                .setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED)
+                .setEffective(new Period()
+                        .setStartElement(new DateTimeType("2026-06-02T09:00:00Z"))
+                        .setEndElement(new DateTimeType("2026-06-02T11:00:00Z")));
+        MedicationAdministration open = new MedicationAdministration()
+                .setStatus(MedicationAdministration.MedicationAdministrationStatus.UNKNOWN)
                 .setEffective(new Period().setStartElement(new DateTimeType("2026-06-02T09:00:00Z")));
-        MedicationAdministration running = new MedicationAdministration().setStatus(MedicationAdministration.MedicationAdministrationStatus.INPROGRESS)
+        MedicationAdministration running = new MedicationAdministration()
+                .setStatus(MedicationAdministration.MedicationAdministrationStatus.INPROGRESS)
                 .setEffective(new DateTimeType("2026-06-02T09:00:00Z"));
 
-        assertThat(Rechallenge.course(at, AntiEgfrDrug.CETUXIMAB).orElseThrow().end()).isEqualTo(Instant.parse("2026-06-02T09:00:00.999Z"));
-        assertThat(Rechallenge.course(period, AntiEgfrDrug.CETUXIMAB).orElseThrow().end()).isEqualTo(Instant.parse("2026-06-02T11:00:00.999Z"));
-        assertThat(Rechallenge.course(open, AntiEgfrDrug.CETUXIMAB).orElseThrow().possiblyOngoing()).isTrue();
-        assertThat(Rechallenge.course(running, AntiEgfrDrug.CETUXIMAB).orElseThrow().possiblyOngoing()).as("in progress").isTrue();
+        assertThat(Rechallenge.course(at, AntiEgfrDrug.CETUXIMAB).orElseThrow().end())
+                .isEqualTo(Instant.parse("2026-06-02T09:00:00.999Z"));
+        assertThat(Rechallenge.course(period, AntiEgfrDrug.CETUXIMAB)
+                        .orElseThrow()
+                        .end())
+                .isEqualTo(Instant.parse("2026-06-02T11:00:00.999Z"));
+        assertThat(Rechallenge.course(open, AntiEgfrDrug.CETUXIMAB)
+                        .orElseThrow()
+                        .possiblyOngoing())
+                .isTrue();
+        assertThat(Rechallenge.course(running, AntiEgfrDrug.CETUXIMAB)
+                        .orElseThrow()
+                        .possiblyOngoing())
+                .as("in progress")
+                .isTrue();
     }
 
     @ParameterizedTest(name = "MedicationStatement {0}: course={1}, going on={2}")
-    @CsvSource({"completed, true, false", "stopped, true, false", "unknown, true, false", "active, true, true", "on-hold, true, true",
-        "entered-in-error, false, false", "not-taken, false, false", "intended, false, false"})
-    void aStatementIsACourseUnlessInErrorNotTakenOrIntendedAndAnActiveOneGoesOn(String status, boolean course, boolean goingOn) {
-        MedicationStatement statement = new MedicationStatement().setStatus(MedicationStatement.MedicationStatementStatus.fromCode(status))
+    @CsvSource({
+        "completed, true, false",
+        "stopped, true, false",
+        "unknown, true, false",
+        "active, true, true",
+        "on-hold, true, true",
+        "entered-in-error, false, false",
+        "not-taken, false, false",
+        "intended, false, false"
+    })
+    void aStatementIsACourseUnlessInErrorNotTakenOrIntendedAndAnActiveOneGoesOn(
+            String status, boolean course, boolean goingOn) {
+        MedicationStatement statement = new MedicationStatement()
+                .setStatus(MedicationStatement.MedicationStatementStatus.fromCode(status))
                 .setEffective(new Period().setEndElement(new DateTimeType("2026-08-31")));
 
         Optional<EarlierCourse> found = Rechallenge.course(statement, AntiEgfrDrug.CETUXIMAB);
@@ -125,17 +176,28 @@ class RechallengeTest {
     void theCourseThatEndedLastCountsAndAnotherDrugIsNoCourse() {
         MedicationRequest early = request(MedicationRequest.MedicationRequestStatus.COMPLETED);
         early.getDispenseRequest().setValidityPeriod(new Period().setEndElement(new DateTimeType("2026-03-31")));
-        MedicationAdministration late = new MedicationAdministration().setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED)
+        MedicationAdministration late = new MedicationAdministration()
+                .setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED)
                 .setEffective(new DateTimeType("2026-09-15T09:00:00Z"));
         late.setId("a9");
         MedicationRequest bevacizumab = request(MedicationRequest.MedicationRequestStatus.COMPLETED);
-        CodeableConcept other = new CodeableConcept(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "253337", "bevacizumab"));
+        CodeableConcept other =
+                new CodeableConcept(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "253337", "bevacizumab"));
 
-        Rechallenge found = Rechallenge.of(List.of(new PastMedication(early, CETUXIMAB, true), new PastMedication(late, CETUXIMAB, true),
-                new PastMedication(bevacizumab, other, true)), KNOWLEDGE.drugs(), assessment(), NOW).orElseThrow();
+        Rechallenge found = Rechallenge.of(
+                        List.of(
+                                new PastMedication(early, CETUXIMAB, true),
+                                new PastMedication(late, CETUXIMAB, true),
+                                new PastMedication(bevacizumab, other, true)),
+                        KNOWLEDGE.drugs(),
+                        assessment(),
+                        NOW)
+                .orElseThrow();
 
         assertThat(found.course().reference()).isEqualTo("MedicationAdministration/a9");
-        assertThat(Rechallenge.of(List.of(new PastMedication(bevacizumab, other, true)), KNOWLEDGE.drugs(), assessment(), NOW)).isEmpty();
+        assertThat(Rechallenge.of(
+                        List.of(new PastMedication(bevacizumab, other, true)), KNOWLEDGE.drugs(), assessment(), NOW))
+                .isEmpty();
     }
 
     @Test
@@ -144,25 +206,39 @@ class RechallengeTest {
         request.getDispenseRequest().setValidityPeriod(new Period().setEndElement(new DateTimeType("2026-08-31")));
         List<PastMedication> history = List.of(new PastMedication(request, CETUXIMAB, true));
 
-        assertThat(cleared(history, plasma(Gene.KRAS, "2026-10-02", false), plasma(Gene.NRAS, "2026-10-02", false))).isTrue();
-        assertThat(cleared(history, plasma(Gene.KRAS, "2026-10-02", false))).as("NRAS not retested").isFalse();
-        assertThat(cleared(history, plasma(Gene.KRAS, "2026-10-02", true), plasma(Gene.NRAS, "2026-10-02", false))).as("preliminary").isFalse();
-        assertThat(cleared(history, plasma(Gene.KRAS, "2026-09-01", false), plasma(Gene.NRAS, "2026-10-02", false))).as("the day after the end, no zone")
+        assertThat(cleared(history, plasma(Gene.KRAS, "2026-10-02", false), plasma(Gene.NRAS, "2026-10-02", false)))
+                .isTrue();
+        assertThat(cleared(history, plasma(Gene.KRAS, "2026-10-02", false)))
+                .as("NRAS not retested")
                 .isFalse();
-        assertThat(cleared(history, plasma(Gene.KRAS, null, false), plasma(Gene.NRAS, "2026-10-02", false))).as("undated").isFalse();
-        assertThat(cleared(history, tissue(Gene.KRAS, "2026-10-02"), tissue(Gene.NRAS, "2026-10-02"))).as("tissue").isFalse();
+        assertThat(cleared(history, plasma(Gene.KRAS, "2026-10-02", true), plasma(Gene.NRAS, "2026-10-02", false)))
+                .as("preliminary")
+                .isFalse();
+        assertThat(cleared(history, plasma(Gene.KRAS, "2026-09-01", false), plasma(Gene.NRAS, "2026-10-02", false)))
+                .as("the day after the end, no zone")
+                .isFalse();
+        assertThat(cleared(history, plasma(Gene.KRAS, null, false), plasma(Gene.NRAS, "2026-10-02", false)))
+                .as("undated")
+                .isFalse();
+        assertThat(cleared(history, tissue(Gene.KRAS, "2026-10-02"), tissue(Gene.NRAS, "2026-10-02")))
+                .as("tissue")
+                .isFalse();
     }
 
     @Test
     void aCourseWithoutAnEndIsNotClearedByAnyResultBeforeNow() {
-        List<PastMedication> history = List.of(new PastMedication(request(MedicationRequest.MedicationRequestStatus.STOPPED), CETUXIMAB, true));
+        List<PastMedication> history = List.of(
+                new PastMedication(request(MedicationRequest.MedicationRequestStatus.STOPPED), CETUXIMAB, true));
 
-        assertThat(cleared(history, plasma(Gene.KRAS, "2026-12-01", false), plasma(Gene.NRAS, "2026-12-01", false))).isFalse();
+        assertThat(cleared(history, plasma(Gene.KRAS, "2026-12-01", false), plasma(Gene.NRAS, "2026-12-01", false)))
+                .isFalse();
     }
 
     @Test
     void theEngineMarksOnlyExtendedNegativesOnAKnownPlasmaSpecimen() {
-        Specimen plasma = new Specimen().setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v2-0487", "PLAS", "Plasma")));
+        Specimen plasma = new Specimen()
+                .setType(new CodeableConcept(
+                        new Coding("http://terminology.hl7.org/CodeSystem/v2-0487", "PLAS", "Plasma")));
         plasma.setId("s1");
         Observation onPlasma = negative("o1", "HGNC:6407", "KRAS").setSpecimen(new Reference("Specimen/s1"));
         Observation specimenNotSent = negative("o2", "HGNC:7989", "NRAS").setSpecimen(new Reference("Specimen/s2"));
@@ -170,27 +246,54 @@ class RechallengeTest {
         partialOnPlasma.getMethod().setText("KRAS and NRAS codons 12 and 13 only");
         partialOnPlasma.getMethod().getCoding().clear();
 
-        RasAssessment assessment = KNOWLEDGE.engine().assess(List.<Resource>of(plasma, onPlasma, specimenNotSent, partialOnPlasma));
+        RasAssessment assessment =
+                KNOWLEDGE.engine().assess(List.<Resource>of(plasma, onPlasma, specimenNotSent, partialOnPlasma));
 
-        assertThat(assessment.evidence()).filteredOn(EvidenceItem::plasmaExtended).extracting(EvidenceItem::reference)
+        assertThat(assessment.evidence())
+                .filteredOn(EvidenceItem::plasmaExtended)
+                .extracting(EvidenceItem::reference)
                 .containsExactly("Observation/o1");
     }
 
     private static boolean cleared(List<PastMedication> history, EvidenceItem... items) {
         RasAssessment base = assessment();
-        RasAssessment with = new RasAssessment(base.status(), base.reasons(), base.genes(), base.variants(), false, false, List.of(),
-                List.of(items));
-        return Rechallenge.of(history, KNOWLEDGE.drugs(), with, NOW).orElseThrow().cleared();
+        RasAssessment with = new RasAssessment(
+                base.status(), base.reasons(), base.genes(), base.variants(), false, false, List.of(), List.of(items));
+        return Rechallenge.of(history, KNOWLEDGE.drugs(), with, NOW)
+                .orElseThrow()
+                .cleared();
     }
 
     private static EvidenceItem plasma(Gene gene, String effective, boolean preliminary) {
-        return new EvidenceItem("Observation/" + gene + effective, gene, org.rasguard.ras.EvidenceCall.CTDNA_NEGATIVE, preliminary, effective,
-                null, null, "Plasma", null, "final", "gene-level negative", true);
+        return new EvidenceItem(
+                "Observation/" + gene + effective,
+                gene,
+                org.rasguard.ras.EvidenceCall.CTDNA_NEGATIVE,
+                preliminary,
+                effective,
+                null,
+                null,
+                "Plasma",
+                null,
+                "final",
+                "gene-level negative",
+                true);
     }
 
     private static EvidenceItem tissue(Gene gene, String effective) {
-        return new EvidenceItem("Observation/t" + gene, gene, org.rasguard.ras.EvidenceCall.NEGATIVE, false, effective, null, null,
-                "Liver biopsy", null, "final", "gene-level negative", false);
+        return new EvidenceItem(
+                "Observation/t" + gene,
+                gene,
+                org.rasguard.ras.EvidenceCall.NEGATIVE,
+                false,
+                effective,
+                null,
+                null,
+                "Liver biopsy",
+                null,
+                "final",
+                "gene-level negative",
+                false);
     }
 
     private static RasAssessment assessment() {
@@ -198,19 +301,23 @@ class RechallengeTest {
     }
 
     private static MedicationRequest request(MedicationRequest.MedicationRequestStatus status) {
-        MedicationRequest request = new MedicationRequest().setStatus(status).setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
+        MedicationRequest request =
+                new MedicationRequest().setStatus(status).setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
         request.setId("r1");
         return request;
     }
 
     private static Observation negative(String id, String hgnc, String gene) {
-        Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        Observation observation = new Observation()
+                .setStatus(Observation.ObservationStatus.FINAL)
                 .setCode(new CodeableConcept(new Coding("http://loinc.org", "69548-6", null)))
                 .setValue(new CodeableConcept(new Coding("http://loinc.org", "LA9634-2", "Absent")))
                 .setMethod(new CodeableConcept(new Coding("http://loinc.org", "LA26398-0", "Sequencing")));
         observation.setId(id);
         observation.setEffective(new DateTimeType("2026-10-02"));
-        observation.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", "48018-6", null)))
+        observation
+                .addComponent()
+                .setCode(new CodeableConcept(new Coding("http://loinc.org", "48018-6", null)))
                 .setValue(new CodeableConcept(new Coding("http://www.genenames.org", hgnc, gene)));
         return observation;
     }

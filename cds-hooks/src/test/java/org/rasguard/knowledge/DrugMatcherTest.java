@@ -50,7 +50,8 @@ class DrugMatcherTest {
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {"66733-948-23", "66733-0948-23", "66733094823", "6673394823", "66733-948", "66733-958-23"})
+        @ValueSource(
+                strings = {"66733-948-23", "66733-0948-23", "66733094823", "6673394823", "66733-948", "66733-958-23"})
         void cetuximabIsRecognisedByNdcInAnyLayout(String ndc) {
             assertThat(MATCHER.antiEgfrDrug(coded(NDC, ndc))).contains(AntiEgfrDrug.CETUXIMAB);
         }
@@ -68,7 +69,8 @@ class DrugMatcherTest {
 
         @Test
         void areRecognisedByNameInAProductCodingDisplayWhenTheCodeIsUnknown() {
-            CodeableConcept scd = new CodeableConcept(new Coding(RXNORM, "1657660", "cetuximab 2 MG/ML Injection [Erbitux]"));
+            CodeableConcept scd =
+                    new CodeableConcept(new Coding(RXNORM, "1657660", "cetuximab 2 MG/ML Injection [Erbitux]"));
 
             assertThat(MATCHER.antiEgfrDrug(scd)).contains(AntiEgfrDrug.CETUXIMAB);
         }
@@ -82,7 +84,8 @@ class DrugMatcherTest {
         @Test
         void areNotRecognisedByPartOfAWord() {
             assertThat(MATCHER.antiEgfrDrug(text("Erbituxin"))).isEmpty();
-            assertThat(MATCHER.antiEgfrDrug(text("anticetuximab antibody assay"))).isEmpty();
+            assertThat(MATCHER.antiEgfrDrug(text("anticetuximab antibody assay")))
+                    .isEmpty();
         }
 
         @Test
@@ -109,10 +112,14 @@ class DrugMatcherTest {
 
         @Test
         void pairWithTheAntibodyTheyAreApprovedWith() {
-            assertThat(MATCHER.isApprovedPair(G12cInhibitor.SOTORASIB, AntiEgfrDrug.PANITUMUMAB)).isTrue();
-            assertThat(MATCHER.isApprovedPair(G12cInhibitor.ADAGRASIB, AntiEgfrDrug.CETUXIMAB)).isTrue();
-            assertThat(MATCHER.isApprovedPair(G12cInhibitor.SOTORASIB, AntiEgfrDrug.CETUXIMAB)).isFalse();
-            assertThat(MATCHER.isApprovedPair(G12cInhibitor.ADAGRASIB, AntiEgfrDrug.PANITUMUMAB)).isFalse();
+            assertThat(MATCHER.isApprovedPair(G12cInhibitor.SOTORASIB, AntiEgfrDrug.PANITUMUMAB))
+                    .isTrue();
+            assertThat(MATCHER.isApprovedPair(G12cInhibitor.ADAGRASIB, AntiEgfrDrug.CETUXIMAB))
+                    .isTrue();
+            assertThat(MATCHER.isApprovedPair(G12cInhibitor.SOTORASIB, AntiEgfrDrug.CETUXIMAB))
+                    .isFalse();
+            assertThat(MATCHER.isApprovedPair(G12cInhibitor.ADAGRASIB, AntiEgfrDrug.PANITUMUMAB))
+                    .isFalse();
         }
 
         @Test
@@ -130,7 +137,9 @@ class DrugMatcherTest {
             assertThat(MATCHER.brafInhibitor(coded(RXNORM, "2049106"))).contains(BrafInhibitor.ENCORAFENIB);
             assertThat(MATCHER.brafInhibitor(coded(ATC, "L01EC03"))).contains(BrafInhibitor.ENCORAFENIB);
             assertThat(MATCHER.brafInhibitor(text("BRAFTOVI 75 mg capsule"))).contains(BrafInhibitor.ENCORAFENIB);
-            assertThat(MATCHER.brafInhibitor(coded(ATC, "L01XX73"))).as("sotorasib").isEmpty();
+            assertThat(MATCHER.brafInhibitor(coded(ATC, "L01XX73")))
+                    .as("sotorasib")
+                    .isEmpty();
         }
 
         @Test
@@ -152,7 +161,10 @@ class DrugMatcherTest {
         CodeableConcept newProduct = coded(RXNORM, "9999999");
         assertThat(MATCHER.antiEgfrDrug(newProduct)).isEmpty();
 
-        ValueSet cetuximab = KNOWLEDGE.valueSet(AntiEgfrDrug.CETUXIMAB.valueSetUrl()).orElseThrow().copy();
+        ValueSet cetuximab = KNOWLEDGE
+                .valueSet(AntiEgfrDrug.CETUXIMAB.valueSetUrl())
+                .orElseThrow()
+                .copy();
         cetuximab.getCompose().getInclude().stream()
                 .filter(include -> RXNORM.equals(include.getSystem()))
                 .findFirst()
@@ -170,8 +182,16 @@ class DrugMatcherTest {
         CodeableConcept localName = text("Cetux 500 mg");
         assertThat(MATCHER.antiEgfrDrug(localName)).isEmpty();
 
-        ValueSet cetuximab = KNOWLEDGE.valueSet(AntiEgfrDrug.CETUXIMAB.valueSetUrl()).orElseThrow().copy();
-        cetuximab.getCompose().getIncludeFirstRep().getConceptFirstRep().addDesignation().setValue("Cetux");
+        ValueSet cetuximab = KNOWLEDGE
+                .valueSet(AntiEgfrDrug.CETUXIMAB.valueSetUrl())
+                .orElseThrow()
+                .copy();
+        cetuximab
+                .getCompose()
+                .getIncludeFirstRep()
+                .getConceptFirstRep()
+                .addDesignation()
+                .setValue("Cetux");
         DrugMatcher matcher = DrugMatcher.from(withReplaced(cetuximab));
 
         assertThat(matcher.antiEgfrDrug(localName)).contains(AntiEgfrDrug.CETUXIMAB);

@@ -59,8 +59,15 @@ class IndicationMatcherTest {
 
     @Test
     void removingASubcodeFromACopyOfTheValueSetRemovesIt() {
-        ValueSet colorectal = KNOWLEDGE.valueSet(IndicationMatcher.COLORECTAL_CANCER).orElseThrow().copy();
-        colorectal.getCompose().getInclude().forEach(include -> include.getConcept().removeIf(concept -> concept.getCode().equals("C18.1")));
+        ValueSet colorectal = KNOWLEDGE
+                .valueSet(IndicationMatcher.COLORECTAL_CANCER)
+                .orElseThrow()
+                .copy();
+        colorectal
+                .getCompose()
+                .getInclude()
+                .forEach(include -> include.getConcept()
+                        .removeIf(concept -> concept.getCode().equals("C18.1")));
         List<IBaseResource> artifacts = new ArrayList<>(KNOWLEDGE.artifacts().stream()
                 .filter(artifact -> !artifact.getUrl().equals(IndicationMatcher.COLORECTAL_CANCER))
                 .toList());
@@ -73,31 +80,48 @@ class IndicationMatcherTest {
 
     @ParameterizedTest(name = "{0}|{1}")
     @org.junit.jupiter.params.provider.CsvSource({
-            "http://hl7.org/fhir/sid/icd-10-cm, C187",
-            "http://hl7.org/fhir/sid/icd-10-cm, c18.7",
-            "urn:oid:2.16.840.1.113883.6.90, C189",
-            "http://hl7.org/fhir/sid/icd-10, C20",
-            "http://hl7.org/fhir/sid/icd-10, C184",
-            "urn:oid:2.16.840.1.113883.6.3, C18.2",
-            "http://terminology.hl7.org/CodeSystem/icd-o-3, C19.9",
-            "urn:oid:2.16.840.1.113883.6.43.1, C209"})
+        "http://hl7.org/fhir/sid/icd-10-cm, C187",
+        "http://hl7.org/fhir/sid/icd-10-cm, c18.7",
+        "urn:oid:2.16.840.1.113883.6.90, C189",
+        "http://hl7.org/fhir/sid/icd-10, C20",
+        "http://hl7.org/fhir/sid/icd-10, C184",
+        "urn:oid:2.16.840.1.113883.6.3, C18.2",
+        "http://terminology.hl7.org/CodeSystem/icd-o-3, C19.9",
+        "urn:oid:2.16.840.1.113883.6.43.1, C209"
+    })
     void icdCodesMatchWithoutTheDotAndUnderTheirOids(String system, String code) {
         assertThat(MATCHER.isColorectalCancer(coded(system, code))).isTrue();
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Adenocarcinoma of the sigmoid colon", "metastatic rectal cancer", "Ca caecum", "colorectal carcinoma, stage IV",
-            "Adenocarcinoma of descending colon, metastatic to liver", "Liver metastases from sigmoid colon adenocarcinoma",
-            "Secondary malignant neoplasm of liver; primary rectal adenocarcinoma"})
+    @ValueSource(
+            strings = {
+                "Adenocarcinoma of the sigmoid colon",
+                "metastatic rectal cancer",
+                "Ca caecum",
+                "colorectal carcinoma, stage IV",
+                "Adenocarcinoma of descending colon, metastatic to liver",
+                "Liver metastases from sigmoid colon adenocarcinoma",
+                "Secondary malignant neoplasm of liver; primary rectal adenocarcinoma"
+            })
     void colorectalCancerInWordsIsColorectal(String text) {
-        assertThat(MATCHER.place(new CodeableConcept().setText(text))).isEqualTo(IndicationMatcher.Placement.COLORECTAL);
+        assertThat(MATCHER.place(new CodeableConcept().setText(text)))
+                .isEqualTo(IndicationMatcher.Placement.COLORECTAL);
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Malignant neoplasm, site unspecified", "Secondary malignant neoplasm of colon", "metastatic to the colon", "carcinoma of unknown primary",
-            "Secondary malignant neoplasm of large intestine and rectum", "Breast cancer metastatic to the sigmoid colon"})
+    @ValueSource(
+            strings = {
+                "Malignant neoplasm, site unspecified",
+                "Secondary malignant neoplasm of colon",
+                "metastatic to the colon",
+                "carcinoma of unknown primary",
+                "Secondary malignant neoplasm of large intestine and rectum",
+                "Breast cancer metastatic to the sigmoid colon"
+            })
     void aCancerWithoutAColorectalPrimaryInWordsIsUnplaced(String text) {
-        assertThat(MATCHER.place(new CodeableConcept().setText(text))).isEqualTo(IndicationMatcher.Placement.UNPLACED_CANCER);
+        assertThat(MATCHER.place(new CodeableConcept().setText(text)))
+                .isEqualTo(IndicationMatcher.Placement.UNPLACED_CANCER);
     }
 
     @Test

@@ -28,7 +28,8 @@ class PersonIdentityTest {
 
     @Test
     void oneSharedAndOneDifferingSystemIsAConflict() {
-        assertThat(identity.match(patient(id(MRN, "4711"), id(NATIONAL, "X-1")), patient(id(MRN, "4711"), id(NATIONAL, "X-2"))))
+        assertThat(identity.match(
+                        patient(id(MRN, "4711"), id(NATIONAL, "X-1")), patient(id(MRN, "4711"), id(NATIONAL, "X-2"))))
                 .isEqualTo(Match.CONFLICT);
     }
 
@@ -47,28 +48,34 @@ class PersonIdentityTest {
     @Test
     void anIdentifierWhosePeriodEndedIdentifiesNoOne() {
         // An MRN retired in 2024 and since reissued to someone else must not join the two records.
-        Identifier ended = id(MRN, "4711").setPeriod(new Period().setEnd(Date.from(Instant.parse("2024-03-31T00:00:00Z"))));
+        Identifier ended =
+                id(MRN, "4711").setPeriod(new Period().setEnd(Date.from(Instant.parse("2024-03-31T00:00:00Z"))));
         assertThat(identity.match(patient(ended), patient(id(MRN, "4711")))).isEqualTo(Match.UNRELATED);
         assertThat(identity.searchable(patient(ended))).isEmpty();
     }
 
     @Test
     void anIdentifierNotYetValidIdentifiesNoOne() {
-        Identifier future = id(MRN, "4711").setPeriod(new Period().setStart(Date.from(Instant.parse("2027-01-01T00:00:00Z"))));
+        Identifier future =
+                id(MRN, "4711").setPeriod(new Period().setStart(Date.from(Instant.parse("2027-01-01T00:00:00Z"))));
         assertThat(identity.identifiers(patient(future))).isEmpty();
     }
 
     @Test
     void anIdentifierInsideItsPeriodStillCounts() {
-        Identifier current = id(MRN, "4711").setPeriod(new Period()
-                .setStart(Date.from(Instant.parse("2020-01-01T00:00:00Z"))).setEnd(Date.from(Instant.parse("2030-01-01T00:00:00Z"))));
+        Identifier current = id(MRN, "4711")
+                .setPeriod(new Period()
+                        .setStart(Date.from(Instant.parse("2020-01-01T00:00:00Z")))
+                        .setEnd(Date.from(Instant.parse("2030-01-01T00:00:00Z"))));
         assertThat(identity.match(patient(current), patient(id(MRN, "4711")))).isEqualTo(Match.SAME_PERSON);
     }
 
     @Test
     void anEndedValueDoesNotMakeTheSystemAmbiguous() {
-        Identifier ended = id(MRN, "0815").setPeriod(new Period().setEnd(Date.from(Instant.parse("2025-12-31T00:00:00Z"))));
-        assertThat(identity.match(patient(ended, id(MRN, "4711")), patient(id(MRN, "4711")))).isEqualTo(Match.SAME_PERSON);
+        Identifier ended =
+                id(MRN, "0815").setPeriod(new Period().setEnd(Date.from(Instant.parse("2025-12-31T00:00:00Z"))));
+        assertThat(identity.match(patient(ended, id(MRN, "4711")), patient(id(MRN, "4711"))))
+                .isEqualTo(Match.SAME_PERSON);
     }
 
     private static Identifier id(String system, String value) {

@@ -58,7 +58,13 @@ class HgvsTest {
             c.110_111+2del                     | CODING  | 37    | 37   | DELETION     | false
             NC_000012.12:g.25245350C>T         | GENOMIC | null  | null | SUBSTITUTION | false
             """)
-    void parsesOneExpression(String expression, HgvsChange.Level level, Integer first, Integer last, HgvsChange.Effect effect, boolean hotspot) {
+    void parsesOneExpression(
+            String expression,
+            HgvsChange.Level level,
+            Integer first,
+            Integer last,
+            HgvsChange.Effect effect,
+            boolean hotspot) {
         HgvsChange change = Hgvs.parse(expression).orElseThrow();
 
         assertThat(change.level()).isEqualTo(level);
@@ -69,7 +75,8 @@ class HgvsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"p.Gly12Cys", "p.G12C", "NP_004976.2:p.(Gly12Cys)", "G12C", "c.34G>T", "NM_004985.5:c.34G>T"})
+    @ValueSource(
+            strings = {"p.Gly12Cys", "p.G12C", "NP_004976.2:p.(Gly12Cys)", "G12C", "c.34G>T", "NM_004985.5:c.34G>T"})
     void recognisesG12c(String expression) {
         assertThat(Hgvs.parse(expression).orElseThrow().isG12c()).isTrue();
     }
@@ -81,7 +88,8 @@ class HgvsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "KRAS", "wild type", "Not detected", "12/13", "c.", "p.", "HGNC:6407", "C18.7", "T3N1M0"})
+    @ValueSource(
+            strings = {"", "KRAS", "wild type", "Not detected", "12/13", "c.", "p.", "HGNC:6407", "C18.7", "T3N1M0"})
     void readsNoChangeFromWhatIsNotHgvs(String text) {
         assertThat(Hgvs.parse(text)).isEmpty();
         assertThat(Hgvs.findAll(text)).isEmpty();
@@ -106,7 +114,9 @@ class HgvsTest {
 
     @Test
     void findsShorthandInLabText() {
-        assertThat(Hgvs.findAll("KRAS G12D detected; Q61 not assessed")).extracting(HgvsChange::text).containsExactly("G12D");
+        assertThat(Hgvs.findAll("KRAS G12D detected; Q61 not assessed"))
+                .extracting(HgvsChange::text)
+                .containsExactly("G12D");
     }
 
     @Test

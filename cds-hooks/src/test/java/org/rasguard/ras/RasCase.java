@@ -45,7 +45,10 @@ record RasCase(String name, String description, Expected expected, RasPolicy pol
         try {
             URL folder = RasCase.class.getClassLoader().getResource("ras-cases");
             try (Stream<Path> files = Files.list(Path.of(folder.toURI()))) {
-                return files.filter(f -> f.toString().endsWith(".json")).sorted().map(RasCase::read).toList();
+                return files.filter(f -> f.toString().endsWith(".json"))
+                        .sorted()
+                        .map(RasCase::read)
+                        .toList();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -62,12 +65,19 @@ record RasCase(String name, String description, Expected expected, RasPolicy pol
             expected.get("reasons").forEach(r -> reasons.add(r.asText()));
             String name = file.getFileName().toString().replaceFirst("\\.json$", "");
             if (!name.equals(root.get("name").asText())) {
-                throw new IllegalStateException(file + " is named " + root.get("name").asText());
+                throw new IllegalStateException(
+                        file + " is named " + root.get("name").asText());
             }
-            return new RasCase(name, root.get("description").asText(),
-                    new Expected(expected.get("status").asText(), reasons, expected.get("krasG12c").asBoolean(),
+            return new RasCase(
+                    name,
+                    root.get("description").asText(),
+                    new Expected(
+                            expected.get("status").asText(),
+                            reasons,
+                            expected.get("krasG12c").asBoolean(),
                             expected.get("brafV600e").asBoolean()),
-                    policy(root.get("policy")), root.get("resources"));
+                    policy(root.get("policy")),
+                    root.get("resources"));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file, e);
         }
@@ -79,8 +89,10 @@ record RasCase(String name, String description, Expected expected, RasPolicy pol
             return d;
         }
         return new RasPolicy(
-                switches.path("geneLevelAbsentWithoutMethodIsExtended").asBoolean(d.geneLevelAbsentWithoutMethodIsExtended()),
-                switches.path("singleGeneNegativeWithoutCoverageIsExtended").asBoolean(d.singleGeneNegativeWithoutCoverageIsExtended()),
+                switches.path("geneLevelAbsentWithoutMethodIsExtended")
+                        .asBoolean(d.geneLevelAbsentWithoutMethodIsExtended()),
+                switches.path("singleGeneNegativeWithoutCoverageIsExtended")
+                        .asBoolean(d.singleGeneNegativeWithoutCoverageIsExtended()),
                 switches.path("inferNegativesFromRegionsStudied").asBoolean(d.inferNegativesFromRegionsStudied()),
                 switches.path("ctDnaNegativesCount").asBoolean(d.ctDnaNegativesCount()));
     }

@@ -16,19 +16,24 @@ class RasHotspotsTest {
     @Test
     void theEngineAppliesThePublishedCodonsByExon() {
         assertThat(RasVocabulary.hotspotCodonsByExon(RasCase.KNOWLEDGE)).isEqualTo(RasHotspots.CODONS_BY_EXON);
-        assertThat(RasHotspots.CODONS_BY_EXON.values().stream().flatMap(Set::stream).toList())
+        assertThat(RasHotspots.CODONS_BY_EXON.values().stream()
+                        .flatMap(Set::stream)
+                        .toList())
                 .containsExactlyInAnyOrderElementsOf(RasHotspots.CODONS);
     }
 
     @Test
     void aPackageThatListsOtherCodonsIsRefused() {
         List<MetadataResource> without146 = RasCase.KNOWLEDGE.artifacts().stream()
-                .map(artifact -> artifact.getUrl().equals(RasVocabulary.HOTSPOT_CODONS) ? without((CodeSystem) artifact, "146") : artifact)
+                .map(artifact -> artifact.getUrl().equals(RasVocabulary.HOTSPOT_CODONS)
+                        ? without((CodeSystem) artifact, "146")
+                        : artifact)
                 .toList();
 
         assertThatThrownBy(() -> RasVocabulary.from(KnowledgeBase.of(without146, List.of())))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(RasVocabulary.HOTSPOT_CODONS).hasMessageContaining("RasHotspots");
+                .hasMessageContaining(RasVocabulary.HOTSPOT_CODONS)
+                .hasMessageContaining("RasHotspots");
     }
 
     private static CodeSystem without(CodeSystem codons, String code) {

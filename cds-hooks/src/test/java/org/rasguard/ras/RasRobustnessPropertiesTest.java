@@ -25,11 +25,14 @@ import net.jqwik.api.Provide;
 class RasRobustnessPropertiesTest {
 
     private static final List<RasCase> CASES = RasCase.all();
-    private static final List<String> TEXT_FIELDS = List.of("text", "display", "conclusion", "valueString", "code", "value");
+    private static final List<String> TEXT_FIELDS =
+            List.of("text", "display", "conclusion", "valueString", "code", "value");
 
     @Provide
     Arbitrary<RasCase> wildTypeCase() {
-        return Arbitraries.of(CASES.stream().filter(c -> c.expected().status().equals("wild-type")).toList());
+        return Arbitraries.of(CASES.stream()
+                .filter(c -> c.expected().status().equals("wild-type"))
+                .toList());
     }
 
     @Provide
@@ -40,32 +43,47 @@ class RasRobustnessPropertiesTest {
     /** Exon, codon or region words the reader cannot turn into codons, or that limit a hotspot exon or codon. */
     @Provide
     Arbitrary<String> unreadableScope() {
-        Arbitrary<String> letters = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(8);
-        Arbitrary<String> digits = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(40);
+        Arbitrary<String> letters =
+                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(8);
+        Arbitrary<String> digits =
+                Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(40);
         Arbitrary<String> word = Arbitraries.of("exon", "Exons", "CODON", "codons", "region", "Regions", "amplicon");
         Arbitrary<String> vague = Combinators.combine(word, letters, digits).as((w, l, d) -> w + " " + l + d);
-        Arbitrary<String> limiting = Combinators.combine(Arbitraries.of("exon 2", "exon 3", "exon 4", "codon 146", "codon 61", "codons 59/61", "codon 117"),
-                Arbitraries.of("not analysed", "was not covered", "failed QC", "not tested", "excluded (low coverage)"))
+        Arbitrary<String> limiting = Combinators.combine(
+                        Arbitraries.of(
+                                "exon 2", "exon 3", "exon 4", "codon 146", "codon 61", "codons 59/61", "codon 117"),
+                        Arbitraries.of(
+                                "not analysed",
+                                "was not covered",
+                                "failed QC",
+                                "not tested",
+                                "excluded (low coverage)"))
                 .as((part, limit) -> part + " " + limit);
         Arbitrary<String> separator = Arbitraries.of(" ", "; ", ". ", " | ", "\n");
-        return Combinators.combine(separator, Arbitraries.oneOf(vague, limiting)).as(String::concat);
+        return Combinators.combine(separator, Arbitraries.oneOf(vague, limiting))
+                .as(String::concat);
     }
 
     /** Random unicode, huge digit runs, and HGVS-like garbage. */
     @Provide
     Arbitrary<String> anyText() {
         Arbitrary<String> unicode = Arbitraries.strings().all().ofMaxLength(60);
-        Arbitrary<String> digits = Arbitraries.strings().numeric().ofMinLength(10).ofMaxLength(60);
-        Arbitrary<String> hgvsLike = Combinators.combine(Arbitraries.of("c.", "p.", "p.(", "NM_004985.5:c.", "G", "Gly", "codon ", "exons ", "KRAS "),
-                digits, Arbitraries.of("A>T", "D", "Asp)", "_", "-", "+1", "delins", "=", "-4", ""), digits)
+        Arbitrary<String> digits =
+                Arbitraries.strings().numeric().ofMinLength(10).ofMaxLength(60);
+        Arbitrary<String> hgvsLike = Combinators.combine(
+                        Arbitraries.of("c.", "p.", "p.(", "NM_004985.5:c.", "G", "Gly", "codon ", "exons ", "KRAS "),
+                        digits,
+                        Arbitraries.of("A>T", "D", "Asp)", "_", "-", "+1", "delins", "=", "-4", ""),
+                        digits)
                 .as((a, b, c, d) -> a + b + c + d);
-        Arbitrary<String> accession = digits.map(d -> "Accession 2026-MOL-" + d + " lot " + d + " no mutations detected");
+        Arbitrary<String> accession =
+                digits.map(d -> "Accession 2026-MOL-" + d + " lot " + d + " no mutations detected");
         return Arbitraries.oneOf(unicode, digits, hgvsLike, accession);
     }
 
     @Property(tries = 200)
-    void unreadableScopeNearEveryNegativeNeverYieldsWildType(@ForAll("wildTypeCase") RasCase c, @ForAll("unreadableScope") String scope,
-            @ForAll Random random) {
+    void unreadableScopeNearEveryNegativeNeverYieldsWildType(
+            @ForAll("wildTypeCase") RasCase c, @ForAll("unreadableScope") String scope, @ForAll Random random) {
         JsonNode resources = c.resourcesJson().deepCopy();
         appendScope(resources, scope, random);
 
@@ -75,7 +93,8 @@ class RasRobustnessPropertiesTest {
     }
 
     @Property(tries = 200)
-    void anyStringInAnyTextFieldNeverThrows(@ForAll("anyCase") RasCase c, @ForAll("anyText") String text, @ForAll Random random) {
+    void anyStringInAnyTextFieldNeverThrows(
+            @ForAll("anyCase") RasCase c, @ForAll("anyText") String text, @ForAll Random random) {
         JsonNode resources = c.resourcesJson().deepCopy();
         List<ObjectNode> holders = new ArrayList<>();
         collectTextHolders(resources, holders);
@@ -88,7 +107,8 @@ class RasRobustnessPropertiesTest {
                     }
                 });
                 String field = fields.get(random.nextInt(fields.size()));
-                holder.put(field, random.nextBoolean() ? text : holder.get(field).asText() + " " + text);
+                holder.put(
+                        field, random.nextBoolean() ? text : holder.get(field).asText() + " " + text);
             }
         }
         RasCase changed = new RasCase(c.name(), c.description(), c.expected(), c.policy(), resources);
@@ -99,11 +119,12 @@ class RasRobustnessPropertiesTest {
     @Property(tries = 200)
     void theTextReadersNeverThrow(@ForAll("anyText") String text) {
         assertThatCode(() -> {
-            TextSignals.coverage(text);
-            TextSignals.meanings(text);
-            TextSignals.mentionsFullGene(text);
-            Hgvs.findAll(text);
-        }).doesNotThrowAnyException();
+                    TextSignals.coverage(text);
+                    TextSignals.meanings(text);
+                    TextSignals.mentionsFullGene(text);
+                    Hgvs.findAll(text);
+                })
+                .doesNotThrowAnyException();
     }
 
     /** Appends the scope to the method text, a note, the code text (Observations) or the conclusion (reports) of every result. */
@@ -114,9 +135,20 @@ class RasRobustnessPropertiesTest {
             String type = object.path("resourceType").asText();
             if (type.equals("Observation")) {
                 switch (random.nextInt(3)) {
-                    case 0 -> append(object.has("method") ? (ObjectNode) object.get("method") : object.putObject("method"), "text", scope);
-                    case 1 -> (object.has("note") ? (ArrayNode) object.get("note") : object.putArray("note")).addObject().put("text", scope.strip());
-                    default -> append(object.has("code") ? (ObjectNode) object.get("code") : object.putObject("code"), "text", scope);
+                    case 0 ->
+                        append(
+                                object.has("method") ? (ObjectNode) object.get("method") : object.putObject("method"),
+                                "text",
+                                scope);
+                    case 1 ->
+                        (object.has("note") ? (ArrayNode) object.get("note") : object.putArray("note"))
+                                .addObject()
+                                .put("text", scope.strip());
+                    default ->
+                        append(
+                                object.has("code") ? (ObjectNode) object.get("code") : object.putObject("code"),
+                                "text",
+                                scope);
                 }
             } else if (type.equals("DiagnosticReport")) {
                 append(object, "conclusion", scope);
@@ -135,7 +167,8 @@ class RasRobustnessPropertiesTest {
         } else if (node instanceof ObjectNode object) {
             List<String> names = new ArrayList<>();
             object.fieldNames().forEachRemaining(names::add);
-            if (names.stream().anyMatch(n -> TEXT_FIELDS.contains(n) && object.get(n).isTextual())) {
+            if (names.stream()
+                    .anyMatch(n -> TEXT_FIELDS.contains(n) && object.get(n).isTextual())) {
                 out.add(object);
             }
             object.elements().forEachRemaining(child -> collectTextHolders(child, out));

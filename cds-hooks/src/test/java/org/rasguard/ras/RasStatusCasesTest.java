@@ -17,15 +17,25 @@ class RasStatusCasesTest {
 
     @TestFactory
     Stream<DynamicTest> everyFixtureGivesItsExpectedVerdict() {
-        return RasCase.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            RasAssessment assessment = c.assess();
+        return RasCase.all().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                    RasAssessment assessment = c.assess();
 
-            assertThat(assessment.status().code()).as("status: %s", c.description()).isEqualTo(c.expected().status());
-            assertThat(assessment.reasons().stream().map(UnknownReason::code).toList())
-                    .as("reasons: %s", c.description()).containsExactlyInAnyOrderElementsOf(c.expected().reasons());
-            assertThat(assessment.krasG12c()).as("KRAS G12C: %s", c.description()).isEqualTo(c.expected().krasG12c());
-            assertThat(assessment.brafV600e()).as("BRAF V600E: %s", c.description()).isEqualTo(c.expected().brafV600e());
-        }));
+                    assertThat(assessment.status().code())
+                            .as("status: %s", c.description())
+                            .isEqualTo(c.expected().status());
+                    assertThat(assessment.reasons().stream()
+                                    .map(UnknownReason::code)
+                                    .toList())
+                            .as("reasons: %s", c.description())
+                            .containsExactlyInAnyOrderElementsOf(c.expected().reasons());
+                    assertThat(assessment.krasG12c())
+                            .as("KRAS G12C: %s", c.description())
+                            .isEqualTo(c.expected().krasG12c());
+                    assertThat(assessment.brafV600e())
+                            .as("BRAF V600E: %s", c.description())
+                            .isEqualTo(c.expected().brafV600e());
+                }));
     }
 
     @Test
@@ -38,8 +48,13 @@ class RasStatusCasesTest {
         for (RasCase c : RasCase.all()) {
             RasAssessment assessment = c.assess();
             if (assessment.status() == RasStatus.MUTATED) {
-                List<EvidenceItem> mutated = assessment.evidence().stream().filter(e -> e.call() == EvidenceCall.MUTATED).toList();
-                assertThat(mutated).as(c.name()).isNotEmpty().allSatisfy(e -> assertThat(e.reference()).isNotBlank());
+                List<EvidenceItem> mutated = assessment.evidence().stream()
+                        .filter(e -> e.call() == EvidenceCall.MUTATED)
+                        .toList();
+                assertThat(mutated)
+                        .as(c.name())
+                        .isNotEmpty()
+                        .allSatisfy(e -> assertThat(e.reference()).isNotBlank());
             }
         }
     }

@@ -70,28 +70,42 @@ public class RasStatusEngineBenchmark {
         observations.add(geneLevelAbsent("nras-neg", "HGNC:7989", "NRAS"));
         Observation krasTest = observation("kras-test", new Coding(LOINC, "21702-6", null));
         krasTest.setValue(new CodeableConcept(new Coding(LOINC, "LA11883-8", "Not detected")));
-        krasTest.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "21703-4", null)))
-                .setValue(new StringType("G12A, G12C, G12D, G12R, G12S, G12V, G13D, A59T, Q61H, Q61K, Q61L, Q61R, K117N, A146T"));
+        krasTest.addComponent()
+                .setCode(new CodeableConcept(new Coding(LOINC, "21703-4", null)))
+                .setValue(new StringType(
+                        "G12A, G12C, G12D, G12R, G12S, G12V, G13D, A59T, Q61H, Q61K, Q61L, Q61R, K117N, A146T"));
         observations.add(krasTest);
         int variants = 0;
         while (observations.size() < OBSERVATIONS) {
-            Observation variant = variant("v" + variants, "HGNC:" + (1000 + variants), "GENE" + variants, "p.Arg" + (100 + variants) + "His");
+            Observation variant = variant(
+                    "v" + variants, "HGNC:" + (1000 + variants), "GENE" + variants, "p.Arg" + (100 + variants) + "His");
             observations.add(variant);
             if (variants % 4 == 0 && observations.size() < OBSERVATIONS) {
-                Observation implication = observation("ti" + variants,
-                        new Coding("http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs", "therapeutic-implication", null));
+                Observation implication = observation(
+                        "ti" + variants,
+                        new Coding(
+                                "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs",
+                                "therapeutic-implication",
+                                null));
                 implication.addDerivedFrom(new Reference("Observation/v" + variants));
-                implication.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "51963-7", null)))
+                implication
+                        .addComponent()
+                        .setCode(new CodeableConcept(new Coding(LOINC, "51963-7", null)))
                         .setValue(new CodeableConcept().setText("Cetuximab"));
-                implication.addComponent()
-                        .setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs", "therapeutic-implication", null)))
+                implication
+                        .addComponent()
+                        .setCode(new CodeableConcept(new Coding(
+                                "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs",
+                                "therapeutic-implication",
+                                null)))
                         .setValue(new CodeableConcept(new Coding(LOINC, "LA6677-4", "Responsive")));
                 observations.add(implication);
             }
             variants++;
         }
         for (Observation observation : observations) {
-            report.addResult(new Reference("Observation/" + observation.getIdElement().getIdPart()));
+            report.addResult(
+                    new Reference("Observation/" + observation.getIdElement().getIdPart()));
         }
         resources.addAll(observations);
         return resources;
@@ -110,9 +124,11 @@ public class RasStatusEngineBenchmark {
         Observation variant = observation(id, new Coding(LOINC, "69548-6", "Genetic variant assessment"));
         variant.setValue(new CodeableConcept(new Coding(LOINC, "LA9633-4", "Present")));
         variant.setMethod(new CodeableConcept(new Coding(LOINC, "LA26398-0", "Sequencing")));
-        variant.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "48018-6", null)))
+        variant.addComponent()
+                .setCode(new CodeableConcept(new Coding(LOINC, "48018-6", null)))
                 .setValue(new CodeableConcept(new Coding("http://www.genenames.org", hgnc, symbol)));
-        variant.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "48005-3", null)))
+        variant.addComponent()
+                .setCode(new CodeableConcept(new Coding(LOINC, "48005-3", null)))
                 .setValue(new CodeableConcept(new Coding("http://varnomen.hgvs.org", proteinHgvs, null)));
         return variant;
     }
@@ -121,14 +137,18 @@ public class RasStatusEngineBenchmark {
         Observation absent = observation(id, new Coding(LOINC, "69548-6", "Genetic variant assessment"));
         absent.setValue(new CodeableConcept(new Coding(LOINC, "LA9634-2", "Absent")));
         absent.setMethod(new CodeableConcept(new Coding(LOINC, "LA26398-0", "Sequencing")));
-        absent.addComponent().setCode(new CodeableConcept(new Coding(LOINC, "48018-6", null)))
+        absent.addComponent()
+                .setCode(new CodeableConcept(new Coding(LOINC, "48018-6", null)))
                 .setValue(new CodeableConcept(new Coding("http://www.genenames.org", hgnc, symbol)));
         return absent;
     }
 
     /** Runs the benchmark; JMH command-line options (e.g. {@code -wi 10 -i 10}) override the annotations. */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-        new Runner(new OptionsBuilder().parent(new CommandLineOptions(args))
-                .include(RasStatusEngineBenchmark.class.getSimpleName()).build()).run();
+        new Runner(new OptionsBuilder()
+                        .parent(new CommandLineOptions(args))
+                        .include(RasStatusEngineBenchmark.class.getSimpleName())
+                        .build())
+                .run();
     }
 }

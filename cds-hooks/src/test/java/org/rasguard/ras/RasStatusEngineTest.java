@@ -30,7 +30,10 @@ class RasStatusEngineTest {
         List<IBaseResource> patient = RasStatusEngineBenchmark.patientWith200Observations();
         RasAssessment expected = engine.assess(patient);
 
-        List<RasAssessment> parallel = IntStream.range(0, 64).parallel().mapToObj(i -> engine.assess(patient)).toList();
+        List<RasAssessment> parallel = IntStream.range(0, 64)
+                .parallel()
+                .mapToObj(i -> engine.assess(patient))
+                .toList();
 
         assertThat(parallel).allSatisfy(assessment -> assertThat(assessment).isEqualTo(expected));
     }
@@ -50,20 +53,28 @@ class RasStatusEngineTest {
     void statusAndReasonCodesAreTheOnesOfThePublishedCodeSystems() {
         assertThat(RasCase.KNOWLEDGE.codes("http://rasguard.org/fhir/ValueSet/ras-status"))
                 .extracting(code -> code.code())
-                .containsExactlyInAnyOrder(List.of(RasStatus.values()).stream().map(RasStatus::code).toArray(String[]::new));
+                .containsExactlyInAnyOrder(List.of(RasStatus.values()).stream()
+                        .map(RasStatus::code)
+                        .toArray(String[]::new));
         assertThat(RasCase.KNOWLEDGE.codes("http://rasguard.org/fhir/ValueSet/ras-unknown-reason"))
                 .extracting(code -> code.code())
-                .containsExactlyInAnyOrder(List.of(UnknownReason.values()).stream().map(UnknownReason::code).toArray(String[]::new));
+                .containsExactlyInAnyOrder(List.of(UnknownReason.values()).stream()
+                        .map(UnknownReason::code)
+                        .toArray(String[]::new));
     }
 
     @Test
     void readsItsCodesFromTheKnowledgePackageNotFromJava() {
         List<MetadataResource> withoutPathogenic = RasCase.KNOWLEDGE.artifacts().stream()
-                .map(artifact -> artifact.getUrl().equals(RasVocabulary.SIGNIFICANCE_PATHOGENIC) ? placeholderOnly((ValueSet) artifact) : artifact)
+                .map(artifact -> artifact.getUrl().equals(RasVocabulary.SIGNIFICANCE_PATHOGENIC)
+                        ? placeholderOnly((ValueSet) artifact)
+                        : artifact)
                 .toList();
         RasVocabulary vocabulary = RasVocabulary.from(KnowledgeBase.of(withoutPathogenic, List.of()));
         RasCase pathogenic = RasCase.all().stream()
-                .filter(c -> c.name().equals("kras-variant-pathogenic-implication-derivedfrom")).findFirst().orElseThrow();
+                .filter(c -> c.name().equals("kras-variant-pathogenic-implication-derivedfrom"))
+                .findFirst()
+                .orElseThrow();
 
         RasAssessment assessment = new RasStatusEngine(vocabulary, RasPolicy.defaults()).assess(pathogenic.resources());
 
@@ -76,7 +87,8 @@ class RasStatusEngineTest {
     void failsFastWhenAValueSetIsMissing() {
         KnowledgeBase empty = KnowledgeBase.of(List.of(), List.of());
 
-        assertThatThrownBy(() -> RasVocabulary.from(empty)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> RasVocabulary.from(empty))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ras-genes");
     }
 
@@ -85,7 +97,12 @@ class RasStatusEngineTest {
         ValueSet copy = valueSet.copy();
         copy.getCompose().getInclude().forEach(include -> include.getConcept().clear());
         copy.getCompose().getInclude().removeIf(include -> include.getConcept().isEmpty());
-        copy.getCompose().addInclude().setSystem("http://loinc.org").addConcept().setCode("LA0000-0").setDisplay("placeholder");
+        copy.getCompose()
+                .addInclude()
+                .setSystem("http://loinc.org")
+                .addConcept()
+                .setCode("LA0000-0")
+                .setDisplay("placeholder");
         return copy;
     }
 }

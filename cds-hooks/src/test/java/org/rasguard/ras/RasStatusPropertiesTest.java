@@ -33,7 +33,8 @@ class RasStatusPropertiesTest {
     /** Marks of NRAS evidence in a fixture: the symbol, HGNC id, transcript, and the KRAS+NRAS test. */
     private static final List<String> NRAS_MARKS = List.of("NRAS", "7989", "NM_002524", "81420-2");
     /** Arrays whose order carries no meaning. */
-    private static final Set<String> UNORDERED = Set.of("entry", "result", "contained", "hasMember", "derivedFrom", "component", "resources");
+    private static final Set<String> UNORDERED =
+            Set.of("entry", "result", "contained", "hasMember", "derivedFrom", "component", "resources");
 
     @Provide
     Arbitrary<RasCase> anyCase() {
@@ -42,7 +43,9 @@ class RasStatusPropertiesTest {
 
     @Provide
     Arbitrary<RasCase> wildTypeCase() {
-        return Arbitraries.of(CASES.stream().filter(c -> c.expected().status().equals("wild-type")).toList());
+        return Arbitraries.of(CASES.stream()
+                .filter(c -> c.expected().status().equals("wild-type"))
+                .toList());
     }
 
     /** A final mutation in any of the shapes: a Variant with p. (1- or 3-letter) or c. HGVS, or a KRAS test valued with an identifier. */
@@ -55,7 +58,8 @@ class RasStatusPropertiesTest {
     }
 
     @Property(tries = 300)
-    void addingAnyMutatedEvidenceToAnyCaseGivesMutated(@ForAll("anyCase") RasCase c, @ForAll("mutatedEvidence") Observation mutation) {
+    void addingAnyMutatedEvidenceToAnyCaseGivesMutated(
+            @ForAll("anyCase") RasCase c, @ForAll("mutatedEvidence") Observation mutation) {
         List<IBaseResource> evidence = new ArrayList<>(c.resources());
         evidence.add(mutation);
 
@@ -67,7 +71,8 @@ class RasStatusPropertiesTest {
 
     @Property
     void removingAllNrasEvidenceFromAWildTypeCaseGivesUnknown(@ForAll("wildTypeCase") RasCase c) {
-        RasCase withoutNras = new RasCase(c.name(), c.description(), c.expected(), c.policy(), withoutNras(c.resourcesJson()));
+        RasCase withoutNras =
+                new RasCase(c.name(), c.description(), c.expected(), c.policy(), withoutNras(c.resourcesJson()));
 
         RasAssessment assessment = withoutNras.assess();
 
@@ -77,7 +82,8 @@ class RasStatusPropertiesTest {
 
     @Property(tries = 300)
     void theOrderOfTheEvidenceNeverChangesTheVerdict(@ForAll("anyCase") RasCase c, @ForAll Random random) {
-        RasCase shuffled = new RasCase(c.name(), c.description(), c.expected(), c.policy(), shuffled(c.resourcesJson(), random));
+        RasCase shuffled =
+                new RasCase(c.name(), c.description(), c.expected(), c.policy(), shuffled(c.resourcesJson(), random));
 
         RasAssessment original = c.assess();
         RasAssessment reordered = shuffled.assess();
@@ -92,12 +98,15 @@ class RasStatusPropertiesTest {
     /** Fixtures with exactly one top-level GR Variant that carries a gene and an HGVS component. */
     @Provide
     Arbitrary<RasCase> caseWithOneWholeVariant() {
-        return Arbitraries.of(CASES.stream().filter(c -> wholeVariants(c.resourcesJson()).size() == 1).toList());
+        return Arbitraries.of(CASES.stream()
+                .filter(c -> wholeVariants(c.resourcesJson()).size() == 1)
+                .toList());
     }
 
     @Property(tries = 100)
     void splittingTheVariantIntoV2PanelMembersGivesTheSameStatus(@ForAll("caseWithOneWholeVariant") RasCase c) {
-        RasCase split = new RasCase(c.name(), c.description(), c.expected(), c.policy(), splitIntoPanel(c.resourcesJson()));
+        RasCase split =
+                new RasCase(c.name(), c.description(), c.expected(), c.policy(), splitIntoPanel(c.resourcesJson()));
 
         RasAssessment whole = c.assess();
         RasAssessment members = split.assess();
@@ -110,9 +119,12 @@ class RasStatusPropertiesTest {
     private static List<ObjectNode> wholeVariants(JsonNode resources) {
         List<ObjectNode> out = new ArrayList<>();
         for (JsonNode resource : resources) {
-            if ("Observation".equals(resource.path("resourceType").asText()) && resource.toString().contains("\"69548-6\"")
+            if ("Observation".equals(resource.path("resourceType").asText())
+                    && resource.toString().contains("\"69548-6\"")
                     && hasComponent(resource, "48018-6")
-                    && (hasComponent(resource, "48004-6") || hasComponent(resource, "48005-3") || hasComponent(resource, "81290-9"))) {
+                    && (hasComponent(resource, "48004-6")
+                            || hasComponent(resource, "48005-3")
+                            || hasComponent(resource, "81290-9"))) {
                 out.add((ObjectNode) resource);
             }
         }
@@ -142,7 +154,14 @@ class RasStatusPropertiesTest {
         ArrayNode members = copy.arrayNode();
         ObjectNode panel = variant.deepCopy();
         panel.put("id", id);
-        for (String moved : List.of("component", "valueCodeableConcept", "valueString", "interpretation", "dataAbsentReason", "method", "specimen")) {
+        for (String moved : List.of(
+                "component",
+                "valueCodeableConcept",
+                "valueString",
+                "interpretation",
+                "dataAbsentReason",
+                "method",
+                "specimen")) {
             panel.remove(moved);
         }
         ObjectNode code = panel.putObject("code");
@@ -200,7 +219,9 @@ class RasStatusPropertiesTest {
         }
         observation.setCode(new CodeableConcept(new Coding("http://loinc.org", "69548-6", null)));
         observation.setValue(new CodeableConcept(new Coding("http://loinc.org", "LA9633-4", "Present")));
-        observation.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", "48018-6", null)))
+        observation
+                .addComponent()
+                .setCode(new CodeableConcept(new Coding("http://loinc.org", "48018-6", null)))
                 .setValue(new CodeableConcept(new Coding("http://www.genenames.org", gene.hgncId(), gene.symbol())));
         String hgvs = switch (shape) {
             case 0 -> "p." + residue + codon + "V";
@@ -208,7 +229,9 @@ class RasStatusPropertiesTest {
             default -> "c." + (3 * codon - 1) + "A>T";
         };
         String component = hgvs.startsWith("c.") ? "48004-6" : "48005-3";
-        observation.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", component, null)))
+        observation
+                .addComponent()
+                .setCode(new CodeableConcept(new Coding("http://loinc.org", component, null)))
                 .setValue(new CodeableConcept(new Coding("http://varnomen.hgvs.org", hgvs, null)));
         return observation;
     }

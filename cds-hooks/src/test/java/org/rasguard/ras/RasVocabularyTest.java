@@ -17,13 +17,18 @@ class RasVocabularyTest {
     private static final DrugMatcher DRUGS = DrugMatcher.from(RasCase.KNOWLEDGE);
 
     @ParameterizedTest
-    @ValueSource(strings = {"66733-948-23", "66733094823", "66733-0948-23", "66733-948", "6673-3948-23", "66733-999-23"})
+    @ValueSource(
+            strings = {"66733-948-23", "66733094823", "66733-0948-23", "66733-948", "6673-3948-23", "66733-999-23"})
     void anAntiEgfrNdcCountsExactlyWhenTheDrugMatcherRecognisesIt(String ndc) {
         Coding coding = new Coding(NDC, ndc, null);
-        boolean matcher = DRUGS.antiEgfrDrug(new org.hl7.fhir.r4.model.CodeableConcept().addCoding(coding)).isPresent();
+        boolean matcher = DRUGS.antiEgfrDrug(new org.hl7.fhir.r4.model.CodeableConcept().addCoding(coding))
+                .isPresent();
 
         assertThat(RasCase.VOCABULARY.isAntiEgfr(coding)).as(ndc).isEqualTo(matcher);
-        assertThat(RasVocabulary.from(RasCase.KNOWLEDGE, DRUGS.antiEgfrAntibodies()).isAntiEgfr(coding)).as(ndc).isEqualTo(matcher);
+        assertThat(RasVocabulary.from(RasCase.KNOWLEDGE, DRUGS.antiEgfrAntibodies())
+                        .isAntiEgfr(coding))
+                .as(ndc)
+                .isEqualTo(matcher);
     }
 
     @ParameterizedTest

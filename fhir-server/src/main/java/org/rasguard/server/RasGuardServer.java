@@ -1,51 +1,51 @@
 package org.rasguard.server;
 
-import org.rasguard.server.config.ServerConfig;
+import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import javax.sql.DataSource;
-import org.eclipse.jetty.server.Handler;
+import org.rasguard.server.audit.AuditSearchParameters;
+import org.rasguard.server.auth.RateLimit;
 import org.rasguard.server.auth.Security;
+import org.rasguard.server.config.ServerConfig;
 import org.rasguard.server.fhir.FhirJpaConfig;
 import org.rasguard.server.fhir.FhirRestConfig;
-import org.rasguard.server.ingest.ValidationWarmUp;
-import org.rasguard.server.knowledge.KnowledgeConfig;
-import org.rasguard.server.knowledge.KnowledgeLoader;
-import org.rasguard.server.audit.AuditSearchParameters;
-import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
-import org.rasguard.server.store.StoreConfig;
-import org.rasguard.server.lateresults.LateResultConfig;
-import org.rasguard.server.subscriptions.SubscriptionDeliveryConfig;
 import org.rasguard.server.hooks.CdsHooksConfig;
 import org.rasguard.server.hooks.CdsHooksServlet;
+import org.rasguard.server.http.BundleEntryLimit;
 import org.rasguard.server.http.ClientAborts;
 import org.rasguard.server.http.CrossOrigin;
 import org.rasguard.server.http.DecimalRangeInterceptor;
+import org.rasguard.server.http.DecodedBodyFilter;
 import org.rasguard.server.http.HealthHandler;
+import org.rasguard.server.http.HostAllowlistHandler;
 import org.rasguard.server.http.JsonErrorHandler;
 import org.rasguard.server.http.JsonGuardFilter;
-import org.rasguard.server.http.RequestHygieneFilter;
 import org.rasguard.server.http.JsonServletErrorHandler;
-import org.rasguard.server.http.BundleEntryLimit;
-import org.rasguard.server.http.DecodedBodyFilter;
-import org.rasguard.server.http.HostAllowlistHandler;
-import org.rasguard.server.auth.RateLimit;
+import org.rasguard.server.http.RequestHygieneFilter;
 import org.rasguard.server.http.RequestLogHandler;
+import org.rasguard.server.ingest.ValidationWarmUp;
+import org.rasguard.server.knowledge.KnowledgeConfig;
+import org.rasguard.server.knowledge.KnowledgeLoader;
+import org.rasguard.server.lateresults.LateResultConfig;
 import org.rasguard.server.metrics.Metrics;
 import org.rasguard.server.metrics.MetricsHandler;
-import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import org.rasguard.server.store.StoreConfig;
+import org.rasguard.server.subscriptions.SubscriptionDeliveryConfig;
 import org.rasguard.server.ui.ClinicianPage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,8 +95,8 @@ public final class RasGuardServer implements AutoCloseable {
         // A thread that dies of an exception (HAPI's rest-hook delivery threads do when an endpoint's answer
         // cannot be parsed) is one ERROR line with the thread and the exception's class: the JVM's default
         // prints the whole stack trace, with the endpoint and resource in its message, to the log.
-        Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
-                LOG.error("Thread {} ended by {}", thread.getName(), e.getClass().getName()));
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> LOG.error(
+                "Thread {} ended by {}", thread.getName(), e.getClass().getName()));
         ServerConfig config;
         try {
             config = ServerConfig.fromEnvironment();
@@ -120,23 +120,35 @@ public final class RasGuardServer implements AutoCloseable {
     public void start() throws Exception {
         long started = System.nanoTime();
         jetty.start();
-        LOG.info("RAS Guard listening on http://{}:{} (database: {})", config.host(), port(), config.database().describe());
+        LOG.info(
+                "RAS Guard listening on http://{}:{} (database: {})",
+                config.host(),
+                port(),
+                config.database().describe());
         Security.logPosture(config.security(), config.host());
 
         AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
         context.registerBean(ServerConfig.class, () -> config);
         context.registerBean(Metrics.class, () -> metrics);
-        context.register(FhirJpaConfig.class, StoreConfig.class, KnowledgeConfig.class, FhirRestConfig.class, CdsHooksConfig.class,
-                SubscriptionDeliveryConfig.class, LateResultConfig.class);
+        context.register(
+                FhirJpaConfig.class,
+                StoreConfig.class,
+                KnowledgeConfig.class,
+                FhirRestConfig.class,
+                CdsHooksConfig.class,
+                SubscriptionDeliveryConfig.class,
+                LateResultConfig.class);
         spring = context;
         context.refresh();
-        context.getBean(HikariDataSource.class).setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
+        context.getBean(HikariDataSource.class)
+                .setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
         // Stored while the servlets are built (both take seconds, on different cores); awaited before
         // ready: /health 200 means the knowledge is stored, and RASGUARD_DEMO_DATA's example patients.
         CompletableFuture<Void> knowledgeStored = CompletableFuture.runAsync(() -> {
             context.getBean(KnowledgeLoader.class).load();
             context.getBean(AuditSearchParameters.class).retireUnsearched();
-            // Our SearchParameters (stored Bundles by patient; AuditEvent's not indexed) in force before /health says ready.
+            // Our SearchParameters (stored Bundles by patient; AuditEvent's not indexed) in force before /health says
+            // ready.
             context.getBean(SearchParamRegistryImpl.class).forceRefresh();
             ClinicianPage.loadDemoData(context, config);
         });
@@ -153,8 +165,10 @@ public final class RasGuardServer implements AutoCloseable {
         Security.protectFhirApi(application, restfulServer, config.security());
         // The body decompressed and in UTF-8, its size limit counted on that; then nesting and number
         // checks on it, before any parser builds objects from the body.
-        application.addFilter(new FilterHolder(new DecodedBodyFilter(config.maxRequestBytes())),
-                "/*", EnumSet.of(DispatcherType.REQUEST));
+        application.addFilter(
+                new FilterHolder(new DecodedBodyFilter(config.maxRequestBytes())),
+                "/*",
+                EnumSet.of(DispatcherType.REQUEST));
         application.addFilter(new FilterHolder(new JsonGuardFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         restfulServer.setUncompressIncomingContents(false); // DecodedBodyFilter did, within the limit
         restfulServer.registerInterceptor(new DecimalRangeInterceptor());
@@ -163,12 +177,14 @@ public final class RasGuardServer implements AutoCloseable {
         ServletHolder fhir = new ServletHolder("fhir", restfulServer);
         fhir.setInitOrder(1);
         application.addServlet(fhir, "/fhir/*");
-        application.addServlet(new ServletHolder("cds-hooks", CdsHooksServlet.create(context, config)), "/cds-services/*");
+        application.addServlet(
+                new ServletHolder("cds-hooks", CdsHooksServlet.create(context, config)), "/cds-services/*");
         ClinicianPage.register(application, context, config); // "/" and /ui/*, only while CDS and FHIR are open
         // /health and /metrics stay outside the Host allowlist and the rate limit. CORS (RASGUARD_CORS_ORIGINS)
         // outside both: preflights are answered before them, and their refusals carry the CORS headers.
         Handler served = CrossOrigin.around(
-                new HostAllowlistHandler(rateLimit.protect(application), config.security().allowedHosts()),
+                new HostAllowlistHandler(
+                        rateLimit.protect(application), config.security().allowedHosts()),
                 config.corsOrigins());
         served.setServer(jetty);
         served.start();

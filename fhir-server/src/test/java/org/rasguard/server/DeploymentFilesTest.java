@@ -1,6 +1,5 @@
 package org.rasguard.server;
 
-import org.rasguard.server.config.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rasguard.server.config.ServerConfig;
 
 /**
  * No Docker engine runs on our machines, so the compose file and the Dockerfile are checked by
@@ -23,7 +23,8 @@ class DeploymentFilesTest {
 
     @Test
     void composeRunsTheServerOnAHealthyPostgresql() throws Exception {
-        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
+        JsonNode compose = new ObjectMapper(new YAMLFactory())
+                .readTree(ROOT.resolve("docker-compose.yml").toFile());
         JsonNode db = compose.path("services").path("db");
         JsonNode server = compose.path("services").path("fhir-server");
 
@@ -33,18 +34,25 @@ class DeploymentFilesTest {
         assertThat(compose.path("volumes").has("rasguard-db")).isTrue();
 
         assertThat(server.path("build").asText()).isEqualTo(".");
-        assertThat(server.path("depends_on").path("db").path("condition").asText()).isEqualTo("service_healthy");
+        assertThat(server.path("depends_on").path("db").path("condition").asText())
+                .isEqualTo("service_healthy");
         // Published on the host's loopback only: the compose stack runs with RASGUARD_AUTH=disabled.
         assertThat(server.path("ports").get(0).asText()).isEqualTo("127.0.0.1:8080:8080");
         assertThat(server.path("environment").path("RASGUARD_AUTH").asText()).isEqualTo("disabled");
-        assertThat(server.path("environment").path("RASGUARD_DB_URL").asText()).startsWith("jdbc:postgresql://db:5432/");
+        assertThat(server.path("environment").path("RASGUARD_DB_URL").asText())
+                .startsWith("jdbc:postgresql://db:5432/");
     }
 
     @Test
     void everyVariableTheDeploymentSetsIsOneTheServerReads() throws Exception {
-        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
+        JsonNode compose = new ObjectMapper(new YAMLFactory())
+                .readTree(ROOT.resolve("docker-compose.yml").toFile());
         List<String> set = new ArrayList<>();
-        compose.path("services").path("fhir-server").path("environment").fieldNames().forEachRemaining(set::add);
+        compose.path("services")
+                .path("fhir-server")
+                .path("environment")
+                .fieldNames()
+                .forEachRemaining(set::add);
         for (String line : Files.readAllLines(ROOT.resolve("Dockerfile"))) {
             for (String word : line.trim().split("[\\s\\\\]+")) {
                 if (word.startsWith("RASGUARD_") && word.contains("=")) {
@@ -52,7 +60,9 @@ class DeploymentFilesTest {
                 }
             }
         }
-        assertThat(set).isNotEmpty().allSatisfy(name -> assertThat(ServerConfig.VARIABLES).contains(name));
+        assertThat(set)
+                .isNotEmpty()
+                .allSatisfy(name -> assertThat(ServerConfig.VARIABLES).contains(name));
     }
 
     @Test

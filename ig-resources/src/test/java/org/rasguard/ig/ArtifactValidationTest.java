@@ -43,7 +43,9 @@ class ArtifactValidationTest {
 
     /** The package folder as the build writes it (with generated narrative), from src/main/fhir. */
     private static final Path PACKAGE_SOURCE = Path.of("target/fhir-package/package");
-    private static final String GENOMICS_REPORTING = "classpath:rasguard/packages/hl7.fhir.uv.genomics-reporting-3.0.0.tgz";
+
+    private static final String GENOMICS_REPORTING =
+            "classpath:rasguard/packages/hl7.fhir.uv.genomics-reporting-3.0.0.tgz";
     /** Our package as the build packs it into target/classes during process-resources. */
     private static final String OUR_PACKAGE = "classpath:rasguard/rasguard.ig.tgz";
 
@@ -58,7 +60,8 @@ class ArtifactValidationTest {
         packages.loadPackageFromClasspath(GENOMICS_REPORTING);
         packages.loadPackageFromClasspath(OUR_PACKAGE);
 
-        UnknownCodeSystemWarningValidationSupport unknownCodeSystems = new UnknownCodeSystemWarningValidationSupport(FHIR);
+        UnknownCodeSystemWarningValidationSupport unknownCodeSystems =
+                new UnknownCodeSystemWarningValidationSupport(FHIR);
         unknownCodeSystems.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.WARNING);
 
         ValidationSupportChain chain = new ValidationSupportChain(
@@ -74,9 +77,12 @@ class ArtifactValidationTest {
 
     static Stream<String> packagedFiles() throws IOException {
         try (Stream<Path> files = Files.walk(PACKAGE_SOURCE)) {
-            return files.filter(Files::isRegularFile)
+            return files
+                    .filter(Files::isRegularFile)
                     .map(file -> PACKAGE_SOURCE.relativize(file).toString().replace('\\', '/'))
-                    .filter(name -> name.endsWith(".json") && !name.equals("package.json") && !name.matches("(.*/)?\\.index\\.json"))
+                    .filter(name -> name.endsWith(".json")
+                            && !name.equals("package.json")
+                            && !name.matches("(.*/)?\\.index\\.json"))
                     .sorted()
                     .toList()
                     .stream();
@@ -103,8 +109,10 @@ class ArtifactValidationTest {
     /** Proves that the Genomics Reporting Variant profile, which ours derives from, is applied too. */
     @Test
     void aVariantWithoutTheGeneticsCategoryBreaksGenomicsReporting() throws IOException {
-        Observation variant = FHIR.newJsonParser().parseResource(Observation.class,
-                Files.readString(PACKAGE_SOURCE.resolve(RAS_VARIANT_EXAMPLE), StandardCharsets.UTF_8));
+        Observation variant = FHIR.newJsonParser()
+                .parseResource(
+                        Observation.class,
+                        Files.readString(PACKAGE_SOURCE.resolve(RAS_VARIANT_EXAMPLE), StandardCharsets.UTF_8));
         variant.getCategory().remove(1);
 
         assertThat(errors(FHIR.newJsonParser().encodeResourceToString(variant))).isNotEmpty();

@@ -86,8 +86,9 @@ class Hl7ValidatorTest {
         try (InputStream tgz = resource("rasguard/rasguard.ig.tgz")) {
             load(NpmPackage.fromPackage(tgz));
         }
-        System.out.printf("[hl7-validator] org.hl7.fhir.validation %s ready in %d ms%n", validatorVersion(),
-                (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "[hl7-validator] org.hl7.fhir.validation %s ready in %d ms%n",
+                validatorVersion(), (System.nanoTime() - started) / 1_000_000);
     }
 
     @Test
@@ -104,14 +105,16 @@ class Hl7ValidatorTest {
             files++;
             for (ValidationMessage message : messages) {
                 if (message.getLevel().isError()) {
-                    errors.add(PACKAGE.relativize(file) + " " + message.getLevel() + " " + message.getLocation() + ": " + message.getMessage());
+                    errors.add(PACKAGE.relativize(file) + " " + message.getLevel() + " " + message.getLocation() + ": "
+                            + message.getMessage());
                 } else if (message.getLevel() == ValidationMessage.IssueSeverity.WARNING) {
                     warnings++;
                 }
             }
         }
-        System.out.printf("[hl7-validator] %d files, %d errors, %d warnings, %d ms%n", files, errors.size(), warnings,
-                (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "[hl7-validator] %d files, %d errors, %d warnings, %d ms%n",
+                files, errors.size(), warnings, (System.nanoTime() - started) / 1_000_000);
 
         assertThat(files).isGreaterThanOrEqualTo(40);
         assertThat(errors).isEmpty();
@@ -126,7 +129,8 @@ class Hl7ValidatorTest {
         List<ValidationMessage> messages = new ArrayList<>();
         engine.validate(broken.getBytes(StandardCharsets.UTF_8), FhirFormat.JSON, List.of(), messages);
 
-        assertThat(messages).filteredOn(message -> message.getLevel().isError())
+        assertThat(messages)
+                .filteredOn(message -> message.getLevel().isError())
                 .extracting(ValidationMessage::getMessage)
                 .anyMatch(message -> message.contains("author"))
                 .anyMatch(message -> message.contains("finished"));
@@ -138,10 +142,18 @@ class Hl7ValidatorTest {
      */
     @Test
     void aVariantWithoutItsGeneBreaksOurProfile() throws Exception {
-        ObjectNode variant = (ObjectNode) JSON.readTree(PACKAGE.resolve("example/Observation-kras-g12d-present.json").toFile());
+        ObjectNode variant = (ObjectNode) JSON.readTree(
+                PACKAGE.resolve("example/Observation-kras-g12d-present.json").toFile());
         ArrayNode components = (ArrayNode) variant.get("component");
         for (int i = components.size() - 1; i >= 0; i--) {
-            if (components.get(i).path("code").path("coding").path(0).path("code").asText().equals("48018-6")) {
+            if (components
+                    .get(i)
+                    .path("code")
+                    .path("coding")
+                    .path(0)
+                    .path("code")
+                    .asText()
+                    .equals("48018-6")) {
                 components.remove(i);
             }
         }
@@ -149,9 +161,11 @@ class Hl7ValidatorTest {
         List<ValidationMessage> messages = new ArrayList<>();
         engine.validate(JSON.writeValueAsBytes(variant), FhirFormat.JSON, List.of(), messages);
 
-        assertThat(messages).filteredOn(message -> message.getLevel().isError())
+        assertThat(messages)
+                .filteredOn(message -> message.getLevel().isError())
                 .extracting(ValidationMessage::getMessage)
-                .anyMatch(message -> message.contains("gene-studied") && message.contains("http://rasguard.org/fhir/StructureDefinition/ras-variant"));
+                .anyMatch(message -> message.contains("gene-studied")
+                        && message.contains("http://rasguard.org/fhir/StructureDefinition/ras-variant"));
     }
 
     private static String validatorVersion() throws IOException {
@@ -175,15 +189,24 @@ class Hl7ValidatorTest {
         FhirContext r4 = FhirContext.forR4Cached();
         IParser json = r4.newJsonParser();
         String base = "org/hl7/fhir/r4/model/";
-        for (String bundle : List.of("profile/profiles-types.xml", "profile/profiles-resources.xml", "profile/profiles-others.xml",
-                "extension/extension-definitions.xml", "valueset/valuesets.xml", "valueset/v2-tables.xml",
-                "valueset/v3-codesystems.xml", "sp/search-parameters.json")) {
+        for (String bundle : List.of(
+                "profile/profiles-types.xml",
+                "profile/profiles-resources.xml",
+                "profile/profiles-others.xml",
+                "extension/extension-definitions.xml",
+                "valueset/valuesets.xml",
+                "valueset/v2-tables.xml",
+                "valueset/v3-codesystems.xml",
+                "sp/search-parameters.json")) {
             try (InputStream in = resource(base + bundle)) {
                 IParser parser = bundle.endsWith(".json") ? json : r4.newXmlParser();
-                for (Bundle.BundleEntryComponent entry : parser.parseResource(Bundle.class, in).getEntry()) {
+                for (Bundle.BundleEntryComponent entry :
+                        parser.parseResource(Bundle.class, in).getEntry()) {
                     Resource resource = entry.getResource();
-                    Files.writeString(folder.resolve(resource.fhirType() + "-" + resource.getIdPart() + ".json"),
-                            json.encodeResourceToString(resource), StandardCharsets.UTF_8);
+                    Files.writeString(
+                            folder.resolve(resource.fhirType() + "-" + resource.getIdPart() + ".json"),
+                            json.encodeResourceToString(resource),
+                            StandardCharsets.UTF_8);
                 }
             }
         }

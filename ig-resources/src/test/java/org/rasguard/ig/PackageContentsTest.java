@@ -29,7 +29,8 @@ class PackageContentsTest {
 
     private static final Path PACKAGE = Path.of("target/fhir-package/package");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern GR_CANONICAL = Pattern.compile("\"(http://hl7\\.org/fhir/uv/genomics-reporting/[^\"|]+)");
+    private static final Pattern GR_CANONICAL =
+            Pattern.compile("\"(http://hl7\\.org/fhir/uv/genomics-reporting/[^\"|]+)");
 
     /** FHIR NPM package spec: package/.index.json lists every resource file of its folder. */
     @Test
@@ -38,20 +39,29 @@ class PackageContentsTest {
             JsonNode index = JSON.readTree(folder.resolve(".index.json").toFile());
             assertThat(index.path("index-version").asInt()).isEqualTo(1);
             Map<String, JsonNode> listed = new HashMap<>();
-            index.path("files").forEach(entry -> listed.put(entry.path("filename").asText(), entry));
+            index.path("files")
+                    .forEach(entry -> listed.put(entry.path("filename").asText(), entry));
 
             List<Path> files = resourceFiles(folder);
-            assertThat(listed.keySet()).containsExactlyInAnyOrderElementsOf(files.stream().map(f -> f.getFileName().toString()).toList());
+            assertThat(listed.keySet())
+                    .containsExactlyInAnyOrderElementsOf(
+                            files.stream().map(f -> f.getFileName().toString()).toList());
             for (Path file : files) {
                 JsonNode resource = JSON.readTree(file.toFile());
                 JsonNode entry = listed.get(file.getFileName().toString());
-                assertThat(entry.path("resourceType").asText()).isEqualTo(resource.path("resourceType").asText());
-                assertThat(entry.path("id").asText()).isEqualTo(resource.path("id").asText());
-                assertThat(entry.path("url").asText(null)).isEqualTo(resource.path("url").asText(null));
-                assertThat(entry.path("version").asText(null)).isEqualTo(resource.path("version").asText(null));
+                assertThat(entry.path("resourceType").asText())
+                        .isEqualTo(resource.path("resourceType").asText());
+                assertThat(entry.path("id").asText())
+                        .isEqualTo(resource.path("id").asText());
+                assertThat(entry.path("url").asText(null))
+                        .isEqualTo(resource.path("url").asText(null));
+                assertThat(entry.path("version").asText(null))
+                        .isEqualTo(resource.path("version").asText(null));
                 if (resource.path("resourceType").asText().equals("StructureDefinition")) {
-                    assertThat(entry.path("kind").asText()).isEqualTo(resource.path("kind").asText());
-                    assertThat(entry.path("type").asText()).isEqualTo(resource.path("type").asText());
+                    assertThat(entry.path("kind").asText())
+                            .isEqualTo(resource.path("kind").asText());
+                    assertThat(entry.path("type").asText())
+                            .isEqualTo(resource.path("type").asText());
                 }
             }
         }
@@ -71,8 +81,10 @@ class PackageContentsTest {
             }
             for (JsonNode each : resources) {
                 JsonNode text = each.path("text");
-                if (!text.path("status").isTextual() || !text.path("div").asText().startsWith("<div xmlns=\"http://www.w3.org/1999/xhtml\">")) {
-                    without.add(file.getFileName() + " " + each.path("resourceType").asText());
+                if (!text.path("status").isTextual()
+                        || !text.path("div").asText().startsWith("<div xmlns=\"http://www.w3.org/1999/xhtml\">")) {
+                    without.add(
+                            file.getFileName() + " " + each.path("resourceType").asText());
                 }
             }
         }
@@ -86,7 +98,8 @@ class PackageContentsTest {
      */
     @Test
     void declaredDependenciesCoverWhatTheArtifactsReferTo() throws IOException {
-        JsonNode dependencies = JSON.readTree(PACKAGE.resolve("package.json").toFile()).path("dependencies");
+        JsonNode dependencies =
+                JSON.readTree(PACKAGE.resolve("package.json").toFile()).path("dependencies");
         assertThat(dependencies.path("hl7.fhir.r4.core").asText()).isEqualTo("4.0.1");
         assertThat(dependencies.path("hl7.fhir.uv.genomics-reporting").asText()).isEqualTo("3.0.0");
         assertThat(dependencies.path("hl7.terminology.r4").asText()).isEqualTo("7.0.1");
@@ -103,7 +116,9 @@ class PackageContentsTest {
         }
         assertThat(grCanonicals).isNotEmpty();
         Set<String> inGr = new HashSet<>();
-        try (InputStream tgz = getClass().getClassLoader().getResourceAsStream("rasguard/packages/hl7.fhir.uv.genomics-reporting-3.0.0.tgz")) {
+        try (InputStream tgz = getClass()
+                .getClassLoader()
+                .getResourceAsStream("rasguard/packages/hl7.fhir.uv.genomics-reporting-3.0.0.tgz")) {
             NpmPackage gr = NpmPackage.fromPackage(tgz);
             for (String file : gr.listResources("StructureDefinition", "ValueSet", "CodeSystem")) {
                 inGr.add(JSON.readTree(gr.load("package", file)).path("url").asText());
@@ -126,20 +141,28 @@ class PackageContentsTest {
             switch (resource.path("resourceType").asText()) {
                 case "ValueSet" -> valueSets.put(resource.path("url").asText(), resource);
                 case "ConceptMap" -> conceptMaps.add(resource);
-                default -> { }
+                default -> {}
             }
         }
         assertThat(conceptMaps).hasSize(2);
         for (JsonNode map : conceptMaps) {
-            Map<String, String> source = codes(valueSets, map.path("sourceCanonical").asText());
-            Map<String, String> target = codes(valueSets, map.path("targetCanonical").asText());
+            Map<String, String> source =
+                    codes(valueSets, map.path("sourceCanonical").asText());
+            Map<String, String> target =
+                    codes(valueSets, map.path("targetCanonical").asText());
             for (JsonNode group : map.path("group")) {
                 for (JsonNode element : group.path("element")) {
-                    String sourceKey = group.path("source").asText() + "|" + element.path("code").asText();
-                    assertThat(source).as(map.path("id").asText()).containsEntry(sourceKey, element.path("display").asText());
+                    String sourceKey = group.path("source").asText() + "|"
+                            + element.path("code").asText();
+                    assertThat(source)
+                            .as(map.path("id").asText())
+                            .containsEntry(sourceKey, element.path("display").asText());
                     for (JsonNode mapped : element.path("target")) {
-                        String targetKey = group.path("target").asText() + "|" + mapped.path("code").asText();
-                        assertThat(target).as(map.path("id").asText()).containsEntry(targetKey, mapped.path("display").asText());
+                        String targetKey = group.path("target").asText() + "|"
+                                + mapped.path("code").asText();
+                        assertThat(target)
+                                .as(map.path("id").asText())
+                                .containsEntry(targetKey, mapped.path("display").asText());
                     }
                 }
             }
@@ -152,8 +175,11 @@ class PackageContentsTest {
         assertThat(valueSet).as("ValueSet %s in the package", url).isNotNull();
         Map<String, String> codes = new HashMap<>();
         for (JsonNode include : valueSet.path("compose").path("include")) {
-            include.path("concept").forEach(concept ->
-                    codes.put(include.path("system").asText() + "|" + concept.path("code").asText(), concept.path("display").asText()));
+            include.path("concept")
+                    .forEach(concept -> codes.put(
+                            include.path("system").asText() + "|"
+                                    + concept.path("code").asText(),
+                            concept.path("display").asText()));
             include.path("valueSet").forEach(included -> codes.putAll(codes(valueSets, included.asText())));
         }
         return codes;

@@ -30,7 +30,8 @@ public class AuditConfig {
         @SuppressWarnings("unchecked")
         IFhirSystemDao<Bundle, Meta> system = (IFhirSystemDao<Bundle, Meta>) daos.getSystemDao();
         if (!config.observability().audit()) {
-            LoggerFactory.getLogger(AuditTrail.class).warn("RASGUARD_AUDIT=off: CDS decisions are NOT recorded (for measurement only)");
+            LoggerFactory.getLogger(AuditTrail.class)
+                    .warn("RASGUARD_AUDIT=off: CDS decisions are NOT recorded (for measurement only)");
             return AuditTrail.off();
         }
         return new AuditTrail(system, metrics.getIfAvailable(Metrics::new));

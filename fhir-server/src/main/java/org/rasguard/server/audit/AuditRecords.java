@@ -15,7 +15,8 @@ import org.hl7.fhir.r4.model.Coding;
 final class AuditRecords {
 
     /** A decision: its hookInstance, when, how long it took (ms), and its cards. */
-    record DecisionRecord(String hookInstance, Instant recorded, double durationMs, String verdict, List<CardRecord> cards) {}
+    record DecisionRecord(
+            String hookInstance, Instant recorded, double durationMs, String verdict, List<CardRecord> cards) {}
 
     record CardRecord(String uuid, String topic, String indicator) {}
 
@@ -58,11 +59,17 @@ final class AuditRecords {
                 if (reason != null) {
                     int bar = reason.lastIndexOf('|');
                     String system = bar < 0 ? null : reason.substring(0, bar);
-                    coded = new Reason("null".equals(system) ? null : system, bar < 0 ? reason : reason.substring(bar + 1),
+                    coded = new Reason(
+                            "null".equals(system) ? null : system,
+                            bar < 0 ? reason : reason.substring(bar + 1),
                             detail(entity, "overrideReasonDisplay"));
                 }
-                return Optional.of(new FeedbackRecord(entity.getName(), detail(entity, "outcome"), coded,
-                        detail(entity, "outcomeTimestamp"), instant(event)));
+                return Optional.of(new FeedbackRecord(
+                        entity.getName(),
+                        detail(entity, "outcome"),
+                        coded,
+                        detail(entity, "outcomeTimestamp"),
+                        instant(event)));
             }
         }
         return Optional.empty();

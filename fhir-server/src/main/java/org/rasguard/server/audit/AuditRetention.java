@@ -48,7 +48,8 @@ public final class AuditRetention implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.scheduleWithFixedDelay(this::purgeQuietly, FIRST_RUN.toSeconds(), TimeUnit.DAYS.toSeconds(1), TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::purgeQuietly, FIRST_RUN.toSeconds(), TimeUnit.DAYS.toSeconds(1), TimeUnit.SECONDS);
         LOG.info("Audit retention: AuditEvents older than {} days are purged daily", days);
     }
 
@@ -64,7 +65,9 @@ public final class AuditRetention implements AutoCloseable {
         try {
             purge();
         } catch (RuntimeException e) {
-            LOG.error("Audit retention: purge failed ({}); next try in a day", e.getClass().getSimpleName());
+            LOG.error(
+                    "Audit retention: purge failed ({}); next try in a day",
+                    e.getClass().getSimpleName());
         }
     }
 
@@ -73,9 +76,11 @@ public final class AuditRetention implements AutoCloseable {
         long started = System.nanoTime();
         Instant cutoff = cutoff(clock.instant(), days);
         SearchParameterMap map = SearchParameterMap.newSynchronous();
-        map.add(AuditEvent.SP_TYPE, new TokenOrListParam()
-                .add(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.DECISION)
-                .add(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.FEEDBACK));
+        map.add(
+                AuditEvent.SP_TYPE,
+                new TokenOrListParam()
+                        .add(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.DECISION)
+                        .add(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.FEEDBACK));
         map.add(AuditEvent.SP_DATE, new DateParam("lt" + CdsReportProvider.instant(cutoff)));
         SystemRequestDetails request = new SystemRequestDetails();
         List<IIdType> old = auditEvents.searchForResourceIds(map, request);
@@ -84,15 +89,22 @@ public final class AuditRetention implements AutoCloseable {
         }
         int expunged = 0;
         if (!old.isEmpty()) {
-            ExpungeOptions options = new ExpungeOptions().setExpungeDeletedResources(true).setExpungeOldVersions(true).setLimit(10_000);
+            ExpungeOptions options = new ExpungeOptions()
+                    .setExpungeDeletedResources(true)
+                    .setExpungeOldVersions(true)
+                    .setLimit(10_000);
             int round;
             do {
                 round = expunge.expunge("AuditEvent", null, options, request).getDeletedCount();
                 expunged += round;
             } while (round >= options.getLimit());
         }
-        LOG.info("Audit retention: {} AuditEvents recorded before {} deleted ({} rows expunged) in {} ms", old.size(), cutoff,
-                expunged, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        LOG.info(
+                "Audit retention: {} AuditEvents recorded before {} deleted ({} rows expunged) in {} ms",
+                old.size(),
+                cutoff,
+                expunged,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return old.size();
     }
 

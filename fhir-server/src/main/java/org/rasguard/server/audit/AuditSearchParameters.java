@@ -51,7 +51,8 @@ public final class AuditSearchParameters {
 
     public AuditSearchParameters(DaoRegistry daos) {
         @SuppressWarnings("unchecked")
-        IFhirResourceDao<SearchParameter> dao = (IFhirResourceDao<SearchParameter>) daos.getResourceDao("SearchParameter");
+        IFhirResourceDao<SearchParameter> dao =
+                (IFhirResourceDao<SearchParameter>) daos.getResourceDao("SearchParameter");
         this.searchParameters = dao;
     }
 
@@ -68,16 +69,21 @@ public final class AuditSearchParameters {
                 written++;
             }
         }
-        LOG.info("AuditEvent search parameters indexed: {}; {} built-in ones not ({} written now)",
-                SEARCHED.stream().sorted().toList(), wanted.size(), written);
+        LOG.info(
+                "AuditEvent search parameters indexed: {}; {} built-in ones not ({} written now)",
+                SEARCHED.stream().sorted().toList(),
+                wanted.size(),
+                written);
         return written;
     }
 
     private boolean isStored(SearchParameter wanted) {
         try {
             SearchParameter stored = searchParameters.read(wanted.getIdElement(), new SystemRequestDetails());
-            return stored.getStatus() == Enumerations.PublicationStatus.RETIRED && wanted.getUrl().equals(stored.getUrl())
-                    && wanted.getCode().equals(stored.getCode()) && stored.getBase().size() == 1
+            return stored.getStatus() == Enumerations.PublicationStatus.RETIRED
+                    && wanted.getUrl().equals(stored.getUrl())
+                    && wanted.getCode().equals(stored.getCode())
+                    && stored.getBase().size() == 1
                     && "AuditEvent".equals(stored.getBase().get(0).getCode());
         } catch (ResourceNotFoundException | ResourceGoneException absent) {
             return false;
@@ -89,14 +95,18 @@ public final class AuditSearchParameters {
      * specification's, as HAPI ships them) that is not {@link #SEARCHED}, under its canonical URL.
      */
     static List<SearchParameter> retiredOverrides() {
-        List<IBaseResource> builtIn = FhirContext.forR4Cached().getValidationSupport().fetchAllSearchParameters();
-        return (builtIn == null ? List.<IBaseResource>of() : builtIn).stream()
-                .map(SearchParameter.class::cast)
-                .filter(parameter -> parameter.getBase().size() == 1 && "AuditEvent".equals(parameter.getBase().get(0).getCode()))
-                .filter(parameter -> !SEARCHED.contains(parameter.getCode()))
-                .sorted(Comparator.comparing(SearchParameter::getCode))
-                .map(AuditSearchParameters::retired)
-                .toList();
+        List<IBaseResource> builtIn =
+                FhirContext.forR4Cached().getValidationSupport().fetchAllSearchParameters();
+        return (builtIn == null ? List.<IBaseResource>of() : builtIn)
+                .stream()
+                        .map(SearchParameter.class::cast)
+                        .filter(parameter -> parameter.getBase().size() == 1
+                                && "AuditEvent"
+                                        .equals(parameter.getBase().get(0).getCode()))
+                        .filter(parameter -> !SEARCHED.contains(parameter.getCode()))
+                        .sorted(Comparator.comparing(SearchParameter::getCode))
+                        .map(AuditSearchParameters::retired)
+                        .toList();
     }
 
     private static SearchParameter retired(SearchParameter builtIn) {

@@ -57,6 +57,7 @@ public final class AuditTrail implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     /** Decisions queued so far, and those the writer is done with (stored or given up): FIFO, one writer. */
     private final AtomicLong queuedCount = new AtomicLong();
+
     private final AtomicLong doneCount = new AtomicLong();
     private volatile boolean accepting = true;
 
@@ -90,7 +91,9 @@ public final class AuditTrail implements AutoCloseable {
         this.capacity = capacity;
         this.enqueue = metrics.auditEnqueue();
         Gauge.builder("rasguard.audit.queue", size, AtomicInteger::get)
-                .description("CDS decisions waiting to be written as AuditEvents").baseUnit("events").register(metrics.registry());
+                .description("CDS decisions waiting to be written as AuditEvents")
+                .baseUnit("events")
+                .register(metrics.registry());
         this.writer = new Thread(this::run, "rasguard-audit-writer");
         writer.setDaemon(true);
         writer.start();
@@ -111,8 +114,11 @@ public final class AuditTrail implements AutoCloseable {
             metrics.auditEvents("dropped", 1);
             long count = dropped.incrementAndGet();
             if (count == 1 || count % 1000 == 0) {
-                LOG.error("Audit trail: decision {} not recorded ({}; {} dropped so far)", decision.hookInstance(),
-                        accepting ? "queue full" : "shutting down", count);
+                LOG.error(
+                        "Audit trail: decision {} not recorded ({}; {} dropped so far)",
+                        decision.hookInstance(),
+                        accepting ? "queue full" : "shutting down",
+                        count);
             }
         }
     }
@@ -183,8 +189,12 @@ public final class AuditTrail implements AutoCloseable {
     private void write(List<Decision> decisions) throws InterruptedException {
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (Decision decision : decisions) {
-            transaction.addEntry().setResource(DecisionAuditEvents.of(decision))
-                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
+            transaction
+                    .addEntry()
+                    .setResource(DecisionAuditEvents.of(decision))
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("AuditEvent");
         }
         for (int attempt = 0; ; attempt++) {
             // One id for the batch's own log lines (a transaction holds many calls' decisions).
@@ -196,11 +206,17 @@ public final class AuditTrail implements AutoCloseable {
             } catch (RuntimeException e) {
                 if (attempt >= RETRY_MILLIS.length) {
                     metrics.auditEvents("failed", decisions.size());
-                    LOG.error("Audit trail: {} decisions could not be stored ({}): {}", decisions.size(), e.getClass().getSimpleName(),
+                    LOG.error(
+                            "Audit trail: {} decisions could not be stored ({}): {}",
+                            decisions.size(),
+                            e.getClass().getSimpleName(),
                             decisions.stream().map(Decision::hookInstance).toList());
                     return;
                 }
-                LOG.warn("Audit trail: storing {} decisions failed ({}), retrying", decisions.size(), e.getClass().getSimpleName());
+                LOG.warn(
+                        "Audit trail: storing {} decisions failed ({}), retrying",
+                        decisions.size(),
+                        e.getClass().getSimpleName());
                 Thread.sleep(RETRY_MILLIS[attempt]);
             } finally {
                 MDC.remove("correlationId");

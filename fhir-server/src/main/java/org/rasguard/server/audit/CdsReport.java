@@ -1,5 +1,6 @@
 package org.rasguard.server.audit;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -16,7 +17,6 @@ import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import org.rasguard.decision.CardKind;
 import org.rasguard.server.audit.AuditRecords.CardRecord;
 import org.rasguard.server.audit.AuditRecords.DecisionRecord;
@@ -38,8 +38,15 @@ import org.rasguard.server.audit.AuditRecords.Reason;
 public final class CdsReport {
 
     /** One card kind's figures. */
-    public record KindFigures(CardKind kind, int shown, int accepted, int overridden, int noFeedback,
-            Map<Reason, Integer> overrideReasons, Double medianMs, Double p95Ms) {}
+    public record KindFigures(
+            CardKind kind,
+            int shown,
+            int accepted,
+            int overridden,
+            int noFeedback,
+            Map<Reason, Integer> overrideReasons,
+            Double medianMs,
+            Double p95Ms) {}
 
     private final Instant start;
     private final Instant end;
@@ -49,7 +56,13 @@ public final class CdsReport {
     private final List<KindFigures> kinds;
     private final int feedbackSuperseded;
 
-    private CdsReport(Instant start, Instant end, int decisions, Double medianMs, Double p95Ms, List<KindFigures> kinds,
+    private CdsReport(
+            Instant start,
+            Instant end,
+            int decisions,
+            Double medianMs,
+            Double p95Ms,
+            List<KindFigures> kinds,
             int feedbackSuperseded) {
         this.feedbackSuperseded = feedbackSuperseded;
         this.start = start;
@@ -64,10 +77,12 @@ public final class CdsReport {
      * @param decisions the decisions recorded in [start, end)
      * @param feedback feedback received since start (feedback on cards outside the window is ignored)
      */
-    static CdsReport compute(Instant start, Instant end, List<DecisionRecord> decisions, List<FeedbackRecord> feedback) {
+    static CdsReport compute(
+            Instant start, Instant end, List<DecisionRecord> decisions, List<FeedbackRecord> feedback) {
         Map<String, FeedbackRecord> last = new LinkedHashMap<>();
         feedback.stream()
-                .sorted(Comparator.comparing(FeedbackRecord::recorded, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .sorted(Comparator.comparing(
+                        FeedbackRecord::recorded, Comparator.nullsFirst(Comparator.naturalOrder())))
                 .forEach(item -> last.put(item.cardUuid(), item));
 
         List<KindFigures> kinds = new ArrayList<>();
@@ -93,7 +108,9 @@ public final class CdsReport {
                         accepted++;
                     } else if ("overridden".equals(answer.outcome())) {
                         overridden++;
-                        Reason reason = answer.reason() == null ? new Reason(null, "(none)", "No reason given") : answer.reason();
+                        Reason reason = answer.reason() == null
+                                ? new Reason(null, "(none)", "No reason given")
+                                : answer.reason();
                         reasons.merge(reason, 1, Integer::sum);
                     }
                 }
@@ -101,15 +118,28 @@ public final class CdsReport {
                     times.add(decision.durationMs());
                 }
             }
-            kinds.add(new KindFigures(kind, shown, accepted, overridden, shown - accepted - overridden, reasons,
-                    percentile(times, 0.5), percentile(times, 0.95)));
+            kinds.add(new KindFigures(
+                    kind,
+                    shown,
+                    accepted,
+                    overridden,
+                    shown - accepted - overridden,
+                    reasons,
+                    percentile(times, 0.5),
+                    percentile(times, 0.95)));
         }
-        List<Double> all = decisions.stream().map(DecisionRecord::durationMs).filter(ms -> !Double.isNaN(ms)).toList();
+        List<Double> all = decisions.stream()
+                .map(DecisionRecord::durationMs)
+                .filter(ms -> !Double.isNaN(ms))
+                .toList();
         java.util.Set<String> shownCards = new java.util.HashSet<>();
         decisions.forEach(decision -> decision.cards().forEach(card -> shownCards.add(card.uuid())));
-        int superseded = (int) feedback.stream().filter(item -> shownCards.contains(item.cardUuid())).count()
+        int superseded = (int) feedback.stream()
+                        .filter(item -> shownCards.contains(item.cardUuid()))
+                        .count()
                 - (int) last.keySet().stream().filter(shownCards::contains).count();
-        return new CdsReport(start, end, decisions.size(), percentile(all, 0.5), percentile(all, 0.95), kinds, superseded);
+        return new CdsReport(
+                start, end, decisions.size(), percentile(all, 0.5), percentile(all, 0.95), kinds, superseded);
     }
 
     /** Nearest-rank percentile: the value at rank ⌈p·n⌉ (1-based) of the sorted values; null when there are none. */
@@ -148,8 +178,15 @@ public final class CdsReport {
         parameters.addParameter().setName("feedbackSuperseded").setValue(new IntegerType(feedbackSuperseded));
         for (KindFigures figures : kinds) {
             ParametersParameterComponent kind = parameters.addParameter().setName("cardKind");
-            kind.addPart().setName("topic").setValue(new Coding(CardKind.TOPIC_SYSTEM, figures.kind().topicCode(), figures.kind().topicDisplay()));
-            kind.addPart().setName("indicator").setValue(new org.hl7.fhir.r4.model.CodeType(figures.kind().indicator()));
+            kind.addPart()
+                    .setName("topic")
+                    .setValue(new Coding(
+                            CardKind.TOPIC_SYSTEM,
+                            figures.kind().topicCode(),
+                            figures.kind().topicDisplay()));
+            kind.addPart()
+                    .setName("indicator")
+                    .setValue(new org.hl7.fhir.r4.model.CodeType(figures.kind().indicator()));
             kind.addPart().setName("shown").setValue(new IntegerType(figures.shown()));
             kind.addPart().setName("accepted").setValue(new IntegerType(figures.accepted()));
             kind.addPart().setName("overridden").setValue(new IntegerType(figures.overridden()));
@@ -170,28 +207,60 @@ public final class CdsReport {
     /** A small self-contained HTML page: one table of card kinds, one of override reasons; every value escaped. */
     public String toHtml() {
         StringBuilder html = new StringBuilder(2048);
-        html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>RAS Guard: CDS card report</title>")
-                .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}")
+        html.append(
+                        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>RAS Guard: CDS card report</title>")
+                .append(
+                        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}")
                 .append("th,td{border:1px solid #999;padding:.3em .6em}td.n{text-align:right}</style></head><body>")
-                .append("<h1>CDS card report</h1><p>Decisions recorded from ").append(escape(start.truncatedTo(ChronoUnit.MILLIS).toString()))
-                .append(" to ").append(escape(end.truncatedTo(ChronoUnit.MILLIS).toString())).append(": ").append(decisions).append("; decision time median ")
-                .append(ms(medianMs)).append(" ms, 95th percentile ").append(ms(p95Ms)).append(" ms. A card with more than one")
-                .append(" feedback counts its latest; ").append(feedbackSuperseded).append(" earlier feedback items were superseded.</p>")
-                .append("<table><thead><tr><th>card</th><th>indicator</th><th>shown</th><th>accepted</th><th>overridden</th>")
+                .append("<h1>CDS card report</h1><p>Decisions recorded from ")
+                .append(escape(start.truncatedTo(ChronoUnit.MILLIS).toString()))
+                .append(" to ")
+                .append(escape(end.truncatedTo(ChronoUnit.MILLIS).toString()))
+                .append(": ")
+                .append(decisions)
+                .append("; decision time median ")
+                .append(ms(medianMs))
+                .append(" ms, 95th percentile ")
+                .append(ms(p95Ms))
+                .append(" ms. A card with more than one")
+                .append(" feedback counts its latest; ")
+                .append(feedbackSuperseded)
+                .append(" earlier feedback items were superseded.</p>")
+                .append(
+                        "<table><thead><tr><th>card</th><th>indicator</th><th>shown</th><th>accepted</th><th>overridden</th>")
                 .append("<th>no feedback</th><th>median ms</th><th>p95 ms</th></tr></thead><tbody>");
         for (KindFigures figures : kinds) {
-            html.append("<tr><td>").append(escape(figures.kind().topicDisplay())).append(" (").append(escape(figures.kind().topicCode()))
-                    .append(")</td><td>").append(escape(figures.kind().indicator())).append("</td>")
-                    .append(cell(figures.shown())).append(cell(figures.accepted())).append(cell(figures.overridden()))
-                    .append(cell(figures.noFeedback())).append("<td class=\"n\">").append(ms(figures.medianMs()))
-                    .append("</td><td class=\"n\">").append(ms(figures.p95Ms())).append("</td></tr>");
+            html.append("<tr><td>")
+                    .append(escape(figures.kind().topicDisplay()))
+                    .append(" (")
+                    .append(escape(figures.kind().topicCode()))
+                    .append(")</td><td>")
+                    .append(escape(figures.kind().indicator()))
+                    .append("</td>")
+                    .append(cell(figures.shown()))
+                    .append(cell(figures.accepted()))
+                    .append(cell(figures.overridden()))
+                    .append(cell(figures.noFeedback()))
+                    .append("<td class=\"n\">")
+                    .append(ms(figures.medianMs()))
+                    .append("</td><td class=\"n\">")
+                    .append(ms(figures.p95Ms()))
+                    .append("</td></tr>");
         }
-        html.append("</tbody></table><h2>Override reasons</h2><table><thead><tr><th>card</th><th>reason</th><th>code</th>")
+        html.append(
+                        "</tbody></table><h2>Override reasons</h2><table><thead><tr><th>card</th><th>reason</th><th>code</th>")
                 .append("<th>count</th></tr></thead><tbody>");
         for (KindFigures figures : kinds) {
-            figures.overrideReasons().forEach((reason, count) -> html.append("<tr><td>").append(escape(figures.kind().topicCode()))
-                    .append("</td><td>").append(escape(reason.display() == null ? "" : reason.display())).append("</td><td>")
-                    .append(escape(reason.code())).append("</td>").append(cell(count)).append("</tr>"));
+            figures.overrideReasons()
+                    .forEach((reason, count) -> html.append("<tr><td>")
+                            .append(escape(figures.kind().topicCode()))
+                            .append("</td><td>")
+                            .append(escape(reason.display() == null ? "" : reason.display()))
+                            .append("</td><td>")
+                            .append(escape(reason.code()))
+                            .append("</td>")
+                            .append(cell(count))
+                            .append("</tr>"));
         }
         return html.append("</tbody></table></body></html>").toString();
     }
@@ -201,7 +270,9 @@ public final class CdsReport {
     }
 
     private static String ms(Double value) {
-        return value == null ? "–" : BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP).toPlainString();
+        return value == null
+                ? "–"
+                : BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP).toPlainString();
     }
 
     private static void addMs(ParametersParameterComponent parameter, Double ms) {

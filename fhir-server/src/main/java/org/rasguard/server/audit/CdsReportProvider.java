@@ -3,6 +3,7 @@ package org.rasguard.server.audit;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.Constants;
@@ -28,7 +29,6 @@ import java.util.function.Consumer;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.DateTimeType;
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 
 /**
  * {@code GET /fhir/$cds-report?start=…&end=…}: override analytics ({@link CdsReport}) over the decision
@@ -54,9 +54,14 @@ public final class CdsReportProvider {
     public void report(
             @OperationParam(name = "start", max = 1) DateTimeType start,
             @OperationParam(name = "end", max = 1) DateTimeType end,
-            ServletRequestDetails request) throws IOException {
-        Instant to = end == null || end.getValue() == null ? Instant.now() : end.getValue().toInstant();
-        Instant from = start == null || start.getValue() == null ? to.minus(DEFAULT_WINDOW) : start.getValue().toInstant();
+            ServletRequestDetails request)
+            throws IOException {
+        Instant to = end == null || end.getValue() == null
+                ? Instant.now()
+                : end.getValue().toInstant();
+        Instant from = start == null || start.getValue() == null
+                ? to.minus(DEFAULT_WINDOW)
+                : start.getValue().toInstant();
         if (!from.isBefore(to)) {
             throw new InvalidRequestException("start must be before end");
         }
@@ -71,21 +76,36 @@ public final class CdsReportProvider {
             response.getOutputStream().write(report.toHtml().getBytes(StandardCharsets.UTF_8));
             return;
         }
-        EncodingEnum encoding = RestfulServerUtils.determineResponseEncodingWithDefault(request).getEncoding();
+        EncodingEnum encoding =
+                RestfulServerUtils.determineResponseEncodingWithDefault(request).getEncoding();
         if (encoding == EncodingEnum.XML) {
             response.setContentType(Constants.CT_FHIR_XML_NEW + ";charset=utf-8");
-            response.getOutputStream().write(fhir.newXmlParser().encodeResourceToString(report.toParameters()).getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream()
+                    .write(fhir.newXmlParser()
+                            .encodeResourceToString(report.toParameters())
+                            .getBytes(StandardCharsets.UTF_8));
         } else {
             response.setContentType(Constants.CT_FHIR_JSON_NEW + ";charset=utf-8");
-            response.getOutputStream().write(fhir.newJsonParser().encodeResourceToString(report.toParameters()).getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream()
+                    .write(fhir.newJsonParser()
+                            .encodeResourceToString(report.toParameters())
+                            .getBytes(StandardCharsets.UTF_8));
         }
     }
 
     CdsReport compute(Instant from, Instant to) {
         List<AuditRecords.DecisionRecord> decisions = new ArrayList<>();
         List<AuditRecords.FeedbackRecord> feedback = new ArrayList<>();
-        each(DecisionAuditEvents.DECISION, from, to, event -> AuditRecords.decision(event).ifPresent(decisions::add));
-        each(DecisionAuditEvents.FEEDBACK, from, null, event -> AuditRecords.feedback(event).ifPresent(feedback::add));
+        each(
+                DecisionAuditEvents.DECISION,
+                from,
+                to,
+                event -> AuditRecords.decision(event).ifPresent(decisions::add));
+        each(
+                DecisionAuditEvents.FEEDBACK,
+                from,
+                null,
+                event -> AuditRecords.feedback(event).ifPresent(feedback::add));
         return CdsReport.compute(from, to, decisions, feedback);
     }
 
@@ -98,7 +118,8 @@ public final class CdsReportProvider {
         }
         map.add(AuditEvent.SP_DATE, range);
         SystemRequestDetails request = new SystemRequestDetails();
-        request.addHeader(Constants.HEADER_CACHE_CONTROL, Constants.CACHE_CONTROL_NO_CACHE); // never a cached, older answer
+        request.addHeader(
+                Constants.HEADER_CACHE_CONTROL, Constants.CACHE_CONTROL_NO_CACHE); // never a cached, older answer
         IBundleProvider results = auditEvents.search(map, request);
         for (int offset = 0; ; offset += PAGE) {
             List<IBaseResource> page = results.getResources(offset, offset + PAGE);
@@ -111,7 +132,8 @@ public final class CdsReportProvider {
     }
 
     static String instant(Instant instant) {
-        return new DateTimeType(Date.from(instant), TemporalPrecisionEnum.MILLI, java.util.TimeZone.getTimeZone("UTC")).getValueAsString();
+        return new DateTimeType(Date.from(instant), TemporalPrecisionEnum.MILLI, java.util.TimeZone.getTimeZone("UTC"))
+                .getValueAsString();
     }
 
     static boolean wantsHtml(ServletRequestDetails request) {

@@ -1,16 +1,16 @@
 package org.rasguard.server.audit;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.TimeZone;
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
@@ -72,6 +72,7 @@ public final class DecisionAuditEvents {
     public static final String STORE_PATIENT_NAME = "store:Patient/";
     /** Entity name of one of the EHR Patient's person identifiers: {@code person:<system>|<value>}. */
     public static final String PERSON_NAME = "person:";
+
     static final String URI_SYSTEM = "urn:ietf:rfc:3986";
 
     private static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
@@ -83,7 +84,8 @@ public final class DecisionAuditEvents {
     public static AuditEvent of(Decision decision) {
         AuditEvent event = new AuditEvent();
         event.setType(new Coding(TYPE_SYSTEM, DECISION, "CDS Hooks decision"));
-        event.addSubtype(new Coding(HOOK_SYSTEM, decision.hook().id(), decision.hook().id()));
+        event.addSubtype(
+                new Coding(HOOK_SYSTEM, decision.hook().id(), decision.hook().id()));
         event.setAction(AuditEvent.AuditEventAction.E);
         Instant end = decision.started().plusNanos(decision.durationNanos());
         event.getPeriod().setStartElement(milli(decision.started())).setEndElement(milli(end));
@@ -92,14 +94,18 @@ public final class DecisionAuditEvents {
             event.setOutcome(AuditEvent.AuditEventOutcome._0);
             event.setOutcomeDesc(decision.cards().size() + (decision.cards().size() == 1 ? " card" : " cards"));
         } else {
-            event.setOutcome(decision.errorCode().equals("internal-error") ? AuditEvent.AuditEventOutcome._8 : AuditEvent.AuditEventOutcome._4);
+            event.setOutcome(
+                    decision.errorCode().equals("internal-error")
+                            ? AuditEvent.AuditEventOutcome._8
+                            : AuditEvent.AuditEventOutcome._4);
             event.setOutcomeDesc(decision.errorCode());
         }
 
         AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
         user.addRole().addCoding(new Coding(AGENT_ROLE, "humanuser", "human user"));
         if (decision.userId() != null) {
-            user.setWho(new Reference().setIdentifier(new Identifier().setSystem(USER_SYSTEM).setValue(decision.userId())));
+            user.setWho(new Reference()
+                    .setIdentifier(new Identifier().setSystem(USER_SYSTEM).setValue(decision.userId())));
             user.setAltId(decision.userId());
         } else {
             user.setWho(new Reference().setDisplay("clinician (context.userId not sent)"));
@@ -108,8 +114,11 @@ public final class DecisionAuditEvents {
         AuditEvent.AuditEventAgentComponent us = event.addAgent().setRequestor(false);
         us.addRole().addCoding(new Coding(AGENT_ROLE, "dataprocessor", "data processor"));
         us.setWho(new Reference().setDisplay(service));
-        event.getSource().setSite("RAS Guard").setObserver(new Reference().setDisplay(service))
-                .addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
+        event.getSource()
+                .setSite("RAS Guard")
+                .setObserver(new Reference().setDisplay(service))
+                .addType(new Coding(
+                        "http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
 
         AuditEventEntityComponent patient = entity(event, "patient", "1", "1");
         patient.setName("Patient/" + decision.patientId()); // AuditEvent?entity-name:exact=Patient/<id>
@@ -158,7 +167,8 @@ public final class DecisionAuditEvents {
             detail(entity, "order", card.order());
         }
         if (decision.cards().stream().anyMatch(card -> card.kind().isTestingReminder())) {
-            // Searchable (entity-name:exact), so the patient-view service finds the last reminder with one indexed search.
+            // Searchable (entity-name:exact), so the patient-view service finds the last reminder with one indexed
+            // search.
             AuditEventEntityComponent entity = entity(event, "reminder", "2", "3");
             entity.setName(reminderName(decision.serviceId(), decision.patientId()));
         }
@@ -173,7 +183,10 @@ public final class DecisionAuditEvents {
 
     /** Milliseconds with microsecond precision, e.g. {@code 12.345}. */
     static String millis(long nanos) {
-        return BigDecimal.valueOf(nanos).movePointLeft(6).setScale(3, RoundingMode.HALF_UP).toPlainString();
+        return BigDecimal.valueOf(nanos)
+                .movePointLeft(6)
+                .setScale(3, RoundingMode.HALF_UP)
+                .toPlainString();
     }
 
     private static DateTimeType milli(Instant instant) {

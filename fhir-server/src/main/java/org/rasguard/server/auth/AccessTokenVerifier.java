@@ -37,7 +37,11 @@ public final class AccessTokenVerifier {
     private final Clock clock;
     private final java.time.Duration maxLifetime;
 
-    public AccessTokenVerifier(String issuer, JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algorithms, Clock clock,
+    public AccessTokenVerifier(
+            String issuer,
+            JWKSource<SecurityContext> keys,
+            Set<JWSAlgorithm> algorithms,
+            Clock clock,
             java.time.Duration maxLifetime) {
         this.maxLifetime = maxLifetime;
         this.issuer = issuer;
@@ -58,7 +62,10 @@ public final class AccessTokenVerifier {
         }
         JwtChecks.checkAudience(claims, expectedAudience);
         JwtChecks.checkTimes(claims, clock.instant(), false, maxLifetime);
-        return new AccessToken(claims.getSubject(), string(claims.getClaim("client_id")), scopes(claims),
+        return new AccessToken(
+                claims.getSubject(),
+                string(claims.getClaim("client_id")),
+                scopes(claims),
                 string(claims.getClaim("patient")));
     }
 
@@ -69,10 +76,15 @@ public final class AccessTokenVerifier {
             scope = claims.getClaim("scp");
         }
         if (scope instanceof String text) {
-            return Arrays.stream(text.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+            return Arrays.stream(text.trim().split("\\s+"))
+                    .filter(s -> !s.isEmpty())
+                    .toList();
         }
         if (scope instanceof Collection<?> items) {
-            return items.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+            return items.stream()
+                    .filter(String.class::isInstance)
+                    .map(String.class::cast)
+                    .toList();
         }
         return List.of();
     }

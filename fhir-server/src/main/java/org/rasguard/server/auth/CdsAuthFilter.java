@@ -49,8 +49,8 @@ public final class CdsAuthFilter extends HttpFilter {
             return;
         }
         try {
-            CdsJwtVerifier.Verified verified = verifier.verify(bearer(request.getHeader("Authorization")),
-                    expectedAudience(request, publicBaseUrl));
+            CdsJwtVerifier.Verified verified = verifier.verify(
+                    bearer(request.getHeader("Authorization")), expectedAudience(request, publicBaseUrl));
             LOG.debug("CDS client authenticated: iss {}, jti {}", verified.issuer(), LogSafe.of(verified.jti()));
         } catch (TokenRejected e) {
             unauthorized(request, response, e);
@@ -94,7 +94,8 @@ public final class CdsAuthFilter extends HttpFilter {
     }
 
     /** The bare 401; the reason goes only to the request's log line ({@link Refusals}). */
-    static void unauthorized(HttpServletRequest request, HttpServletResponse response, TokenRejected rejected) throws IOException {
+    static void unauthorized(HttpServletRequest request, HttpServletResponse response, TokenRejected rejected)
+            throws IOException {
         Refusals.record(request, "unauthorized", rejected.reason(), rejected.keySet());
         response.setStatus(401);
         response.setHeader("WWW-Authenticate", "Bearer");

@@ -1,6 +1,5 @@
 package org.rasguard.server.auth;
 
-import org.rasguard.server.config.SecuritySettings;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.rasguard.server.auth.TokenRejected.Reason;
+import org.rasguard.server.config.SecuritySettings;
 
 /**
  * Checks the JWT a CDS client (an EHR) sends in {@code Authorization: Bearer} on every call,
@@ -50,6 +50,7 @@ public final class CdsJwtVerifier {
 
     /** Longest accepted token life; the best practices keep {@code jti}s "no more than an hour". */
     public static final Duration MAX_LIFETIME = Duration.ofHours(1);
+
     private static final Set<JOSEObjectType> TYPES = new HashSet<>(Arrays.asList(JOSEObjectType.JWT, null));
 
     /** A token that passed every check. */
@@ -76,8 +77,12 @@ public final class CdsJwtVerifier {
     private final ReplayStore replay;
     private final Clock clock;
 
-    CdsJwtVerifier(Map<String, IssuerKeys> issuers, Set<JWSAlgorithm> algorithms, Set<String> tenants,
-            ReplayStore replay, Clock clock) {
+    CdsJwtVerifier(
+            Map<String, IssuerKeys> issuers,
+            Set<JWSAlgorithm> algorithms,
+            Set<String> tenants,
+            ReplayStore replay,
+            Clock clock) {
         this.issuers = Map.copyOf(issuers);
         this.algorithms = Set.copyOf(algorithms);
         this.tenants = Set.copyOf(tenants);
@@ -86,10 +91,14 @@ public final class CdsJwtVerifier {
     }
 
     /** A verifier over the configured issuers, with key sets from {@code keySources} (one per distinct URL). */
-    public static CdsJwtVerifier create(SecuritySettings settings, Function<URI, JWKSource<SecurityContext>> keySources,
-            ReplayStore replay, Clock clock) {
+    public static CdsJwtVerifier create(
+            SecuritySettings settings,
+            Function<URI, JWKSource<SecurityContext>> keySources,
+            ReplayStore replay,
+            Clock clock) {
         Map<URI, KeySet> sources = new LinkedHashMap<>();
-        Function<URI, KeySet> keySet = url -> sources.computeIfAbsent(url, u -> new KeySet(u.toString(), keySources.apply(u)));
+        Function<URI, KeySet> keySet =
+                url -> sources.computeIfAbsent(url, u -> new KeySet(u.toString(), keySources.apply(u)));
         Map<String, IssuerKeys> issuers = new LinkedHashMap<>();
         for (SecuritySettings.CdsIssuer issuer : settings.cdsIssuers().values()) {
             Map<String, KeySet> byJku = new LinkedHashMap<>();
@@ -175,7 +184,9 @@ public final class CdsJwtVerifier {
     /** Whether the key set has a key the token's header selects ({@code kid}, algorithm); false if it cannot be read. */
     private boolean holdsKey(KeySet keySet, SignedJWT jwt) {
         try {
-            return !new JWSVerificationKeySelector<>(algorithms, keySet.keys()).selectJWSKeys(jwt.getHeader(), null).isEmpty();
+            return !new JWSVerificationKeySelector<>(algorithms, keySet.keys())
+                    .selectJWSKeys(jwt.getHeader(), null)
+                    .isEmpty();
         } catch (KeySourceException e) {
             return false;
         }

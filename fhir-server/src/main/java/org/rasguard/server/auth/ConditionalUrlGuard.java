@@ -35,7 +35,8 @@ import org.hl7.fhir.r4.model.Bundle;
 @Interceptor
 final class ConditionalUrlGuard {
 
-    private static final Set<String> BEYOND_THE_TYPE = Set.of("_has", "_filter", "_content", "_text", "_list", "_query");
+    private static final Set<String> BEYOND_THE_TYPE =
+            Set.of("_has", "_filter", "_content", "_text", "_list", "_query");
 
     private final SmartAuthorizationInterceptor authorization;
     private final SearchNarrowingInterceptor narrowing;
@@ -52,7 +53,8 @@ final class ConditionalUrlGuard {
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
-    public boolean conditionalRequest(RequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
+    public boolean conditionalRequest(
+            RequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
         RestOperationTypeEnum operation = request.getRestOperationType();
         String condition = switch (operation == null ? RestOperationTypeEnum.METADATA : operation) {
             case CREATE -> request.getHeader("If-None-Exist");
@@ -68,8 +70,10 @@ final class ConditionalUrlGuard {
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-    public void transaction(ServletRequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
-        if (request.getRestOperationType() != RestOperationTypeEnum.TRANSACTION || !(request.getResource() instanceof Bundle bundle)) {
+    public void transaction(
+            ServletRequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
+        if (request.getRestOperationType() != RestOperationTypeEnum.TRANSACTION
+                || !(request.getResource() instanceof Bundle bundle)) {
             return;
         }
         TokenAccess access = authorization.access(request);
@@ -82,7 +86,10 @@ final class ConditionalUrlGuard {
                 refuseSearchesBeyondTheType(access, type, call.getIfNoneExist());
             }
             Bundle.HTTPVerb method = call.getMethod();
-            if (query >= 0 && (method == Bundle.HTTPVerb.PUT || method == Bundle.HTTPVerb.DELETE || method == Bundle.HTTPVerb.PATCH)) {
+            if (query >= 0
+                    && (method == Bundle.HTTPVerb.PUT
+                            || method == Bundle.HTTPVerb.DELETE
+                            || method == Bundle.HTTPVerb.PATCH)) {
                 refuseSearchesBeyondTheType(access, type, url);
             }
         }

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.rasguard.server.http.CrossOrigin;
-import org.rasguard.server.http.Refusals;
 
 /**
  * Checks the FHIR API's bearer token ({@link AccessTokenVerifier}) before anything reads the request
@@ -54,8 +53,10 @@ public final class FhirAuthFilter extends HttpFilter {
             return;
         }
         try {
-            request.setAttribute(VERIFIED, verifier.verify(CdsAuthFilter.bearer(request.getHeader("Authorization")),
-                    expectedAudience(request)));
+            request.setAttribute(
+                    VERIFIED,
+                    verifier.verify(
+                            CdsAuthFilter.bearer(request.getHeader("Authorization")), expectedAudience(request)));
         } catch (TokenRejected e) {
             if (request.getContentLengthLong() != 0) {
                 response.setHeader("Connection", "close"); // the body is never read

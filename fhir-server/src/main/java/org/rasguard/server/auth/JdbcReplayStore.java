@@ -41,7 +41,8 @@ public final class JdbcReplayStore implements ReplayStore {
 
     /** Creates the table if it is not there yet; safe to run on every start, on every replica. */
     public JdbcReplayStore createTable() {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE
                     + " (token_key VARCHAR(64) NOT NULL PRIMARY KEY, expires_at BIGINT NOT NULL)");
         } catch (SQLException e) {
@@ -76,7 +77,8 @@ public final class JdbcReplayStore implements ReplayStore {
             return;
         }
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE expires_at < ?")) {
+                PreparedStatement delete =
+                        connection.prepareStatement("DELETE FROM " + TABLE + " WHERE expires_at < ?")) {
             connection.setAutoCommit(true);
             delete.setLong(1, clock.instant().getEpochSecond());
             int purged = delete.executeUpdate();

@@ -29,6 +29,7 @@ final class JwtChecks {
 
     /** Allowance for clocks that disagree, on {@code exp}, {@code nbf} and {@code iat}. */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+
     static final int MAX_TOKEN_CHARS = 16 * 1024;
 
     private JwtChecks() {}
@@ -64,12 +65,16 @@ final class JwtChecks {
     }
 
     /** Verifies the signature with a key from {@code keys}; returns the (now trusted) claims. */
-    static JWTClaimsSet verifySignature(SignedJWT jwt, Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> keys,
-            Set<JOSEObjectType> acceptedTypes) throws TokenRejected {
+    static JWTClaimsSet verifySignature(
+            SignedJWT jwt,
+            Set<JWSAlgorithm> algorithms,
+            JWKSource<SecurityContext> keys,
+            Set<JOSEObjectType> acceptedTypes)
+            throws TokenRejected {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(acceptedTypes));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
-        processor.setJWTClaimsSetVerifier((claims, context) -> { }); // checked by the callers, with our clock
+        processor.setJWTClaimsSetVerifier((claims, context) -> {}); // checked by the callers, with our clock
         try {
             return processor.process(jwt, null);
         } catch (BadJOSEException | JOSEException | RuntimeException e) {
@@ -87,7 +92,8 @@ final class JwtChecks {
     }
 
     /** {@code exp} present and not passed, {@code nbf} and {@code iat} not in the future, all with {@link #CLOCK_SKEW}. */
-    static void checkTimes(JWTClaimsSet claims, Instant now, boolean iatRequired, Duration maxLifetime) throws TokenRejected {
+    static void checkTimes(JWTClaimsSet claims, Instant now, boolean iatRequired, Duration maxLifetime)
+            throws TokenRejected {
         Date exp = claims.getExpirationTime();
         if (exp == null || !now.minus(CLOCK_SKEW).isBefore(exp.toInstant())) {
             throw new TokenRejected(Reason.EXPIRED);

@@ -42,8 +42,8 @@ public final class KeySources {
                 throw new IllegalArgumentException("Not a JWK set: " + url, e);
             }
         }
-        DefaultResourceRetriever retriever = new DefaultResourceRetriever(
-                CONNECT_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS, SIZE_LIMIT_BYTES, true);
+        DefaultResourceRetriever retriever =
+                new DefaultResourceRetriever(CONNECT_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS, SIZE_LIMIT_BYTES, true);
         try {
             return JWKSourceBuilder.<SecurityContext>create(url.toURL(), retriever)
                     .cache(CACHE_TTL.toMillis(), READ_TIMEOUT_MILLIS + CONNECT_TIMEOUT_MILLIS)

@@ -19,12 +19,15 @@ public final class RateLimit implements DoSHandler.Tracker.Factory {
 
     private final int perSecond;
     private final DoSHandler.Tracker.Factory buckets;
-    private final Cache<String, DoSHandler.Tracker> byClient = Caffeine.newBuilder().weakValues().build();
+    private final Cache<String, DoSHandler.Tracker> byClient =
+            Caffeine.newBuilder().weakValues().build();
 
     /** @param perSecond requests per second per client address; 0 for no limit */
     public RateLimit(int perSecond) {
         this.perSecond = perSecond;
-        this.buckets = perSecond == 0 ? null : new DoSHandler.LeakingBucketTrackerFactory(perSecond, 2 * perSecond, Duration.ofSeconds(10));
+        this.buckets = perSecond == 0
+                ? null
+                : new DoSHandler.LeakingBucketTrackerFactory(perSecond, 2 * perSecond, Duration.ofSeconds(10));
     }
 
     @Override
@@ -40,8 +43,12 @@ public final class RateLimit implements DoSHandler.Tracker.Factory {
             return application;
         }
         // By the client's address as the servlet API gives it (getRemoteAddr), which is what charge() is handed.
-        return new DoSHandler(application, org.eclipse.jetty.server.Request::getRemoteAddr, this,
-                new DoSHandler.StatusRejectHandler(429), 100_000);
+        return new DoSHandler(
+                application,
+                org.eclipse.jetty.server.Request::getRemoteAddr,
+                this,
+                new DoSHandler.StatusRejectHandler(429),
+                100_000);
     }
 
     /**

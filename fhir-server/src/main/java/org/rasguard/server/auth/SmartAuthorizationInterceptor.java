@@ -59,7 +59,8 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
      *     the FHIR base URL as called
      * @param publicBaseUrl {@code RASGUARD_PUBLIC_BASE_URL}, or null to take the base from the request
      */
-    public SmartAuthorizationInterceptor(AccessTokenVerifier verifier, String audience, String publicBaseUrl, FhirContext fhir) {
+    public SmartAuthorizationInterceptor(
+            AccessTokenVerifier verifier, String audience, String publicBaseUrl, FhirContext fhir) {
         super(PolicyEnum.DENY);
         this.verifier = verifier;
         this.audience = audience;
@@ -109,19 +110,21 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
     /** As {@link #access}, or null when no token of this request has been verified. */
     TokenAccess verifiedAccess(RequestDetails request) {
         return request.getUserData().get(TOKEN) instanceof AccessTokenVerifier.AccessToken token
-                ? new TokenAccess(SmartScopes.parse(token.scopes()), token.patient()) : null;
+                ? new TokenAccess(SmartScopes.parse(token.scopes()), token.patient())
+                : null;
     }
 
     /** Whether the token's read rules let it see this resource (as a read answering with it would be judged). */
     boolean mayRead(RequestDetails request, IBaseResource resource) {
-        Verdict verdict = applyRulesAndReturnDecision(RestOperationTypeEnum.READ, request, null, null, resource,
-                Pointcut.SERVER_OUTGOING_RESPONSE);
+        Verdict verdict = applyRulesAndReturnDecision(
+                RestOperationTypeEnum.READ, request, null, null, resource, Pointcut.SERVER_OUTGOING_RESPONSE);
         return verdict != null && verdict.getDecision() == PolicyEnum.ALLOW;
     }
 
     private AccessTokenVerifier.AccessToken verify(RequestDetails request) {
         if (request instanceof ca.uhn.fhir.rest.server.servlet.ServletRequestDetails servlet
-                && servlet.getServletRequest().getAttribute(FhirAuthFilter.VERIFIED) instanceof AccessTokenVerifier.AccessToken checked) {
+                && servlet.getServletRequest().getAttribute(FhirAuthFilter.VERIFIED)
+                        instanceof AccessTokenVerifier.AccessToken checked) {
             return checked; // by FhirAuthFilter, before the body was read
         }
         try {
@@ -159,7 +162,8 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
             }
             if (grant.read()) {
                 scope(rules.allow().read(), grant, compartment ? patientId : null);
-                boolean observations = grant.resourceType().equals("*") || grant.resourceType().equals("Observation");
+                boolean observations =
+                        grant.resourceType().equals("*") || grant.resourceType().equals("Observation");
                 readsObservations |= observations && !compartment;
                 readsObservationsOfPatient |= observations && compartment;
             }
@@ -192,7 +196,11 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
             rules.allow().operation().named("$validate").onAnyType().andAllowAllResponses();
         }
         if (readsObservations) {
-            rules.allow().operation().named("$ras-status").onInstancesOfType(Patient.class).andAllowAllResponses();
+            rules.allow()
+                    .operation()
+                    .named("$ras-status")
+                    .onInstancesOfType(Patient.class)
+                    .andAllowAllResponses();
         } else if (readsObservationsOfPatient) {
             rules.allow().operation().named("$ras-status").onInstance(patientId).andAllowAllResponses();
         }
@@ -208,10 +216,10 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         }
     }
 
-    private static IAuthRuleBuilderRuleOpClassifierFinished scope(IAuthRuleBuilderRuleOp op, Grant grant, IdType patient) {
-        IAuthRuleBuilderRuleOpClassifier target = grant.resourceType().equals("*")
-                ? op.allResources()
-                : op.resourcesOfType(grant.resourceType());
+    private static IAuthRuleBuilderRuleOpClassifierFinished scope(
+            IAuthRuleBuilderRuleOp op, Grant grant, IdType patient) {
+        IAuthRuleBuilderRuleOpClassifier target =
+                grant.resourceType().equals("*") ? op.allResources() : op.resourcesOfType(grant.resourceType());
         return patient == null ? target.withAnyId() : target.inCompartment("Patient", patient);
     }
 }

@@ -17,7 +17,11 @@ import java.util.regex.Pattern;
 public final class SmartScopes {
 
     /** Whose data a scope reaches: one patient's compartment, or everything this server holds. */
-    public enum Level { PATIENT, USER, SYSTEM }
+    public enum Level {
+        PATIENT,
+        USER,
+        SYSTEM
+    }
 
     /**
      * One granted scope.
@@ -28,13 +32,15 @@ public final class SmartScopes {
      * @param update update (only together with create)
      * @param delete delete
      */
-    public record Grant(Level level, String resourceType, boolean read, boolean create, boolean update, boolean delete) {
+    public record Grant(
+            Level level, String resourceType, boolean read, boolean create, boolean update, boolean delete) {
         public boolean writes() {
             return create || update || delete;
         }
     }
 
-    private static final Pattern SCOPE = Pattern.compile("(patient|user|system)/([A-Za-z]{1,64}|\\*)\\.([A-Za-z*]{1,5})");
+    private static final Pattern SCOPE =
+            Pattern.compile("(patient|user|system)/([A-Za-z]{1,64}|\\*)\\.([A-Za-z*]{1,5})");
     private static final Pattern V2 = Pattern.compile("c?r?u?d?s?");
 
     private SmartScopes() {}
@@ -69,6 +75,7 @@ public final class SmartScopes {
         }
         boolean create = letters.contains("c");
         boolean update = letters.contains("u") && create;
-        return new Grant(level, type, letters.contains("r") || letters.contains("s"), create, update, letters.contains("d"));
+        return new Grant(
+                level, type, letters.contains("r") || letters.contains("s"), create, update, letters.contains("d"));
     }
 }

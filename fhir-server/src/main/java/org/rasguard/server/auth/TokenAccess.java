@@ -19,13 +19,17 @@ record TokenAccess(List<Grant> grants, String patient) {
 
     /** Reads every resource of this type ({@code system/} or {@code user/} read on it or on {@code *}). */
     boolean readsAll(String resourceType) {
-        return grants.stream().anyMatch(grant -> grant.level() != Level.PATIENT && grant.read() && covers(grant, resourceType));
+        return grants.stream()
+                .anyMatch(grant -> grant.level() != Level.PATIENT && grant.read() && covers(grant, resourceType));
     }
 
     /** Reads this type inside its patient's compartment only (a {@code patient/} read and a patient in context). */
     boolean readsOnlyInCompartment(String resourceType) {
-        return patient != null && !readsAll(resourceType)
-                && grants.stream().anyMatch(grant -> grant.level() == Level.PATIENT && grant.read() && covers(grant, resourceType));
+        return patient != null
+                && !readsAll(resourceType)
+                && grants.stream()
+                        .anyMatch(
+                                grant -> grant.level() == Level.PATIENT && grant.read() && covers(grant, resourceType));
     }
 
     /** Has a {@code patient/} grant that reaches something: a patient in context. */

@@ -8,8 +8,23 @@ public final class TokenRejected extends Exception {
 
     /** The check that failed. */
     public enum Reason {
-        MISSING, MALFORMED, ALGORITHM, TYPE, KID, ISSUER, JKU, SIGNATURE, AUDIENCE, EXPIRED, NOT_YET_VALID,
-        ISSUED_IN_FUTURE, LIFETIME, JTI, TENANT, REPLAY, REPLAY_STORE
+        MISSING,
+        MALFORMED,
+        ALGORITHM,
+        TYPE,
+        KID,
+        ISSUER,
+        JKU,
+        SIGNATURE,
+        AUDIENCE,
+        EXPIRED,
+        NOT_YET_VALID,
+        ISSUED_IN_FUTURE,
+        LIFETIME,
+        JTI,
+        TENANT,
+        REPLAY,
+        REPLAY_STORE
     }
 
     private final Reason reason;

@@ -20,8 +20,8 @@ import java.util.Set;
 @Interceptor
 final class UniformNotFound {
 
-    private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD,
-            RestOperationTypeEnum.HISTORY_INSTANCE);
+    private static final Set<RestOperationTypeEnum> READS =
+            Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD, RestOperationTypeEnum.HISTORY_INSTANCE);
 
     private final SmartAuthorizationInterceptor authorization;
 
@@ -32,7 +32,8 @@ final class UniformNotFound {
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException sameAsMissing(RequestDetails request, Throwable failure) {
         if (!READS.contains(request.getRestOperationType())
-                || !(failure instanceof ForbiddenOperationException || failure instanceof ResourceNotFoundException
+                || !(failure instanceof ForbiddenOperationException
+                        || failure instanceof ResourceNotFoundException
                         || failure instanceof ResourceGoneException)) {
             return null;
         }

@@ -25,8 +25,11 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 @Interceptor
 final class UnreadableResponseFilter {
 
-    private static final Set<RestOperationTypeEnum> WRITES = Set.of(RestOperationTypeEnum.CREATE, RestOperationTypeEnum.UPDATE,
-            RestOperationTypeEnum.PATCH, RestOperationTypeEnum.TRANSACTION);
+    private static final Set<RestOperationTypeEnum> WRITES = Set.of(
+            RestOperationTypeEnum.CREATE,
+            RestOperationTypeEnum.UPDATE,
+            RestOperationTypeEnum.PATCH,
+            RestOperationTypeEnum.TRANSACTION);
 
     private final SmartAuthorizationInterceptor authorization;
 
@@ -45,7 +48,8 @@ final class UnreadableResponseFilter {
         }
         if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION && resource instanceof Bundle bundle) {
             for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-                if (entry.hasResource() && !(entry.getResource() instanceof OperationOutcome)
+                if (entry.hasResource()
+                        && !(entry.getResource() instanceof OperationOutcome)
                         && !authorization.mayRead(request, entry.getResource())) {
                     entry.setResource(null);
                 }
@@ -54,9 +58,11 @@ final class UnreadableResponseFilter {
         }
         if (!authorization.mayRead(request, resource)) {
             OperationOutcome outcome = new OperationOutcome();
-            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+            outcome.addIssue()
+                    .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
                     .setCode(OperationOutcome.IssueType.INFORMATIONAL)
-                    .setDiagnostics("Done. The token may not read this " + resource.fhirType() + ", so it is not returned.");
+                    .setDiagnostics(
+                            "Done. The token may not read this " + resource.fhirType() + ", so it is not returned.");
             response.setResponseResource(outcome);
         }
         return true;

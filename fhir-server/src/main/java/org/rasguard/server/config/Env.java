@@ -16,7 +16,10 @@ final class Env {
     /** A comma-separated list; blank entries dropped. */
     static List<String> list(Function<String, String> env, String name) {
         String raw = value(env, name, "");
-        return java.util.Arrays.stream(raw.split(",")).map(String::trim).filter(entry -> !entry.isEmpty()).toList();
+        return java.util.Arrays.stream(raw.split(","))
+                .map(String::trim)
+                .filter(entry -> !entry.isEmpty())
+                .toList();
     }
 
     static boolean booleanValue(Function<String, String> env, String name, boolean fallback, List<String> problems) {
@@ -36,11 +39,13 @@ final class Env {
         return raw == null || raw.isBlank() ? fallback : raw.trim();
     }
 
-    static int intValue(Function<String, String> env, String name, int fallback, int min, int max, List<String> problems) {
+    static int intValue(
+            Function<String, String> env, String name, int fallback, int min, int max, List<String> problems) {
         return (int) longValue(env, name, fallback, min, max, problems);
     }
 
-    static long longValue(Function<String, String> env, String name, long fallback, long min, long max, List<String> problems) {
+    static long longValue(
+            Function<String, String> env, String name, long fallback, long min, long max, List<String> problems) {
         String raw = value(env, name, null);
         if (raw == null) {
             return fallback;

@@ -3,7 +3,6 @@ package org.rasguard.server.config;
 import static org.rasguard.server.config.Env.intValue;
 import static org.rasguard.server.config.Env.list;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.rasguard.cdshooks.FhirServerAllowlist;
@@ -49,7 +48,8 @@ public record LateResultSettings(int days, List<String> subscriptionEndpoints, i
             problems.add("RASGUARD_SUBSCRIPTION_ENDPOINTS: " + e.getMessage());
         }
         // 0: no Subscription at all; 1000: 2000 delivery threads, already more than one process should hold.
-        int maxSubscriptions = intValue(env, "RASGUARD_MAX_SUBSCRIPTIONS", DEFAULT_MAX_SUBSCRIPTIONS, 0, 1000, problems);
+        int maxSubscriptions =
+                intValue(env, "RASGUARD_MAX_SUBSCRIPTIONS", DEFAULT_MAX_SUBSCRIPTIONS, 0, 1000, problems);
         return new LateResultSettings(days, endpoints, maxSubscriptions);
     }
 }

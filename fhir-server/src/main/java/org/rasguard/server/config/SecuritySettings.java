@@ -76,9 +76,15 @@ public record SecuritySettings(
 
     public static final Set<JWSAlgorithm> DEFAULT_ALGORITHMS = Set.of(JWSAlgorithm.RS384, JWSAlgorithm.ES384);
     private static final Set<JWSAlgorithm> SELECTABLE_ALGORITHMS = Set.of(
-            JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
-            JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512);
     static final int DEFAULT_RATE_LIMIT = 200;
 
     /**
@@ -103,8 +109,18 @@ public record SecuritySettings(
 
     /** An open server: the defaults, for tests of other parts. */
     public static SecuritySettings open() {
-        return new SecuritySettings(false, null, Map.of(), Set.of(), DEFAULT_ALGORITHMS, null, null, null, 0,
-                java.time.Duration.ofSeconds(DEFAULT_FHIR_MAX_TOKEN_LIFETIME_SECONDS), LOOPBACK_HOSTS);
+        return new SecuritySettings(
+                false,
+                null,
+                Map.of(),
+                Set.of(),
+                DEFAULT_ALGORITHMS,
+                null,
+                null,
+                null,
+                0,
+                java.time.Duration.ofSeconds(DEFAULT_FHIR_MAX_TOKEN_LIFETIME_SECONDS),
+                LOOPBACK_HOSTS);
     }
 
     /** Reads and checks the settings; adds every problem found to {@code problems}. */
@@ -121,9 +137,14 @@ public record SecuritySettings(
                 publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
             }
             URI uri = uri(publicBaseUrl);
-            if (uri == null || !("http".equals(lower(uri.getScheme())) || "https".equals(lower(uri.getScheme()))) || uri.getHost() == null
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                problems.add("RASGUARD_PUBLIC_BASE_URL='" + publicBaseUrl + "' is not an http(s) URL without query or fragment");
+            if (uri == null
+                    || !("http".equals(lower(uri.getScheme())) || "https".equals(lower(uri.getScheme())))
+                    || uri.getHost() == null
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null) {
+                problems.add("RASGUARD_PUBLIC_BASE_URL='" + publicBaseUrl
+                        + "' is not an http(s) URL without query or fragment");
             }
         }
 
@@ -147,7 +168,8 @@ public record SecuritySettings(
             try {
                 rateLimit = Integer.parseInt(rawRate);
                 if (rateLimit < 0 || rateLimit > 1_000_000) {
-                    problems.add("RASGUARD_RATE_LIMIT_PER_SECOND=" + rawRate + " is out of range (0..1000000; 0 = no limit)");
+                    problems.add("RASGUARD_RATE_LIMIT_PER_SECOND=" + rawRate
+                            + " is out of range (0..1000000; 0 = no limit)");
                 }
             } catch (NumberFormatException e) {
                 problems.add("RASGUARD_RATE_LIMIT_PER_SECOND='" + rawRate + "' is not a whole number");
@@ -160,7 +182,8 @@ public record SecuritySettings(
             try {
                 lifetime = Long.parseLong(rawLifetime);
                 if (lifetime < 60 || lifetime > 86_400) {
-                    problems.add("RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS=" + rawLifetime + " is out of range (60..86400)");
+                    problems.add(
+                            "RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS=" + rawLifetime + " is out of range (60..86400)");
                 }
             } catch (NumberFormatException e) {
                 problems.add("RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS='" + rawLifetime + "' is not a whole number");
@@ -169,13 +192,15 @@ public record SecuritySettings(
         List<String> hosts = list(env, "RASGUARD_ALLOWED_HOSTS");
         for (String allowed : hosts) {
             if (!allowed.matches("(?i)[a-z0-9.-]+|\\[[0-9a-f:.]+\\]")) {
-                problems.add("RASGUARD_ALLOWED_HOSTS: '" + allowed + "' is not a host name or address (no scheme, no port)");
+                problems.add(
+                        "RASGUARD_ALLOWED_HOSTS: '" + allowed + "' is not a host name or address (no scheme, no port)");
             }
         }
         boolean authenticated = !disabled && !issuers.isEmpty() && fhirIssuer != null;
 
         if (disabled && (!issuers.isEmpty() || fhirIssuer != null)) {
-            problems.add("RASGUARD_AUTH=disabled contradicts RASGUARD_CDS_ISSUERS / RASGUARD_FHIR_ISSUER: remove one or the other");
+            problems.add(
+                    "RASGUARD_AUTH=disabled contradicts RASGUARD_CDS_ISSUERS / RASGUARD_FHIR_ISSUER: remove one or the other");
         }
         if (!disabled && !isLoopback(host) && (issuers.isEmpty() || fhirIssuer == null)) {
             List<String> missing = new ArrayList<>();
@@ -189,8 +214,17 @@ public record SecuritySettings(
                     + " networks without authentication: set " + String.join(" and ", missing)
                     + " (README, Security), or RASGUARD_AUTH=disabled to run without it at your own risk");
         }
-        return new SecuritySettings(disabled, publicBaseUrl, Map.copyOf(issuers), Set.copyOf(tenants),
-                Set.copyOf(algorithms), fhirIssuer, fhirJwks, fhirAudience, rateLimit, java.time.Duration.ofSeconds(lifetime),
+        return new SecuritySettings(
+                disabled,
+                publicBaseUrl,
+                Map.copyOf(issuers),
+                Set.copyOf(tenants),
+                Set.copyOf(algorithms),
+                fhirIssuer,
+                fhirJwks,
+                fhirAudience,
+                rateLimit,
+                java.time.Duration.ofSeconds(lifetime),
                 allowedHosts(hosts, publicBaseUrl, authenticated));
     }
 
@@ -264,7 +298,8 @@ public record SecuritySettings(
             }
             case "http" -> {
                 if (uri.getHost() == null || !isLoopback(uri.getHost())) {
-                    problems.add(variable + ": '" + raw + "' must be https (http only to a loopback address, for local use)");
+                    problems.add(variable + ": '" + raw
+                            + "' must be https (http only to a loopback address, for local use)");
                     return null;
                 }
             }
@@ -275,7 +310,8 @@ public record SecuritySettings(
                         problems.add(variable + ": " + raw + " holds no keys");
                     }
                 } catch (IOException | ParseException | IllegalArgumentException e) {
-                    problems.add(variable + ": " + raw + " is not a readable JWK set (" + e.getClass().getSimpleName() + ")");
+                    problems.add(variable + ": " + raw + " is not a readable JWK set ("
+                            + e.getClass().getSimpleName() + ")");
                     return null;
                 }
             }
@@ -298,8 +334,9 @@ public record SecuritySettings(
             if (SELECTABLE_ALGORITHMS.contains(algorithm)) {
                 algorithms.add(algorithm);
             } else {
-                problems.add("RASGUARD_JWT_ALGORITHMS: '" + name + "' is not accepted (choose among RS256, RS384, RS512,"
-                        + " PS256, PS384, PS512, ES256, ES384, ES512; none and HMAC never are)");
+                problems.add(
+                        "RASGUARD_JWT_ALGORITHMS: '" + name + "' is not accepted (choose among RS256, RS384, RS512,"
+                                + " PS256, PS384, PS512, ES256, ES384, ES512; none and HMAC never are)");
             }
         }
         return algorithms;
@@ -327,6 +364,4 @@ public record SecuritySettings(
     private static String lower(String value) {
         return value == null ? null : value.toLowerCase(Locale.ROOT);
     }
-
-
 }

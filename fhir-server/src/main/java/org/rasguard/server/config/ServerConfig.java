@@ -81,7 +81,10 @@ public record ServerConfig(
     /** The database to use: embedded H2 under the data directory, or a server named by a JDBC URL. */
     public record Database(Kind kind, String jdbcUrl, String user, String password) {
 
-        public enum Kind { H2, POSTGRESQL }
+        public enum Kind {
+            H2,
+            POSTGRESQL
+        }
 
         /** The URL without credentials, safe to log. */
         public String describe() {
@@ -130,7 +133,8 @@ public record ServerConfig(
      * @param maxResources how many of a patient's resources the store reads for one decision
      *     ({@code RASGUARD_EVIDENCE_MAX_RESOURCES}); past it the status is unknown, reason truncated
      */
-    public record PatientEvidence(boolean cdsSharedPatientIds, java.util.Set<String> identifierSystems, int maxResources) {
+    public record PatientEvidence(
+            boolean cdsSharedPatientIds, java.util.Set<String> identifierSystems, int maxResources) {
         public PatientEvidence {
             identifierSystems = java.util.Set.copyOf(identifierSystems);
         }
@@ -163,10 +167,14 @@ public record ServerConfig(
         }
 
         int port = intValue(env, "RASGUARD_PORT", 8080, 0, 65535, problems);
-        Path dataDir = Path.of(value(env, "RASGUARD_DATA_DIR", "./data")).toAbsolutePath().normalize();
-        long maxRequestBytes = longValue(env, "RASGUARD_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, 1024, Long.MAX_VALUE, problems);
+        Path dataDir = Path.of(value(env, "RASGUARD_DATA_DIR", "./data"))
+                .toAbsolutePath()
+                .normalize();
+        long maxRequestBytes =
+                longValue(env, "RASGUARD_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, 1024, Long.MAX_VALUE, problems);
         // Entries of one transaction or batch Bundle (issue 16, row 10); each is a write or a search of its own.
-        int maxBundleEntries = intValue(env, "RASGUARD_MAX_BUNDLE_ENTRIES", DEFAULT_MAX_BUNDLE_ENTRIES, 1, 100_000, problems);
+        int maxBundleEntries =
+                intValue(env, "RASGUARD_MAX_BUNDLE_ENTRIES", DEFAULT_MAX_BUNDLE_ENTRIES, 1, 100_000, problems);
         int graceSeconds = intValue(env, "RASGUARD_SHUTDOWN_GRACE_SECONDS", 20, 0, 600, problems);
 
         Database database = database(env, dataDir, problems);
@@ -190,8 +198,13 @@ public record ServerConfig(
         PatientEvidence patientEvidence = new PatientEvidence(
                 booleanValue(env, "RASGUARD_CDS_SHARED_PATIENT_IDS", false, problems),
                 java.util.Set.copyOf(list(env, "RASGUARD_PATIENT_IDENTIFIER_SYSTEMS")),
-                intValue(env, "RASGUARD_EVIDENCE_MAX_RESOURCES", org.rasguard.cdshooks.CdsHooksService.Settings.DEFAULT_EVIDENCE_MAX_RESOURCES,
-                        1, 1_000_000, problems));
+                intValue(
+                        env,
+                        "RASGUARD_EVIDENCE_MAX_RESOURCES",
+                        org.rasguard.cdshooks.CdsHooksService.Settings.DEFAULT_EVIDENCE_MAX_RESOURCES,
+                        1,
+                        1_000_000,
+                        problems));
 
         org.rasguard.server.config.SecuritySettings security =
                 org.rasguard.server.config.SecuritySettings.from(env, host, problems);
@@ -202,14 +215,37 @@ public record ServerConfig(
                 org.rasguard.server.config.LateResultSettings.from(env, problems);
 
         // patient-view: at most one RAS testing reminder per patient per this many days.
-        int reminderDays = intValue(env, "RASGUARD_REMINDER_DAYS", org.rasguard.decision.ChartDecider.DEFAULT_REMINDER_DAYS, 1, 3650, problems);
+        int reminderDays = intValue(
+                env,
+                "RASGUARD_REMINDER_DAYS",
+                org.rasguard.decision.ChartDecider.DEFAULT_REMINDER_DAYS,
+                1,
+                3650,
+                problems);
 
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        return new ServerConfig(host, port, dataDir, database, maxRequestBytes, maxBundleEntries, graceSeconds, validation,
-                cdsFhirServers, cdsWildTypeInfo, cdsG12cCombinations, corsOrigins, storeCacheResources, patientEvidence, security, ui, observability,
-                reminderDays, lateResults);
+        return new ServerConfig(
+                host,
+                port,
+                dataDir,
+                database,
+                maxRequestBytes,
+                maxBundleEntries,
+                graceSeconds,
+                validation,
+                cdsFhirServers,
+                cdsWildTypeInfo,
+                cdsG12cCombinations,
+                corsOrigins,
+                storeCacheResources,
+                patientEvidence,
+                security,
+                ui,
+                observability,
+                reminderDays,
+                lateResults);
     }
 
     /**
@@ -225,8 +261,9 @@ public record ServerConfig(
         List<String> origins = current;
         if (!alias.isEmpty()) {
             if (!current.isEmpty() && !java.util.Set.copyOf(current).equals(java.util.Set.copyOf(alias))) {
-                problems.add("RASGUARD_CORS_ORIGINS and RASGUARD_CDS_CORS_ORIGINS (its older name) are both set and differ:"
-                        + " keep RASGUARD_CORS_ORIGINS only");
+                problems.add(
+                        "RASGUARD_CORS_ORIGINS and RASGUARD_CDS_CORS_ORIGINS (its older name) are both set and differ:"
+                                + " keep RASGUARD_CORS_ORIGINS only");
                 return List.of();
             }
             origins = current.isEmpty() ? alias : current;
@@ -239,7 +276,10 @@ public record ServerConfig(
             }
         }
         // Browsers send scheme and host in lower case; the allowlist compares exactly.
-        return origins.stream().map(origin -> origin.toLowerCase(Locale.ROOT)).distinct().toList();
+        return origins.stream()
+                .map(origin -> origin.toLowerCase(Locale.ROOT))
+                .distinct()
+                .toList();
     }
 
     private static Database database(Function<String, String> env, Path dataDir, List<String> problems) {
@@ -270,8 +310,10 @@ public record ServerConfig(
      * default, {@code none} for none. Lets an operator drop a combination whose approval is withdrawn
      * (clinical.md 2.2: adagrasib with cetuximab) without waiting for a release.
      */
-    private static java.util.Set<org.rasguard.knowledge.G12cInhibitor> g12cCombinations(Function<String, String> env, List<String> problems) {
-        java.util.Set<org.rasguard.knowledge.G12cInhibitor> honoured = java.util.EnumSet.noneOf(org.rasguard.knowledge.G12cInhibitor.class);
+    private static java.util.Set<org.rasguard.knowledge.G12cInhibitor> g12cCombinations(
+            Function<String, String> env, List<String> problems) {
+        java.util.Set<org.rasguard.knowledge.G12cInhibitor> honoured =
+                java.util.EnumSet.noneOf(org.rasguard.knowledge.G12cInhibitor.class);
         String value = value(env, "RASGUARD_CDS_G12C_COMBINATIONS", null);
         if (value == null) {
             return java.util.EnumSet.allOf(org.rasguard.knowledge.G12cInhibitor.class);
@@ -294,7 +336,8 @@ public record ServerConfig(
         if (!audit.equals("on") && !audit.equals("off")) {
             problems.add("RASGUARD_AUDIT='" + audit + "' is not on or off");
         }
-        Integer retention = value(env, "RASGUARD_AUDIT_RETENTION_DAYS", null) == null ? null
+        Integer retention = value(env, "RASGUARD_AUDIT_RETENTION_DAYS", null) == null
+                ? null
                 : intValue(env, "RASGUARD_AUDIT_RETENTION_DAYS", 0, 1, 36_500, problems);
         // Exactly the two lower-case words: logback.xml picks its appender by this value.
         String format = value(env, "RASGUARD_LOG_FORMAT", "text");

@@ -5,7 +5,6 @@ import static org.rasguard.server.config.Env.booleanValue;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import org.rasguard.server.config.SecuritySettings;
 
 /**
  * The settings of the clinician page and of the demo data, read with the rest of
@@ -31,12 +30,17 @@ public record UiSettings(boolean served, String whyOff, boolean demoData) {
     public static UiSettings from(Function<String, String> env, SecuritySettings security, List<String> problems) {
         boolean demoData = booleanValue(env, "RASGUARD_DEMO_DATA", false, problems);
         String ui = env.apply("RASGUARD_UI");
-        String needsTokens = security == null ? null
-                : security.cdsAuthRequired() ? "RASGUARD_CDS_ISSUERS is set (the CDS service requires client JWTs)"
-                : security.fhirAuthRequired() ? "RASGUARD_FHIR_ISSUER is set (the FHIR API requires access tokens)"
-                : null;
+        String needsTokens = security == null
+                ? null
+                : security.cdsAuthRequired()
+                        ? "RASGUARD_CDS_ISSUERS is set (the CDS service requires client JWTs)"
+                        : security.fhirAuthRequired()
+                                ? "RASGUARD_FHIR_ISSUER is set (the FHIR API requires access tokens)"
+                                : null;
         if (ui == null || ui.isBlank()) {
-            return needsTokens == null ? new UiSettings(true, null, demoData) : new UiSettings(false, needsTokens, demoData);
+            return needsTokens == null
+                    ? new UiSettings(true, null, demoData)
+                    : new UiSettings(false, needsTokens, demoData);
         }
         String value = ui.trim().toLowerCase(Locale.ROOT);
         if (value.equals("false")) {
@@ -53,5 +57,4 @@ public record UiSettings(boolean served, String whyOff, boolean demoData) {
         }
         return new UiSettings(true, null, demoData);
     }
-
 }

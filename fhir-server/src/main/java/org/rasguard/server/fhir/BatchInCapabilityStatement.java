@@ -28,13 +28,16 @@ public final class BatchInCapabilityStatement {
         for (CapabilityStatement.CapabilityStatementRestComponent rest : statement.getRest()) {
             boolean transaction = has(rest, SystemRestfulInteraction.TRANSACTION);
             if (transaction && !has(rest, SystemRestfulInteraction.BATCH)) {
-                rest.addInteraction().setCode(SystemRestfulInteraction.BATCH)
-                        .setDocumentation("A batch Bundle posted to the base: each entry processed on its own (HAPI JPA).");
+                rest.addInteraction()
+                        .setCode(SystemRestfulInteraction.BATCH)
+                        .setDocumentation(
+                                "A batch Bundle posted to the base: each entry processed on its own (HAPI JPA).");
             }
         }
     }
 
-    private static boolean has(CapabilityStatement.CapabilityStatementRestComponent rest, SystemRestfulInteraction code) {
+    private static boolean has(
+            CapabilityStatement.CapabilityStatementRestComponent rest, SystemRestfulInteraction code) {
         return rest.getInteraction().stream().anyMatch(interaction -> interaction.getCode() == code);
     }
 }

@@ -67,7 +67,8 @@ public class FhirJpaConfig {
         hikari.setJdbcUrl(database.jdbcUrl());
         hikari.setUsername(database.user());
         hikari.setPassword(database.password());
-        hikari.setDriverClassName(database.kind() == ServerConfig.Database.Kind.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
+        hikari.setDriverClassName(
+                database.kind() == ServerConfig.Database.Kind.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
         hikari.setMaximumPoolSize(database.kind() == ServerConfig.Database.Kind.H2 ? 10 : 20);
         hikari.setConnectionTimeout(10_000);
         // Fails start-up with a clear message when the database cannot be reached.
@@ -93,9 +94,11 @@ public class FhirJpaConfig {
 
     static Properties hibernateProperties(ServerConfig.Database.Kind kind) {
         Properties properties = new Properties();
-        properties.put("hibernate.dialect", kind == ServerConfig.Database.Kind.H2
-                ? HapiFhirH2Dialect.class.getName()
-                : HapiFhirPostgresDialect.class.getName());
+        properties.put(
+                "hibernate.dialect",
+                kind == ServerConfig.Database.Kind.H2
+                        ? HapiFhirH2Dialect.class.getName()
+                        : HapiFhirPostgresDialect.class.getName());
         // HAPI's schema is created and upgraded in place at start (see README, Production: upgrades).
         properties.put("hibernate.hbm2ddl.auto", "update");
         properties.put("hibernate.format_sql", "false");

@@ -20,12 +20,12 @@ import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.ras.RasStatusEngine;
 import org.rasguard.server.audit.AuditConfig;
 import org.rasguard.server.audit.CdsReportProvider;
+import org.rasguard.server.http.BadInputExceptionMapper;
 import org.rasguard.server.ingest.IngestValidationConfig;
 import org.rasguard.server.ingest.IngestValidationInterceptor;
 import org.rasguard.server.ingest.IngestValidator;
-import org.rasguard.server.ingest.ValidateOperationParseErrors;
-import org.rasguard.server.http.BadInputExceptionMapper;
 import org.rasguard.server.ingest.TransactionErrorLocator;
+import org.rasguard.server.ingest.ValidateOperationParseErrors;
 import org.rasguard.server.metrics.IngestMetricsInterceptor;
 import org.rasguard.server.ras.RasStatusOperation;
 import org.springframework.context.annotation.Bean;
@@ -66,8 +66,12 @@ public class FhirRestConfig {
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(valueSetOperations);
-        server.registerProvider(new RasStatusOperation(daoRegistry, rasStatusEngine, knowledge,
-                new org.rasguard.patients.PersonIdentity(config.patientEvidence().identifierSystems()),
+        server.registerProvider(new RasStatusOperation(
+                daoRegistry,
+                rasStatusEngine,
+                knowledge,
+                new org.rasguard.patients.PersonIdentity(
+                        config.patientEvidence().identifierSystems()),
                 config.patientEvidence().maxResources()));
         server.registerProvider(cdsReport); // $cds-report: override analytics over the audit trail
         server.registerInterceptor(ingestMetrics);

@@ -26,7 +26,8 @@ import org.springframework.data.repository.Repository;
  */
 final class LazyRepositories implements BeanFactoryPostProcessor {
 
-    private static final String JPA_REPOSITORY_FACTORY_BEAN = "org.springframework.data.jpa.repository.support.JpaRepositoryFactoryBean";
+    private static final String JPA_REPOSITORY_FACTORY_BEAN =
+            "org.springframework.data.jpa.repository.support.JpaRepositoryFactoryBean";
 
     /** Names of the repository beans made lazy (for the log and tests). */
     private final List<String> lazy = new ArrayList<>();
@@ -41,7 +42,8 @@ final class LazyRepositories implements BeanFactoryPostProcessor {
             }
         }
         if (beanFactory instanceof DefaultListableBeanFactory listable
-                && listable.getAutowireCandidateResolver().getClass() == ContextAnnotationAutowireCandidateResolver.class) {
+                && listable.getAutowireCandidateResolver().getClass()
+                        == ContextAnnotationAutowireCandidateResolver.class) {
             listable.setAutowireCandidateResolver(new LazyRepositoryInjection());
         }
     }

@@ -4,9 +4,9 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenParam;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -74,8 +74,13 @@ final class AuditEventFeedbackStore implements FeedbackStore {
             // One millisecond apart: the order of a batch is the order of its items, so "the latest" is defined.
             AuditEvent event = auditEvent(item, new Date(now + i), earlier);
             String fullUrl = "urn:uuid:" + UUID.randomUUID();
-            transaction.addEntry().setFullUrl(fullUrl).setResource(event)
-                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
+            transaction
+                    .addEntry()
+                    .setFullUrl(fullUrl)
+                    .setResource(event)
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("AuditEvent");
             latest.put(item.cardUuid(), EARLIER_IN_THIS_POST);
         }
         Bundle response = system.transaction(new SystemRequestDetails(), transaction);
@@ -131,15 +136,22 @@ final class AuditEventFeedbackStore implements FeedbackStore {
                 .add(AuditEvent.SP_ENTITY_NAME, new StringParam(cardUuid).setExact(true));
         List<AuditEvent> found = auditEvents.searchForResources(map, new SystemRequestDetails());
         return found.stream()
-                .max(Comparator.comparing((AuditEvent event) -> event.getRecorded(), Comparator.nullsFirst(Comparator.naturalOrder()))
-                        .thenComparing(event -> event.getIdElement().getIdPartAsLong(), Comparator.nullsFirst(Comparator.naturalOrder())))
+                .max(Comparator.comparing(
+                                (AuditEvent event) -> event.getRecorded(),
+                                Comparator.nullsFirst(Comparator.naturalOrder()))
+                        .thenComparing(
+                                event -> event.getIdElement().getIdPartAsLong(),
+                                Comparator.nullsFirst(Comparator.naturalOrder())))
                 .map(event -> event.getIdElement().toUnqualifiedVersionless().getValue())
                 .orElse(null);
     }
 
     private static String detail(AuditEvent.AuditEventEntityComponent entity, String type) {
-        return entity.getDetail().stream().filter(d -> type.equals(d.getType()) && d.hasValueStringType())
-                .map(d -> d.getValueStringType().getValue()).findFirst().orElse(null);
+        return entity.getDetail().stream()
+                .filter(d -> type.equals(d.getType()) && d.hasValueStringType())
+                .map(d -> d.getValueStringType().getValue())
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -149,16 +161,20 @@ final class AuditEventFeedbackStore implements FeedbackStore {
     static AuditEvent auditEvent(FeedbackItem item, Date recorded, String supersedes) {
         AuditEvent event = new AuditEvent();
         event.setType(new Coding(TYPE_SYSTEM, DecisionAuditEvents.FEEDBACK, "CDS Hooks card feedback"));
-        event.addSubtype(new Coding(OUTCOME_SYSTEM, item.outcome(), item.outcome().equals("accepted") ? "Accepted" : "Overridden"));
+        event.addSubtype(new Coding(
+                OUTCOME_SYSTEM, item.outcome(), item.outcome().equals("accepted") ? "Accepted" : "Overridden"));
         event.setAction(AuditEvent.AuditEventAction.E);
         event.setRecorded(recorded);
         event.setOutcome(AuditEvent.AuditEventOutcome._0);
         event.addAgent().setRequestor(true).setWho(new Reference().setDisplay("CDS client (clinician feedback)"));
-        event.getSource().setSite("RAS Guard").setObserver(new Reference().setDisplay("RAS Guard CDS service " + item.serviceId()));
+        event.getSource()
+                .setSite("RAS Guard")
+                .setObserver(new Reference().setDisplay("RAS Guard CDS service " + item.serviceId()));
 
         AuditEvent.AuditEventEntityComponent card = event.addEntity();
         card.setName(item.cardUuid());
-        card.setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986").setValue(urn(item.cardUuid())))
+        card.setWhat(new Reference()
+                .setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986").setValue(urn(item.cardUuid())))
                 .setDisplay("CDS Hooks card"));
         card.setDescription("card");
         detail(card, "service", item.serviceId());
@@ -167,7 +183,10 @@ final class AuditEventFeedbackStore implements FeedbackStore {
         detail(card, "outcomeTimestamp", item.outcomeTimestamp());
         item.acceptedSuggestions().forEach(suggestion -> detail(card, "acceptedSuggestion", suggestion));
         if (item.overrideReason() != null) {
-            detail(card, "overrideReason", item.overrideReason().system() + "|" + item.overrideReason().code());
+            detail(
+                    card,
+                    "overrideReason",
+                    item.overrideReason().system() + "|" + item.overrideReason().code());
             detail(card, "overrideReasonDisplay", item.overrideReason().display());
         }
         detail(card, "userComment", item.userComment());
@@ -175,7 +194,9 @@ final class AuditEventFeedbackStore implements FeedbackStore {
         if (item.hookInstance() != null) {
             AuditEvent.AuditEventEntityComponent call = event.addEntity();
             call.setName(item.hookInstance());
-            call.setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986").setValue(urn(item.hookInstance())))
+            call.setWhat(new Reference()
+                    .setIdentifier(
+                            new Identifier().setSystem("urn:ietf:rfc:3986").setValue(urn(item.hookInstance())))
                     .setDisplay("CDS Hooks hookInstance"));
             call.setDescription("hookInstance");
         }

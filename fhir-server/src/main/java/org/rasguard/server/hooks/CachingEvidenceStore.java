@@ -57,16 +57,21 @@ final class CachingEvidenceStore implements EvidenceStore {
 
     @Override
     public List<Patient> patientsByIdentifier(String system, String value, int limit) {
-        List<Patient> patients = cached(new Key("identifier", system + "|" + value, limit),
-                () -> store.patientsByIdentifier(system, value, limit), found -> 1 + found.size());
+        List<Patient> patients = cached(
+                new Key("identifier", system + "|" + value, limit),
+                () -> store.patientsByIdentifier(system, value, limit),
+                found -> 1 + found.size());
         return patients.stream().map(Patient::copy).toList();
     }
 
     @Override
     public StoredEvidence evidence(List<String> patientIds, int maxResources) {
-        StoredEvidence evidence = cached(new Key("evidence", List.copyOf(patientIds), maxResources),
-                () -> store.evidence(patientIds, maxResources), found -> 1 + found.resources().size());
-        return new StoredEvidence(evidence.resources().stream().map(Resource::copy).toList(), evidence.truncated(), evidence.leftOut());
+        StoredEvidence evidence = cached(
+                new Key("evidence", List.copyOf(patientIds), maxResources),
+                () -> store.evidence(patientIds, maxResources),
+                found -> 1 + found.resources().size());
+        return new StoredEvidence(
+                evidence.resources().stream().map(Resource::copy).toList(), evidence.truncated(), evidence.leftOut());
     }
 
     @SuppressWarnings("unchecked")

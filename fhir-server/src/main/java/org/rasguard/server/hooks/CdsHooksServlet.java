@@ -6,15 +6,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import org.rasguard.cdshooks.CdsError;
 import org.rasguard.cdshooks.CdsHooksService;
 import org.rasguard.cdshooks.CdsServices;
 import org.rasguard.server.config.ServerConfig;
 import org.rasguard.server.http.Correlation;
+import org.rasguard.server.http.ErrorResponses;
 import org.rasguard.server.http.MediaTypes;
 import org.rasguard.server.http.Refusals;
-import org.rasguard.server.http.ErrorResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -54,7 +53,8 @@ public final class CdsHooksServlet extends HttpServlet {
 
     /** The servlet over the service {@link CdsHooksConfig} built (one per server). */
     public static CdsHooksServlet create(ApplicationContext context, ServerConfig config) {
-        return new CdsHooksServlet(context.getBean(CdsHooksService.class), config.security().publicBaseUrl());
+        return new CdsHooksServlet(
+                context.getBean(CdsHooksService.class), config.security().publicBaseUrl());
     }
 
     @Override
@@ -101,8 +101,15 @@ public final class CdsHooksServlet extends HttpServlet {
         } catch (RuntimeException e) {
             Correlation.replace(request, response, MDC.get(Correlation.MDC_KEY));
             // No stack trace: exception messages from parsers can quote request content.
-            LOG.error("CDS call failed: {} at {}", safeMessage(e), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
-            error(response, 500, "exception", "internal-error",
+            LOG.error(
+                    "CDS call failed: {} at {}",
+                    safeMessage(e),
+                    e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+            error(
+                    response,
+                    500,
+                    "exception",
+                    "internal-error",
                     "The service could not answer this call (correlation id " + MDC.get(Correlation.MDC_KEY) + ").");
         }
     }
@@ -138,19 +145,24 @@ public final class CdsHooksServlet extends HttpServlet {
 
     /** Only our own exceptions' messages are known to hold no request data. */
     private static String safeMessage(RuntimeException e) {
-        return e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().startsWith("Response breaks")
-                ? e.getMessage() : e.getClass().getName();
+        return e instanceof IllegalStateException
+                        && e.getMessage() != null
+                        && e.getMessage().startsWith("Response breaks")
+                ? e.getMessage()
+                : e.getClass().getName();
     }
 
     private static void error(HttpServletResponse response, CdsError e) throws IOException {
         error(response, e.status(), e.issueType(), e.code(), e.getMessage());
     }
 
-    private static void error(HttpServletResponse response, int status, String issueType, String code, String message) throws IOException {
+    private static void error(HttpServletResponse response, int status, String issueType, String code, String message)
+            throws IOException {
         write(response, status, ErrorResponses.FHIR_JSON, ErrorResponses.operationOutcome(issueType, code, message));
     }
 
-    private static void write(HttpServletResponse response, int status, String contentType, String body) throws IOException {
+    private static void write(HttpServletResponse response, int status, String contentType, String body)
+            throws IOException {
         response.setStatus(status);
         response.setContentType(contentType);
         response.setCharacterEncoding("UTF-8");

@@ -42,7 +42,10 @@ final class DecisionRecorder implements DecisionObserver {
                 audit.record(decision);
             }
         } catch (RuntimeException e) {
-            LOG.error("Decision {} not recorded: {}", decision.hookInstance(), e.getClass().getName());
+            LOG.error(
+                    "Decision {} not recorded: {}",
+                    decision.hookInstance(),
+                    e.getClass().getName());
         }
     }
 }

@@ -20,9 +20,9 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.rasguard.cdshooks.EhrFetch;
-import org.rasguard.cdshooks.SearchCompleteness;
 import org.rasguard.cdshooks.EhrFhirClient;
 import org.rasguard.cdshooks.EhrServer;
+import org.rasguard.cdshooks.SearchCompleteness;
 
 /**
  * Reads from a CDS client's FHIR server with {@link HttpClient}: bearer token, FHIR JSON, a hard
@@ -59,8 +59,10 @@ final class HttpEhrFhirClient implements EhrFhirClient {
             return CompletableFuture.completedFuture(new EhrFetch.Failed("link outside the FHIR server"));
         }
         return page(server, checked, new ArrayList<>(), 1, new int[] {0}, null)
-                .exceptionally(e -> new EhrFetch.Failed(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                        ? e.getCause().getClass().getSimpleName() : e.getClass().getSimpleName()));
+                .exceptionally(e -> new EhrFetch.Failed(
+                        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause().getClass().getSimpleName()
+                                : e.getClass().getSimpleName()));
     }
 
     /**
@@ -68,63 +70,70 @@ final class HttpEhrFhirClient implements EhrFhirClient {
      * is what its first page announced, both handed to the caller, which judges completeness
      * ({@link SearchCompleteness}).
      */
-    private CompletableFuture<EhrFetch> page(EhrServer server, URI url, List<Resource> sofar, int pageNumber, int[] matches,
-            Integer total) {
+    private CompletableFuture<EhrFetch> page(
+            EhrServer server, URI url, List<Resource> sofar, int pageNumber, int[] matches, Integer total) {
         HttpRequest.Builder request;
         try {
-            request = HttpRequest.newBuilder(url).timeout(requestTimeout)
-                    .header("Accept", "application/fhir+json").GET();
+            request = HttpRequest.newBuilder(url)
+                    .timeout(requestTimeout)
+                    .header("Accept", "application/fhir+json")
+                    .GET();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new EhrFetch.Failed("bad URL"));
         }
         if (server.accessToken() != null) {
             request.header("Authorization", "Bearer " + server.accessToken());
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenCompose(response -> {
-            int status = response.statusCode();
-            if (status == 404 || status == 410) {
-                return CompletableFuture.completedFuture(pageNumber == 1 ? new EhrFetch.NotFound() : new EhrFetch.Failed("HTTP " + status));
-            }
-            if (status < 200 || status > 299) {
-                return CompletableFuture.completedFuture(new EhrFetch.Failed("HTTP " + status));
-            }
-            if (response.body().length > MAX_BODY_BYTES) {
-                return CompletableFuture.completedFuture(new EhrFetch.Failed("answer too large"));
-            }
-            Resource resource;
-            try {
-                resource = (Resource) fhir.newJsonParser().setParserErrorHandler(new LenientErrorHandler(false))
-                        .parseResource(new String(response.body(), StandardCharsets.UTF_8));
-            } catch (DataFormatException | ClassCastException e) {
-                return CompletableFuture.completedFuture(new EhrFetch.Failed("not FHIR JSON"));
-            }
-            if (resource instanceof OperationOutcome) {
-                return CompletableFuture.completedFuture(new EhrFetch.Failed("OperationOutcome"));
-            }
-            if (!(resource instanceof Bundle bundle)) {
-                sofar.add(resource);
-                return CompletableFuture.completedFuture(new EhrFetch.Found(sofar));
-            }
-            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-                if (entry.hasResource() && !(entry.getResource() instanceof OperationOutcome)) {
-                    sofar.add(entry.getResource());
-                }
-            }
-            matches[0] += SearchCompleteness.matches(bundle);
-            Integer announced = total != null ? total : SearchCompleteness.announcedTotal(bundle);
-            Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
-            if (next == null || !next.hasUrl()) {
-                return CompletableFuture.completedFuture(new EhrFetch.Found(sofar, announced, matches[0]));
-            }
-            if (pageNumber >= MAX_PAGES) {
-                return CompletableFuture.completedFuture(new EhrFetch.Failed("more than " + MAX_PAGES + " pages"));
-            }
-            URI nextUrl = underBase(server.baseUrl(), next.getUrl());
-            if (nextUrl == null) {
-                return CompletableFuture.completedFuture(new EhrFetch.Failed("next link outside the FHIR server"));
-            }
-            return page(server, nextUrl, sofar, pageNumber + 1, matches, announced);
-        });
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+                .thenCompose(response -> {
+                    int status = response.statusCode();
+                    if (status == 404 || status == 410) {
+                        return CompletableFuture.completedFuture(
+                                pageNumber == 1 ? new EhrFetch.NotFound() : new EhrFetch.Failed("HTTP " + status));
+                    }
+                    if (status < 200 || status > 299) {
+                        return CompletableFuture.completedFuture(new EhrFetch.Failed("HTTP " + status));
+                    }
+                    if (response.body().length > MAX_BODY_BYTES) {
+                        return CompletableFuture.completedFuture(new EhrFetch.Failed("answer too large"));
+                    }
+                    Resource resource;
+                    try {
+                        resource = (Resource) fhir.newJsonParser()
+                                .setParserErrorHandler(new LenientErrorHandler(false))
+                                .parseResource(new String(response.body(), StandardCharsets.UTF_8));
+                    } catch (DataFormatException | ClassCastException e) {
+                        return CompletableFuture.completedFuture(new EhrFetch.Failed("not FHIR JSON"));
+                    }
+                    if (resource instanceof OperationOutcome) {
+                        return CompletableFuture.completedFuture(new EhrFetch.Failed("OperationOutcome"));
+                    }
+                    if (!(resource instanceof Bundle bundle)) {
+                        sofar.add(resource);
+                        return CompletableFuture.completedFuture(new EhrFetch.Found(sofar));
+                    }
+                    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                        if (entry.hasResource() && !(entry.getResource() instanceof OperationOutcome)) {
+                            sofar.add(entry.getResource());
+                        }
+                    }
+                    matches[0] += SearchCompleteness.matches(bundle);
+                    Integer announced = total != null ? total : SearchCompleteness.announcedTotal(bundle);
+                    Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
+                    if (next == null || !next.hasUrl()) {
+                        return CompletableFuture.completedFuture(new EhrFetch.Found(sofar, announced, matches[0]));
+                    }
+                    if (pageNumber >= MAX_PAGES) {
+                        return CompletableFuture.completedFuture(
+                                new EhrFetch.Failed("more than " + MAX_PAGES + " pages"));
+                    }
+                    URI nextUrl = underBase(server.baseUrl(), next.getUrl());
+                    if (nextUrl == null) {
+                        return CompletableFuture.completedFuture(
+                                new EhrFetch.Failed("next link outside the FHIR server"));
+                    }
+                    return page(server, nextUrl, sofar, pageNumber + 1, matches, announced);
+                });
     }
 
     /**
@@ -145,8 +154,11 @@ final class HttpEhrFhirClient implements EhrFhirClient {
         } catch (URISyntaxException | IllegalArgumentException e) {
             return null;
         }
-        if (target == null || allowed == null || !target.getScheme().equalsIgnoreCase(allowed.getScheme())
-                || !target.getHost().equalsIgnoreCase(allowed.getHost()) || port(target) != port(allowed)) {
+        if (target == null
+                || allowed == null
+                || !target.getScheme().equalsIgnoreCase(allowed.getScheme())
+                || !target.getHost().equalsIgnoreCase(allowed.getHost())
+                || port(target) != port(allowed)) {
             return null;
         }
         String basePath = allowed.getRawPath().replaceAll("/+$", "");
@@ -161,8 +173,10 @@ final class HttpEhrFhirClient implements EhrFhirClient {
     /** The URL with unreserved escapes decoded and dot segments removed; null when it may not be sent at all. */
     private static URI resolvable(URI uri) throws URISyntaxException {
         String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
-                || uri.getRawUserInfo() != null || uri.getHost() == null) {
+        if (scheme == null
+                || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+                || uri.getRawUserInfo() != null
+                || uri.getHost() == null) {
             return null;
         }
         String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -173,12 +187,17 @@ final class HttpEhrFhirClient implements EhrFhirClient {
         StringBuilder decoded = new StringBuilder();
         while (escape.find()) {
             char c = (char) Integer.parseInt(escape.group(1), 16);
-            boolean unreserved = Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '.' || c == '_' || c == '~';
-            escape.appendReplacement(decoded, Matcher.quoteReplacement(unreserved ? String.valueOf(c) : escape.group().toUpperCase(Locale.ROOT)));
+            boolean unreserved =
+                    Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '.' || c == '_' || c == '~';
+            escape.appendReplacement(
+                    decoded,
+                    Matcher.quoteReplacement(
+                            unreserved ? String.valueOf(c) : escape.group().toUpperCase(Locale.ROOT)));
         }
         escape.appendTail(decoded);
         URI normalized = new URI(scheme.toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority() + decoded
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())).normalize();
+                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
+                .normalize();
         // A path that climbs above the root ("/../x") is left with its ".." by normalize(): not ours to send.
         return normalized.getRawPath().startsWith("/..") ? null : normalized;
     }

@@ -43,8 +43,9 @@ final class JpaChartStore implements ChartStore {
     static final int MAX_ISSUES = 100;
     /** Reminders shown to one patient that are read: one per window at most, so a few cover years. */
     static final int MAX_DECISIONS = 100;
-    private static final Set<String> REMINDER_TOPICS = Set.of(CardKind.RAS_TESTING_METASTATIC.topicCode(),
-            CardKind.METASTASIS_RAS_TESTING.topicCode());
+
+    private static final Set<String> REMINDER_TOPICS =
+            Set.of(CardKind.RAS_TESTING_METASTATIC.topicCode(), CardKind.METASTASIS_RAS_TESTING.topicCode());
 
     private final IFhirResourceDao<DetectedIssue> issues;
     private final IFhirResourceDao<AuditEvent> auditEvents;
@@ -66,7 +67,9 @@ final class JpaChartStore implements ChartStore {
                 .add(DetectedIssue.SP_PATIENT, patients)
                 .add(DetectedIssue.SP_CODE, new TokenParam(LateResult.CODE_SYSTEM, LateResult.CODE));
         map.setLoadSynchronousUpTo(MAX_ISSUES);
-        return issues.searchForResources(map, new SystemRequestDetails()).stream().map(DetectedIssue.class::cast).toList();
+        return issues.searchForResources(map, new SystemRequestDetails()).stream()
+                .map(DetectedIssue.class::cast)
+                .toList();
     }
 
     @Override
@@ -84,11 +87,16 @@ final class JpaChartStore implements ChartStore {
             if (LateResult.open(List.of(issue)).isEmpty()) {
                 // not ours (another code, entered in error) or already closed: nothing to add
                 return issue.getCode().getCoding().stream()
-                        .anyMatch(c -> LateResult.CODE_SYSTEM.equals(c.getSystem()) && LateResult.CODE.equals(c.getCode()));
+                        .anyMatch(c ->
+                                LateResult.CODE_SYSTEM.equals(c.getSystem()) && LateResult.CODE.equals(c.getCode()));
             }
             issue.addMitigation()
-                    .setAction(new CodeableConcept(new Coding(LateResult.MITIGATION_SYSTEM, action,
-                            action.equals(LateResult.ORDER_STOPPED) ? "Anti-EGFR order stopped" : "Anti-EGFR order reviewed")))
+                    .setAction(new CodeableConcept(new Coding(
+                            LateResult.MITIGATION_SYSTEM,
+                            action,
+                            action.equals(LateResult.ORDER_STOPPED)
+                                    ? "Anti-EGFR order stopped"
+                                    : "Anti-EGFR order reviewed")))
                     .setDateElement(new DateTimeType(Date.from(when)));
             try {
                 // The id keeps the version read: HAPI refuses the update if another replica wrote in between.
@@ -105,13 +113,18 @@ final class JpaChartStore implements ChartStore {
     public Instant lastReminder(String serviceId, String ehrPatientId, Instant since) {
         // The reminder entity's name alone is selective (one hashed index): type, hook and date are checked here.
         SearchParameterMap map = SearchParameterMap.newSynchronous()
-                .add(AuditEvent.SP_ENTITY_NAME, new StringParam(DecisionAuditEvents.reminderName(serviceId, ehrPatientId)).setExact(true));
+                .add(
+                        AuditEvent.SP_ENTITY_NAME,
+                        new StringParam(DecisionAuditEvents.reminderName(serviceId, ehrPatientId)).setExact(true));
         map.setLoadSynchronousUpTo(MAX_DECISIONS);
         Instant last = null;
         for (Object found : auditEvents.searchForResources(map, new SystemRequestDetails())) {
             AuditEvent decision = (AuditEvent) found;
-            if (!decision.hasRecorded() || decision.getRecorded().toInstant().isBefore(since) || !isPatientViewDecision(decision)
-                    || !ofService(decision, serviceId) || !showedReminder(decision)) {
+            if (!decision.hasRecorded()
+                    || decision.getRecorded().toInstant().isBefore(since)
+                    || !isPatientViewDecision(decision)
+                    || !ofService(decision, serviceId)
+                    || !showedReminder(decision)) {
                 continue;
             }
             Instant recorded = decision.getRecorded().toInstant();
@@ -123,24 +136,32 @@ final class JpaChartStore implements ChartStore {
     }
 
     private static boolean isPatientViewDecision(AuditEvent event) {
-        return DecisionAuditEvents.TYPE_SYSTEM.equals(event.getType().getSystem()) && DecisionAuditEvents.DECISION.equals(event.getType().getCode())
-                && event.getSubtype().stream().anyMatch(c -> DecisionAuditEvents.HOOK_SYSTEM.equals(c.getSystem())
-                        && Hook.PATIENT_VIEW.id().equals(c.getCode()));
+        return DecisionAuditEvents.TYPE_SYSTEM.equals(event.getType().getSystem())
+                && DecisionAuditEvents.DECISION.equals(event.getType().getCode())
+                && event.getSubtype().stream()
+                        .anyMatch(c -> DecisionAuditEvents.HOOK_SYSTEM.equals(c.getSystem())
+                                && Hook.PATIENT_VIEW.id().equals(c.getCode()));
     }
 
     private static boolean ofService(AuditEvent decision, String serviceId) {
-        return decision.getEntity().stream().filter(e -> "hookInstance".equals(e.getDescription()))
+        return decision.getEntity().stream()
+                .filter(e -> "hookInstance".equals(e.getDescription()))
                 .anyMatch(e -> serviceId.equals(detail(e, "service")));
     }
 
     private static boolean showedReminder(AuditEvent decision) {
         List<String> topics = new ArrayList<>();
-        decision.getEntity().stream().filter(e -> "card".equals(e.getDescription())).forEach(e -> topics.add(detail(e, "topic")));
+        decision.getEntity().stream()
+                .filter(e -> "card".equals(e.getDescription()))
+                .forEach(e -> topics.add(detail(e, "topic")));
         return topics.stream().anyMatch(REMINDER_TOPICS::contains);
     }
 
     private static String detail(AuditEvent.AuditEventEntityComponent entity, String type) {
-        return entity.getDetail().stream().filter(d -> type.equals(d.getType()) && d.hasValueStringType())
-                .map(d -> d.getValueStringType().getValue()).findFirst().orElse(null);
+        return entity.getDetail().stream()
+                .filter(d -> type.equals(d.getType()) && d.hasValueStringType())
+                .map(d -> d.getValueStringType().getValue())
+                .findFirst()
+                .orElse(null);
     }
 }

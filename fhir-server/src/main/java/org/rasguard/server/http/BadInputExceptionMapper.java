@@ -37,8 +37,23 @@ import org.slf4j.MDC;
 public final class BadInputExceptionMapper {
 
     private static final Logger LOG = LoggerFactory.getLogger(BadInputExceptionMapper.class);
-    private static final Map<Integer, String> REFUSAL_CODES = Map.of(400, "invalid", 401, "unauthorized", 403, "forbidden",
-            405, "method-not-allowed", 413, "too-large", 415, "unsupported-media-type", 422, "unprocessable", 429, "too-many-requests");
+    private static final Map<Integer, String> REFUSAL_CODES = Map.of(
+            400,
+            "invalid",
+            401,
+            "unauthorized",
+            403,
+            "forbidden",
+            405,
+            "method-not-allowed",
+            413,
+            "too-large",
+            415,
+            "unsupported-media-type",
+            422,
+            "unprocessable",
+            429,
+            "too-many-requests");
 
     @Hook(value = Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION, order = Integer.MIN_VALUE)
     public BaseServerResponseException answer(Throwable failure, HttpServletRequest request) {
@@ -58,13 +73,18 @@ public final class BadInputExceptionMapper {
         }
         int status = failure instanceof BaseServerResponseException response ? response.getStatusCode() : 500;
         LOG.error("FHIR request failed with {}: {}", status, SafeExceptions.summary(failure));
-        String message = "The server could not complete the request (correlation id " + MDC.get(Correlation.MDC_KEY) + ").";
+        String message =
+                "The server could not complete the request (correlation id " + MDC.get(Correlation.MDC_KEY) + ").";
         OperationOutcome outcome = new OperationOutcome();
         OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
                 .setSeverity(OperationOutcome.IssueSeverity.ERROR)
                 .setCode(OperationOutcome.IssueType.EXCEPTION)
                 .setDiagnostics(message);
-        issue.getDetails().setText(message).addCoding().setSystem(ErrorResponses.ERROR_CODE_SYSTEM).setCode("internal-error");
+        issue.getDetails()
+                .setText(message)
+                .addCoding()
+                .setSystem(ErrorResponses.ERROR_CODE_SYSTEM)
+                .setCode("internal-error");
         return new UnclassifiedServerFailureException(status, message, outcome);
     }
 
@@ -86,7 +106,8 @@ public final class BadInputExceptionMapper {
 
     static BaseServerResponseException asBadRequest(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof IllegalArgumentException && cause.getMessage() != null
+            if (cause instanceof IllegalArgumentException
+                    && cause.getMessage() != null
                     && cause.getMessage().startsWith("URLDecoder:")) {
                 return new InvalidRequestException("A parameter is not valid percent-encoded UTF-8.");
             }

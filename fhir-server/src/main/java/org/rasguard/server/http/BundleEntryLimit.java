@@ -48,17 +48,22 @@ public final class BundleEntryLimit {
             refuse(request, "too-many-entries");
             String message = "The Bundle has " + entries + " entries; this server accepts at most " + maxEntries
                     + " in one transaction or batch (RASGUARD_MAX_BUNDLE_ENTRIES). Split it into several.";
-            throw new PayloadTooLargeException(message, outcome(OperationOutcome.IssueType.TOOLONG, "too-many-entries", message));
+            throw new PayloadTooLargeException(
+                    message, outcome(OperationOutcome.IssueType.TOOLONG, "too-many-entries", message));
         }
         int reads = (int) bundle.getEntry().stream()
-                .filter(entry -> entry.getRequest().getMethod() == Bundle.HTTPVerb.GET || entry.getRequest().getMethod() == Bundle.HTTPVerb.HEAD)
+                .filter(entry -> entry.getRequest().getMethod() == Bundle.HTTPVerb.GET
+                        || entry.getRequest().getMethod() == Bundle.HTTPVerb.HEAD)
                 .count();
-        String client = request instanceof ServletRequestDetails servlet ? servlet.getServletRequest().getRemoteAddr() : null;
+        String client = request instanceof ServletRequestDetails servlet
+                ? servlet.getServletRequest().getRemoteAddr()
+                : null;
         if (reads > 0 && !rateCharge.test(client, reads)) {
             refuse(request, "too-many-requests");
-            String message = "The Bundle's " + reads + " read entries are over this client's rate limit; try again later.";
-            UnclassifiedServerFailureException tooMany = new UnclassifiedServerFailureException(429, message,
-                    outcome(OperationOutcome.IssueType.THROTTLED, "too-many-requests", message));
+            String message =
+                    "The Bundle's " + reads + " read entries are over this client's rate limit; try again later.";
+            UnclassifiedServerFailureException tooMany = new UnclassifiedServerFailureException(
+                    429, message, outcome(OperationOutcome.IssueType.THROTTLED, "too-many-requests", message));
             tooMany.addResponseHeader("Retry-After", "1");
             throw tooMany;
         }

@@ -28,8 +28,8 @@ public final class Correlation {
 
     /** The client's id if it is 8-100 letters, digits or {@code . _ : -}; otherwise a new UUID. */
     static Correlation from(String requestIdHeader) {
-        return new Correlation(requestIdHeader != null && WELL_FORMED.matcher(requestIdHeader).matches()
-                ? requestIdHeader : newId());
+        return new Correlation(
+                requestIdHeader != null && WELL_FORMED.matcher(requestIdHeader).matches() ? requestIdHeader : newId());
     }
 
     /**

@@ -25,18 +25,34 @@ public final class CrossOrigin {
     /** The methods of the FHIR REST API (FHIR R4 RESTful API 3.1.0) and of CDS Hooks (GET discovery, POST calls). */
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     /** Request headers a FHIR or CDS client sends beyond the CORS-safelisted ones. */
-    static final Set<String> REQUEST_HEADERS = Set.of("Authorization", "Content-Type", "Accept", "Prefer", "If-Match",
-            "If-None-Match", "If-None-Exist", "If-Modified-Since", "X-Request-ID");
+    static final Set<String> REQUEST_HEADERS = Set.of(
+            "Authorization",
+            "Content-Type",
+            "Accept",
+            "Prefer",
+            "If-Match",
+            "If-None-Match",
+            "If-None-Exist",
+            "If-Modified-Since",
+            "X-Request-ID");
     /** Response headers a page may read: where a create put the resource, its version, and our own. */
-    static final Set<String> EXPOSED_HEADERS = Set.of("Location", "Content-Location", "ETag", "Last-Modified",
-            "WWW-Authenticate", "X-Request-ID", "X-RasGuard-Validation");
+    static final Set<String> EXPOSED_HEADERS = Set.of(
+            "Location",
+            "Content-Location",
+            "ETag",
+            "Last-Modified",
+            "WWW-Authenticate",
+            "X-Request-ID",
+            "X-RasGuard-Validation");
+
     static final Duration PREFLIGHT_MAX_AGE = Duration.ofMinutes(10);
 
     private CrossOrigin() {}
 
     /** A CORS preflight: {@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}. */
     public static boolean isPreflight(jakarta.servlet.http.HttpServletRequest request) {
-        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Origin") != null
+        return "OPTIONS".equals(request.getMethod())
+                && request.getHeader("Origin") != null
                 && request.getHeader("Access-Control-Request-Method") != null;
     }
 
@@ -52,8 +68,10 @@ public final class CrossOrigin {
         }
         CrossOriginHandler cors = new CrossOriginHandler();
         // The handler takes regular expressions: each configured origin is matched literally.
-        cors.setAllowedOriginPatterns(origins.contains("*") ? Set.of("*")
-                : Set.copyOf(origins.stream().map(Pattern::quote).toList()));
+        cors.setAllowedOriginPatterns(
+                origins.contains("*")
+                        ? Set.of("*")
+                        : Set.copyOf(origins.stream().map(Pattern::quote).toList()));
         cors.setAllowCredentials(false);
         cors.setAllowedMethods(METHODS);
         cors.setAllowedHeaders(REQUEST_HEADERS);

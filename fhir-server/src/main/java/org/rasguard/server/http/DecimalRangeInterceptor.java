@@ -22,7 +22,8 @@ public final class DecimalRangeInterceptor {
         if (resource == null) {
             return;
         }
-        for (DecimalType decimal : request.getFhirContext().newTerser().getAllPopulatedChildElementsOfType(resource, DecimalType.class)) {
+        for (DecimalType decimal :
+                request.getFhirContext().newTerser().getAllPopulatedChildElementsOfType(resource, DecimalType.class)) {
             if (!NumberLimits.withinRange(decimal.getValueAsString())) {
                 throw new InvalidRequestException("A decimal value is out of range (magnitude below 10^300, at most "
                         + NumberLimits.MAX_SCALE + " decimal places).");

@@ -81,7 +81,12 @@ public final class DecodedBodyFilter extends HttpFilter {
         try {
             coding = coding(request.getHeaders("Content-Encoding"));
         } catch (IllegalArgumentException unsupported) {
-            refuse(request, response, 415, "not-supported", "unsupported-content-encoding",
+            refuse(
+                    request,
+                    response,
+                    415,
+                    "not-supported",
+                    "unsupported-content-encoding",
                     "The Content-Encoding is not supported; send the body uncompressed, gzip or deflate.");
             return;
         }
@@ -89,7 +94,12 @@ public final class DecodedBodyFilter extends HttpFilter {
         String charsetName = MediaTypes.charsetName(contentType);
         Charset declaredCharset = charsetName == null ? null : MediaTypes.acceptedCharset(charsetName);
         if (charsetName != null && declaredCharset == null) {
-            refuse(request, response, 415, "not-supported", "unsupported-charset",
+            refuse(
+                    request,
+                    response,
+                    415,
+                    "not-supported",
+                    "unsupported-charset",
                     "The charset of the Content-Type is not supported; send UTF-8.");
             return;
         }
@@ -117,7 +127,12 @@ public final class DecodedBodyFilter extends HttpFilter {
             try {
                 body = decompress(body, coding, maxBytes);
             } catch (IOException e) {
-                refuse(request, response, 400, "invalid", "bad-content-encoding",
+                refuse(
+                        request,
+                        response,
+                        400,
+                        "invalid",
+                        "bad-content-encoding",
                         "The body is not valid " + coding + " data.");
                 return;
             }
@@ -129,11 +144,18 @@ public final class DecodedBodyFilter extends HttpFilter {
         boolean relabel = false;
         if (MediaTypes.isText(contentType)) {
             Charset charset = declaredCharset != null ? declaredCharset : unlabelledUnicode(body);
-            if (charset != null && !charset.equals(StandardCharsets.UTF_8) && !charset.equals(StandardCharsets.US_ASCII)) {
+            if (charset != null
+                    && !charset.equals(StandardCharsets.UTF_8)
+                    && !charset.equals(StandardCharsets.US_ASCII)) {
                 try {
                     body = toUtf8(body, charset);
                 } catch (CharacterCodingException e) {
-                    refuse(request, response, 400, "invalid", "bad-charset-encoding",
+                    refuse(
+                            request,
+                            response,
+                            400,
+                            "invalid",
+                            "bad-charset-encoding",
                             "The body is not valid " + charset.name() + ".");
                     return;
                 }
@@ -144,13 +166,20 @@ public final class DecodedBodyFilter extends HttpFilter {
                 relabel = true;
             }
         }
-        chain.doFilter(new DecodedRequest(request, body, relabel ? MediaTypes.withUtf8(contentType) : contentType), response);
+        chain.doFilter(
+                new DecodedRequest(request, body, relabel ? MediaTypes.withUtf8(contentType) : contentType), response);
     }
 
-    private void form(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String coding, long declared)
+    private void form(
+            HttpServletRequest request, HttpServletResponse response, FilterChain chain, String coding, long declared)
             throws IOException, ServletException {
         if (coding != null) {
-            refuse(request, response, 415, "not-supported", "unsupported-content-encoding",
+            refuse(
+                    request,
+                    response,
+                    415,
+                    "not-supported",
+                    "unsupported-content-encoding",
                     "A form body is accepted uncompressed only.");
             return;
         }
@@ -192,7 +221,8 @@ public final class DecodedBodyFilter extends HttpFilter {
             decoded = new GZIPInputStream(new ByteArrayInputStream(body));
         } else {
             // RFC 9110 8.4.1.2: "deflate" is the zlib format; some clients send raw deflate without its header.
-            boolean zlib = body.length >= 2 && (body[0] & 0x0f) == 8 && (((body[0] & 0xff) << 8) | (body[1] & 0xff)) % 31 == 0;
+            boolean zlib =
+                    body.length >= 2 && (body[0] & 0x0f) == 8 && (((body[0] & 0xff) << 8) | (body[1] & 0xff)) % 31 == 0;
             decoded = new InflaterInputStream(new ByteArrayInputStream(body), new Inflater(!zlib));
         }
         try (InputStream in = decoded) {
@@ -287,11 +317,23 @@ public final class DecodedBodyFilter extends HttpFilter {
 
     private static void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Connection", "close");
-        refuse(request, response, 413, "too-long", "body-too-large", "The request body is larger than the configured limit.");
+        refuse(
+                request,
+                response,
+                413,
+                "too-long",
+                "body-too-large",
+                "The request body is larger than the configured limit.");
     }
 
-    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String issueType,
-            String code, String message) throws IOException {
+    private static void refuse(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            int status,
+            String issueType,
+            String code,
+            String message)
+            throws IOException {
         Refusals.refuse(request, response, status, issueType, code, message);
     }
 
@@ -333,7 +375,8 @@ public final class DecodedBodyFilter extends HttpFilter {
         @Override
         public Enumeration<String> getHeaders(String name) {
             String single = getHeader(name);
-            if ("Content-Encoding".equalsIgnoreCase(name) || "Content-Type".equalsIgnoreCase(name)
+            if ("Content-Encoding".equalsIgnoreCase(name)
+                    || "Content-Type".equalsIgnoreCase(name)
                     || "Content-Length".equalsIgnoreCase(name)) {
                 return single == null ? Collections.emptyEnumeration() : Collections.enumeration(List.of(single));
             }

@@ -30,12 +30,23 @@ public final class ErrorResponses {
      * @param display the code's display, or null
      * @param expression the FHIRPath of what was refused, or null
      */
-    public static org.hl7.fhir.r4.model.OperationOutcome outcome(org.hl7.fhir.r4.model.OperationOutcome.IssueType type,
-            String errorCode, String display, String message, String expression) {
+    public static org.hl7.fhir.r4.model.OperationOutcome outcome(
+            org.hl7.fhir.r4.model.OperationOutcome.IssueType type,
+            String errorCode,
+            String display,
+            String message,
+            String expression) {
         org.hl7.fhir.r4.model.OperationOutcome outcome = new org.hl7.fhir.r4.model.OperationOutcome();
         org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-                .setSeverity(org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
-        issue.getDetails().setText(message).addCoding().setSystem(ERROR_CODE_SYSTEM).setCode(errorCode).setDisplay(display);
+                .setSeverity(org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.ERROR)
+                .setCode(type)
+                .setDiagnostics(message);
+        issue.getDetails()
+                .setText(message)
+                .addCoding()
+                .setSystem(ERROR_CODE_SYSTEM)
+                .setCode(errorCode)
+                .setDisplay(display);
         if (expression != null) {
             issue.addExpression(expression);
         }
@@ -69,13 +80,20 @@ public final class ErrorResponses {
             case 400 -> operationOutcome("invalid", "bad-request", orDefault(message, "The request is malformed."));
             case 404 -> operationOutcome("not-found", "not-found", "No such endpoint.");
             case 405 -> operationOutcome("not-supported", "method-not-allowed", "This method is not allowed here.");
-            case 413 -> operationOutcome("too-long", "body-too-large", "The request body is larger than the configured limit.");
-            case 414, 431 -> operationOutcome("too-long", "request-too-large", "The request line or headers are too large.");
+            case 413 ->
+                operationOutcome("too-long", "body-too-large", "The request body is larger than the configured limit.");
+            case 414, 431 ->
+                operationOutcome("too-long", "request-too-large", "The request line or headers are too large.");
             case 415 -> operationOutcome("not-supported", "unsupported-media-type", "Unsupported content type.");
-            case 503 -> operationOutcome("transient", "unavailable", "The server is starting or stopping; try again shortly.");
-            default -> status >= 500
-                    ? operationOutcome("exception", "internal-error", "The server could not complete the request.")
-                    : operationOutcome("processing", "http-" + status, orDefault(message, "The request could not be processed."));
+            case 503 ->
+                operationOutcome("transient", "unavailable", "The server is starting or stopping; try again shortly.");
+            default ->
+                status >= 500
+                        ? operationOutcome("exception", "internal-error", "The server could not complete the request.")
+                        : operationOutcome(
+                                "processing",
+                                "http-" + status,
+                                orDefault(message, "The request could not be processed."));
         };
     }
 
@@ -84,12 +102,16 @@ public final class ErrorResponses {
         if (status == 503) {
             return forStatus(503, null);
         }
-        return operationOutcome("exception", "internal-error", "The server could not complete the request"
-                + (correlationId == null ? "." : " (correlation id " + correlationId + ")."));
+        return operationOutcome(
+                "exception",
+                "internal-error",
+                "The server could not complete the request"
+                        + (correlationId == null ? "." : " (correlation id " + correlationId + ")."));
     }
 
     private static String orDefault(String message, String fallback) {
-        // Jetty's own messages are short protocol descriptions ("Bad Request", "Invalid URI"); keep them, never exceptions.
+        // Jetty's own messages are short protocol descriptions ("Bad Request", "Invalid URI"); keep them, never
+        // exceptions.
         return message == null || message.isBlank() || message.length() > 200 ? fallback : message;
     }
 }

@@ -22,8 +22,9 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class HostAllowlistHandler extends Handler.Wrapper {
 
-    private static final byte[] REFUSAL = ErrorResponses.operationOutcome("forbidden", "host-not-allowed",
-            "This server does not answer to that host name.").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] REFUSAL = ErrorResponses.operationOutcome(
+                    "forbidden", "host-not-allowed", "This server does not answer to that host name.")
+            .getBytes(StandardCharsets.UTF_8);
 
     private final Set<String> allowed;
 

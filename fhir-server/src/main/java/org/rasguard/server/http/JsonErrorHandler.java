@@ -26,8 +26,16 @@ public final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
-            String contentType, List<Charset> charsets, int code, String message, Throwable cause) throws IOException {
+    protected boolean generateAcceptableResponse(
+            Request request,
+            Response response,
+            Callback callback,
+            String contentType,
+            List<Charset> charsets,
+            int code,
+            String message,
+            Throwable cause)
+            throws IOException {
         writeJson(request, response, callback, code, cause == null ? message : null);
         return true;
     }
@@ -39,8 +47,11 @@ public final class JsonErrorHandler extends ErrorHandler {
     }
 
     static void writeJson(Request request, Response response, Callback callback, int code, String message) {
-        String correlation = request.getAttribute(Correlation.ATTRIBUTE) instanceof Correlation known ? known.id() : null;
-        byte[] body = (code >= 500 ? ErrorResponses.serverError(code, correlation) : ErrorResponses.forStatus(code, message))
+        String correlation =
+                request.getAttribute(Correlation.ATTRIBUTE) instanceof Correlation known ? known.id() : null;
+        byte[] body = (code >= 500
+                        ? ErrorResponses.serverError(code, correlation)
+                        : ErrorResponses.forStatus(code, message))
                 .getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorResponses.FHIR_JSON);
         response.write(true, BufferUtil.toBuffer(body), callback);

@@ -49,7 +49,9 @@ public final class JsonGuardFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (request.getContentLengthLong() == 0 || "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())) {
+        if (request.getContentLengthLong() == 0
+                || "GET".equals(request.getMethod())
+                || "HEAD".equals(request.getMethod())) {
             chain.doFilter(request, response);
             return;
         }
@@ -57,23 +59,36 @@ public final class JsonGuardFilter extends HttpFilter {
         try {
             form = FormBodies.parseIfForm(request);
         } catch (IllegalArgumentException e) {
-            Refusals.refuse(request, response, 400, "invalid", "unreadable-form",
+            Refusals.refuse(
+                    request,
+                    response,
+                    400,
+                    "invalid",
+                    "unreadable-form",
                     "The form body could not be read (malformed, or larger than the form limit).");
             return;
         }
         if (form) {
-            chain.doFilter(FormBodies.asParameters(request), response); // read by the container (the body limit ran first)
+            chain.doFilter(
+                    FormBodies.asParameters(request), response); // read by the container (the body limit ran first)
             return;
         }
         byte[] body = request.getInputStream().readAllBytes();
         String problem = looksLikeJson(body) ? check(body) : xmlDepth(body) > MAX_XML_DEPTH ? "xml-too-deep" : null;
         if (problem != null) {
-            Refusals.refuse(request, response, 400, "invalid", problem, switch (problem) {
-                case "json-too-deep" -> "The JSON is nested deeper than " + MAX_DEPTH + " levels.";
-                case "xml-too-deep" -> "The XML is nested deeper than " + MAX_XML_DEPTH + " levels.";
-                default -> "The JSON holds a number out of range (at most 1000 characters, exponent within ±"
-                        + MAX_EXPONENT + ").";
-            });
+            Refusals.refuse(
+                    request,
+                    response,
+                    400,
+                    "invalid",
+                    problem,
+                    switch (problem) {
+                        case "json-too-deep" -> "The JSON is nested deeper than " + MAX_DEPTH + " levels.";
+                        case "xml-too-deep" -> "The XML is nested deeper than " + MAX_XML_DEPTH + " levels.";
+                        default ->
+                            "The JSON holds a number out of range (at most 1000 characters, exponent within ±"
+                                    + MAX_EXPONENT + ").";
+                    });
             return;
         }
         chain.doFilter(new BufferedBodyRequest(request, body), response);
@@ -116,8 +131,14 @@ public final class JsonGuardFilter extends HttpFilter {
      */
     static int xmlDepth(byte[] body) {
         int i = 0;
-        while (i < body.length && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n'
-                || (body[i] & 0xff) == 0xef || (body[i] & 0xff) == 0xbb || (body[i] & 0xff) == 0xbf)) {
+        while (i < body.length
+                && (body[i] == ' '
+                        || body[i] == '\t'
+                        || body[i] == '\r'
+                        || body[i] == '\n'
+                        || (body[i] & 0xff) == 0xef
+                        || (body[i] & 0xff) == 0xbb
+                        || (body[i] & 0xff) == 0xbf)) {
             i++;
         }
         if (i >= body.length || body[i] != '<') {

@@ -17,8 +17,16 @@ public final class JsonServletErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
-            String contentType, List<Charset> charsets, int code, String message, Throwable cause) throws IOException {
+    protected boolean generateAcceptableResponse(
+            Request request,
+            Response response,
+            Callback callback,
+            String contentType,
+            List<Charset> charsets,
+            int code,
+            String message,
+            Throwable cause)
+            throws IOException {
         JsonErrorHandler.writeJson(request, response, callback, code, cause == null ? message : null);
         return true;
     }

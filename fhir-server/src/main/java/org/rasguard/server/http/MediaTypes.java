@@ -16,9 +16,16 @@ public final class MediaTypes {
      * what RFC 4627 3 still allowed and JSON and XML parsers detect; US-ASCII and ISO-8859-1 are what old
      * clients label forms and XML with. Everything else is refused with 415 rather than guessed at.
      */
-    static final Set<Charset> ACCEPTED_CHARSETS = Set.of(StandardCharsets.UTF_8, StandardCharsets.US_ASCII,
-            StandardCharsets.ISO_8859_1, StandardCharsets.UTF_16, StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE,
-            Charset.forName("UTF-32"), Charset.forName("UTF-32BE"), Charset.forName("UTF-32LE"));
+    static final Set<Charset> ACCEPTED_CHARSETS = Set.of(
+            StandardCharsets.UTF_8,
+            StandardCharsets.US_ASCII,
+            StandardCharsets.ISO_8859_1,
+            StandardCharsets.UTF_16,
+            StandardCharsets.UTF_16BE,
+            StandardCharsets.UTF_16LE,
+            Charset.forName("UTF-32"),
+            Charset.forName("UTF-32BE"),
+            Charset.forName("UTF-32LE"));
 
     private MediaTypes() {}
 
@@ -28,7 +35,9 @@ public final class MediaTypes {
             return null;
         }
         int semicolon = contentType.indexOf(';');
-        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
         return type.isEmpty() ? null : type;
     }
 
@@ -39,14 +48,18 @@ public final class MediaTypes {
             return false;
         }
         int slash = type.indexOf('/');
-        return type.equals("application/json") || (slash > 0 && type.endsWith("+json") && type.indexOf('/', slash + 1) < 0);
+        return type.equals("application/json")
+                || (slash > 0 && type.endsWith("+json") && type.indexOf('/', slash + 1) < 0);
     }
 
     /** XML or text: bodies whose bytes are characters, which a charset decodes. */
     static boolean isText(String contentType) {
         String type = mediaType(contentType);
-        return type != null && (isJson(contentType) || type.equals("application/xml") || type.endsWith("+xml")
-                || type.startsWith("text/"));
+        return type != null
+                && (isJson(contentType)
+                        || type.equals("application/xml")
+                        || type.endsWith("+xml")
+                        || type.startsWith("text/"));
     }
 
     /** The value of the {@code charset} parameter, unquoted; null when there is none. */
@@ -76,7 +89,8 @@ public final class MediaTypes {
 
     /** The same header with its charset parameter set to {@code utf-8}. */
     static String withUtf8(String contentType) {
-        StringBuilder rewritten = new StringBuilder(mediaType(contentType) == null ? "application/octet-stream" : mediaType(contentType));
+        StringBuilder rewritten =
+                new StringBuilder(mediaType(contentType) == null ? "application/octet-stream" : mediaType(contentType));
         String[] parts = contentType == null ? new String[0] : contentType.split(";");
         for (int i = 1; i < parts.length; i++) {
             String parameter = parts[i].trim();

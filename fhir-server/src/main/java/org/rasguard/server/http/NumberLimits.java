@@ -28,7 +28,8 @@ public final class NumberLimits {
         }
         try {
             BigDecimal value = new BigDecimal(literal.trim());
-            return value.signum() == 0 || (value.precision() - value.scale() <= MAX_INTEGER_DIGITS && value.scale() <= MAX_SCALE);
+            return value.signum() == 0
+                    || (value.precision() - value.scale() <= MAX_INTEGER_DIGITS && value.scale() <= MAX_SCALE);
         } catch (NumberFormatException | ArithmeticException e) {
             return true; // not a number: for the parser to refuse in its own words
         }
@@ -51,7 +52,9 @@ public final class NumberLimits {
                 continue; // a bad escape: Jetty or HAPI answer 400
             }
             for (String alternative : value.split(",")) {
-                String candidate = SEARCH_PREFIX.matcher(alternative.split("\\|", 2)[0].trim()).replaceFirst("");
+                String candidate = SEARCH_PREFIX
+                        .matcher(alternative.split("\\|", 2)[0].trim())
+                        .replaceFirst("");
                 if (SEARCH_NUMBER.matcher(candidate).matches() && !withinRange(candidate)) {
                     return false;
                 }

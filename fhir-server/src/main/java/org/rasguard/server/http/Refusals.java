@@ -24,7 +24,8 @@ public final class Refusals {
 
     /** As {@link #record(ServletRequest, String)} for a HAPI request; nothing for one that came not over HTTP. */
     public static void record(ca.uhn.fhir.rest.api.server.RequestDetails request, String code) {
-        if (request instanceof ca.uhn.fhir.rest.server.servlet.ServletRequestDetails servlet && servlet.getServletRequest() != null) {
+        if (request instanceof ca.uhn.fhir.rest.server.servlet.ServletRequestDetails servlet
+                && servlet.getServletRequest() != null) {
             record(servlet.getServletRequest(), code);
         }
     }
@@ -42,15 +43,23 @@ public final class Refusals {
      * operator configured it (a key set's file or URL), never request content; null for nothing more.
      */
     public static void record(ServletRequest request, String code, Enum<?> detail, String configured) {
-        request.setAttribute(CODE_ATTRIBUTE, code + " (" + detail.name() + (configured == null ? "" : ", " + configured) + ")");
+        request.setAttribute(
+                CODE_ATTRIBUTE, code + " (" + detail.name() + (configured == null ? "" : ", " + configured) + ")");
     }
 
     /** Answers with an OperationOutcome carrying {@code code}, and records the code for the log line. */
-    public static void refuse(ServletRequest request, HttpServletResponse response, int status, String issueType,
-            String code, String message) throws IOException {
+    public static void refuse(
+            ServletRequest request,
+            HttpServletResponse response,
+            int status,
+            String issueType,
+            String code,
+            String message)
+            throws IOException {
         record(request, code);
         response.setStatus(status);
         response.setContentType(ErrorResponses.FHIR_JSON);
-        response.getOutputStream().write(ErrorResponses.operationOutcome(issueType, code, message).getBytes(StandardCharsets.UTF_8));
+        response.getOutputStream()
+                .write(ErrorResponses.operationOutcome(issueType, code, message).getBytes(StandardCharsets.UTF_8));
     }
 }

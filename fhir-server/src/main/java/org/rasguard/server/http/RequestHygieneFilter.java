@@ -41,34 +41,72 @@ public final class RequestHygieneFilter extends HttpFilter {
         }
         if ("PATCH".equals(request.getMethod()) && !patchTargetsAResource(request)) {
             response.setHeader("Allow", "GET, HEAD, POST, OPTIONS");
-            refuse(request, response, 405, "patch-needs-target", ErrorResponses.operationOutcome("not-supported", "patch-needs-target",
-                    "PATCH needs a resource id (Type/id) or a conditional search (Type?param=value)."));
+            refuse(
+                    request,
+                    response,
+                    405,
+                    "patch-needs-target",
+                    ErrorResponses.operationOutcome(
+                            "not-supported",
+                            "patch-needs-target",
+                            "PATCH needs a resource id (Type/id) or a conditional search (Type?param=value)."));
             return;
         }
         if (emptyBundlePost(request)) {
-            refuse(request, response, 400, "empty-body", ErrorResponses.operationOutcome("invalid", "empty-body",
-                    "A POST to the FHIR base needs a transaction or batch Bundle as its body."));
+            refuse(
+                    request,
+                    response,
+                    400,
+                    "empty-body",
+                    ErrorResponses.operationOutcome(
+                            "invalid",
+                            "empty-body",
+                            "A POST to the FHIR base needs a transaction or batch Bundle as its body."));
             return;
         }
         if (asksForRdf(request)) {
-            refuse(request, response, 406, "format-not-supported", ErrorResponses.operationOutcome("not-supported", "format-not-supported",
-                    "This server answers in FHIR JSON or XML, not RDF/Turtle."));
+            refuse(
+                    request,
+                    response,
+                    406,
+                    "format-not-supported",
+                    ErrorResponses.operationOutcome(
+                            "not-supported",
+                            "format-not-supported",
+                            "This server answers in FHIR JSON or XML, not RDF/Turtle."));
             return;
         }
         // The raw header: Jetty's getContentType() itself throws on an unknown charset.
         if (!knownCharset(request.getHeader("Content-Type"))) {
-            refuse(request, response, 415, "unsupported-charset", ErrorResponses.operationOutcome("not-supported", "unsupported-charset",
-                    "The charset of the Content-Type is not supported; send UTF-8."));
+            refuse(
+                    request,
+                    response,
+                    415,
+                    "unsupported-charset",
+                    ErrorResponses.operationOutcome(
+                            "not-supported",
+                            "unsupported-charset",
+                            "The charset of the Content-Type is not supported; send UTF-8."));
             return;
         }
         if (!validUtf8Query(request.getQueryString())) {
-            refuse(request, response, 400, "bad-query", ErrorResponses.operationOutcome("invalid", "bad-query",
-                    "The query string is not valid percent-encoded UTF-8."));
+            refuse(
+                    request,
+                    response,
+                    400,
+                    "bad-query",
+                    ErrorResponses.operationOutcome(
+                            "invalid", "bad-query", "The query string is not valid percent-encoded UTF-8."));
             return;
         }
         if (!NumberLimits.queryWithinRange(request.getQueryString())) {
-            refuse(request, response, 400, "number-out-of-range", ErrorResponses.operationOutcome("invalid", "number-out-of-range",
-                    "A number in the query is out of range."));
+            refuse(
+                    request,
+                    response,
+                    400,
+                    "number-out-of-range",
+                    ErrorResponses.operationOutcome(
+                            "invalid", "number-out-of-range", "A number in the query is out of range."));
             return;
         }
         chain.doFilter(request, response);
@@ -102,7 +140,8 @@ public final class RequestHygieneFilter extends HttpFilter {
             }
         }
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
@@ -120,7 +159,8 @@ public final class RequestHygieneFilter extends HttpFilter {
         }
         // A conditional patch names a search parameter; _format and the like select nothing.
         String query = request.getQueryString();
-        return query != null && java.util.Arrays.stream(query.split("&")).anyMatch(p -> !p.isEmpty() && !p.startsWith("_"));
+        return query != null
+                && java.util.Arrays.stream(query.split("&")).anyMatch(p -> !p.isEmpty() && !p.startsWith("_"));
     }
 
     /** A transaction or batch posted to the base with no body at all: HAPI fails with a 500 on it. */
@@ -143,7 +183,8 @@ public final class RequestHygieneFilter extends HttpFilter {
             }
         }
         String accept = request.getHeader("Accept");
-        return formatRdf || (accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("turtle"));
+        return formatRdf
+                || (accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("turtle"));
     }
 
     private static boolean mentionsRdf(String value) {
@@ -173,7 +214,8 @@ public final class RequestHygieneFilter extends HttpFilter {
         return true;
     }
 
-    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String code, String body)
+    private static void refuse(
+            HttpServletRequest request, HttpServletResponse response, int status, String code, String body)
             throws IOException {
         Refusals.record(request, code);
         response.setStatus(status);

@@ -4,11 +4,11 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.rasguard.server.metrics.Metrics;
+import org.rasguard.server.metrics.Routes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.rasguard.server.metrics.Metrics;
-import org.rasguard.server.metrics.Routes;
 
 /**
  * One log line per request: method, normalised route ({@link Routes}: ids replaced by placeholders),
@@ -32,8 +32,8 @@ public final class RequestLogHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger("rasguard.request");
     static final int REPEATS_PER_MINUTE = 5;
     /** Statuses that mean the request was turned away rather than served. */
-    private static final java.util.Set<Integer> REFUSALS = java.util.Set.of(400, 401, 403, 405, 406, 408, 411, 413, 414, 415,
-            421, 422, 429, 431);
+    private static final java.util.Set<Integer> REFUSALS =
+            java.util.Set.of(400, 401, 403, 405, 406, 408, 411, 413, 414, 415, 421, 422, 429, 431);
 
     private final com.github.benmanes.caffeine.cache.Cache<String, java.util.concurrent.atomic.AtomicInteger> repeats =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
@@ -74,10 +74,17 @@ public final class RequestLogHandler extends Handler.Wrapper {
 
             @Override
             public void failed(Throwable failure) {
-                if (ClientAborts.recorded(request.getAttribute(ClientAborts.ATTRIBUTE)) || ClientAborts.isAbort(failure)) {
+                if (ClientAborts.recorded(request.getAttribute(ClientAborts.ATTRIBUTE))
+                        || ClientAborts.isAbort(failure)) {
                     aborted(method, path, start, correlation);
                 } else {
-                    log(method, path, response.getStatus() >= 400 ? response.getStatus() : 500, refusal(request), start, correlation);
+                    log(
+                            method,
+                            path,
+                            response.getStatus() >= 400 ? response.getStatus() : 500,
+                            refusal(request),
+                            start,
+                            correlation);
                 }
                 callback.failed(failure);
             }
@@ -107,16 +114,26 @@ public final class RequestLogHandler extends Handler.Wrapper {
         }
         String shownMethod = org.rasguard.server.metrics.Metrics.knownMethod(method);
         if (REFUSALS.contains(status) || code != null) {
-            String line = shownMethod + " " + route + " " + status + " refused: " + (code == null ? "http-" + status : code);
-            int seen = repeats.get(line, key -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            String line =
+                    shownMethod + " " + route + " " + status + " refused: " + (code == null ? "http-" + status : code);
+            int seen = repeats.get(line, key -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
             if (seen <= REPEATS_PER_MINUTE && LOG.isWarnEnabled()) {
-                withCorrelation(correlation, () -> LOG.warn("{} {}ms{}", line, nanos / 1_000_000,
-                        seen == REPEATS_PER_MINUTE ? " (further identical refusals this minute are not logged)" : ""));
+                withCorrelation(
+                        correlation,
+                        () -> LOG.warn(
+                                "{} {}ms{}",
+                                line,
+                                nanos / 1_000_000,
+                                seen == REPEATS_PER_MINUTE
+                                        ? " (further identical refusals this minute are not logged)"
+                                        : ""));
             }
             return;
         }
         if (LOG.isInfoEnabled()) {
-            withCorrelation(correlation, () -> LOG.info("{} {} {} {}ms", shownMethod, route, status, nanos / 1_000_000));
+            withCorrelation(
+                    correlation, () -> LOG.info("{} {} {} {}ms", shownMethod, route, status, nanos / 1_000_000));
         }
     }
 
@@ -128,8 +145,13 @@ public final class RequestLogHandler extends Handler.Wrapper {
             metrics.request(method, route, ClientAborts.STATUS, nanos);
         }
         if (LOG.isInfoEnabled()) {
-            withCorrelation(correlation, () -> LOG.info("{} {} aborted by the client {}ms",
-                    org.rasguard.server.metrics.Metrics.knownMethod(method), route, nanos / 1_000_000));
+            withCorrelation(
+                    correlation,
+                    () -> LOG.info(
+                            "{} {} aborted by the client {}ms",
+                            org.rasguard.server.metrics.Metrics.knownMethod(method),
+                            route,
+                            nanos / 1_000_000));
         }
     }
 

@@ -21,8 +21,8 @@ public class IngestValidationConfig {
 
     /** On HAPI JPA's own interceptor service, so that every write path (REST, transactions, demo data) is covered. */
     @Bean
-    public SubjectIdentifierResolver subjectIdentifierResolver(ca.uhn.fhir.jpa.api.dao.DaoRegistry daos,
-            ca.uhn.fhir.interceptor.api.IInterceptorService jpaInterceptors) {
+    public SubjectIdentifierResolver subjectIdentifierResolver(
+            ca.uhn.fhir.jpa.api.dao.DaoRegistry daos, ca.uhn.fhir.interceptor.api.IInterceptorService jpaInterceptors) {
         SubjectIdentifierResolver resolver = new SubjectIdentifierResolver(daos);
         jpaInterceptors.registerInterceptor(resolver);
         return resolver;
@@ -40,10 +40,13 @@ public class IngestValidationConfig {
     /** Started by {@code RasGuardServer} once {@code /health} is 200. */
     @Bean
     public ValidationWarmUp validationWarmUp(IngestValidator validator, KnowledgeBase knowledge) {
-        return new ValidationWarmUp(validator, knowledge.examples().stream()
-                .filter(example -> WARM_UP_EXAMPLE.equals(example.getIdElement().getIdPart()))
-                .findFirst()
-                .orElse(null));
+        return new ValidationWarmUp(
+                validator,
+                knowledge.examples().stream()
+                        .filter(example ->
+                                WARM_UP_EXAMPLE.equals(example.getIdElement().getIdPart()))
+                        .findFirst()
+                        .orElse(null));
     }
 
     @Bean

@@ -88,19 +88,25 @@ public final class IngestValidationInterceptor {
             return;
         }
         byte[] body = request.loadRequestContents();
-        List<Issue> issues = validator.validate(resource,
-                body == null || body.length == 0 ? null : new String(body, StandardCharsets.UTF_8));
+        List<Issue> issues = validator.validate(
+                resource, body == null || body.length == 0 ? null : new String(body, StandardCharsets.UTF_8));
         if (issues.isEmpty()) {
             return;
         }
-        List<Issue> invalidFhir = issues.stream().filter(issue -> issue.kind() == Kind.INVALID_FHIR).toList();
+        List<Issue> invalidFhir = issues.stream()
+                .filter(issue -> issue.kind() == Kind.INVALID_FHIR)
+                .toList();
         if (!invalidFhir.isEmpty()) {
-            throw new InvalidRequestException(summary("is not valid FHIR R4", invalidFhir), outcome(invalidFhir, IssueSeverity.ERROR));
+            throw new InvalidRequestException(
+                    summary("is not valid FHIR R4", invalidFhir), outcome(invalidFhir, IssueSeverity.ERROR));
         }
-        List<Issue> profileErrors = issues.stream().filter(issue -> issue.kind() == Kind.PROFILE_ERROR).toList();
+        List<Issue> profileErrors = issues.stream()
+                .filter(issue -> issue.kind() == Kind.PROFILE_ERROR)
+                .toList();
         if (mode == ServerConfig.Validation.STRICT && !profileErrors.isEmpty()) {
-            throw new UnprocessableEntityException(summary("does not conform to its declared profiles (RASGUARD_VALIDATION=strict)",
-                    profileErrors), outcome(profileErrors, IssueSeverity.ERROR));
+            throw new UnprocessableEntityException(
+                    summary("does not conform to its declared profiles (RASGUARD_VALIDATION=strict)", profileErrors),
+                    outcome(profileErrors, IssueSeverity.ERROR));
         }
         request.getUserData().put(ISSUES, issues);
     }
@@ -112,7 +118,8 @@ public final class IngestValidationInterceptor {
      */
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException locateParseError(RequestDetails request, Throwable failure) {
-        if (!isEnabled() || request.getResourceName() == null
+        if (!isEnabled()
+                || request.getResourceName() == null
                 || ValidateOperationParseErrors.isValidate(request)) { // ValidateOperationParseErrors answers those
             return null;
         }
@@ -120,7 +127,8 @@ public final class IngestValidationInterceptor {
         if (located.isEmpty()) {
             return null;
         }
-        return new InvalidRequestException(summary("is not valid FHIR R4", located), outcome(located, IssueSeverity.ERROR));
+        return new InvalidRequestException(
+                summary("is not valid FHIR R4", located), outcome(located, IssueSeverity.ERROR));
     }
 
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
@@ -150,7 +158,8 @@ public final class IngestValidationInterceptor {
     }
 
     private static boolean isBundleResponse(Bundle bundle) {
-        return bundle.getType() == Bundle.BundleType.TRANSACTIONRESPONSE || bundle.getType() == Bundle.BundleType.BATCHRESPONSE;
+        return bundle.getType() == Bundle.BundleType.TRANSACTIONRESPONSE
+                || bundle.getType() == Bundle.BundleType.BATCHRESPONSE;
     }
 
     /** Response entries are in request order, so entry i of the request answers in entry i of the response. */
@@ -160,8 +169,10 @@ public final class IngestValidationInterceptor {
             if (index >= response.getEntry().size()) {
                 continue;
             }
-            Bundle.BundleEntryResponseComponent entryResponse = response.getEntry().get(index).getResponse();
-            OperationOutcome outcome = entryResponse.getOutcome() instanceof OperationOutcome existing ? existing : new OperationOutcome();
+            Bundle.BundleEntryResponseComponent entryResponse =
+                    response.getEntry().get(index).getResponse();
+            OperationOutcome outcome =
+                    entryResponse.getOutcome() instanceof OperationOutcome existing ? existing : new OperationOutcome();
             entryResponse.setOutcome(outcome);
             appendTo(outcome, List.of(issue), IssueSeverity.WARNING);
         }
@@ -180,8 +191,11 @@ public final class IngestValidationInterceptor {
                 return;
             }
             if (outcome.getIssue().size() == MAX_ISSUES_PER_OUTCOME) {
-                outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.TOOCOSTLY)
-                        .setDiagnostics("More validation issues were found than one outcome reports (" + MAX_ISSUES_PER_OUTCOME + ")");
+                outcome.addIssue()
+                        .setSeverity(IssueSeverity.INFORMATION)
+                        .setCode(IssueType.TOOCOSTLY)
+                        .setDiagnostics("More validation issues were found than one outcome reports ("
+                                + MAX_ISSUES_PER_OUTCOME + ")");
                 return;
             }
             OperationOutcome.OperationOutcomeIssueComponent added = outcome.addIssue()
@@ -204,8 +218,10 @@ public final class IngestValidationInterceptor {
      * failure is something else, there is no body, or not even the validator's lenient reader can read it
      * (not JSON, unknown encoding): then HAPI's own answer stands.
      */
-    static List<Issue> structuralErrorsOfRefusedBody(IngestValidator validator, RequestDetails request, Throwable failure) {
-        if (!(failure instanceof InvalidRequestException refused) || refused.getMessage() == null
+    static List<Issue> structuralErrorsOfRefusedBody(
+            IngestValidator validator, RequestDetails request, Throwable failure) {
+        if (!(failure instanceof InvalidRequestException refused)
+                || refused.getMessage() == null
                 || !refused.getMessage().contains("HAPI-0450")) {
             return List.of();
         }

@@ -87,7 +87,11 @@ public final class IngestValidator {
         }
     }
 
-    public enum Kind { INVALID_FHIR, PROFILE_ERROR, WARNING }
+    public enum Kind {
+        INVALID_FHIR,
+        PROFILE_ERROR,
+        WARNING
+    }
 
     public IngestValidator(FhirContext fhirContext) {
         long started = System.nanoTime();
@@ -107,13 +111,15 @@ public final class IngestValidator {
         LOG.info("Validation packages loaded in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    private static FhirValidator validator(FhirContext fhirContext, DefaultProfileValidationSupport core, IValidationSupport packages) {
+    private static FhirValidator validator(
+            FhirContext fhirContext, DefaultProfileValidationSupport core, IValidationSupport packages) {
         // A code of a system we cannot check here (LOINC, HGNC, HGVS, ClinVar …) is accepted without a
         // message. As a WARNING it produced one message per coding (400 for a Bundle of 50 Variants),
         // every one of them filtered out below as noise, and the validator de-duplicates its messages
         // pairwise: they cost about a tenth of the validation time. Codes in ValueSets we ship are
         // still checked against those ValueSets.
-        UnknownCodeSystemWarningValidationSupport unknownCodeSystems = new UnknownCodeSystemWarningValidationSupport(fhirContext);
+        UnknownCodeSystemWarningValidationSupport unknownCodeSystems =
+                new UnknownCodeSystemWarningValidationSupport(fhirContext);
         unknownCodeSystems.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.INFORMATION);
         List<IValidationSupport> chain = new ArrayList<>();
         chain.add(core);
@@ -125,11 +131,15 @@ public final class IngestValidator {
         chain.add(new SnapshotGeneratingValidationSupport(fhirContext));
         chain.add(unknownCodeSystems);
         // ValidationSupportChain caches look-ups and expansions itself (HAPI 8).
-        FhirInstanceValidator module = new FhirInstanceValidator(new ValidationSupportChain(chain.toArray(IValidationSupport[]::new)));
+        FhirInstanceValidator module =
+                new FhirInstanceValidator(new ValidationSupportChain(chain.toArray(IValidationSupport[]::new)));
         module.setErrorForUnknownProfiles(false);
         module.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
         module.setAnyExtensionsAllowed(true);
-        return fhirContext.newValidator().setValidateAgainstStandardSchema(false).setValidateAgainstStandardSchematron(false)
+        return fhirContext
+                .newValidator()
+                .setValidateAgainstStandardSchema(false)
+                .setValidateAgainstStandardSchematron(false)
                 .registerValidatorModule(module);
     }
 
@@ -139,8 +149,7 @@ public final class IngestValidator {
      */
     public boolean knowsProfile(String canonical) {
         String url = canonical.contains("|") ? canonical.substring(0, canonical.indexOf('|')) : canonical;
-        return packages.fetchStructureDefinition(url) != null
-                || core.fetchStructureDefinition(url) != null;
+        return packages.fetchStructureDefinition(url) != null || core.fetchStructureDefinition(url) != null;
     }
 
     /** Validates once and throws the result away: generates the profile snapshots a first request would wait for. */
@@ -166,16 +175,23 @@ public final class IngestValidator {
     public List<Issue> validate(IBaseResource resource, String body, java.util.Collection<String> profiles) {
         ValidationOptions options = new ValidationOptions();
         profiles.forEach(options::addProfileIfNotBlank);
-        List<SingleValidationMessage> first = (body != null ? withProfiles.validateWithResult(body, options)
-                : withProfiles.validateWithResult(resource, options)).getMessages();
+        List<SingleValidationMessage> first = (body != null
+                        ? withProfiles.validateWithResult(body, options)
+                        : withProfiles.validateWithResult(resource, options))
+                .getMessages();
         boolean anyError = first.stream().anyMatch(IngestValidator::isError);
         List<String> invalidFhir = new ArrayList<>();
         List<Issue> issues = new ArrayList<>();
         if (anyError) {
-            for (SingleValidationMessage message : fhirOnly.validateWithResult(withoutProfiles(resource)).getMessages()) {
+            for (SingleValidationMessage message :
+                    fhirOnly.validateWithResult(withoutProfiles(resource)).getMessages()) {
                 if (isError(message) && !isTerminology(message) && !isMissingFullUrl(message)) {
                     invalidFhir.add(key(message));
-                    issues.add(new Issue(Kind.INVALID_FHIR, message.getSeverity(), message.getLocationString(), message.getMessage()));
+                    issues.add(new Issue(
+                            Kind.INVALID_FHIR,
+                            message.getSeverity(),
+                            message.getLocationString(),
+                            message.getMessage()));
                 }
             }
         }
@@ -206,7 +222,8 @@ public final class IngestValidator {
     public List<Issue> locateStructuralErrors(String body) {
         return fhirOnly.validateWithResult(body).getMessages().stream()
                 .filter(IngestValidator::isError)
-                .map(message -> new Issue(Kind.INVALID_FHIR, message.getSeverity(), message.getLocationString(), message.getMessage()))
+                .map(message -> new Issue(
+                        Kind.INVALID_FHIR, message.getSeverity(), message.getLocationString(), message.getMessage()))
                 .toList();
     }
 
@@ -216,8 +233,12 @@ public final class IngestValidator {
 
     private static boolean isTerminology(SingleValidationMessage message) {
         String id = message.getMessageId();
-        return id != null && (id.startsWith("Terminology_") || id.startsWith("TERMINOLOGY_") || id.contains("_TX_")
-                || id.startsWith("TYPE_SPECIFIC_CHECKS_DT_QTY") || id.contains("UCUM"));
+        return id != null
+                && (id.startsWith("Terminology_")
+                        || id.startsWith("TERMINOLOGY_")
+                        || id.contains("_TX_")
+                        || id.startsWith("TYPE_SPECIFIC_CHECKS_DT_QTY")
+                        || id.contains("UCUM"));
     }
 
     /**
@@ -230,16 +251,21 @@ public final class IngestValidator {
      */
     private static boolean isMissingFullUrl(SingleValidationMessage message) {
         String text = message.getMessage();
-        return text != null && (text.contains("entry missing fullUrl") || text.contains("whose entry is missing a fullUrl"));
+        return text != null
+                && (text.contains("entry missing fullUrl") || text.contains("whose entry is missing a fullUrl"));
     }
 
     private static boolean postedWithoutFullUrl(IBaseResource resource, SingleValidationMessage message) {
-        if (!(resource instanceof Bundle bundle) || bundle.getType() == null
-                || !(bundle.getType() == Bundle.BundleType.TRANSACTION || bundle.getType() == Bundle.BundleType.BATCH)) {
+        if (!(resource instanceof Bundle bundle)
+                || bundle.getType() == null
+                || !(bundle.getType() == Bundle.BundleType.TRANSACTION
+                        || bundle.getType() == Bundle.BundleType.BATCH)) {
             return false;
         }
-        int index = new Issue(Kind.WARNING, message.getSeverity(), message.getLocationString(), message.getMessage()).entryIndex();
-        return index >= 0 && index < bundle.getEntry().size()
+        int index = new Issue(Kind.WARNING, message.getSeverity(), message.getLocationString(), message.getMessage())
+                .entryIndex();
+        return index >= 0
+                && index < bundle.getEntry().size()
                 && bundle.getEntry().get(index).getRequest().getMethod() == Bundle.HTTPVerb.POST;
     }
 
@@ -249,8 +275,10 @@ public final class IngestValidator {
             return true;
         }
         String text = message.getMessage();
-        return message.getSeverity() == ResultSeverityEnum.WARNING && text != null
-                && (text.contains("CodeSystem is unknown and can't be validated") || text.contains("A definition for CodeSystem"));
+        return message.getSeverity() == ResultSeverityEnum.WARNING
+                && text != null
+                && (text.contains("CodeSystem is unknown and can't be validated")
+                        || text.contains("A definition for CodeSystem"));
     }
 
     /** A copy without any {@code meta.profile}, in the resource, its contained resources and Bundle entries. */

@@ -45,8 +45,10 @@ public final class SubjectIdentifierResolver {
     }
 
     private void resolve(IBaseResource resource) {
-        Reference subject = resource instanceof Observation || resource instanceof DiagnosticReport || resource instanceof Specimen
-                ? EvidenceConfinement.subject((org.hl7.fhir.r4.model.Resource) resource) : null;
+        Reference subject =
+                resource instanceof Observation || resource instanceof DiagnosticReport || resource instanceof Specimen
+                        ? EvidenceConfinement.subject((org.hl7.fhir.r4.model.Resource) resource)
+                        : null;
         if (subject == null || subject.hasReference() || !subject.hasIdentifier()) {
             return;
         }
@@ -54,9 +56,12 @@ public final class SubjectIdentifierResolver {
         if (!identifier.hasSystem() || !identifier.hasValue()) {
             return;
         }
-        SearchParameterMap query = SearchParameterMap.newSynchronous("identifier", new TokenParam(identifier.getSystem(), identifier.getValue()));
+        SearchParameterMap query = SearchParameterMap.newSynchronous(
+                "identifier", new TokenParam(identifier.getSystem(), identifier.getValue()));
         query.setLoadSynchronousUpTo(2);
-        List<IBaseResource> patients = daos.getResourceDao("Patient").search(query, new SystemRequestDetails()).getResources(0, 2);
+        List<IBaseResource> patients = daos.getResourceDao("Patient")
+                .search(query, new SystemRequestDetails())
+                .getResources(0, 2);
         if (patients.size() == 1) {
             subject.setReference("Patient/" + patients.get(0).getIdElement().getIdPart());
         }

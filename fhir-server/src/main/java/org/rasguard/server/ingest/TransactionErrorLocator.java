@@ -46,7 +46,9 @@ public final class TransactionErrorLocator {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException locate(RequestDetails request, Throwable failure) {
-        if (!(failure instanceof BaseServerResponseException error) || error.getStatusCode() >= 500 || !isBundleSubmission(request)) {
+        if (!(failure instanceof BaseServerResponseException error)
+                || error.getStatusCode() >= 500
+                || !isBundleSubmission(request)) {
             return null;
         }
         JsonNode entries = entriesOf(request);
@@ -81,7 +83,9 @@ public final class TransactionErrorLocator {
     private static boolean isBundleSubmission(RequestDetails request) {
         RestOperationTypeEnum operation = request.getRestOperationType();
         return operation == RestOperationTypeEnum.TRANSACTION
-                || (operation == null && request.getResourceName() == null && "POST".equals(request.getRequestType().name()));
+                || (operation == null
+                        && request.getResourceName() == null
+                        && "POST".equals(request.getRequestType().name()));
     }
 
     private static JsonNode entriesOf(RequestDetails request) {
@@ -90,7 +94,8 @@ public final class TransactionErrorLocator {
             return null;
         }
         try {
-            JsonNode entries = JSON.readTree(new String(body, StandardCharsets.UTF_8)).path("entry");
+            JsonNode entries =
+                    JSON.readTree(new String(body, StandardCharsets.UTF_8)).path("entry");
             return entries.isArray() ? entries : null;
         } catch (JsonProcessingException notJson) {
             return null;
@@ -101,7 +106,10 @@ public final class TransactionErrorLocator {
         List<String> found = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             JsonNode resource = entries.get(i).path("resource");
-            if (!resource.findValues("reference").stream().filter(v -> reference.equals(v.asText())).toList().isEmpty()) {
+            if (!resource.findValues("reference").stream()
+                    .filter(v -> reference.equals(v.asText()))
+                    .toList()
+                    .isEmpty()) {
                 found.add(describe(entries.get(i), i));
             }
         }

@@ -55,9 +55,10 @@ public final class ValidateOperationModule implements IInstanceValidatorModule {
         List<String> profiles = context.getOptions().getProfiles().stream().toList();
         for (String profile : profiles) {
             if (!validator.knowsProfile(profile)) {
-                throw new InvalidRequestException("The profile " + profile + " is not known to this server: the resource "
-                        + "could not be validated against it (FHIR Genomics Reporting 3.0.0, mCODE 4.0.0, FHIR R4 and "
-                        + "RAS Guard's own profiles are)");
+                throw new InvalidRequestException(
+                        "The profile " + profile + " is not known to this server: the resource "
+                                + "could not be validated against it (FHIR Genomics Reporting 3.0.0, mCODE 4.0.0, FHIR R4 and "
+                                + "RAS Guard's own profiles are)");
             }
         }
         IBaseResource resource = context.getResource();
@@ -83,7 +84,8 @@ public final class ValidateOperationModule implements IInstanceValidatorModule {
      * {@code mode}, {@code profile} only), or null for any other resource.
      */
     static IBaseResource resourceOfValidateParameters(IBaseResource resource) {
-        if (!(resource instanceof Parameters parameters) || parameters.getParameter("resource") == null
+        if (!(resource instanceof Parameters parameters)
+                || parameters.getParameter("resource") == null
                 || parameters.getParameter("resource").getResource() == null) {
             return null;
         }
@@ -96,7 +98,8 @@ public final class ValidateOperationModule implements IInstanceValidatorModule {
     ResultSeverityEnum severity(Issue issue) {
         return switch (issue.kind()) {
             case INVALID_FHIR -> ResultSeverityEnum.ERROR;
-            case PROFILE_ERROR -> mode == ServerConfig.Validation.STRICT ? ResultSeverityEnum.ERROR : ResultSeverityEnum.WARNING;
+            case PROFILE_ERROR ->
+                mode == ServerConfig.Validation.STRICT ? ResultSeverityEnum.ERROR : ResultSeverityEnum.WARNING;
             case WARNING -> ResultSeverityEnum.WARNING;
         };
     }

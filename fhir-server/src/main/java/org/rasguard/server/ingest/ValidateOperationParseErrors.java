@@ -38,12 +38,14 @@ public final class ValidateOperationParseErrors {
         if (located.isEmpty()) {
             return null;
         }
-        return new ValidationOutcome(IngestValidationInterceptor.outcome(located, OperationOutcome.IssueSeverity.ERROR));
+        return new ValidationOutcome(
+                IngestValidationInterceptor.outcome(located, OperationOutcome.IssueSeverity.ERROR));
     }
 
     /** {@code [type]/$validate} or {@code [type]/[id]/$validate}, whether HAPI has classified the request yet or not. */
     static boolean isValidate(RequestDetails request) {
-        return request.getRestOperationType() == RestOperationTypeEnum.VALIDATE || "$validate".equals(request.getOperation());
+        return request.getRestOperationType() == RestOperationTypeEnum.VALIDATE
+                || "$validate".equals(request.getOperation());
     }
 
     /** The outcome of a validation that was performed: 200, however many errors it lists. */

@@ -11,8 +11,8 @@ import ca.uhn.fhir.rest.param.UriParam;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.MetadataResource;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +83,13 @@ public final class KnowledgeLoader {
             String version = artifact.hasVersion() ? artifact.getVersion() : null;
             List<IBaseResource> stored = store.find(type, artifact.getUrl(), version);
             if (stored.size() > 1) {
-                LOG.warn("{} {}|{} is stored {} times; keeping {} up to date", type, artifact.getUrl(), version,
-                        stored.size(), stored.get(0).getIdElement().toUnqualifiedVersionless().getValue());
+                LOG.warn(
+                        "{} {}|{} is stored {} times; keeping {} up to date",
+                        type,
+                        artifact.getUrl(),
+                        version,
+                        stored.size(),
+                        stored.get(0).getIdElement().toUnqualifiedVersionless().getValue());
             }
             if (stored.isEmpty()) {
                 MetadataResource copy = artifact.copy();
@@ -100,9 +105,14 @@ public final class KnowledgeLoader {
                 updated++;
             }
         }
-        Summary summary = new Summary(created, updated, unchanged, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        LOG.info("Knowledge artifacts in the store: {} created, {} updated, {} unchanged ({} ms)",
-                created, updated, unchanged, summary.millis());
+        Summary summary =
+                new Summary(created, updated, unchanged, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        LOG.info(
+                "Knowledge artifacts in the store: {} created, {} updated, {} unchanged ({} ms)",
+                created,
+                updated,
+                unchanged,
+                summary.millis());
         return summary;
     }
 

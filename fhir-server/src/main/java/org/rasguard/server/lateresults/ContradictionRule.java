@@ -34,10 +34,12 @@ import org.rasguard.ras.RasStatus;
  */
 public final class ContradictionRule {
 
-    public static final String EARLIER_DECISION_SYSTEM = "http://rasguard.org/fhir/CodeSystem/late-result-earlier-decision";
+    public static final String EARLIER_DECISION_SYSTEM =
+            "http://rasguard.org/fhir/CodeSystem/late-result-earlier-decision";
 
     /** Cards that warn of, or pass over, an unknown status. */
     private static final String G12C_NOT_DOCUMENTED = "G12cNotDocumented";
+
     private static final String G12C_APPROVED = "G12cApprovedCombination";
     private static final String WILD_TYPE_INFO = "RasWildType";
     private static final String RECHALLENGE = "RasRechallenge";
@@ -101,14 +103,19 @@ public final class ContradictionRule {
                     return Optional.empty(); // the combination's missing KRAS G12C result has arrived
                 }
                 if ("overridden".equals(earlier.feedback())) {
-                    return NOT_FOR_CRC.contains(earlier.overrideReason()) ? Optional.empty() : Optional.of("unknown-overridden");
+                    return NOT_FOR_CRC.contains(earlier.overrideReason())
+                            ? Optional.empty()
+                            : Optional.of("unknown-overridden");
                 }
                 return Optional.of("accepted".equals(earlier.feedback()) ? "unknown-accepted" : "unknown-no-feedback");
             }
             case "wild-type" -> {
                 if (RECHALLENGE.equals(earlier.cardTopic())) {
-                    boolean notForCrc = "overridden".equals(earlier.feedback()) && NOT_FOR_CRC.contains(earlier.overrideReason());
-                    return now.status() == RasStatus.MUTATED && !notForCrc ? Optional.of("rechallenge-warned") : Optional.empty();
+                    boolean notForCrc =
+                            "overridden".equals(earlier.feedback()) && NOT_FOR_CRC.contains(earlier.overrideReason());
+                    return now.status() == RasStatus.MUTATED && !notForCrc
+                            ? Optional.of("rechallenge-warned")
+                            : Optional.empty();
                 }
                 boolean noWarning = earlier.cardTopic() == null || WILD_TYPE_INFO.equals(earlier.cardTopic());
                 boolean changed = now.status() == RasStatus.MUTATED || now.doubtsWildType();

@@ -40,8 +40,14 @@ final class DecisionHistory {
      * @param drug the drug ({@code cetuximab}, {@code panitumumab})
      * @param cardUuid the card on this order, or null
      */
-    record OrderDecision(String hookInstance, Instant decided, String order, String drug, String cardUuid,
-            String cardTopic, ContradictionRule.Earlier earlier) {}
+    record OrderDecision(
+            String hookInstance,
+            Instant decided,
+            String order,
+            String drug,
+            String cardUuid,
+            String cardTopic,
+            ContradictionRule.Earlier earlier) {}
 
     private final IFhirResourceDao<AuditEvent> auditEvents;
 
@@ -60,16 +66,20 @@ final class DecisionHistory {
      */
     List<OrderDecision> since(List<String> storePatientIds, List<String> personIdentifiers, Instant since) {
         StringOrListParam names = new StringOrListParam();
-        storePatientIds.forEach(id -> names.addOr(new StringParam(DecisionAuditEvents.STORE_PATIENT_NAME + id).setExact(true)));
-        personIdentifiers.forEach(id -> names.addOr(new StringParam(DecisionAuditEvents.PERSON_NAME + id).setExact(true)));
+        storePatientIds.forEach(
+                id -> names.addOr(new StringParam(DecisionAuditEvents.STORE_PATIENT_NAME + id).setExact(true)));
+        personIdentifiers.forEach(
+                id -> names.addOr(new StringParam(DecisionAuditEvents.PERSON_NAME + id).setExact(true)));
         SearchParameterMap query = SearchParameterMap.newSynchronous()
                 .add(AuditEvent.SP_TYPE, new TokenParam(DecisionAuditEvents.TYPE_SYSTEM, DecisionAuditEvents.DECISION))
                 .add(AuditEvent.SP_ENTITY_NAME, names)
                 .add(AuditEvent.SP_DATE, new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(since)));
         query.setLoadSynchronousUpTo(10_000);
         List<AuditEvent> decisions = new ArrayList<>(auditEvents.searchForResources(query, new SystemRequestDetails()));
-        // Found by a shared identifier only: not the person when another system of both disagrees (PersonIdentity's rule).
-        decisions.removeIf(decision -> !readOurRecord(decision, storePatientIds) && disagrees(decision, personIdentifiers));
+        // Found by a shared identifier only: not the person when another system of both disagrees (PersonIdentity's
+        // rule).
+        decisions.removeIf(
+                decision -> !readOurRecord(decision, storePatientIds) && disagrees(decision, personIdentifiers));
         decisions.sort(Comparator.comparing(AuditEvent::getRecorded, Comparator.nullsFirst(Comparator.naturalOrder())));
         Map<String, OrderDecision> latestPerOrder = new LinkedHashMap<>();
         for (AuditEvent decision : decisions) {
@@ -93,13 +103,19 @@ final class DecisionHistory {
         java.util.Set<String> patients = new java.util.LinkedHashSet<>();
         java.util.Set<String> identifiers = new java.util.LinkedHashSet<>();
         for (AuditEvent decision : auditEvents.searchForResources(query, new SystemRequestDetails())) {
-            decision.getEntity().stream().filter(entity -> "storePatient".equals(entity.getDescription()) && entity.hasName()
+            decision.getEntity().stream()
+                    .filter(entity -> "storePatient".equals(entity.getDescription())
+                            && entity.hasName()
                             && entity.getName().startsWith(DecisionAuditEvents.STORE_PATIENT_NAME))
-                    .forEach(entity -> patients.add(entity.getName().substring(DecisionAuditEvents.STORE_PATIENT_NAME.length())));
-            boolean readOurs = decision.getEntity().stream().anyMatch(entity -> "storePatient".equals(entity.getDescription()));
+                    .forEach(entity ->
+                            patients.add(entity.getName().substring(DecisionAuditEvents.STORE_PATIENT_NAME.length())));
+            boolean readOurs =
+                    decision.getEntity().stream().anyMatch(entity -> "storePatient".equals(entity.getDescription()));
             if (!readOurs) { // made before our store knew the patient: found by the EHR Patient's identifiers
-                decision.getEntity().stream().filter(entity -> "personIdentifier".equals(entity.getDescription()) && entity.hasName())
-                        .forEach(entity -> identifiers.add(entity.getName().substring(DecisionAuditEvents.PERSON_NAME.length())));
+                decision.getEntity().stream()
+                        .filter(entity -> "personIdentifier".equals(entity.getDescription()) && entity.hasName())
+                        .forEach(entity ->
+                                identifiers.add(entity.getName().substring(DecisionAuditEvents.PERSON_NAME.length())));
             }
         }
         return new CatchUp(patients, identifiers);
@@ -112,17 +128,23 @@ final class DecisionHistory {
     record CatchUp(java.util.Set<String> storePatientIds, java.util.Set<String> personIdentifiers) {}
 
     private static boolean readOurRecord(AuditEvent decision, List<String> storePatientIds) {
-        return decision.getEntity().stream().anyMatch(entity -> "storePatient".equals(entity.getDescription()) && entity.hasName()
-                && storePatientIds.contains(entity.getName().substring(DecisionAuditEvents.STORE_PATIENT_NAME.length())));
+        return decision.getEntity().stream()
+                .anyMatch(entity -> "storePatient".equals(entity.getDescription())
+                        && entity.hasName()
+                        && storePatientIds.contains(
+                                entity.getName().substring(DecisionAuditEvents.STORE_PATIENT_NAME.length())));
     }
 
     /** Whether the decision's EHR Patient and our record hold different values in one identifier system. */
     static boolean disagrees(AuditEvent decision, List<String> ours) {
         Map<String, String> mine = new java.util.HashMap<>();
         ours.stream().map(PersonIdentity::splitKey).forEach(key -> mine.put(key.getKey(), key.getValue()));
-        return decision.getEntity().stream().filter(entity -> "personIdentifier".equals(entity.getDescription()) && entity.getWhat().hasIdentifier())
+        return decision.getEntity().stream()
+                .filter(entity -> "personIdentifier".equals(entity.getDescription())
+                        && entity.getWhat().hasIdentifier())
                 .map(entity -> entity.getWhat().getIdentifier())
-                .anyMatch(theirs -> mine.containsKey(theirs.getSystem()) && !mine.get(theirs.getSystem()).equals(theirs.getValue()));
+                .anyMatch(theirs -> mine.containsKey(theirs.getSystem())
+                        && !mine.get(theirs.getSystem()).equals(theirs.getValue()));
     }
 
     /** The orders of one decision AuditEvent, each with its card and that card's latest feedback. */
@@ -135,19 +157,28 @@ final class DecisionHistory {
         boolean krasG12c = "true".equals(detail(call, "krasG12c"));
         List<OrderDecision> orders = new ArrayList<>();
         for (AuditEventEntityComponent order : decision.getEntity()) {
-            if (!"order".equals(order.getDescription()) || !order.getWhat().hasIdentifier()
+            if (!"order".equals(order.getDescription())
+                    || !order.getWhat().hasIdentifier()
                     || !order.getWhat().getIdentifier().hasValue()) {
                 continue;
             }
             String reference = order.getWhat().getIdentifier().getValue();
             AuditEventEntityComponent card = decision.getEntity().stream()
-                    .filter(entity -> "card".equals(entity.getDescription()) && reference.equals(detail(entity, "order")))
-                    .findFirst().orElse(null);
+                    .filter(entity ->
+                            "card".equals(entity.getDescription()) && reference.equals(detail(entity, "order")))
+                    .findFirst()
+                    .orElse(null);
             String cardUuid = card == null ? null : card.getName();
             String topic = card == null ? null : detail(card, "topic");
             String[] feedback = cardUuid == null ? new String[2] : latestFeedback(cardUuid);
-            orders.add(new OrderDecision(call.getName(), decision.getRecorded().toInstant(), reference, detail(order, "drug"),
-                    cardUuid, topic, new ContradictionRule.Earlier(verdict, krasG12c, topic, feedback[0], feedback[1])));
+            orders.add(new OrderDecision(
+                    call.getName(),
+                    decision.getRecorded().toInstant(),
+                    reference,
+                    detail(order, "drug"),
+                    cardUuid,
+                    topic,
+                    new ContradictionRule.Earlier(verdict, krasG12c, topic, feedback[0], feedback[1])));
         }
         return orders;
     }
@@ -159,7 +190,9 @@ final class DecisionHistory {
                 .add(AuditEvent.SP_ENTITY_NAME, new StringParam(cardUuid).setExact(true));
         return auditEvents.searchForResources(query, new SystemRequestDetails()).stream()
                 .max(Comparator.comparing(AuditEvent::getRecorded, Comparator.nullsFirst(Comparator.naturalOrder()))
-                        .thenComparing(event -> event.getIdElement().getIdPartAsLong(), Comparator.nullsFirst(Comparator.naturalOrder())))
+                        .thenComparing(
+                                event -> event.getIdElement().getIdPartAsLong(),
+                                Comparator.nullsFirst(Comparator.naturalOrder())))
                 .flatMap(event -> entity(event, "card"))
                 .map(card -> new String[] {detail(card, "outcome"), reasonCode(detail(card, "overrideReason"))})
                 .orElse(new String[2]);
@@ -171,11 +204,16 @@ final class DecisionHistory {
     }
 
     private static Optional<AuditEventEntityComponent> entity(AuditEvent event, String description) {
-        return event.getEntity().stream().filter(entity -> description.equals(entity.getDescription())).findFirst();
+        return event.getEntity().stream()
+                .filter(entity -> description.equals(entity.getDescription()))
+                .findFirst();
     }
 
     private static String detail(AuditEventEntityComponent entity, String type) {
-        return entity.getDetail().stream().filter(d -> type.equals(d.getType()) && d.hasValueStringType())
-                .map(d -> d.getValueStringType().getValue()).findFirst().orElse(null);
+        return entity.getDetail().stream()
+                .filter(d -> type.equals(d.getType()) && d.hasValueStringType())
+                .map(d -> d.getValueStringType().getValue())
+                .findFirst()
+                .orElse(null);
     }
 }

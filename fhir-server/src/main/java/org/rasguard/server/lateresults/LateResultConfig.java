@@ -26,15 +26,28 @@ public class LateResultConfig {
 
     @Bean(destroyMethod = "close")
     @SuppressWarnings("unchecked")
-    public LateResultDetector lateResultDetector(ServerConfig config, DaoRegistry daos, RasStatusEngine engine,
-            KnowledgeBase knowledge, IInterceptorService jpaInterceptors, AuditTrail audit, ObjectProvider<Metrics> metrics) {
-        StoreRasStatus status = new StoreRasStatus(daos, engine,
-                new PersonIdentity(config.patientEvidence().identifierSystems()), config.patientEvidence().maxResources());
-        LateResultDetector detector = new LateResultDetector(status,
-                new DecisionHistory((IFhirResourceDao<AuditEvent>) daos.getResourceDao("AuditEvent")), audit,
+    public LateResultDetector lateResultDetector(
+            ServerConfig config,
+            DaoRegistry daos,
+            RasStatusEngine engine,
+            KnowledgeBase knowledge,
+            IInterceptorService jpaInterceptors,
+            AuditTrail audit,
+            ObjectProvider<Metrics> metrics) {
+        StoreRasStatus status = new StoreRasStatus(
+                daos,
+                engine,
+                new PersonIdentity(config.patientEvidence().identifierSystems()),
+                config.patientEvidence().maxResources());
+        LateResultDetector detector = new LateResultDetector(
+                status,
+                new DecisionHistory((IFhirResourceDao<AuditEvent>) daos.getResourceDao("AuditEvent")),
+                audit,
                 new LateResultIssues(knowledge),
                 (IFhirResourceDao<DetectedIssue>) daos.getResourceDao("DetectedIssue"),
-                config.lateResults().days(), Clock.systemUTC(), metrics.getIfAvailable(Metrics::new));
+                config.lateResults().days(),
+                Clock.systemUTC(),
+                metrics.getIfAvailable(Metrics::new));
         jpaInterceptors.registerInterceptor(detector);
         detector.catchUpAfter(60); // as AuditRetention: a minute after start
         return detector;

@@ -64,7 +64,8 @@ public final class LateResultDetector implements AutoCloseable {
     private static final long[] RETRY_MILLIS = {1_000, 5_000, 30_000};
     private static final Logger LOG = LoggerFactory.getLogger(LateResultDetector.class);
     /** A literal reference to one of our Patients, relative as our store keeps them. */
-    private static final Pattern OUR_PATIENT = Pattern.compile("^Patient/([A-Za-z0-9\\-.]{1,64})(?:/_history/[A-Za-z0-9\\-.]{1,64})?$");
+    private static final Pattern OUR_PATIENT =
+            Pattern.compile("^Patient/([A-Za-z0-9\\-.]{1,64})(?:/_history/[A-Za-z0-9\\-.]{1,64})?$");
 
     private final StoreRasStatus status;
     private final AuditTrail decisions;
@@ -78,8 +79,15 @@ public final class LateResultDetector implements AutoCloseable {
     private final ScheduledExecutorService worker;
     private volatile boolean accepting = true;
 
-    LateResultDetector(StoreRasStatus status, DecisionHistory history, AuditTrail decisions, LateResultIssues issues,
-            IFhirResourceDao<DetectedIssue> detectedIssues, int days, Clock clock, Metrics metrics) {
+    LateResultDetector(
+            StoreRasStatus status,
+            DecisionHistory history,
+            AuditTrail decisions,
+            LateResultIssues issues,
+            IFhirResourceDao<DetectedIssue> detectedIssues,
+            int days,
+            Clock clock,
+            Metrics metrics) {
         this.status = status;
         this.decisions = decisions;
         this.history = history;
@@ -136,7 +144,9 @@ public final class LateResultDetector implements AutoCloseable {
             pending.patients().addAll(patients);
         } catch (RuntimeException e) {
             // Never fail the write: the check is advisory and runs after the commit anyway.
-            LOG.error("Late results: could not note a stored result ({})", e.getClass().getSimpleName());
+            LOG.error(
+                    "Late results: could not note a stored result ({})",
+                    e.getClass().getSimpleName());
         }
     }
 
@@ -157,7 +167,8 @@ public final class LateResultDetector implements AutoCloseable {
             ourPatient(report.getSubject()).ifPresent(patients::add);
         } else if (resource instanceof Specimen specimen) {
             ourPatient(specimen.getSubject()).ifPresent(patients::add);
-        } else if (resource instanceof Bundle bundle && bundle.getType() != Bundle.BundleType.TRANSACTION
+        } else if (resource instanceof Bundle bundle
+                && bundle.getType() != Bundle.BundleType.TRANSACTION
                 && bundle.getType() != Bundle.BundleType.BATCH) {
             // A document or collection stored as a resource: the entries that name one of our Patients literally.
             for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
@@ -214,11 +225,16 @@ public final class LateResultDetector implements AutoCloseable {
             checkNow(patient);
         } catch (RuntimeException e) {
             if (attempt < RETRY_MILLIS.length && accepting) {
-                LOG.warn("Late results: a check failed ({}), retrying", e.getClass().getSimpleName());
+                LOG.warn(
+                        "Late results: a check failed ({}), retrying",
+                        e.getClass().getSimpleName());
                 schedule(patient, attempt + 1, RETRY_MILLIS[attempt]);
             } else {
                 metrics.lateResults("failed", 1);
-                LOG.error("Late results: a check failed {} times ({}); given up", attempt + 1, e.getClass().getSimpleName());
+                LOG.error(
+                        "Late results: a check failed {} times ({}); given up",
+                        attempt + 1,
+                        e.getClass().getSimpleName());
             }
         }
     }
@@ -248,21 +264,29 @@ public final class LateResultDetector implements AutoCloseable {
         } catch (ResourceNotFoundException | ResourceGoneException gone) {
             return;
         }
-        ContradictionRule.Now current = new ContradictionRule.Now(now.assessment().status(), now.assessment().krasG12c(),
-                now.assessment().reasons().stream().map(org.rasguard.ras.UnknownReason::code).collect(java.util.stream.Collectors.toSet()));
+        ContradictionRule.Now current = new ContradictionRule.Now(
+                now.assessment().status(),
+                now.assessment().krasG12c(),
+                now.assessment().reasons().stream()
+                        .map(org.rasguard.ras.UnknownReason::code)
+                        .collect(java.util.stream.Collectors.toSet()));
         for (DecisionHistory.OrderDecision order : orders) {
             Optional<String> contradicted = ContradictionRule.contradicted(order.earlier(), current);
             if (contradicted.isEmpty()) {
                 continue;
             }
             DetectedIssue issue = issues.issue(patient, order, contradicted.get(), current, now.assessment(), detected);
-            String match = "identifier=" + LateResultIssues.ISSUE_SYSTEM + "|" + issue.getIdentifierFirstRep().getValue();
+            String match = "identifier=" + LateResultIssues.ISSUE_SYSTEM + "|"
+                    + issue.getIdentifierFirstRep().getValue();
             DaoMethodOutcome outcome = detectedIssues.create(issue, match, new SystemRequestDetails());
             boolean created = Boolean.TRUE.equals(outcome.getCreated());
             if (created) {
                 metrics.lateResults("created", 1);
-                LOG.info("Late results: {} for an anti-EGFR order ({}) stored as {}", contradicted.get(),
-                        order.hookInstance(), outcome.getId().toUnqualifiedVersionless().getValue());
+                LOG.info(
+                        "Late results: {} for an anti-EGFR order ({}) stored as {}",
+                        contradicted.get(),
+                        order.hookInstance(),
+                        outcome.getId().toUnqualifiedVersionless().getValue());
             } else {
                 metrics.lateResults(reopenIfWithdrawn(outcome.getId(), issue) ? "reopened" : "existing", 1);
             }
@@ -286,7 +310,9 @@ public final class LateResultDetector implements AutoCloseable {
         }
         fresh.setId(stored.getIdElement().toUnqualifiedVersionless());
         detectedIssues.update(fresh, new SystemRequestDetails());
-        LOG.info("Late results: {} opened again, its RAS status holds again", fresh.getIdElement().getValue());
+        LOG.info(
+                "Late results: {} opened again, its RAS status holds again",
+                fresh.getIdElement().getValue());
         return true;
     }
 
@@ -298,22 +324,29 @@ public final class LateResultDetector implements AutoCloseable {
      */
     private void withdrawStale(List<String> patients, String status) {
         for (String patient : patients) {
-            ca.uhn.fhir.jpa.searchparam.SearchParameterMap open = ca.uhn.fhir.jpa.searchparam.SearchParameterMap.newSynchronous(
-                    "patient", new ca.uhn.fhir.rest.param.ReferenceParam("Patient/" + patient));
-            open.add("code", new ca.uhn.fhir.rest.param.TokenParam(LateResultIssues.CODE_SYSTEM, LateResultIssues.CODE));
+            ca.uhn.fhir.jpa.searchparam.SearchParameterMap open =
+                    ca.uhn.fhir.jpa.searchparam.SearchParameterMap.newSynchronous(
+                            "patient", new ca.uhn.fhir.rest.param.ReferenceParam("Patient/" + patient));
+            open.add(
+                    "code", new ca.uhn.fhir.rest.param.TokenParam(LateResultIssues.CODE_SYSTEM, LateResultIssues.CODE));
             for (IBaseResource found : detectedIssues.searchForResources(open, new SystemRequestDetails())) {
                 DetectedIssue issue = (DetectedIssue) found;
                 if (issue.getStatus() != DetectedIssue.DetectedIssueStatus.FINAL || issue.hasMitigation()) {
                     continue;
                 }
-                String named = issue.getEvidence().stream().flatMap(e -> e.getCode().stream()).flatMap(c -> c.getCoding().stream())
-                        .filter(c -> LateResultIssues.STATUS_SYSTEM.equals(c.getSystem())).map(org.hl7.fhir.r4.model.Coding::getCode)
-                        .findFirst().orElse(null);
+                String named = issue.getEvidence().stream()
+                        .flatMap(e -> e.getCode().stream())
+                        .flatMap(c -> c.getCoding().stream())
+                        .filter(c -> LateResultIssues.STATUS_SYSTEM.equals(c.getSystem()))
+                        .map(org.hl7.fhir.r4.model.Coding::getCode)
+                        .findFirst()
+                        .orElse(null);
                 if (named != null && !named.equals(status)) {
                     issue.setStatus(DetectedIssue.DetectedIssueStatus.CANCELLED);
                     detectedIssues.update(issue, new SystemRequestDetails());
                     metrics.lateResults("withdrawn", 1);
-                    LOG.info("Late results: {} withdrawn, the RAS status it named no longer holds",
+                    LOG.info(
+                            "Late results: {} withdrawn, the RAS status it named no longer holds",
                             issue.getIdElement().toUnqualifiedVersionless().getValue());
                 }
             }
@@ -329,18 +362,26 @@ public final class LateResultDetector implements AutoCloseable {
      */
     void catchUpAfter(long delaySeconds) {
         try {
-            worker.schedule(() -> {
-                try {
-                    DecisionHistory.CatchUp since = history.storePatientsSince(clock.instant().minus(window), CAPACITY);
-                    Set<String> patients = new java.util.LinkedHashSet<>(since.storePatientIds());
-                    patients.addAll(status.patientsWithIdentifiers(since.personIdentifiers()));
-                    LOG.info("Late results: re-checking {} patients of the last {} days' decisions after start", patients.size(),
-                            window.toDays());
-                    check(patients);
-                } catch (RuntimeException e) {
-                    LOG.error("Late results: the catch-up after start failed ({})", e.getClass().getSimpleName());
-                }
-            }, delaySeconds, TimeUnit.SECONDS);
+            worker.schedule(
+                    () -> {
+                        try {
+                            DecisionHistory.CatchUp since =
+                                    history.storePatientsSince(clock.instant().minus(window), CAPACITY);
+                            Set<String> patients = new java.util.LinkedHashSet<>(since.storePatientIds());
+                            patients.addAll(status.patientsWithIdentifiers(since.personIdentifiers()));
+                            LOG.info(
+                                    "Late results: re-checking {} patients of the last {} days' decisions after start",
+                                    patients.size(),
+                                    window.toDays());
+                            check(patients);
+                        } catch (RuntimeException e) {
+                            LOG.error(
+                                    "Late results: the catch-up after start failed ({})",
+                                    e.getClass().getSimpleName());
+                        }
+                    },
+                    delaySeconds,
+                    TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             // shutting down
         }

@@ -50,8 +50,13 @@ final class LateResultIssues {
     static final String STATUS_SYSTEM = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-status";
     static final String TOPIC_SYSTEM = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/cds-card-topic";
     static final String TEMPLATE_PROPERTY = "detail-template";
-    private static final List<String> EARLIER_CODES = List.of("unknown-overridden", "unknown-accepted", "unknown-no-feedback",
-            "wild-type-no-card", "rechallenge-warned", "g12c-combination-withdrawn");
+    private static final List<String> EARLIER_CODES = List.of(
+            "unknown-overridden",
+            "unknown-accepted",
+            "unknown-no-feedback",
+            "wild-type-no-card",
+            "rechallenge-warned",
+            "g12c-combination-withdrawn");
 
     private final Coding code;
     private final Map<String, Coding> earlier = new HashMap<>();
@@ -71,22 +76,30 @@ final class LateResultIssues {
         for (String earlierCode : EARLIER_CODES) {
             CodeSystem.ConceptDefinitionComponent concept = concept(decisions, earlierCode);
             earlier.put(earlierCode, new Coding(decisions.getUrl(), earlierCode, concept.getDisplay()));
-            String template = concept.getProperty().stream().filter(p -> TEMPLATE_PROPERTY.equals(p.getCode()) && p.hasValueStringType())
-                    .map(p -> p.getValueStringType().getValue()).findFirst()
-                    .orElseThrow(() -> new IllegalStateException(earlierCode + " has no " + TEMPLATE_PROPERTY + " in " + decisions.getUrl()));
+            String template = concept.getProperty().stream()
+                    .filter(p -> TEMPLATE_PROPERTY.equals(p.getCode()) && p.hasValueStringType())
+                    .map(p -> p.getValueStringType().getValue())
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            earlierCode + " has no " + TEMPLATE_PROPERTY + " in " + decisions.getUrl()));
             templates.put(earlierCode, template);
         }
-        codeSystem(knowledge, STATUS_SYSTEM).getConcept()
+        codeSystem(knowledge, STATUS_SYSTEM)
+                .getConcept()
                 .forEach(c -> statuses.put(c.getCode(), new Coding(STATUS_SYSTEM, c.getCode(), c.getDisplay())));
         for (RasStatus status : RasStatus.values()) {
             concept(codeSystem(knowledge, STATUS_SYSTEM), status.code());
         }
         codeSystem(knowledge, UnknownReason.SYSTEM).getConcept().forEach(c -> reasons.put(c.getCode(), c.getDisplay()));
-        codeSystem(knowledge, TOPIC_SYSTEM).getConcept()
+        codeSystem(knowledge, TOPIC_SYSTEM)
+                .getConcept()
                 .forEach(c -> topics.put(c.getCode(), new Coding(TOPIC_SYSTEM, c.getCode(), c.getDisplay())));
         for (org.rasguard.knowledge.AntiEgfrDrug drug : org.rasguard.knowledge.AntiEgfrDrug.values()) {
-            String title = knowledge.valueSet(drug.valueSetUrl()).map(vs -> vs.getTitle())
-                    .orElseThrow(() -> new IllegalStateException("ValueSet " + drug.valueSetUrl() + " is not in the knowledge package"));
+            String title = knowledge
+                    .valueSet(drug.valueSetUrl())
+                    .map(vs -> vs.getTitle())
+                    .orElseThrow(() -> new IllegalStateException(
+                            "ValueSet " + drug.valueSetUrl() + " is not in the knowledge package"));
             drugs.put(drug.name().toLowerCase(java.util.Locale.ROOT), title);
         }
     }
@@ -96,18 +109,26 @@ final class LateResultIssues {
      * @param earlierCode the contradicted decision ({@link ContradictionRule#contradicted})
      * @param now the status now, and the assessment it came from
      */
-    DetectedIssue issue(String patientId, DecisionHistory.OrderDecision order, String earlierCode, ContradictionRule.Now now,
-            RasAssessment assessment, Instant detected) {
+    DetectedIssue issue(
+            String patientId,
+            DecisionHistory.OrderDecision order,
+            String earlierCode,
+            ContradictionRule.Now now,
+            RasAssessment assessment,
+            Instant detected) {
         DetectedIssue issue = new DetectedIssue();
         issue.setStatus(DetectedIssue.DetectedIssueStatus.FINAL);
         issue.getCode().addCoding(code.copy());
         issue.setSeverity(DetectedIssue.DetectedIssueSeverity.HIGH);
         issue.setPatient(new Reference("Patient/" + patientId));
         issue.setIdentified(new org.hl7.fhir.r4.model.DateTimeType(Date.from(detected)));
-        issue.addIdentifier(new Identifier().setSystem(ISSUE_SYSTEM).setValue(identifierValue(order.hookInstance(), order.order(), now)));
+        issue.addIdentifier(new Identifier()
+                .setSystem(ISSUE_SYSTEM)
+                .setValue(identifierValue(order.hookInstance(), order.order(), now)));
         issue.addIdentifier(new Identifier().setSystem(HOOK_INSTANCE_SYSTEM).setValue(order.hookInstance()));
         String drug = drugs.getOrDefault(order.drug(), order.drug() == null ? "The anti-EGFR antibody" : order.drug());
-        issue.addImplicated(new Reference().setIdentifier(new Identifier().setSystem(ORDER_SYSTEM).setValue(ehrOrderId(order.order())))
+        issue.addImplicated(new Reference()
+                .setIdentifier(new Identifier().setSystem(ORDER_SYSTEM).setValue(ehrOrderId(order.order())))
                 .setDisplay(drug));
 
         DetectedIssue.DetectedIssueEvidenceComponent before = issue.addEvidence();
@@ -121,7 +142,12 @@ final class LateResultIssues {
         if (order.cardUuid() != null) {
             issue.addExtension(EARLIER_CARD, new StringType(order.cardUuid()));
         }
-        issue.setDetail(detail(earlierCode, drug, order.decided(), finding(assessment), statuses.get(now.status().code()).getDisplay()));
+        issue.setDetail(detail(
+                earlierCode,
+                drug,
+                order.decided(),
+                finding(assessment),
+                statuses.get(now.status().code()).getDisplay()));
         return issue;
     }
 
@@ -149,13 +175,20 @@ final class LateResultIssues {
     /** Our own results the new status rests on ({@code Observation/12}, a report or a stored Bundle), mutations first. */
     private static Set<String> evidence(RasAssessment assessment) {
         Set<String> references = new LinkedHashSet<>();
-        assessment.variants().stream().map(v -> v.evidence()).filter(LateResultIssues::ours).forEach(references::add);
-        assessment.evidence().stream().map(item -> item.reference()).filter(LateResultIssues::ours).forEach(references::add);
+        assessment.variants().stream()
+                .map(v -> v.evidence())
+                .filter(LateResultIssues::ours)
+                .forEach(references::add);
+        assessment.evidence().stream()
+                .map(item -> item.reference())
+                .filter(LateResultIssues::ours)
+                .forEach(references::add);
         return references;
     }
 
     private static boolean ours(String reference) {
-        return reference != null && reference.matches("(Observation|DiagnosticReport|Specimen|Bundle)/[A-Za-z0-9\\-.]{1,64}");
+        return reference != null
+                && reference.matches("(Observation|DiagnosticReport|Specimen|Bundle)/[A-Za-z0-9\\-.]{1,64}");
     }
 
     private String finding(RasAssessment assessment) {
@@ -163,7 +196,8 @@ final class LateResultIssues {
             return mutationNames.apply(assessment);
         }
         if (assessment.status() == RasStatus.UNKNOWN) {
-            String why = assessment.reasons().stream().map(reason -> reasons.getOrDefault(reason.code(), reason.code()))
+            String why = assessment.reasons().stream()
+                    .map(reason -> reasons.getOrDefault(reason.code(), reason.code()))
                     .collect(Collectors.joining(", "));
             return statuses.get(RasStatus.UNKNOWN.code()).getDisplay() + (why.isEmpty() ? "" : " (" + why + ")");
         }
@@ -172,20 +206,28 @@ final class LateResultIssues {
 
     private String detail(String earlierCode, String drug, Instant decided, String finding, String status) {
         String lower = drug.toLowerCase(java.util.Locale.ROOT);
-        return templates.get(earlierCode)
+        return templates
+                .get(earlierCode)
                 .replace("{Drug}", Character.toUpperCase(drug.charAt(0)) + drug.substring(1))
                 .replace("{drug}", lower)
-                .replace("{decided}", decided.atOffset(ZoneOffset.UTC).toLocalDate().toString())
+                .replace(
+                        "{decided}",
+                        decided.atOffset(ZoneOffset.UTC).toLocalDate().toString())
                 .replace("{finding}", finding)
                 .replace("{status}", status);
     }
 
     private static CodeSystem codeSystem(KnowledgeBase knowledge, String url) {
-        return knowledge.codeSystem(url).orElseThrow(() -> new IllegalStateException("CodeSystem " + url + " is not in the knowledge package"));
+        return knowledge
+                .codeSystem(url)
+                .orElseThrow(() -> new IllegalStateException("CodeSystem " + url + " is not in the knowledge package"));
     }
 
     private static CodeSystem.ConceptDefinitionComponent concept(CodeSystem codeSystem, String code) {
-        return codeSystem.getConcept().stream().filter(c -> code.equals(c.getCode()) && c.hasDisplay()).findFirst()
-                .orElseThrow(() -> new IllegalStateException(codeSystem.getUrl() + " has no concept with a display for " + code));
+        return codeSystem.getConcept().stream()
+                .filter(c -> code.equals(c.getCode()) && c.hasDisplay())
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalStateException(codeSystem.getUrl() + " has no concept with a display for " + code));
     }
 }

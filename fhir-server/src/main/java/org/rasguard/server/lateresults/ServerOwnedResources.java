@@ -81,12 +81,20 @@ public final class ServerOwnedResources {
     private static ForbiddenOperationException refused(IBaseResource resource) {
         boolean audit = resource instanceof AuditEvent;
         String message = audit
-                ? "AuditEvents of RAS Guard's audit trail (type " + DecisionAuditEvents.TYPE_SYSTEM + ") are written by the server"
+                ? "AuditEvents of RAS Guard's audit trail (type " + DecisionAuditEvents.TYPE_SYSTEM
+                        + ") are written by the server"
                         + " only: they cannot be created, changed or deleted through the FHIR API."
-                : "Late-result DetectedIssues (code system " + LateResultIssues.CODE_SYSTEM + ", identifier " + LateResultIssues.ISSUE_SYSTEM
+                : "Late-result DetectedIssues (code system " + LateResultIssues.CODE_SYSTEM + ", identifier "
+                        + LateResultIssues.ISSUE_SYSTEM
                         + ") are written by the server only: they cannot be created, changed or deleted through the FHIR API"
                         + " (a clinician closes one through the patient-view card's feedback).";
-        return new ForbiddenOperationException(message, ErrorResponses.outcome(OperationOutcome.IssueType.FORBIDDEN, SERVER_OWNED,
-                "Server-owned resource", message, audit ? "AuditEvent.type" : "DetectedIssue"));
+        return new ForbiddenOperationException(
+                message,
+                ErrorResponses.outcome(
+                        OperationOutcome.IssueType.FORBIDDEN,
+                        SERVER_OWNED,
+                        "Server-owned resource",
+                        message,
+                        audit ? "AuditEvent.type" : "DetectedIssue"));
     }
 }

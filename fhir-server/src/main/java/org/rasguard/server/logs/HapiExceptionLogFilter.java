@@ -29,16 +29,22 @@ public final class HapiExceptionLogFilter extends TurboFilter {
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
         // getEffectiveLevel, not isEnabledFor: that asks the turbo filters again, this one included.
-        if (logger == null || level == null || !logger.getName().startsWith("ca.uhn.fhir")
+        if (logger == null
+                || level == null
+                || !logger.getName().startsWith("ca.uhn.fhir")
                 || !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
             return FilterReply.NEUTRAL;
         }
-        Throwable thrown = t != null ? t
-                : params != null && params.length > 0 && params[params.length - 1] instanceof Throwable last ? last : null;
+        Throwable thrown = t != null
+                ? t
+                : params != null && params.length > 0 && params[params.length - 1] instanceof Throwable last
+                        ? last
+                        : null;
         if (thrown == null) {
             return FilterReply.NEUTRAL;
         }
-        // A client that went away (HAPI-2544 logs it even when told not to answer): the request's own INFO line says it.
+        // A client that went away (HAPI-2544 logs it even when told not to answer): the request's own INFO line says
+        // it.
         if (!SafeExceptions.isRefusal(thrown) && !SafeExceptions.isClientAbort(thrown)) {
             String where = logger.getName().substring(logger.getName().lastIndexOf('.') + 1);
             if (level.isGreaterOrEqual(Level.ERROR)) {

@@ -21,7 +21,9 @@ public final class SafeExceptions {
     public static String summary(Throwable failure) {
         List<String> classes = new ArrayList<>();
         Throwable innermost = failure;
-        for (Throwable cause = failure; cause != null && classes.size() < 8; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause = failure;
+                cause != null && classes.size() < 8;
+                cause = cause.getCause() == cause ? null : cause.getCause()) {
             classes.add(cause.getClass().getSimpleName());
             innermost = cause;
         }
@@ -59,13 +61,17 @@ public final class SafeExceptions {
      */
     public static boolean isClientAbort(Throwable failure) {
         int depth = 0;
-        for (Throwable cause = failure; cause != null && depth++ < 16; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof org.eclipse.jetty.io.EofException || cause instanceof java.nio.channels.ClosedChannelException) {
+        for (Throwable cause = failure;
+                cause != null && depth++ < 16;
+                cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof org.eclipse.jetty.io.EofException
+                    || cause instanceof java.nio.channels.ClosedChannelException) {
                 return true;
             }
             if (cause instanceof java.io.IOException && cause.getMessage() != null) {
                 String message = cause.getMessage().toLowerCase(java.util.Locale.ROOT);
-                if (message.contains("broken pipe") || message.contains("connection reset")
+                if (message.contains("broken pipe")
+                        || message.contains("connection reset")
                         || message.contains("connection abort")) {
                     return true;
                 }

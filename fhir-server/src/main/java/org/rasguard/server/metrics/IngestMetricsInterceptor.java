@@ -48,11 +48,13 @@ public final class IngestMetricsInterceptor {
         if (stored != null) {
             stored.forEach(entry -> metrics.ingested(entry[0], entry[1]));
         }
-        String header = request.getServletResponse() == null ? null
+        String header = request.getServletResponse() == null
+                ? null
                 : request.getServletResponse().getHeader(IngestValidationInterceptor.HEADER);
         if (header != null && header.startsWith("warnings=")) {
             try {
-                metrics.validationWarnings(Integer.parseInt(header.substring("warnings=".length()).trim()));
+                metrics.validationWarnings(
+                        Integer.parseInt(header.substring("warnings=".length()).trim()));
             } catch (NumberFormatException ignored) {
                 // not ours to fix here
             }

@@ -35,7 +35,8 @@ import org.rasguard.cdshooks.FeedbackItem;
  */
 public final class Metrics implements AutoCloseable {
 
-    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final java.util.Set<String> METHODS =
+            java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -94,27 +95,39 @@ public final class Metrics implements AutoCloseable {
         Counter.builder("rasguard.cds.decisions")
                 .description("CDS Hooks calls decided, by RAS verdict and most severe card")
                 .tags("hook", hook, "verdict", decision.verdictCode(), "indicator", decision.indicator())
-                .register(registry).increment();
+                .register(registry)
+                .increment();
         for (Decision.Card card : decision.cards()) {
-            Counter.builder("rasguard.cds.cards").description("CDS cards returned")
-                    .tags("topic", card.kind().topicCode(), "indicator", card.kind().indicator())
-                    .register(registry).increment();
+            Counter.builder("rasguard.cds.cards")
+                    .description("CDS cards returned")
+                    .tags(
+                            "topic",
+                            card.kind().topicCode(),
+                            "indicator",
+                            card.kind().indicator())
+                    .register(registry)
+                    .increment();
         }
     }
 
     /** Feedback items stored. */
     public void feedback(List<FeedbackItem> items) {
         for (FeedbackItem item : items) {
-            Counter.builder("rasguard.cds.feedback").description("CDS card feedback stored")
+            Counter.builder("rasguard.cds.feedback")
+                    .description("CDS card feedback stored")
                     .tags("topic", item.topicCode() == null ? "unknown" : item.topicCode(), "outcome", item.outcome())
-                    .register(registry).increment();
+                    .register(registry)
+                    .increment();
         }
     }
 
     /** AuditEvents written, dropped (queue full) or failed (the store refused them). */
     public void auditEvents(String result, int count) {
-        Counter.builder("rasguard.audit.events").description("CDS decision AuditEvents by what became of them")
-                .tags("result", result).register(registry).increment(count);
+        Counter.builder("rasguard.audit.events")
+                .description("CDS decision AuditEvents by what became of them")
+                .tags("result", result)
+                .register(registry)
+                .increment(count);
     }
 
     /** Time the answering thread spent handing a decision to the audit trail. */
@@ -129,20 +142,28 @@ public final class Metrics implements AutoCloseable {
 
     /** Resources created or updated through the FHIR API (not the server's own writes). */
     public void ingested(String type, String operation) {
-        Counter.builder("rasguard.ingest.resources").description("Resources stored through the FHIR API")
-                .tags("type", type, "operation", operation).register(registry).increment();
+        Counter.builder("rasguard.ingest.resources")
+                .description("Resources stored through the FHIR API")
+                .tags("type", type, "operation", operation)
+                .register(registry)
+                .increment();
     }
 
     /** Validation warnings reported on an ingest response. */
     /** Late-result checks by what became of them: {@code created}, {@code existing}, {@code dropped}, {@code failed}. */
     public void lateResults(String result, int count) {
-        Counter.builder("rasguard.late.results").description("Late RAS result checks and DetectedIssues, by outcome")
-                .tag("result", result).register(registry).increment(count);
+        Counter.builder("rasguard.late.results")
+                .description("Late RAS result checks and DetectedIssues, by outcome")
+                .tag("result", result)
+                .register(registry)
+                .increment(count);
     }
 
     public void validationWarnings(int count) {
-        Counter.builder("rasguard.ingest.validation.warnings").description("Validation warnings reported to clients on ingest")
-                .register(registry).increment(count);
+        Counter.builder("rasguard.ingest.validation.warnings")
+                .description("Validation warnings reported to clients on ingest")
+                .register(registry)
+                .increment(count);
     }
 
     @Override

@@ -16,12 +16,41 @@ import org.rasguard.cdshooks.CdsServices;
 public final class Routes {
 
     /** What RAS Guard stores and reads: genomic results and their context, its knowledge, its audit trail. */
-    static final Set<String> RESOURCE_TYPES = Set.of("Patient", "Observation", "DiagnosticReport", "Specimen",
-            "MolecularSequence", "Condition", "MedicationRequest", "Medication", "ServiceRequest", "Encounter",
-            "Practitioner", "Organization", "Bundle", "AuditEvent", "Library", "PlanDefinition", "ValueSet", "CodeSystem",
-            "ConceptMap", "StructureDefinition", "SearchParameter", "Binary");
-    private static final Set<String> OPERATIONS = Set.of("$cds-report", "$ras-status", "$validate", "$expand",
-            "$validate-code", "$lookup", "$meta", "$everything", "$translate", "$subsumes");
+    static final Set<String> RESOURCE_TYPES = Set.of(
+            "Patient",
+            "Observation",
+            "DiagnosticReport",
+            "Specimen",
+            "MolecularSequence",
+            "Condition",
+            "MedicationRequest",
+            "Medication",
+            "ServiceRequest",
+            "Encounter",
+            "Practitioner",
+            "Organization",
+            "Bundle",
+            "AuditEvent",
+            "Library",
+            "PlanDefinition",
+            "ValueSet",
+            "CodeSystem",
+            "ConceptMap",
+            "StructureDefinition",
+            "SearchParameter",
+            "Binary");
+
+    private static final Set<String> OPERATIONS = Set.of(
+            "$cds-report",
+            "$ras-status",
+            "$validate",
+            "$expand",
+            "$validate-code",
+            "$lookup",
+            "$meta",
+            "$everything",
+            "$translate",
+            "$subsumes");
     private static final Set<String> SERVER_PATHS = Set.of("metadata", "_history", "_search");
     /** The one value of everything unexpected. */
     public static final String OTHER = "{other}";
@@ -84,6 +113,8 @@ public final class Routes {
         if (parts.length == 2) {
             return "/cds-services/" + id;
         }
-        return parts.length == 3 && parts[2].equals("feedback") ? "/cds-services/" + id + "/feedback" : "/cds-services/" + OTHER;
+        return parts.length == 3 && parts[2].equals("feedback")
+                ? "/cds-services/" + id + "/feedback"
+                : "/cds-services/" + OTHER;
     }
 }

@@ -13,8 +13,8 @@ import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
-import org.rasguard.patients.PersonIdentity;
 import org.rasguard.cdshooks.EvidenceStore;
+import org.rasguard.patients.PersonIdentity;
 
 /**
  * Our genomics store for the CDS service: HAPI's DAOs called in-process (no HTTP), as the system.
@@ -46,7 +46,9 @@ public final class JpaEvidenceStore implements EvidenceStore {
         SearchParameterMap query = SearchParameterMap.newSynchronous("identifier", new TokenParam(system, value));
         query.setLoadSynchronousUpTo(limit);
         List<Patient> out = new ArrayList<>();
-        for (IBaseResource resource : daos.getResourceDao(Patient.class).search(query, new SystemRequestDetails()).getResources(0, limit)) {
+        for (IBaseResource resource : daos.getResourceDao(Patient.class)
+                .search(query, new SystemRequestDetails())
+                .getResources(0, limit)) {
             out.add((Patient) resource);
         }
         return out;

@@ -13,12 +13,12 @@ import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -46,6 +46,7 @@ public final class PatientEvidenceLoader {
 
     /** Our SearchParameters on stored Bundles (ig-resources SearchParameter-bundle-*.json). */
     static final String BUNDLE_RESULT_SUBJECT = "result-subject";
+
     static final String BUNDLE_PATIENT_IDENTIFIER = "patient-identifier";
 
     private final DaoRegistry daos;
@@ -60,10 +61,23 @@ public final class PatientEvidenceLoader {
     /** @param patientIds our Patient ids of one person */
     public StoredEvidence load(List<String> patientIds, int maxResources, RequestDetails request) {
         Map<String, IBaseResource> byId = new LinkedHashMap<>();
-        boolean truncated = search("Observation", patientIds, maxResources, request, byId,
-                new Include("Observation:has-member"), new Include("Observation:derived-from"), new Include("Observation:specimen"));
-        truncated |= search("DiagnosticReport", patientIds, maxResources, request, byId,
-                new Include("DiagnosticReport:result"), new Include("DiagnosticReport:specimen"));
+        boolean truncated = search(
+                "Observation",
+                patientIds,
+                maxResources,
+                request,
+                byId,
+                new Include("Observation:has-member"),
+                new Include("Observation:derived-from"),
+                new Include("Observation:specimen"));
+        truncated |= search(
+                "DiagnosticReport",
+                patientIds,
+                maxResources,
+                request,
+                byId,
+                new Include("DiagnosticReport:result"),
+                new Include("DiagnosticReport:specimen"));
         truncated |= search("Specimen", patientIds, maxResources, request, byId);
         truncated |= searchBundles(patientIds, maxResources, request, byId);
         List<Resource> read = new ArrayList<>();
@@ -88,7 +102,8 @@ public final class PatientEvidenceLoader {
      *
      * @return true when there were more matches than {@code max}
      */
-    private boolean searchBundles(List<String> patientIds, int max, RequestDetails request, Map<String, IBaseResource> into) {
+    private boolean searchBundles(
+            List<String> patientIds, int max, RequestDetails request, Map<String, IBaseResource> into) {
         TokenOrListParam subjects = new TokenOrListParam();
         patientIds.forEach(id -> subjects.addOr(new TokenParam("Patient/" + id)));
         boolean truncated = searchBundles(BUNDLE_RESULT_SUBJECT, subjects, max, request, bundle -> true, into);
@@ -98,41 +113,61 @@ public final class PatientEvidenceLoader {
             try {
                 Patient patient = (Patient) daos.getResourceDao("Patient").read(new IdType("Patient", id), request);
                 ours.add(patient);
-                identity.searchable(patient).forEach(entry -> identifiers.addOr(new TokenParam(entry.getKey(), entry.getValue())));
+                identity.searchable(patient)
+                        .forEach(entry -> identifiers.addOr(new TokenParam(entry.getKey(), entry.getValue())));
             } catch (ResourceNotFoundException | ResourceGoneException absent) {
                 // a record id without a Patient: its results are still found by subject
             }
         }
         if (!identifiers.getValuesAsQueryTokens().isEmpty()) {
-            truncated |= searchBundles(BUNDLE_PATIENT_IDENTIFIER, identifiers, max, request, bundle -> isThePerson(bundle, ours), into);
+            truncated |= searchBundles(
+                    BUNDLE_PATIENT_IDENTIFIER, identifiers, max, request, bundle -> isThePerson(bundle, ours), into);
         }
         return truncated;
     }
 
-    private boolean searchBundles(String parameter, TokenOrListParam values, int max, RequestDetails request,
-            Predicate<Bundle> keep, Map<String, IBaseResource> into) {
+    private boolean searchBundles(
+            String parameter,
+            TokenOrListParam values,
+            int max,
+            RequestDetails request,
+            Predicate<Bundle> keep,
+            Map<String, IBaseResource> into) {
         SearchParameterMap query = SearchParameterMap.newSynchronous();
         query.add(parameter, values);
         query.setLoadSynchronousUpTo(max + 1);
-        List<IBaseResource> found = daos.getResourceDao("Bundle").search(query, request).getResources(0, max + 1);
+        List<IBaseResource> found =
+                daos.getResourceDao("Bundle").search(query, request).getResources(0, max + 1);
         for (IBaseResource resource : found.subList(0, Math.min(found.size(), max))) {
             if (resource instanceof Bundle bundle && keep.test(bundle)) {
-                into.putIfAbsent(bundle.getIdElement().toUnqualifiedVersionless().getValue(), bundle);
+                into.putIfAbsent(
+                        bundle.getIdElement().toUnqualifiedVersionless().getValue(), bundle);
             }
         }
         return found.size() > max;
     }
 
     private boolean isThePerson(Bundle bundle, List<Patient> ours) {
-        List<Patient> inside = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-                .filter(Patient.class::isInstance).map(Patient.class::cast).toList();
-        return inside.size() == 1 && ours.stream().anyMatch(patient -> identity.match(patient, inside.get(0)) == PersonIdentity.Match.SAME_PERSON)
-                && ours.stream().noneMatch(patient -> identity.match(patient, inside.get(0)) == PersonIdentity.Match.CONFLICT);
+        List<Patient> inside = bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .filter(Patient.class::isInstance)
+                .map(Patient.class::cast)
+                .toList();
+        return inside.size() == 1
+                && ours.stream()
+                        .anyMatch(patient -> identity.match(patient, inside.get(0)) == PersonIdentity.Match.SAME_PERSON)
+                && ours.stream()
+                        .noneMatch(patient -> identity.match(patient, inside.get(0)) == PersonIdentity.Match.CONFLICT);
     }
 
     /** @return true when there were more matches than {@code max} */
-    private boolean search(String type, List<String> patientIds, int max, RequestDetails request,
-            Map<String, IBaseResource> into, Include... includes) {
+    private boolean search(
+            String type,
+            List<String> patientIds,
+            int max,
+            RequestDetails request,
+            Map<String, IBaseResource> into,
+            Include... includes) {
         ReferenceOrListParam subjects = new ReferenceOrListParam();
         patientIds.forEach(id -> subjects.addOr(new ReferenceParam("Patient/" + id)));
         SearchParameterMap query = SearchParameterMap.newSynchronous();
@@ -145,7 +180,8 @@ public final class PatientEvidenceLoader {
         List<IBaseResource> found = results.getResources(0, max + 1);
         int matches = 0;
         for (IBaseResource resource : found) {
-            if (ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.get((IAnyResource) resource) != BundleEntrySearchModeEnum.INCLUDE) {
+            if (ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.get((IAnyResource) resource)
+                    != BundleEntrySearchModeEnum.INCLUDE) {
                 matches++;
             }
             into.putIfAbsent(resource.getIdElement().toUnqualifiedVersionless().getValue(), resource);

@@ -4,6 +4,12 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
@@ -12,15 +18,9 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Stream;
+import org.rasguard.knowledge.Code;
 import org.rasguard.knowledge.KnowledgeBase;
 import org.rasguard.patients.PersonIdentity;
-import org.rasguard.knowledge.Code;
 import org.rasguard.ras.EvidenceCall;
 import org.rasguard.ras.EvidenceItem;
 import org.rasguard.ras.Gene;
@@ -64,13 +64,18 @@ public final class RasStatusOperation {
     public static final String CALL_SYSTEM = KnowledgeBase.CANONICAL_BASE + "/CodeSystem/ras-evidence-call";
     /** The OperationDefinition of the knowledge package that this operation implements. */
     public static final String CANONICAL = KnowledgeBase.CANONICAL_BASE + "/OperationDefinition/ras-status";
+
     private static final String HGNC = "http://www.genenames.org";
     private static final String RAS_GENES = KnowledgeBase.CANONICAL_BASE + "/ValueSet/ras-genes";
 
     private final StoreRasStatus status;
     private final Displays displays;
 
-    public RasStatusOperation(DaoRegistry daos, RasStatusEngine engine, KnowledgeBase knowledge, PersonIdentity identity,
+    public RasStatusOperation(
+            DaoRegistry daos,
+            RasStatusEngine engine,
+            KnowledgeBase knowledge,
+            PersonIdentity identity,
             int maxResources) {
         this.displays = Displays.of(knowledge);
         this.status = new StoreRasStatus(daos, engine, identity, maxResources);
@@ -80,15 +85,21 @@ public final class RasStatusOperation {
     public Parameters rasStatus(@IdParam IdType patientId, RequestDetails request) {
         StoreRasStatus.Result result = status.of(patientId, request); // 404 when there is no such patient
         Parameters parameters = toParameters(result.assessment(), displays);
-        result.patientIds().stream().skip(1).forEach(id -> parameters.addParameter().setName("linkedPatient")
-                .setValue(new Reference("Patient/" + id)));
-        result.cautions().forEach(caution -> parameters.addParameter().setName("caution").setValue(new StringType(caution)));
+        result.patientIds().stream()
+                .skip(1)
+                .forEach(id ->
+                        parameters.addParameter().setName("linkedPatient").setValue(new Reference("Patient/" + id)));
+        result.cautions()
+                .forEach(caution -> parameters.addParameter().setName("caution").setValue(new StringType(caution)));
         return parameters;
     }
 
     static Parameters toParameters(RasAssessment assessment, Displays displays) {
         Parameters parameters = new Parameters();
-        parameters.addParameter().setName("status").setValue(displays.coding(STATUS_SYSTEM, assessment.status().code()));
+        parameters
+                .addParameter()
+                .setName("status")
+                .setValue(displays.coding(STATUS_SYSTEM, assessment.status().code()));
         for (UnknownReason reason : assessment.reasons()) {
             parameters.addParameter().setName("reason").setValue(displays.coding(REASON_SYSTEM, reason.code()));
         }
@@ -98,7 +109,8 @@ public final class RasStatusOperation {
                 .sorted((a, b) -> a.gene().compareTo(b.gene()))
                 .forEach(verdict -> addGene(parameters, verdict, displays));
         for (VariantFinding variant : assessment.variants()) {
-            Parameters.ParametersParameterComponent part = parameters.addParameter().setName("variant");
+            Parameters.ParametersParameterComponent part =
+                    parameters.addParameter().setName("variant");
             part.addPart().setName("gene").setValue(displays.gene(variant.gene()));
             part.addPart().setName("hgvs").setValue(new StringType(variant.hgvs()));
             if (variant.codon() != null) {
@@ -118,17 +130,28 @@ public final class RasStatusOperation {
     private static void addGene(Parameters parameters, GeneVerdict verdict, Displays displays) {
         Parameters.ParametersParameterComponent part = parameters.addParameter().setName("gene");
         part.addPart().setName("gene").setValue(displays.gene(verdict.gene()));
-        part.addPart().setName("status").setValue(displays.coding(GENE_STATUS_SYSTEM, code(verdict.status().name())));
-        part.addPart().setName("coverage").setValue(displays.coding(COVERAGE_SYSTEM, code(verdict.coverage().name())));
-        verdict.reasons().forEach(reason -> part.addPart().setName("reason").setValue(displays.coding(REASON_SYSTEM, reason.code())));
-        verdict.evidence().forEach(reference -> part.addPart().setName("evidence").setValue(new Reference(reference)));
+        part.addPart()
+                .setName("status")
+                .setValue(displays.coding(
+                        GENE_STATUS_SYSTEM, code(verdict.status().name())));
+        part.addPart()
+                .setName("coverage")
+                .setValue(
+                        displays.coding(COVERAGE_SYSTEM, code(verdict.coverage().name())));
+        verdict.reasons()
+                .forEach(reason ->
+                        part.addPart().setName("reason").setValue(displays.coding(REASON_SYSTEM, reason.code())));
+        verdict.evidence()
+                .forEach(reference -> part.addPart().setName("evidence").setValue(new Reference(reference)));
     }
 
     private static void addEvidence(Parameters parameters, EvidenceItem item, Displays displays) {
         Parameters.ParametersParameterComponent part = parameters.addParameter().setName("evidence");
         part.addPart().setName("reference").setValue(new Reference(item.reference()));
         part.addPart().setName("gene").setValue(displays.gene(item.gene()));
-        part.addPart().setName("call").setValue(displays.coding(CALL_SYSTEM, item.call().code()));
+        part.addPart()
+                .setName("call")
+                .setValue(displays.coding(CALL_SYSTEM, item.call().code()));
         part.addPart().setName("preliminary").setValue(new BooleanType(item.preliminary()));
         optional(part, "effective", item.effective());
         optional(part, "issued", item.issued());
@@ -161,9 +184,12 @@ public final class RasStatusOperation {
 
         static Displays of(KnowledgeBase knowledge) {
             Map<String, Map<String, String>> bySystem = new HashMap<>();
-            for (String system : List.of(STATUS_SYSTEM, REASON_SYSTEM, GENE_STATUS_SYSTEM, COVERAGE_SYSTEM, CALL_SYSTEM)) {
-                CodeSystem codeSystem = knowledge.codeSystem(system)
-                        .orElseThrow(() -> new IllegalStateException("CodeSystem " + system + " is not in the knowledge package"));
+            for (String system :
+                    List.of(STATUS_SYSTEM, REASON_SYSTEM, GENE_STATUS_SYSTEM, COVERAGE_SYSTEM, CALL_SYSTEM)) {
+                CodeSystem codeSystem = knowledge
+                        .codeSystem(system)
+                        .orElseThrow(() ->
+                                new IllegalStateException("CodeSystem " + system + " is not in the knowledge package"));
                 Map<String, String> displays = new HashMap<>();
                 codeSystem.getConcept().forEach(concept -> displays.put(concept.getCode(), concept.getDisplay()));
                 bySystem.put(system, displays);
@@ -177,10 +203,16 @@ public final class RasStatusOperation {
             bySystem.put(HGNC, genes);
             Displays displays = new Displays(bySystem);
             displays.requireAll(STATUS_SYSTEM, Arrays.stream(RasStatus.values()).map(RasStatus::code));
-            displays.requireAll(REASON_SYSTEM, Arrays.stream(UnknownReason.values()).map(UnknownReason::code));
-            displays.requireAll(GENE_STATUS_SYSTEM, Arrays.stream(GeneVerdict.Status.values()).map(s -> code(s.name())));
-            displays.requireAll(COVERAGE_SYSTEM, Arrays.stream(GeneVerdict.Coverage.values()).map(c -> code(c.name())));
-            displays.requireAll(CALL_SYSTEM, Arrays.stream(EvidenceCall.values()).map(EvidenceCall::code));
+            displays.requireAll(
+                    REASON_SYSTEM, Arrays.stream(UnknownReason.values()).map(UnknownReason::code));
+            displays.requireAll(
+                    GENE_STATUS_SYSTEM,
+                    Arrays.stream(GeneVerdict.Status.values()).map(s -> code(s.name())));
+            displays.requireAll(
+                    COVERAGE_SYSTEM,
+                    Arrays.stream(GeneVerdict.Coverage.values()).map(c -> code(c.name())));
+            displays.requireAll(
+                    CALL_SYSTEM, Arrays.stream(EvidenceCall.values()).map(EvidenceCall::code));
             displays.requireAll(HGNC, Arrays.stream(Gene.values()).map(Gene::hgncId));
             return displays;
         }

@@ -70,10 +70,14 @@ public final class StoreRasStatus {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();
         for (String identifier : identifiers) {
             Map.Entry<String, String> key = PersonIdentity.splitKey(identifier);
-            ca.uhn.fhir.jpa.searchparam.SearchParameterMap query = ca.uhn.fhir.jpa.searchparam.SearchParameterMap.newSynchronous(
-                    Patient.SP_IDENTIFIER, new ca.uhn.fhir.rest.param.TokenParam(key.getKey(), key.getValue()));
-            daos.getResourceDao("Patient").searchForResources(query, new ca.uhn.fhir.rest.api.server.SystemRequestDetails())
-                    .forEach(found -> ids.add(((org.hl7.fhir.instance.model.api.IBaseResource) found).getIdElement().getIdPart()));
+            ca.uhn.fhir.jpa.searchparam.SearchParameterMap query =
+                    ca.uhn.fhir.jpa.searchparam.SearchParameterMap.newSynchronous(
+                            Patient.SP_IDENTIFIER, new ca.uhn.fhir.rest.param.TokenParam(key.getKey(), key.getValue()));
+            daos.getResourceDao("Patient")
+                    .searchForResources(query, new ca.uhn.fhir.rest.api.server.SystemRequestDetails())
+                    .forEach(found -> ids.add(((org.hl7.fhir.instance.model.api.IBaseResource) found)
+                            .getIdElement()
+                            .getIdPart()));
         }
         return ids;
     }

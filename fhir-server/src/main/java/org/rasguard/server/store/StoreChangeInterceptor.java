@@ -63,7 +63,8 @@ public final class StoreChangeInterceptor {
         }
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             // HAPI writes inside a Spring transaction; without one there is no commit to wait for.
-            LOG.error("A resource was written outside a Spring transaction: caches keyed on the store version may be stale");
+            LOG.error(
+                    "A resource was written outside a Spring transaction: caches keyed on the store version may be stale");
             return;
         }
         for (TransactionSynchronization registered : TransactionSynchronizationManager.getSynchronizations()) {

@@ -17,8 +17,8 @@ public class StoreConfig {
 
     /** On HAPI JPA's own interceptor service: it sees every write, not only those made through REST. */
     @Bean
-    public StoreChangeInterceptor storeChangeInterceptor(EntityManagerFactory entityManagers,
-            IInterceptorService jpaInterceptors, StoreVersion tableCreatedFirst) {
+    public StoreChangeInterceptor storeChangeInterceptor(
+            EntityManagerFactory entityManagers, IInterceptorService jpaInterceptors, StoreVersion tableCreatedFirst) {
         StoreChangeInterceptor interceptor = new StoreChangeInterceptor(entityManagers);
         jpaInterceptors.registerInterceptor(interceptor);
         return interceptor;

@@ -32,9 +32,11 @@ public final class StoreVersion {
 
     /** Creates the table and its one row if they are not there; safe on every start and every replica. */
     public StoreVersion createTable() {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             connection.setAutoCommit(true);
-            statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id INT NOT NULL PRIMARY KEY, version BIGINT NOT NULL)");
+            statement.execute(
+                    "CREATE TABLE IF NOT EXISTS " + TABLE + " (id INT NOT NULL PRIMARY KEY, version BIGINT NOT NULL)");
             try (ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM " + TABLE + " WHERE id = 1")) {
                 row.next();
                 if (row.getLong(1) == 0) {
@@ -52,7 +54,8 @@ public final class StoreVersion {
     /** The number now, as committed; one primary-key read. */
     public long current() {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("SELECT version FROM " + TABLE + " WHERE id = 1")) {
+                PreparedStatement select =
+                        connection.prepareStatement("SELECT version FROM " + TABLE + " WHERE id = 1")) {
             connection.setAutoCommit(true);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {

@@ -114,8 +114,10 @@ public final class ChannelHeaders {
             String real = takeSameName(stored, name(header.getValue()));
             if (real == null) {
                 // Neither the header nor its name is echoed: a name can be a secret too, put there by mistake.
-                throw SubscriptionEndpointGuard.refused(HEADER_MASKED, "Subscription.channel.header[" + i + "] is a masked value ("
-                        + MASK + ") and the stored Subscription has no header of that name to keep: send the real value",
+                throw SubscriptionEndpointGuard.refused(
+                        HEADER_MASKED,
+                        "Subscription.channel.header[" + i + "] is a masked value (" + MASK
+                                + ") and the stored Subscription has no header of that name to keep: send the real value",
                         "Subscription.channel.header[" + i + "]");
             }
             header.setValue(real);

@@ -65,7 +65,9 @@ public final class SubscribedTypesOnly {
 
     /** Whether a write of {@code resourceType} could match a Subscription. */
     boolean watches(String resourceType) {
-        if (SUBSCRIPTION.equals(resourceType) || writtenTypes.contains(EVERY_TYPE) || writtenTypes.contains(resourceType)) {
+        if (SUBSCRIPTION.equals(resourceType)
+                || writtenTypes.contains(EVERY_TYPE)
+                || writtenTypes.contains(resourceType)) {
             return true;
         }
         for (String criteria : registeredCriteria.get()) {
@@ -88,9 +90,12 @@ public final class SubscribedTypesOnly {
      * for all, for several or for one the parser cannot read.
      */
     static Set<String> typesOf(String criteria) {
-        SubscriptionCriteriaParser.SubscriptionCriteria parsed = criteria == null ? null : SubscriptionCriteriaParser.parse(criteria);
-        if (parsed == null || parsed.getType() != SubscriptionCriteriaParser.TypeEnum.SEARCH_EXPRESSION
-                || parsed.getApplicableResourceTypes() == null || parsed.getApplicableResourceTypes().isEmpty()) {
+        SubscriptionCriteriaParser.SubscriptionCriteria parsed =
+                criteria == null ? null : SubscriptionCriteriaParser.parse(criteria);
+        if (parsed == null
+                || parsed.getType() != SubscriptionCriteriaParser.TypeEnum.SEARCH_EXPRESSION
+                || parsed.getApplicableResourceTypes() == null
+                || parsed.getApplicableResourceTypes().isEmpty()) {
             return Set.of(EVERY_TYPE);
         }
         return parsed.getApplicableResourceTypes();

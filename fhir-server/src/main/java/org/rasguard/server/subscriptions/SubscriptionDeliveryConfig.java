@@ -4,8 +4,8 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
-import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import ca.uhn.fhir.jpa.topic.SubscriptionTopicConfig;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -44,17 +44,22 @@ public class SubscriptionDeliveryConfig {
 
     /** Registered on HAPI JPA's interceptor service: it sees every write of a Subscription. */
     @Bean
-    public SubscriptionEndpointGuard subscriptionEndpointGuard(ServerConfig config, IInterceptorService jpaInterceptors) {
-        // rest-hook only (FhirJpaConfig's SubscriptionSettings): HAPI refuses the other channel types, and our guard says why.
-        SubscriptionEndpointGuard guard = new SubscriptionEndpointGuard(config.lateResults().endpointAllowlist());
+    public SubscriptionEndpointGuard subscriptionEndpointGuard(
+            ServerConfig config, IInterceptorService jpaInterceptors) {
+        // rest-hook only (FhirJpaConfig's SubscriptionSettings): HAPI refuses the other channel types, and our guard
+        // says why.
+        SubscriptionEndpointGuard guard =
+                new SubscriptionEndpointGuard(config.lateResults().endpointAllowlist());
         jpaInterceptors.registerInterceptor(guard);
         return guard;
     }
 
     /** Beside the guard, on HAPI JPA's interceptor service: it sees every create and update of a Subscription. */
     @Bean
-    public SubscriptionLimit subscriptionLimit(ServerConfig config, DaoRegistry daos, IInterceptorService jpaInterceptors) {
-        SubscriptionLimit limit = new SubscriptionLimit(config.lateResults().maxSubscriptions(), () -> countedSubscriptionIds(daos));
+    public SubscriptionLimit subscriptionLimit(
+            ServerConfig config, DaoRegistry daos, IInterceptorService jpaInterceptors) {
+        SubscriptionLimit limit =
+                new SubscriptionLimit(config.lateResults().maxSubscriptions(), () -> countedSubscriptionIds(daos));
         jpaInterceptors.registerInterceptor(limit);
         return limit;
     }
@@ -63,7 +68,8 @@ public class SubscriptionDeliveryConfig {
     @Bean
     public SubscribedTypesOnly subscribedTypesOnly(SubscriptionRegistry registry, IInterceptorService jpaInterceptors) {
         SubscribedTypesOnly filter = new SubscribedTypesOnly(() -> registry.getAll().stream()
-                .map(active -> active.getSubscription().getCriteriaString()).toList());
+                .map(active -> active.getSubscription().getCriteriaString())
+                .toList());
         jpaInterceptors.registerInterceptor(filter);
         return filter;
     }
@@ -87,10 +93,14 @@ public class SubscriptionDeliveryConfig {
 
     /** Ids of the stored Subscriptions HAPI delivers for: status requested or active (as HAPI's SubscriptionLoader). */
     private static Set<String> countedSubscriptionIds(DaoRegistry daos) {
-        SearchParameterMap query = SearchParameterMap.newSynchronous().add(Subscription.SP_STATUS, new TokenOrListParam()
-                .addOr(new TokenParam(Subscription.SubscriptionStatus.REQUESTED.toCode()))
-                .addOr(new TokenParam(Subscription.SubscriptionStatus.ACTIVE.toCode())));
+        SearchParameterMap query = SearchParameterMap.newSynchronous()
+                .add(
+                        Subscription.SP_STATUS,
+                        new TokenOrListParam()
+                                .addOr(new TokenParam(Subscription.SubscriptionStatus.REQUESTED.toCode()))
+                                .addOr(new TokenParam(Subscription.SubscriptionStatus.ACTIVE.toCode())));
         return daos.getResourceDao(Subscription.class).searchForResourceIds(query, new SystemRequestDetails()).stream()
-                .map(id -> id.getIdPart()).collect(Collectors.toSet());
+                .map(id -> id.getIdPart())
+                .collect(Collectors.toSet());
     }
 }

@@ -59,7 +59,8 @@ public final class SubscriptionEndpointGuard {
         if (subscription != null && endpoints.allowsUnder(subscription.getEndpointUrl())) {
             return true;
         }
-        LOG.warn("Subscription/{}: not delivered, its endpoint is not allowed by RASGUARD_SUBSCRIPTION_ENDPOINTS",
+        LOG.warn(
+                "Subscription/{}: not delivered, its endpoint is not allowed by RASGUARD_SUBSCRIPTION_ENDPOINTS",
                 subscription == null ? "?" : subscription.getIdPart());
         return false;
     }
@@ -73,11 +74,15 @@ public final class SubscriptionEndpointGuard {
             throw refused(CHANNEL_NOT_SUPPORTED, "Only rest-hook Subscriptions are delivered by this server");
         }
         if (endpoints.isEmpty()) {
-            throw refused(ENDPOINT_NOT_ALLOWED, "This server accepts no Subscriptions: RASGUARD_SUBSCRIPTION_ENDPOINTS is empty");
+            throw refused(
+                    ENDPOINT_NOT_ALLOWED,
+                    "This server accepts no Subscriptions: RASGUARD_SUBSCRIPTION_ENDPOINTS is empty");
         }
         if (!channel.hasEndpoint() || !endpoints.allowsUnder(channel.getEndpoint())) {
             // The endpoint is not echoed: it is the client's input (README: never log or return submitted values).
-            throw refused(ENDPOINT_NOT_ALLOWED, "Subscription.channel.endpoint is not under an endpoint allowed by RASGUARD_SUBSCRIPTION_ENDPOINTS");
+            throw refused(
+                    ENDPOINT_NOT_ALLOWED,
+                    "Subscription.channel.endpoint is not under an endpoint allowed by RASGUARD_SUBSCRIPTION_ENDPOINTS");
         }
     }
 
@@ -87,7 +92,8 @@ public final class SubscriptionEndpointGuard {
 
     /** The 422 every refusal of this package answers: an OperationOutcome with our stable code. */
     static UnprocessableEntityException refused(String code, String message, String expression) {
-        return new UnprocessableEntityException(message,
+        return new UnprocessableEntityException(
+                message,
                 ErrorResponses.outcome(OperationOutcome.IssueType.BUSINESSRULE, code, null, message, expression));
     }
 }

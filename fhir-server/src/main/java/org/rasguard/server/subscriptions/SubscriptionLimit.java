@@ -62,8 +62,10 @@ public final class SubscriptionLimit {
             return;
         }
         if (stored.size() >= max) {
-            throw SubscriptionEndpointGuard.refused(LIMIT_REACHED, "This server holds at most " + max
-                    + " requested or active Subscriptions (RASGUARD_MAX_SUBSCRIPTIONS): delete one or set its status to off first",
+            throw SubscriptionEndpointGuard.refused(
+                    LIMIT_REACHED,
+                    "This server holds at most " + max
+                            + " requested or active Subscriptions (RASGUARD_MAX_SUBSCRIPTIONS): delete one or set its status to off first",
                     "Subscription.status");
         }
     }

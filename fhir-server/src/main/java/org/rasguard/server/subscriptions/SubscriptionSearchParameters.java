@@ -37,20 +37,29 @@ public final class SubscriptionSearchParameters {
     }
 
     private static void check(IBaseResource resource, RequestDetails request) {
-        if (request instanceof SystemRequestDetails || !(resource instanceof SearchParameter parameter) || !overSubscriptions(parameter)) {
+        if (request instanceof SystemRequestDetails
+                || !(resource instanceof SearchParameter parameter)
+                || !overSubscriptions(parameter)) {
             return;
         }
         Refusals.record(request, OVER_SUBSCRIPTIONS);
         String message = "A SearchParameter over Subscriptions cannot be created or changed through the FHIR API:"
                 + " their channel headers hold secrets.";
-        throw new ForbiddenOperationException(message, ErrorResponses.outcome(OperationOutcome.IssueType.FORBIDDEN, OVER_SUBSCRIPTIONS,
-                "Search parameter over Subscriptions", message, "SearchParameter.base"));
+        throw new ForbiddenOperationException(
+                message,
+                ErrorResponses.outcome(
+                        OperationOutcome.IssueType.FORBIDDEN,
+                        OVER_SUBSCRIPTIONS,
+                        "Search parameter over Subscriptions",
+                        message,
+                        "SearchParameter.base"));
     }
 
     static boolean overSubscriptions(SearchParameter parameter) {
-        boolean base = parameter.getBase().stream().anyMatch(code -> "Subscription".equalsIgnoreCase(code.getValueAsString()));
-        String expression = (parameter.getExpression() == null ? "" : parameter.getExpression())
-                + " " + (parameter.getXpath() == null ? "" : parameter.getXpath());
+        boolean base =
+                parameter.getBase().stream().anyMatch(code -> "Subscription".equalsIgnoreCase(code.getValueAsString()));
+        String expression = (parameter.getExpression() == null ? "" : parameter.getExpression()) + " "
+                + (parameter.getXpath() == null ? "" : parameter.getXpath());
         String lower = expression.toLowerCase(Locale.ROOT);
         return base || lower.contains("subscription") || lower.contains("channel");
     }

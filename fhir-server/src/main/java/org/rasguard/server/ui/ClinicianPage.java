@@ -63,8 +63,10 @@ public final class ClinicianPage {
         mapping.setServletName(holder.getName());
         mapping.setPathSpecs(new String[] {"", "/ui/*", "/favicon.ico"}); // "": exactly the root
         application.getServletHandler().addServletMapping(mapping);
-        LOG.info("Clinician page at http://{}:{}/ (no authentication: served only while the CDS service and the FHIR API are open)",
-                config.host(), config.port());
+        LOG.info(
+                "Clinician page at http://{}:{}/ (no authentication: served only while the CDS service and the FHIR API are open)",
+                config.host(),
+                config.port());
     }
 
     /**
@@ -77,17 +79,26 @@ public final class ClinicianPage {
         ObjectNode root = json.createObjectNode();
         ArrayNode groups = root.putArray("groups");
         for (String url : DRUG_GROUPS) {
-            ValueSet group = knowledge.valueSet(url).orElseThrow(() -> new IllegalStateException("Unknown ValueSet " + url));
+            ValueSet group =
+                    knowledge.valueSet(url).orElseThrow(() -> new IllegalStateException("Unknown ValueSet " + url));
             ObjectNode node = groups.addObject();
             node.put("label", group.hasTitle() ? group.getTitle() : group.getName());
             node.put("valueSet", url);
             ArrayNode drugs = node.putArray("drugs");
             List<String> members = group.getCompose().getInclude().stream()
-                    .flatMap(include -> include.getValueSet().stream()).map(CanonicalType::getValue).toList();
+                    .flatMap(include -> include.getValueSet().stream())
+                    .map(CanonicalType::getValue)
+                    .toList();
             if (!members.isEmpty()) {
                 for (String member : members) {
-                    ValueSet drug = knowledge.valueSet(member).orElseThrow(() -> new IllegalStateException("Unknown ValueSet " + member));
-                    addDrug(drugs, drug.hasTitle() ? drug.getTitle() : drug.getName(), member, preferred(knowledge.codes(member)));
+                    ValueSet drug = knowledge
+                            .valueSet(member)
+                            .orElseThrow(() -> new IllegalStateException("Unknown ValueSet " + member));
+                    addDrug(
+                            drugs,
+                            drug.hasTitle() ? drug.getTitle() : drug.getName(),
+                            member,
+                            preferred(knowledge.codes(member)));
                 }
             } else {
                 for (Code code : knowledge.codes(url)) {
@@ -112,11 +123,14 @@ public final class ClinicianPage {
 
     /** RxNorm first (what US EHR orders carry), then ATC, then whatever comes first. */
     private static Code preferred(Set<Code> codes) {
-        Comparator<Code> order = Comparator.comparingInt(code -> RXNORM.equals(code.system()) ? 0 : ATC.equals(code.system()) ? 1 : 2);
+        Comparator<Code> order =
+                Comparator.comparingInt(code -> RXNORM.equals(code.system()) ? 0 : ATC.equals(code.system()) ? 1 : 2);
         return codes.stream().min(order).orElseThrow(() -> new IllegalStateException("A drug ValueSet without codes"));
     }
 
     private static String capitalize(String text) {
-        return text == null || text.isEmpty() ? text : text.substring(0, 1).toUpperCase(Locale.ROOT) + text.substring(1);
+        return text == null || text.isEmpty()
+                ? text
+                : text.substring(0, 1).toUpperCase(Locale.ROOT) + text.substring(1);
     }
 }

@@ -97,7 +97,8 @@ public final class ClinicianPageServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws jakarta.servlet.ServletException, IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws jakarta.servlet.ServletException, IOException {
         if (request.getMethod().equals("PATCH")) {
             notAllowed(response);
             return;

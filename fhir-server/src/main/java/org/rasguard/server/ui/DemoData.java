@@ -32,7 +32,8 @@ public final class DemoData {
     /** The example transaction Bundles of the package, in file order. */
     public static List<Bundle> examples(KnowledgeBase knowledge) {
         return knowledge.examples().stream()
-                .filter(Bundle.class::isInstance).map(Bundle.class::cast)
+                .filter(Bundle.class::isInstance)
+                .map(Bundle.class::cast)
                 .filter(bundle -> bundle.getType() == Bundle.BundleType.TRANSACTION)
                 .toList();
     }
@@ -47,16 +48,22 @@ public final class DemoData {
         for (Bundle example : examples) {
             Bundle response = system.transaction(new SystemRequestDetails(), example.copy());
             for (Bundle.BundleEntryComponent entry : response.getEntry()) {
-                if (entry.getResponse().getStatus() != null && entry.getResponse().getStatus().startsWith("201")) {
+                if (entry.getResponse().getStatus() != null
+                        && entry.getResponse().getStatus().startsWith("201")) {
                     created++;
                 } else {
                     found++;
                 }
             }
         }
-        Summary summary = new Summary(examples.size(), created, found, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        LOG.info("Demo data: {} example patient bundles, {} resources created, {} already stored ({} ms)",
-                summary.bundles(), created, found, summary.millis());
+        Summary summary = new Summary(
+                examples.size(), created, found, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        LOG.info(
+                "Demo data: {} example patient bundles, {} resources created, {} already stored ({} ms)",
+                summary.bundles(),
+                created,
+                found,
+                summary.millis());
         return summary;
     }
 }

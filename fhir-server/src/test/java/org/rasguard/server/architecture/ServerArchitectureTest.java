@@ -20,10 +20,15 @@ class ServerArchitectureTest {
 
     @ArchTest
     static final ArchRule configIsALeaf = noClasses()
-            .that().resideInAPackage("org.rasguard.server.config..")
-            .should().dependOnClassesThat(resideInAPackage("org.rasguard.server..").and(not(resideInAPackage("org.rasguard.server.config.."))))
-            .because("one config object built from the environment, validated at start, imported by the features it configures");
+            .that()
+            .resideInAPackage("org.rasguard.server.config..")
+            .should()
+            .dependOnClassesThat(resideInAPackage("org.rasguard.server..")
+                    .and(not(resideInAPackage("org.rasguard.server.config.."))))
+            .because(
+                    "one config object built from the environment, validated at start, imported by the features it configures");
 
     @ArchTest
-    static final ArchRule noFeaturePackageCycles = slices().matching("org.rasguard.server.(*)..").should().beFreeOfCycles();
+    static final ArchRule noFeaturePackageCycles =
+            slices().matching("org.rasguard.server.(*)..").should().beFreeOfCycles();
 }

@@ -23,8 +23,8 @@ class AuditTrailTest {
 
     @SuppressWarnings("unchecked")
     private IFhirSystemDao<Bundle, Meta> store(CountDownLatch open) {
-        return (IFhirSystemDao<Bundle, Meta>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {IFhirSystemDao.class},
-                (proxy, method, args) -> {
+        return (IFhirSystemDao<Bundle, Meta>) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {IFhirSystemDao.class}, (proxy, method, args) -> {
                     if (method.getName().equals("transaction")) {
                         open.await(10, TimeUnit.SECONDS);
                         stored.add((Bundle) args[1]);
@@ -35,8 +35,20 @@ class AuditTrailTest {
     }
 
     private static Decision decision() {
-        return new Decision("rasguard-anti-egfr-order-sign", Hook.ORDER_SIGN, UUID.randomUUID().toString(), null, "p1",
-                Instant.now(), 1_000_000, 0, List.of(), null, List.of(), List.of(), null);
+        return new Decision(
+                "rasguard-anti-egfr-order-sign",
+                Hook.ORDER_SIGN,
+                UUID.randomUUID().toString(),
+                null,
+                "p1",
+                Instant.now(),
+                1_000_000,
+                0,
+                List.of(),
+                null,
+                List.of(),
+                List.of(),
+                null);
     }
 
     @Test
@@ -47,8 +59,10 @@ class AuditTrailTest {
             trail.record(decision());
         }
         trail.close();
-        assertThat(stored.stream().mapToInt(bundle -> bundle.getEntry().size()).sum()).isEqualTo(250);
-        assertThat(stored).allSatisfy(bundle -> assertThat(bundle.getEntry().size()).isLessThanOrEqualTo(AuditTrail.BATCH));
+        assertThat(stored.stream().mapToInt(bundle -> bundle.getEntry().size()).sum())
+                .isEqualTo(250);
+        assertThat(stored)
+                .allSatisfy(bundle -> assertThat(bundle.getEntry().size()).isLessThanOrEqualTo(AuditTrail.BATCH));
         assertThat(metrics.scrape()).contains("rasguard_audit_events_total{result=\"written\"} 250.0");
         assertThat(trail.pending()).isZero();
     }
@@ -69,7 +83,8 @@ class AuditTrailTest {
         assertThat(metrics.scrape()).contains("rasguard_audit_events_total{result=\"dropped\"} 7.0");
         storeBlocked.countDown();
         trail.close();
-        assertThat(stored.stream().mapToInt(bundle -> bundle.getEntry().size()).sum()).isEqualTo(4);
+        assertThat(stored.stream().mapToInt(bundle -> bundle.getEntry().size()).sum())
+                .isEqualTo(4);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.rasguard.server.auth;
 
-import org.rasguard.server.config.SecuritySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.rasguard.server.auth.TokenRejected.Reason;
+import org.rasguard.server.config.SecuritySettings;
 
 /** Every check of a CDS client JWT, with real RSA and EC keys and a fixed clock; no server. */
 class CdsJwtVerifierTest {
@@ -42,12 +42,14 @@ class CdsJwtVerifierTest {
     private final ReplayStore replay = (issuer, jti, forgetAfter) -> seen.add(issuer + " " + jti);
 
     private CdsJwtVerifier verifier(Set<JWSAlgorithm> algorithms, Set<String> tenants) {
-        JWKSource<SecurityContext> configured = new ImmutableJWKSet<>(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())));
+        JWKSource<SecurityContext> configured =
+                new ImmutableJWKSet<>(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())));
         JWKSource<SecurityContext> rotatedSet = new ImmutableJWKSet<>(new JWKSet(rotated.toPublicJWK()));
         Map<String, CdsJwtVerifier.IssuerKeys> issuers = Map.of(
                 ISS, CdsJwtVerifier.IssuerKeys.of(configured, Map.of(JWKS, configured, ROTATED_JWKS, rotatedSet)),
-                OTHER_ISS, CdsJwtVerifier.IssuerKeys.of(
-                        new ImmutableJWKSet<>(new JWKSet(otherIssuerKey.toPublicJWK())), Map.of()));
+                OTHER_ISS,
+                        CdsJwtVerifier.IssuerKeys.of(
+                                new ImmutableJWKSet<>(new JWKSet(otherIssuerKey.toPublicJWK())), Map.of()));
         return new CdsJwtVerifier(issuers, algorithms, tenants, replay, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -74,7 +76,10 @@ class CdsJwtVerifierTest {
 
     @Test
     void aValidRs384TokenPasses() throws Exception {
-        JWTClaimsSet claims = claims().subject("client-id").notBeforeTime(Date.from(NOW)).claim("extra", 42).build();
+        JWTClaimsSet claims = claims().subject("client-id")
+                .notBeforeTime(Date.from(NOW))
+                .claim("extra", 42)
+                .build();
         CdsJwtVerifier.Verified verified = verifier().verify(TestJwts.sign(rsa, claims), AUD);
         assertThat(verified.issuer()).isEqualTo(ISS);
         assertThat(verified.jti()).isEqualTo(claims.getJWTID());
@@ -82,24 +87,31 @@ class CdsJwtVerifierTest {
 
     @Test
     void aValidEs384TokenPasses() throws Exception {
-        assertThat(verifier().verify(TestJwts.sign(ec, claims().build()), AUD).issuer()).isEqualTo(ISS);
+        assertThat(verifier().verify(TestJwts.sign(ec, claims().build()), AUD).issuer())
+                .isEqualTo(ISS);
     }
 
     @Test
     void anAudienceArrayHoldingTheUrlPassesAndATrailingSlashIsIgnored() throws Exception {
-        verifier().verify(TestJwts.sign(rsa, claims().audience(List.of("https://elsewhere", AUD)).build()), AUD);
+        verifier()
+                .verify(
+                        TestJwts.sign(
+                                rsa,
+                                claims().audience(List.of("https://elsewhere", AUD))
+                                        .build()),
+                        AUD);
         verifier().verify(TestJwts.sign(rsa, claims().audience(AUD + "/").build()), AUD);
     }
 
     @Test
     void rs256AndEs256OnlyWhenConfigured() throws Exception {
         ECKey p256 = TestJwts.ec("ec-1", Curve.P_256);
-        String rs256 = TestJwts.sign(rsa, JWSAlgorithm.RS256, claims().build(), header -> { });
+        String rs256 = TestJwts.sign(rsa, JWSAlgorithm.RS256, claims().build(), header -> {});
         assertThat(rejection(rs256)).isEqualTo(Reason.ALGORITHM);
 
         CdsJwtVerifier lenient = verifier(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.ES256), Set.of());
         lenient.verify(rs256, AUD);
-        String es256 = TestJwts.sign(p256, JWSAlgorithm.ES256, claims().build(), header -> { });
+        String es256 = TestJwts.sign(p256, JWSAlgorithm.ES256, claims().build(), header -> {});
         assertThat(rejection(es256)).isEqualTo(Reason.ALGORITHM);
         // ES256 allowed, but the configured key with that kid is P-384: the signature cannot verify.
         assertThat(rejection(lenient, es256, AUD)).isEqualTo(Reason.SIGNATURE);
@@ -111,7 +123,8 @@ class CdsJwtVerifierTest {
         String other = TestJwts.sign(rsa, claims().issuer("tampered").build());
         assertThat(rejection(TestJwts.withForeignSignature(valid, other))).isEqualTo(Reason.SIGNATURE);
         // Signed by a key the issuer never published, under a published kid.
-        assertThat(rejection(TestJwts.sign(TestJwts.rsa("rsa-1"), claims().build()))).isEqualTo(Reason.SIGNATURE);
+        assertThat(rejection(TestJwts.sign(TestJwts.rsa("rsa-1"), claims().build())))
+                .isEqualTo(Reason.SIGNATURE);
     }
 
     @Test
@@ -126,33 +139,56 @@ class CdsJwtVerifierTest {
 
     @Test
     void theWrongAudienceIsRefused() {
-        assertThat(rejection(TestJwts.sign(rsa, claims().audience("https://cds.example.org/cds-services").build())))
+        assertThat(rejection(TestJwts.sign(
+                        rsa,
+                        claims().audience("https://cds.example.org/cds-services")
+                                .build())))
                 .isEqualTo(Reason.AUDIENCE);
-        assertThat(rejection(verifier(), TestJwts.sign(rsa, claims().build()), AUD + "/feedback")).isEqualTo(Reason.AUDIENCE);
-        assertThat(rejection(TestJwts.sign(rsa, claims().audience((String) null).build()))).isEqualTo(Reason.AUDIENCE);
+        assertThat(rejection(verifier(), TestJwts.sign(rsa, claims().build()), AUD + "/feedback"))
+                .isEqualTo(Reason.AUDIENCE);
+        assertThat(rejection(TestJwts.sign(rsa, claims().audience((String) null).build())))
+                .isEqualTo(Reason.AUDIENCE);
     }
 
     @Test
     void expiryIsCheckedWithASmallSkew() throws Exception {
-        assertThat(rejection(TestJwts.sign(rsa, claims().issueTime(Date.from(NOW.minusSeconds(900)))
-                .expirationTime(Date.from(NOW.minusSeconds(61))).build()))).isEqualTo(Reason.EXPIRED);
-        verifier().verify(TestJwts.sign(rsa, claims().issueTime(Date.from(NOW.minusSeconds(300)))
-                .expirationTime(Date.from(NOW.minusSeconds(30))).build()), AUD);
-        assertThat(rejection(TestJwts.sign(rsa, claims().expirationTime(null).build()))).isEqualTo(Reason.EXPIRED);
+        assertThat(rejection(TestJwts.sign(
+                        rsa,
+                        claims().issueTime(Date.from(NOW.minusSeconds(900)))
+                                .expirationTime(Date.from(NOW.minusSeconds(61)))
+                                .build())))
+                .isEqualTo(Reason.EXPIRED);
+        verifier()
+                .verify(
+                        TestJwts.sign(
+                                rsa,
+                                claims().issueTime(Date.from(NOW.minusSeconds(300)))
+                                        .expirationTime(Date.from(NOW.minusSeconds(30)))
+                                        .build()),
+                        AUD);
+        assertThat(rejection(TestJwts.sign(rsa, claims().expirationTime(null).build())))
+                .isEqualTo(Reason.EXPIRED);
     }
 
     @Test
     void iatInTheFutureAndNbfInTheFutureAreRefused() {
-        assertThat(rejection(TestJwts.sign(rsa, claims().issueTime(Date.from(NOW.plusSeconds(120))).build())))
+        assertThat(rejection(TestJwts.sign(
+                        rsa, claims().issueTime(Date.from(NOW.plusSeconds(120))).build())))
                 .isEqualTo(Reason.ISSUED_IN_FUTURE);
-        assertThat(rejection(TestJwts.sign(rsa, claims().issueTime(null).build()))).isEqualTo(Reason.ISSUED_IN_FUTURE);
-        assertThat(rejection(TestJwts.sign(rsa, claims().notBeforeTime(Date.from(NOW.plusSeconds(120))).build())))
+        assertThat(rejection(TestJwts.sign(rsa, claims().issueTime(null).build())))
+                .isEqualTo(Reason.ISSUED_IN_FUTURE);
+        assertThat(rejection(TestJwts.sign(
+                        rsa,
+                        claims().notBeforeTime(Date.from(NOW.plusSeconds(120))).build())))
                 .isEqualTo(Reason.NOT_YET_VALID);
     }
 
     @Test
     void aTokenLivingLongerThanAnHourIsRefused() {
-        assertThat(rejection(TestJwts.sign(rsa, claims().expirationTime(Date.from(NOW.plusSeconds(7200))).build())))
+        assertThat(rejection(TestJwts.sign(
+                        rsa,
+                        claims().expirationTime(Date.from(NOW.plusSeconds(7200)))
+                                .build())))
                 .isEqualTo(Reason.LIFETIME);
     }
 
@@ -168,22 +204,32 @@ class CdsJwtVerifierTest {
     @Test
     void aRefusedTokenDoesNotBurnItsJti() throws Exception {
         JWTClaimsSet claims = claims().build();
-        assertThat(rejection(verifier(), TestJwts.sign(rsa, claims), "https://wrong")).isEqualTo(Reason.AUDIENCE);
+        assertThat(rejection(verifier(), TestJwts.sign(rsa, claims), "https://wrong"))
+                .isEqualTo(Reason.AUDIENCE);
         verifier().verify(TestJwts.sign(rsa, claims), AUD);
     }
 
     @Test
     void anUnavailableReplayStoreFailsClosed() {
-        CdsJwtVerifier verifier = new CdsJwtVerifier(Map.of(ISS, CdsJwtVerifier.IssuerKeys.of(
-                new ImmutableJWKSet<>(new JWKSet(rsa.toPublicJWK())), Map.of())), SecuritySettings.DEFAULT_ALGORITHMS,
-                Set.of(), (issuer, jti, forgetAfter) -> { throw new IllegalStateException("database down"); },
+        CdsJwtVerifier verifier = new CdsJwtVerifier(
+                Map.of(
+                        ISS,
+                        CdsJwtVerifier.IssuerKeys.of(new ImmutableJWKSet<>(new JWKSet(rsa.toPublicJWK())), Map.of())),
+                SecuritySettings.DEFAULT_ALGORITHMS,
+                Set.of(),
+                (issuer, jti, forgetAfter) -> {
+                    throw new IllegalStateException("database down");
+                },
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        assertThat(rejection(verifier, TestJwts.sign(rsa, claims().build()), AUD)).isEqualTo(Reason.REPLAY_STORE);
+        assertThat(rejection(verifier, TestJwts.sign(rsa, claims().build()), AUD))
+                .isEqualTo(Reason.REPLAY_STORE);
     }
 
     @Test
     void anUnknownIssuerIsRefusedAndAnotherIssuersKeyDoesNotSpeakForThisOne() {
-        assertThat(rejection(TestJwts.sign(rsa, claims().issuer("https://evil.example").build()))).isEqualTo(Reason.ISSUER);
+        assertThat(rejection(TestJwts.sign(
+                        rsa, claims().issuer("https://evil.example").build())))
+                .isEqualTo(Reason.ISSUER);
         assertThat(rejection(TestJwts.sign(rsa, claims().issuer(null).build()))).isEqualTo(Reason.ISSUER);
         // A configured issuer's own key cannot sign as another configured issuer.
         assertThat(rejection(TestJwts.sign(otherIssuerKey, claims().build()))).isEqualTo(Reason.SIGNATURE);
@@ -200,14 +246,18 @@ class CdsJwtVerifierTest {
 
     @Test
     void anUnknownOrMissingKidIsRefused() {
-        assertThat(rejection(TestJwts.sign(TestJwts.rsa("nobody"), claims().build()))).isEqualTo(Reason.SIGNATURE);
+        assertThat(rejection(TestJwts.sign(TestJwts.rsa("nobody"), claims().build())))
+                .isEqualTo(Reason.SIGNATURE);
         String noKid = TestJwts.sign(rsa, JWSAlgorithm.RS384, claims().build(), header -> header.keyID(null));
         assertThat(rejection(noKid)).isEqualTo(Reason.KID);
     }
 
     @Test
     void aTypeOtherThanJwtIsRefused() {
-        String typed = TestJwts.sign(rsa, JWSAlgorithm.RS384, claims().build(),
+        String typed = TestJwts.sign(
+                rsa,
+                JWSAlgorithm.RS384,
+                claims().build(),
                 header -> header.type(new com.nimbusds.jose.JOSEObjectType("at+jwt")));
         assertThat(rejection(typed)).isEqualTo(Reason.TYPE);
     }
@@ -215,10 +265,16 @@ class CdsJwtVerifierTest {
     @Test
     void tenantIsCheckedWhenConfigured() throws Exception {
         CdsJwtVerifier verifier = verifier(SecuritySettings.DEFAULT_ALGORITHMS, Set.of("hospital-a"));
-        verifier.verify(TestJwts.sign(rsa, claims().claim("tenant", "hospital-a").build()), AUD);
-        assertThat(rejection(verifier, TestJwts.sign(rsa, claims().claim("tenant", "hospital-b").build()), AUD))
+        verifier.verify(
+                TestJwts.sign(rsa, claims().claim("tenant", "hospital-a").build()), AUD);
+        assertThat(rejection(
+                        verifier,
+                        TestJwts.sign(
+                                rsa, claims().claim("tenant", "hospital-b").build()),
+                        AUD))
                 .isEqualTo(Reason.TENANT);
-        assertThat(rejection(verifier, TestJwts.sign(rsa, claims().build()), AUD)).isEqualTo(Reason.TENANT);
+        assertThat(rejection(verifier, TestJwts.sign(rsa, claims().build()), AUD))
+                .isEqualTo(Reason.TENANT);
     }
 
     @Test
@@ -243,22 +299,28 @@ class CdsJwtVerifierTest {
      * unreachable URL.
      */
     private CdsJwtVerifier verifierWithUnreachableJku(java.util.concurrent.atomic.AtomicInteger fetches) {
-        CdsJwtVerifier.KeySet file = new CdsJwtVerifier.KeySet("file:///etc/rasguard/ehr-jwks.json",
-                new ImmutableJWKSet<>(new JWKSet(rsa.toPublicJWK())));
+        CdsJwtVerifier.KeySet file = new CdsJwtVerifier.KeySet(
+                "file:///etc/rasguard/ehr-jwks.json", new ImmutableJWKSet<>(new JWKSet(rsa.toPublicJWK())));
         JWKSource<SecurityContext> unreachable = (selector, context) -> {
             fetches.incrementAndGet();
             throw new com.nimbusds.jose.KeySourceException("connection refused");
         };
         CdsJwtVerifier.KeySet remote = new CdsJwtVerifier.KeySet(ROTATED_JWKS, unreachable);
-        return new CdsJwtVerifier(Map.of(ISS, new CdsJwtVerifier.IssuerKeys(file, Map.of(ROTATED_JWKS, remote))),
-                SecuritySettings.DEFAULT_ALGORITHMS, Set.of(), replay, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new CdsJwtVerifier(
+                Map.of(ISS, new CdsJwtVerifier.IssuerKeys(file, Map.of(ROTATED_JWKS, remote))),
+                SecuritySettings.DEFAULT_ALGORITHMS,
+                Set.of(),
+                replay,
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
     void aListedJkuIsVerifiedAgainstTheConfiguredCopyOfflineWhenItHoldsTheKey() throws Exception {
         java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
         CdsJwtVerifier verifier = verifierWithUnreachableJku(fetches);
-        assertThat(verifier.verify(TestJwts.signWithJku(rsa, claims().build(), ROTATED_JWKS), AUD).issuer()).isEqualTo(ISS);
+        assertThat(verifier.verify(TestJwts.signWithJku(rsa, claims().build(), ROTATED_JWKS), AUD)
+                        .issuer())
+                .isEqualTo(ISS);
         assertThat(fetches).as("the jku URL was never fetched").hasValue(0);
     }
 
@@ -272,7 +334,9 @@ class CdsJwtVerifierTest {
                     assertThat(e.reason()).isEqualTo(Reason.SIGNATURE);
                     assertThat(e.keySet()).isEqualTo(ISS + " key set file:///etc/rasguard/ehr-jwks.json");
                 });
-        assertThat(fetches).as("a kid the copy holds is never looked up elsewhere").hasValue(0);
+        assertThat(fetches)
+                .as("a kid the copy holds is never looked up elsewhere")
+                .hasValue(0);
     }
 
     @Test
@@ -282,7 +346,9 @@ class CdsJwtVerifierTest {
         assertThatThrownBy(() -> verifierWithUnreachableJku(fetches).verify(token, AUD))
                 .isInstanceOfSatisfying(TokenRejected.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.SIGNATURE);
-                    assertThat(e.keySet()).isEqualTo(ISS + " key set " + ROTATED_JWKS).doesNotContain(token);
+                    assertThat(e.keySet())
+                            .isEqualTo(ISS + " key set " + ROTATED_JWKS)
+                            .doesNotContain(token);
                 });
         assertThat(fetches).hasPositiveValue();
     }

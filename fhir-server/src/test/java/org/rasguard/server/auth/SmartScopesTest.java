@@ -20,8 +20,12 @@ class SmartScopesTest {
 
     @Test
     void v2LettersMapToTheirPermissions() {
-        assertThat(SmartScopes.parse(List.of("system/*.cruds", "user/Observation.rs", "patient/Observation.s",
-                "system/Bundle.c", "system/DiagnosticReport.d")))
+        assertThat(SmartScopes.parse(List.of(
+                        "system/*.cruds",
+                        "user/Observation.rs",
+                        "patient/Observation.s",
+                        "system/Bundle.c",
+                        "system/DiagnosticReport.d")))
                 .containsExactly(
                         new Grant(Level.SYSTEM, "*", true, true, true, true),
                         new Grant(Level.USER, "Observation", true, false, false, false),
@@ -39,9 +43,18 @@ class SmartScopesTest {
 
     @Test
     void whatCannotBeEnforcedExactlyGrantsNothing() {
-        assertThat(SmartScopes.parse(List.of("openid", "launch/patient", "offline_access", "fhirUser",
-                "patient/Observation.rs?category=laboratory", "system/Observation.rsx", "system/Observation.sr",
-                "system/Observation.", "admin/*.read", "system/Observation.READ", "system/../Observation.read")))
+        assertThat(SmartScopes.parse(List.of(
+                        "openid",
+                        "launch/patient",
+                        "offline_access",
+                        "fhirUser",
+                        "patient/Observation.rs?category=laboratory",
+                        "system/Observation.rsx",
+                        "system/Observation.sr",
+                        "system/Observation.",
+                        "admin/*.read",
+                        "system/Observation.READ",
+                        "system/../Observation.read")))
                 .isEmpty();
     }
 }

@@ -19,13 +19,13 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPublicKey;
-import java.util.ArrayList;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +60,11 @@ public final class TestJwts {
             }
             pair = RSA_PAIRS.get(rsaCalls++ % RSA_RING);
         }
-        return new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey(pair.getPrivate())
-                .keyID(kid).keyUse(KeyUse.SIGNATURE).build();
+        return new RSAKey.Builder((RSAPublicKey) pair.getPublic())
+                .privateKey(pair.getPrivate())
+                .keyID(kid)
+                .keyUse(KeyUse.SIGNATURE)
+                .build();
     }
 
     private static final int RSA_RING = 16;
@@ -97,11 +100,13 @@ public final class TestJwts {
 
     /** Signs with the key's own kid and a default algorithm for its type (RS384 / ES384). */
     public static String sign(JWK key, JWTClaimsSet claims) {
-        return sign(key, key instanceof RSAKey ? JWSAlgorithm.RS384 : JWSAlgorithm.ES384, claims, header -> { });
+        return sign(key, key instanceof RSAKey ? JWSAlgorithm.RS384 : JWSAlgorithm.ES384, claims, header -> {});
     }
 
-    public static String sign(JWK key, JWSAlgorithm algorithm, JWTClaimsSet claims, Consumer<JWSHeader.Builder> header) {
-        JWSHeader.Builder builder = new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).type(JOSEObjectType.JWT);
+    public static String sign(
+            JWK key, JWSAlgorithm algorithm, JWTClaimsSet claims, Consumer<JWSHeader.Builder> header) {
+        JWSHeader.Builder builder =
+                new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).type(JOSEObjectType.JWT);
         header.accept(builder);
         try {
             JWSSigner signer = key instanceof RSAKey rsa ? new RSASSASigner(rsa) : new ECDSASigner((ECKey) key);
@@ -115,20 +120,27 @@ public final class TestJwts {
 
     /** A token with a jku header naming where its key set is. */
     public static String signWithJku(JWK key, JWTClaimsSet claims, String jku) {
-        return sign(key, key instanceof RSAKey ? JWSAlgorithm.RS384 : JWSAlgorithm.ES384, claims,
+        return sign(
+                key,
+                key instanceof RSAKey ? JWSAlgorithm.RS384 : JWSAlgorithm.ES384,
+                claims,
                 header -> header.jwkURL(URI.create(jku)));
     }
 
     /** {@code alg: none}: header and claims, no signature. */
     public static String unsigned(String kid, JWTClaimsSet claims) {
-        String header = Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}").toString();
+        String header = Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}")
+                .toString();
         return header + "." + Base64URL.encode(claims.toString().getBytes(StandardCharsets.UTF_8)) + ".";
     }
 
     /** The classic key-confusion forgery: HS256 with the issuer's public RSA key as the HMAC secret. */
     public static String hmacWithPublicKey(RSAKey key, JWTClaimsSet claims) {
         try {
-            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build();
+            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256)
+                    .keyID(key.getKeyID())
+                    .type(JOSEObjectType.JWT)
+                    .build();
             SignedJWT jwt = new SignedJWT(header, claims);
             jwt.sign(new MACSigner(key.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8)));
             return jwt.serialize();

@@ -1,8 +1,8 @@
 package org.rasguard.server.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.ServerSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,19 +62,32 @@ public final class CdsLoadRun {
             port = socket.getLocalPort();
         }
         Path dataDir = Files.createTempDirectory("rasguard-bench-");
-        try (ServerProcess server = new ServerProcess(dataDir, Map.of(
-                "RASGUARD_AUDIT", audit,
-                "RASGUARD_RATE_LIMIT_PER_SECOND", "0", // the fallback calls this very server from loopback
-                "RASGUARD_PORT", String.valueOf(port),
-                "RASGUARD_CDS_FHIR_SERVERS", "http://127.0.0.1:" + port + "/fhir")).withJvmDefaults().start()) {
+        try (ServerProcess server = new ServerProcess(
+                        dataDir,
+                        Map.of(
+                                "RASGUARD_AUDIT",
+                                audit,
+                                "RASGUARD_RATE_LIMIT_PER_SECOND",
+                                "0", // the fallback calls this very server from loopback
+                                "RASGUARD_PORT",
+                                String.valueOf(port),
+                                "RASGUARD_CDS_FHIR_SERVERS",
+                                "http://127.0.0.1:" + port + "/fhir"))
+                .withJvmDefaults()
+                .start()) {
             List<String> patients = new ArrayList<>();
             for (String example : EXAMPLES) {
-                String bundle = Files.readString(Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));
+                String bundle = Files.readString(
+                        Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));
                 Http.Response posted = Http.post(server.fhirBase(), bundle);
                 if (posted.status() != 200) {
                     throw new IllegalStateException("Could not load " + example + ": " + posted.status());
                 }
-                patients.add(posted.resource(Bundle.class).getEntryFirstRep().getResponse().getLocation().split("/")[1]);
+                patients.add(posted.resource(Bundle.class)
+                        .getEntryFirstRep()
+                        .getResponse()
+                        .getLocation()
+                        .split("/")[1]);
             }
             List<String> withPrefetch = new ArrayList<>();
             List<String> withoutPrefetch = new ArrayList<>();
@@ -83,7 +96,8 @@ public final class CdsLoadRun {
                 withoutPrefetch.add(request(server, patient, false));
             }
             String url = server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID;
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             int warmUp = Integer.getInteger("rasguard.bench.warmupSeconds", 10);
             if (prefetchCalls) {
                 run("warm-up", server, client, url, withPrefetch, rate, warmUp);
@@ -95,14 +109,28 @@ public final class CdsLoadRun {
                 run("order-sign, full prefetch", server, client, url, withPrefetch, rate, seconds);
             }
             if (fallbackCalls) {
-                run("order-sign, no prefetch (fallback to the local FHIR API)", server, client, url, withoutPrefetch, rate, seconds);
+                run(
+                        "order-sign, no prefetch (fallback to the local FHIR API)",
+                        server,
+                        client,
+                        url,
+                        withoutPrefetch,
+                        rate,
+                        seconds);
             }
             printAuditCost(server, audit);
         }
     }
 
-    private static void run(String name, ServerProcess server, HttpClient client, String url, List<String> bodies, int rate,
-            int seconds) throws Exception {
+    private static void run(
+            String name,
+            ServerProcess server,
+            HttpClient client,
+            String url,
+            List<String> bodies,
+            int rate,
+            int seconds)
+            throws Exception {
         int total = rate * seconds;
         long intervalNanos = 1_000_000_000L / rate;
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
@@ -117,17 +145,20 @@ public final class CdsLoadRun {
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(fresh(bodies.get(i % bodies.size())))).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(fresh(bodies.get(i % bodies.size()))))
+                    .build();
             // handle, not whenComplete: a call that fails (connection reset) is counted as an error and
             // its latency kept, instead of ending the run with the exception at the join below.
-            inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
-                latencies.add(System.nanoTime() - scheduled);
-                if (failure != null || response.statusCode() != 200) {
-                    errors.incrementAndGet();
-                }
-                return null;
-            }));
+            inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .handle((response, failure) -> {
+                        latencies.add(System.nanoTime() - scheduled);
+                        if (failure != null || response.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                        return null;
+                    }));
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
         // The server's CPU time over the run, per call: the audit writer's share of the run included,
@@ -135,10 +166,21 @@ public final class CdsLoadRun {
         double cpuPerCall = (double) (cpuMillis(server.pid()) - cpuBefore) / total;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         if (!name.equals("warm-up")) {
-            System.out.printf("[bench] %s: %d calls at %d/s for %d s, errors %d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms"
-                    + "; server CPU %.2f ms per call (load average %s before, %s after)%n",
-                    name, total, rate, seconds, errors.get(), ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), ms(sorted, 1.0),
-                    cpuPerCall, loadBefore, loadAverage());
+            System.out.printf(
+                    "[bench] %s: %d calls at %d/s for %d s, errors %d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms"
+                            + "; server CPU %.2f ms per call (load average %s before, %s after)%n",
+                    name,
+                    total,
+                    rate,
+                    seconds,
+                    errors.get(),
+                    ms(sorted, 0.50),
+                    ms(sorted, 0.95),
+                    ms(sorted, 0.99),
+                    ms(sorted, 1.0),
+                    cpuPerCall,
+                    loadBefore,
+                    loadAverage());
         }
     }
 
@@ -155,7 +197,8 @@ public final class CdsLoadRun {
             } else if (line.startsWith("rasguard_audit_enqueue_seconds_max")) {
                 max = Double.parseDouble(parts[1]);
             } else if (line.startsWith("rasguard_audit_enqueue_seconds_bucket{le=\"") && !line.contains("+Inf")) {
-                buckets.put(Double.parseDouble(line.replaceAll(".*le=\"([^\"]+)\".*", "$1")), Double.parseDouble(parts[1]));
+                buckets.put(
+                        Double.parseDouble(line.replaceAll(".*le=\"([^\"]+)\".*", "$1")), Double.parseDouble(parts[1]));
             }
         }
         double p99 = Double.NaN;
@@ -165,9 +208,12 @@ public final class CdsLoadRun {
                 break;
             }
         }
-        System.out.printf("[bench] audit %s: %d decisions handed to the audit writer, p99 <= %.3f ms (histogram bucket), max %.3f ms%n",
+        System.out.printf(
+                "[bench] audit %s: %d decisions handed to the audit writer, p99 <= %.3f ms (histogram bucket), max %.3f ms%n",
                 audit, (long) count, p99 * 1000, max * 1000);
-        metrics.lines().filter(l -> l.startsWith("rasguard_audit_events_total")).forEach(l -> System.out.println("[bench] " + l));
+        metrics.lines()
+                .filter(l -> l.startsWith("rasguard_audit_events_total"))
+                .forEach(l -> System.out.println("[bench] " + l));
     }
 
     /** CPU time (user and system) of a process so far, from /proc/&lt;pid&gt;/stat (Linux; 0 elsewhere). */

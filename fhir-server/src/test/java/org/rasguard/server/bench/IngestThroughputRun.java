@@ -54,7 +54,8 @@ public final class IngestThroughputRun {
             off[round] = run("off");
             warn[round] = run("warn");
         }
-        System.out.printf("[throughput] median of %d rounds: off %.0f Observations/s, warn %.0f Observations/s; warn/off = %.0f%%%n",
+        System.out.printf(
+                "[throughput] median of %d rounds: off %.0f Observations/s, warn %.0f Observations/s; warn/off = %.0f%%%n",
                 rounds, median(off), median(warn), 100 * median(warn) / median(off));
     }
 
@@ -70,7 +71,9 @@ public final class IngestThroughputRun {
         Map<String, String> env = new java.util.HashMap<>(org.rasguard.server.it.TestDatabase.fresh());
         env.put("RASGUARD_VALIDATION", mode);
         env.put("RASGUARD_RATE_LIMIT_PER_SECOND", "0");
-        try (ServerProcess server = new ServerProcess(Files.createTempDirectory("rasguard-bench-"), env).withJvmDefaults().start()) {
+        try (ServerProcess server = new ServerProcess(Files.createTempDirectory("rasguard-bench-"), env)
+                .withJvmDefaults()
+                .start()) {
             for (int i = 0; i < WARM_UP_BUNDLES; i++) {
                 post(server);
             }
@@ -92,7 +95,8 @@ public final class IngestThroughputRun {
             clients.shutdown();
             int observations = CLIENTS * BUNDLES_PER_CLIENT * OBSERVATIONS_PER_BUNDLE;
             double rate = observations / seconds;
-            System.out.printf("[throughput] RASGUARD_VALIDATION=%s: %d Observations in %.1f s = %.0f Observations/s%n",
+            System.out.printf(
+                    "[throughput] RASGUARD_VALIDATION=%s: %d Observations in %.1f s = %.0f Observations/s%n",
                     mode, observations, seconds, rate);
             return rate;
         }
@@ -109,12 +113,20 @@ public final class IngestThroughputRun {
         String patient = "urn:uuid:" + UUID.randomUUID();
         String mrn = UUID.randomUUID().toString();
         StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
-        json.append("{\"fullUrl\":\"").append(patient).append("\",\"resource\":{\"resourceType\":\"Patient\",")
-                .append("\"identifier\":[{\"system\":\"urn:example:mrn\",\"value\":\"").append(mrn).append("\"}]},")
-                .append("\"request\":{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":\"identifier=urn:example:mrn|")
-                .append(mrn).append("\"}}");
+        json.append("{\"fullUrl\":\"")
+                .append(patient)
+                .append("\",\"resource\":{\"resourceType\":\"Patient\",")
+                .append("\"identifier\":[{\"system\":\"urn:example:mrn\",\"value\":\"")
+                .append(mrn)
+                .append("\"}]},")
+                .append(
+                        "\"request\":{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":\"identifier=urn:example:mrn|")
+                .append(mrn)
+                .append("\"}}");
         for (int i = 0; i < OBSERVATIONS_PER_BUNDLE; i++) {
-            json.append(",{\"fullUrl\":\"urn:uuid:").append(UUID.randomUUID()).append("\",\"resource\":")
+            json.append(",{\"fullUrl\":\"urn:uuid:")
+                    .append(UUID.randomUUID())
+                    .append("\",\"resource\":")
                     .append(variant(patient, mrn + "-" + i))
                     .append(",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}");
         }

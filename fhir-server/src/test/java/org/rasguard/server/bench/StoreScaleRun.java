@@ -56,29 +56,45 @@ public final class StoreScaleRun {
 
     public static void main(String[] args) throws Exception {
         long[] checkpoints = Arrays.stream((args.length > 0 ? args[0] : "10000,100000,1000000").split(","))
-                .mapToLong(Long::parseLong).sorted().toArray();
+                .mapToLong(Long::parseLong)
+                .sorted()
+                .toArray();
         Map<String, String> env = new HashMap<>(TestDatabase.fresh());
         env.put("RASGUARD_VALIDATION", "off");
         env.put("RASGUARD_RATE_LIMIT_PER_SECOND", "0");
-        try (ServerProcess server = new ServerProcess(Files.createTempDirectory("rasguard-scale-"), env).withJvmDefaults().start()) {
+        try (ServerProcess server = new ServerProcess(Files.createTempDirectory("rasguard-scale-"), env)
+                .withJvmDefaults()
+                .start()) {
             List<String> patients = new ArrayList<>();
             for (String example : EXAMPLES) {
-                String bundle = Files.readString(Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));
+                String bundle = Files.readString(
+                        Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));
                 Http.Response posted = Http.post(server.fhirBase(), bundle);
                 if (posted.status() != 200) {
                     throw new IllegalStateException("Could not load " + example + ": " + posted.status());
                 }
-                patients.add(posted.resource(Bundle.class).getEntryFirstRep().getResponse().getLocation().split("/")[1]);
+                patients.add(posted.resource(Bundle.class)
+                        .getEntryFirstRep()
+                        .getResponse()
+                        .getLocation()
+                        .split("/")[1]);
             }
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             java.util.function.Function<String, HttpRequest> rasStatus = patient -> HttpRequest.newBuilder(
                             URI.create(server.fhirBase() + "/Patient/" + patient + "/$ras-status"))
-                    .header("Accept", "application/fhir+json").GET().build();
+                    .header("Accept", "application/fhir+json")
+                    .GET()
+                    .build();
             String url = server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID;
-            java.util.function.Function<String, HttpRequest> orderSign = patient -> HttpRequest.newBuilder(URI.create(url))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(CdsCalls.orderSignFromStoreOnly(server.fhirBase(), patient)
-                            .put("hookInstance", UUID.randomUUID().toString()).toString())).build();
+            java.util.function.Function<String, HttpRequest> orderSign =
+                    patient -> HttpRequest.newBuilder(URI.create(url))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(CdsCalls.orderSignFromStoreOnly(
+                                            server.fhirBase(), patient)
+                                    .put("hookInstance", UUID.randomUUID().toString())
+                                    .toString()))
+                            .build();
             AtomicLong stored = new AtomicLong();
             // A first load and a first round of both calls that are not counted: the first checkpoint
             // would otherwise be measured on a server still compiling its hot paths.
@@ -90,7 +106,8 @@ public final class StoreScaleRun {
                 long started = System.nanoTime();
                 load(server, stored, checkpoint);
                 double seconds = (System.nanoTime() - started) / 1e9;
-                System.out.printf("[scale] %,d Observations stored (%,d loaded in %.0f s, %.0f /s)%n",
+                System.out.printf(
+                        "[scale] %,d Observations stored (%,d loaded in %.0f s, %.0f /s)%n",
                         stored.get(), stored.get() - before, seconds, (stored.get() - before) / seconds);
                 measure(client, "$ras-status", stored.get(), patients, rasStatus);
                 measure(client, "order-sign from our store", stored.get(), patients, orderSign);
@@ -124,13 +141,18 @@ public final class StoreScaleRun {
         }
     }
 
-    private static void measure(HttpClient client, String what, long stored, List<String> patients,
-            java.util.function.Function<String, HttpRequest> request) throws Exception {
+    private static void measure(
+            HttpClient client,
+            String what,
+            long stored,
+            List<String> patients,
+            java.util.function.Function<String, HttpRequest> request)
+            throws Exception {
         long[] latencies = new long[MEASURED_CALLS];
         for (int i = 0; i < WARM_UP_CALLS + MEASURED_CALLS; i++) {
             long started = System.nanoTime();
-            HttpResponse<String> response = client.send(request.apply(patients.get(i % patients.size())),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    client.send(request.apply(patients.get(i % patients.size())), HttpResponse.BodyHandlers.ofString());
             long took = System.nanoTime() - started;
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(what + " answered " + response.statusCode());
@@ -143,7 +165,8 @@ public final class StoreScaleRun {
         if (what.equals("warm-up")) {
             return;
         }
-        System.out.printf("[scale] %s at %,d Observations: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (%d sequential calls)%n",
+        System.out.printf(
+                "[scale] %s at %,d Observations: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (%d sequential calls)%n",
                 what, stored, ms(latencies, 0.50), ms(latencies, 0.95), ms(latencies, 0.99), MEASURED_CALLS);
     }
 
@@ -157,13 +180,22 @@ public final class StoreScaleRun {
         String patient = "urn:uuid:" + UUID.randomUUID();
         String mrn = UUID.randomUUID().toString();
         StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
-        json.append("{\"fullUrl\":\"").append(patient).append("\",\"resource\":{\"resourceType\":\"Patient\",")
-                .append("\"identifier\":[{\"system\":\"urn:example:mrn\",\"value\":\"").append(mrn).append("\"}]},")
-                .append("\"request\":{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":\"identifier=urn:example:mrn|")
-                .append(mrn).append("\"}}");
+        json.append("{\"fullUrl\":\"")
+                .append(patient)
+                .append("\",\"resource\":{\"resourceType\":\"Patient\",")
+                .append("\"identifier\":[{\"system\":\"urn:example:mrn\",\"value\":\"")
+                .append(mrn)
+                .append("\"}]},")
+                .append(
+                        "\"request\":{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":\"identifier=urn:example:mrn|")
+                .append(mrn)
+                .append("\"}}");
         for (int i = 0; i < PER_PATIENT; i++) {
             String resource = i < 2 ? IngestThroughputRun.variant(patient, mrn + "-" + i) : otherResult(patient, i);
-            json.append(",{\"fullUrl\":\"urn:uuid:").append(UUID.randomUUID()).append("\",\"resource\":").append(resource)
+            json.append(",{\"fullUrl\":\"urn:uuid:")
+                    .append(UUID.randomUUID())
+                    .append("\",\"resource\":")
+                    .append(resource)
                     .append(",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}");
         }
         return json.append("]}").toString();

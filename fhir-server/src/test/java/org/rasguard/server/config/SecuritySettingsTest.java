@@ -1,7 +1,5 @@
 package org.rasguard.server.config;
 
-import org.rasguard.server.auth.TestJwts;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -13,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rasguard.server.auth.TestJwts;
 
 class SecuritySettingsTest {
 
@@ -47,24 +46,37 @@ class SecuritySettingsTest {
     @Test
     void anyOtherAddressWithoutAuthenticationIsRefusedNamingWhatIsMissing() throws Exception {
         read(Map.of(), "0.0.0.0");
-        assertThat(problems).singleElement().asString()
+        assertThat(problems)
+                .singleElement()
+                .asString()
                 .contains("RASGUARD_HOST=0.0.0.0 is not a loopback address")
-                .contains("RASGUARD_CDS_ISSUERS").contains("RASGUARD_FHIR_ISSUER").contains("RASGUARD_AUTH=disabled");
+                .contains("RASGUARD_CDS_ISSUERS")
+                .contains("RASGUARD_FHIR_ISSUER")
+                .contains("RASGUARD_AUTH=disabled");
         problems.clear();
         read(Map.of("RASGUARD_CDS_ISSUERS", "https://ehr=" + jwksFile()), "0.0.0.0");
-        assertThat(problems).singleElement().asString().contains("RASGUARD_FHIR_ISSUER").doesNotContain("set RASGUARD_CDS_ISSUERS");
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .contains("RASGUARD_FHIR_ISSUER")
+                .doesNotContain("set RASGUARD_CDS_ISSUERS");
     }
 
     @Test
     void bothIssuersConfiguredAllowAnyAddress() throws Exception {
         String jwks = jwksFile();
-        SecuritySettings settings = read(Map.of(
-                "RASGUARD_CDS_ISSUERS", "https://ehr.example.org=" + jwks + "|https://ehr.example.org/jwks2.json, https://b=" + jwks,
-                "RASGUARD_FHIR_ISSUER", "https://auth.example.org",
-                "RASGUARD_FHIR_JWKS", "https://auth.example.org/jwks"), "0.0.0.0");
+        SecuritySettings settings = read(
+                Map.of(
+                        "RASGUARD_CDS_ISSUERS",
+                                "https://ehr.example.org=" + jwks + "|https://ehr.example.org/jwks2.json, https://b="
+                                        + jwks,
+                        "RASGUARD_FHIR_ISSUER", "https://auth.example.org",
+                        "RASGUARD_FHIR_JWKS", "https://auth.example.org/jwks"),
+                "0.0.0.0");
         assertThat(problems).isEmpty();
         assertThat(settings.cdsIssuers()).containsOnlyKeys("https://ehr.example.org", "https://b");
-        assertThat(settings.cdsIssuers().get("https://ehr.example.org").allowedJku()).hasSize(2);
+        assertThat(settings.cdsIssuers().get("https://ehr.example.org").allowedJku())
+                .hasSize(2);
         assertThat(settings.cdsAuthRequired()).isTrue();
         assertThat(settings.fhirAuthRequired()).isTrue();
     }
@@ -72,19 +84,36 @@ class SecuritySettingsTest {
     @Test
     void hostNamesAreLoopbackOnlyUnlessBothApisAuthenticateOrHostsAreNamed() throws Exception {
         String jwks = jwksFile();
-        assertThat(read(Map.of(), "127.0.0.1").allowedHosts()).containsExactlyInAnyOrderElementsOf(SecuritySettings.LOOPBACK_HOSTS);
+        assertThat(read(Map.of(), "127.0.0.1").allowedHosts())
+                .containsExactlyInAnyOrderElementsOf(SecuritySettings.LOOPBACK_HOSTS);
         assertThat(read(Map.of("RASGUARD_AUTH", "disabled"), "0.0.0.0").allowedHosts())
                 .containsExactlyInAnyOrderElementsOf(SecuritySettings.LOOPBACK_HOSTS);
-        assertThat(read(Map.of("RASGUARD_CDS_ISSUERS", "https://ehr=" + jwks), "127.0.0.1").allowedHosts())
-                .as("the FHIR API is still open").containsExactlyInAnyOrderElementsOf(SecuritySettings.LOOPBACK_HOSTS);
-        Map<String, String> both = Map.of("RASGUARD_CDS_ISSUERS", "https://ehr=" + jwks,
-                "RASGUARD_FHIR_ISSUER", "https://auth", "RASGUARD_FHIR_JWKS", jwks);
+        assertThat(read(Map.of("RASGUARD_CDS_ISSUERS", "https://ehr=" + jwks), "127.0.0.1")
+                        .allowedHosts())
+                .as("the FHIR API is still open")
+                .containsExactlyInAnyOrderElementsOf(SecuritySettings.LOOPBACK_HOSTS);
+        Map<String, String> both = Map.of(
+                "RASGUARD_CDS_ISSUERS",
+                "https://ehr=" + jwks,
+                "RASGUARD_FHIR_ISSUER",
+                "https://auth",
+                "RASGUARD_FHIR_JWKS",
+                jwks);
         assertThat(read(both, "0.0.0.0").allowedHosts()).as("any").isEmpty();
         Map<String, String> named = new HashMap<>(both);
         named.put("RASGUARD_PUBLIC_BASE_URL", "https://CDS.example.org/");
-        assertThat(read(named, "0.0.0.0").allowedHosts()).contains("cds.example.org", "localhost").hasSize(5);
-        assertThat(read(Map.of("RASGUARD_AUTH", "disabled", "RASGUARD_ALLOWED_HOSTS", "rasguard.internal, 10.0.0.5"), "0.0.0.0")
-                .allowedHosts()).contains("rasguard.internal", "10.0.0.5", "127.0.0.1");
+        assertThat(read(named, "0.0.0.0").allowedHosts())
+                .contains("cds.example.org", "localhost")
+                .hasSize(5);
+        assertThat(read(
+                                Map.of(
+                                        "RASGUARD_AUTH",
+                                        "disabled",
+                                        "RASGUARD_ALLOWED_HOSTS",
+                                        "rasguard.internal, 10.0.0.5"),
+                                "0.0.0.0")
+                        .allowedHosts())
+                .contains("rasguard.internal", "10.0.0.5", "127.0.0.1");
         assertThat(problems).isEmpty();
         read(Map.of("RASGUARD_ALLOWED_HOSTS", "https://x.example:443"), "127.0.0.1");
         assertThat(problems).singleElement().asString().contains("RASGUARD_ALLOWED_HOSTS");
@@ -93,7 +122,8 @@ class SecuritySettingsTest {
     @Test
     void fhirTokenLifetimeIsCappedAtAnHourUnlessConfigured() {
         assertThat(read(Map.of(), "127.0.0.1").fhirMaxTokenLifetime()).isEqualTo(java.time.Duration.ofHours(1));
-        assertThat(read(Map.of("RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS", "300"), "127.0.0.1").fhirMaxTokenLifetime())
+        assertThat(read(Map.of("RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS", "300"), "127.0.0.1")
+                        .fhirMaxTokenLifetime())
                 .isEqualTo(java.time.Duration.ofMinutes(5));
         assertThat(problems).isEmpty();
         read(Map.of("RASGUARD_FHIR_MAX_TOKEN_LIFETIME_SECONDS", "999999999"), "127.0.0.1");
@@ -112,8 +142,10 @@ class SecuritySettingsTest {
     @Test
     void keySetUrlsMustBeHttpsOrFileOrLoopbackHttp() {
         Map<String, String> env = new HashMap<>();
-        env.put("RASGUARD_CDS_ISSUERS", "a=http://ehr.example.org/jwks,b=ftp://x/jwks,c=file:///no/such/file.json,"
-                + "d=http://127.0.0.1:9999/jwks,noequals");
+        env.put(
+                "RASGUARD_CDS_ISSUERS",
+                "a=http://ehr.example.org/jwks,b=ftp://x/jwks,c=file:///no/such/file.json,"
+                        + "d=http://127.0.0.1:9999/jwks,noequals");
         read(env, "127.0.0.1");
         assertThat(problems).hasSize(4);
         assertThat(String.join("\n", problems))
@@ -138,7 +170,8 @@ class SecuritySettingsTest {
 
     @Test
     void publicBaseUrlLosesItsTrailingSlashAndMustBeAUrl() {
-        assertThat(read(Map.of("RASGUARD_PUBLIC_BASE_URL", "https://cds.example.org/"), "127.0.0.1").publicBaseUrl())
+        assertThat(read(Map.of("RASGUARD_PUBLIC_BASE_URL", "https://cds.example.org/"), "127.0.0.1")
+                        .publicBaseUrl())
                 .isEqualTo("https://cds.example.org");
         read(Map.of("RASGUARD_PUBLIC_BASE_URL", "cds.example.org"), "127.0.0.1");
         read(Map.of("RASGUARD_RATE_LIMIT_PER_SECOND", "-1"), "127.0.0.1");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-import org.rasguard.server.config.ServerConfig;
 import org.junit.jupiter.api.Test;
 
 class UiSettingsTest {
@@ -20,21 +19,23 @@ class UiSettingsTest {
 
     @Test
     void thePageIsOffByDefaultOnceCdsClientJwtsAreRequired() {
-        UiSettings ui = ServerConfig.from(Map.of("RASGUARD_CDS_ISSUERS", "https://ehr.example.org=" + JWKS)).ui();
+        UiSettings ui = ServerConfig.from(Map.of("RASGUARD_CDS_ISSUERS", "https://ehr.example.org=" + JWKS))
+                .ui();
         assertThat(ui.served()).isFalse();
         assertThat(ui.whyOff()).contains("RASGUARD_CDS_ISSUERS");
     }
 
     @Test
     void askingForThePageWhileAuthenticationIsRequiredStopsTheStart() {
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_UI", "true",
-                "RASGUARD_CDS_ISSUERS", "https://ehr.example.org=" + JWKS)))
+        assertThatThrownBy(() -> ServerConfig.from(
+                        Map.of("RASGUARD_UI", "true", "RASGUARD_CDS_ISSUERS", "https://ehr.example.org=" + JWKS)))
                 .hasMessageContaining("RASGUARD_UI=true, but RASGUARD_CDS_ISSUERS is set");
     }
 
     @Test
     void thePageCanBeSwitchedOffAndDemoDataOn() {
-        UiSettings ui = ServerConfig.from(Map.of("RASGUARD_UI", "false", "RASGUARD_DEMO_DATA", "TRUE")).ui();
+        UiSettings ui = ServerConfig.from(Map.of("RASGUARD_UI", "false", "RASGUARD_DEMO_DATA", "TRUE"))
+                .ui();
         assertThat(ui.served()).isFalse();
         assertThat(ui.demoData()).isTrue();
         assertThatThrownBy(() -> ServerConfig.from(Map.of("RASGUARD_DEMO_DATA", "yes")))

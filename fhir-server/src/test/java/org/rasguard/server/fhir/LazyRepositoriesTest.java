@@ -22,6 +22,7 @@ class LazyRepositoriesTest {
     static class NeedsThings {
         @Autowired
         Things things;
+
         @Autowired
         Other other;
     }
@@ -47,7 +48,8 @@ class LazyRepositoriesTest {
             NeedsThings consumer = context.getBean(NeedsThings.class);
             assertThat(consumer.other).isSameAs(context.getBean(Other.class)); // other dependencies as before
             assertThat(consumer.things).isNotNull();
-            assertThatThrownBy(() -> consumer.things.count()).isInstanceOf(BeanCreationException.class)
+            assertThatThrownBy(() -> consumer.things.count())
+                    .isInstanceOf(BeanCreationException.class)
                     .hasMessageContaining("things");
         }
     }

@@ -18,10 +18,15 @@ class BadInputExceptionMapperTest {
         MDC.put(Correlation.MDC_KEY, "corr-12345678");
         try {
             BaseServerResponseException answer = mapper.answer(
-                    new InternalErrorException("HAPI-0389: Failed to call access method", new OutOfMemoryError("Java heap space")), null);
+                    new InternalErrorException(
+                            "HAPI-0389: Failed to call access method", new OutOfMemoryError("Java heap space")),
+                    null);
             assertThat(answer.getStatusCode()).isEqualTo(500);
-            String body = FhirContext.forR4Cached().newJsonParser().encodeResourceToString((OperationOutcome) answer.getOperationOutcome());
-            assertThat(body).contains("corr-12345678").contains("internal-error")
+            String body = FhirContext.forR4Cached().newJsonParser().encodeResourceToString((OperationOutcome)
+                    answer.getOperationOutcome());
+            assertThat(body)
+                    .contains("corr-12345678")
+                    .contains("internal-error")
                     .doesNotContain("Java heap space", "HAPI-0389", "Exception", "OutOfMemory");
         } finally {
             MDC.remove(Correlation.MDC_KEY);
@@ -30,7 +35,10 @@ class BadInputExceptionMapperTest {
 
     @Test
     void clientFaultsKeepTheirOwnAnswer() {
-        assertThat(mapper.answer(new ca.uhn.fhir.parser.DataFormatException("bad"), null)).isNull();
-        assertThat(mapper.answer(new IllegalArgumentException("argument type mismatch"), null).getStatusCode()).isEqualTo(400);
+        assertThat(mapper.answer(new ca.uhn.fhir.parser.DataFormatException("bad"), null))
+                .isNull();
+        assertThat(mapper.answer(new IllegalArgumentException("argument type mismatch"), null)
+                        .getStatusCode())
+                .isEqualTo(400);
     }
 }

@@ -12,9 +12,12 @@ class CorrelationTest {
     @Test
     void aClientsWellFormedIdIsKeptAnyOtherGetsANewUuid() {
         assertThat(Correlation.from("req-12345678").id()).isEqualTo("req-12345678");
-        for (String refused : new String[] {null, "", "short", "has space in it", "x".repeat(101), "new\nline-injected"}) {
+        for (String refused :
+                new String[] {null, "", "short", "has space in it", "x".repeat(101), "new\nline-injected"}) {
             String id = Correlation.from(refused).id();
-            assertThat(UUID.fromString(id).toString()).as(String.valueOf(refused)).isEqualTo(id);
+            assertThat(UUID.fromString(id).toString())
+                    .as(String.valueOf(refused))
+                    .isEqualTo(id);
         }
     }
 

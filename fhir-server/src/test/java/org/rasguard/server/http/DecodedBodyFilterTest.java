@@ -21,8 +21,10 @@ class DecodedBodyFilterTest {
     void gzipAndBothFormsOfDeflateAreUndone() throws IOException {
         byte[] plain = JSON.getBytes(StandardCharsets.UTF_8);
         assertThat(DecodedBodyFilter.decompress(gzip(plain), "gzip", 1_000)).isEqualTo(plain);
-        assertThat(DecodedBodyFilter.decompress(deflate(plain, false), "deflate", 1_000)).isEqualTo(plain);
-        assertThat(DecodedBodyFilter.decompress(deflate(plain, true), "deflate", 1_000)).isEqualTo(plain);
+        assertThat(DecodedBodyFilter.decompress(deflate(plain, false), "deflate", 1_000))
+                .isEqualTo(plain);
+        assertThat(DecodedBodyFilter.decompress(deflate(plain, true), "deflate", 1_000))
+                .isEqualTo(plain);
     }
 
     @Test
@@ -41,10 +43,14 @@ class DecodedBodyFilterTest {
     @Test
     void onlyOneKnownCodingIsAccepted() {
         assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of()))).isNull();
-        assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of("identity")))).isNull();
-        assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of("GZIP")))).isEqualTo("gzip");
-        assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of("x-gzip")))).isEqualTo("gzip");
-        assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of("deflate")))).isEqualTo("deflate");
+        assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of("identity"))))
+                .isNull();
+        assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of("GZIP"))))
+                .isEqualTo("gzip");
+        assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of("x-gzip"))))
+                .isEqualTo("gzip");
+        assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of("deflate"))))
+                .isEqualTo("deflate");
         assertThatThrownBy(() -> DecodedBodyFilter.coding(Collections.enumeration(List.of("br"))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DecodedBodyFilter.coding(Collections.enumeration(List.of("gzip, gzip"))))
@@ -53,19 +59,27 @@ class DecodedBodyFilterTest {
 
     @Test
     void unlabelledUtf16AndUtf32AreRecognisedAndUtf8IsLeftAlone() {
-        assertThat(DecodedBodyFilter.unlabelledUnicode(JSON.getBytes(StandardCharsets.UTF_16LE))).isEqualTo(StandardCharsets.UTF_16LE);
-        assertThat(DecodedBodyFilter.unlabelledUnicode(JSON.getBytes(StandardCharsets.UTF_16BE))).isEqualTo(StandardCharsets.UTF_16BE);
-        assertThat(DecodedBodyFilter.unlabelledUnicode(JSON.getBytes(StandardCharsets.UTF_16))).isEqualTo(StandardCharsets.UTF_16BE); // with BOM
-        assertThat(DecodedBodyFilter.unlabelledUnicode(JSON.getBytes(java.nio.charset.Charset.forName("UTF-32LE"))).name())
+        assertThat(DecodedBodyFilter.unlabelledUnicode(JSON.getBytes(StandardCharsets.UTF_16LE)))
+                .isEqualTo(StandardCharsets.UTF_16LE);
+        assertThat(DecodedBodyFilter.unlabelledUnicode(JSON.getBytes(StandardCharsets.UTF_16BE)))
+                .isEqualTo(StandardCharsets.UTF_16BE);
+        assertThat(DecodedBodyFilter.unlabelledUnicode(JSON.getBytes(StandardCharsets.UTF_16)))
+                .isEqualTo(StandardCharsets.UTF_16BE); // with BOM
+        assertThat(DecodedBodyFilter.unlabelledUnicode(JSON.getBytes(java.nio.charset.Charset.forName("UTF-32LE")))
+                        .name())
                 .isEqualTo("UTF-32LE");
-        assertThat(DecodedBodyFilter.unlabelledUnicode(JSON.getBytes(StandardCharsets.UTF_8))).isNull();
-        assertThat(DecodedBodyFilter.unlabelledUnicode(("\uFEFF" + JSON).getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(DecodedBodyFilter.unlabelledUnicode(JSON.getBytes(StandardCharsets.UTF_8)))
+                .isNull();
+        assertThat(DecodedBodyFilter.unlabelledUnicode(("\uFEFF" + JSON).getBytes(StandardCharsets.UTF_8)))
+                .isNull();
     }
 
     @Test
     void transcodingIsStrictAndDropsTheByteOrderMark() throws Exception {
-        assertThat(new String(DecodedBodyFilter.toUtf8(JSON.getBytes(StandardCharsets.UTF_16), StandardCharsets.UTF_16),
-                StandardCharsets.UTF_8)).isEqualTo(JSON);
+        assertThat(new String(
+                        DecodedBodyFilter.toUtf8(JSON.getBytes(StandardCharsets.UTF_16), StandardCharsets.UTF_16),
+                        StandardCharsets.UTF_8))
+                .isEqualTo(JSON);
         assertThatThrownBy(() -> DecodedBodyFilter.toUtf8(new byte[] {0x7b, 0x00, 0x00}, StandardCharsets.UTF_16LE))
                 .isInstanceOf(java.nio.charset.CharacterCodingException.class);
     }
@@ -80,7 +94,8 @@ class DecodedBodyFilterTest {
 
     static byte[] deflate(byte[] plain, boolean raw) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DeflaterOutputStream deflate = new DeflaterOutputStream(out, new Deflater(Deflater.DEFAULT_COMPRESSION, raw))) {
+        try (DeflaterOutputStream deflate =
+                new DeflaterOutputStream(out, new Deflater(Deflater.DEFAULT_COMPRESSION, raw))) {
             deflate.write(plain);
         }
         return out.toByteArray();

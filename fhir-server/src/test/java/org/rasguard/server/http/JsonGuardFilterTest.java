@@ -13,7 +13,8 @@ class JsonGuardFilterTest {
 
     @Test
     void ordinaryFhirJsonPasses() {
-        assertThat(check("{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":1.5e3},\"x\":[[[1]]]}")).isNull();
+        assertThat(check("{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":1.5e3},\"x\":[[[1]]]}"))
+                .isNull();
         assertThat(check("[".repeat(200) + "]".repeat(200))).isNull();
     }
 
@@ -39,11 +40,16 @@ class JsonGuardFilterTest {
 
     @Test
     void xmlDepthCountsElementsNotAttributesCommentsOrCdata() {
-        assertThat(JsonGuardFilter.xmlDepth("<a><b x=\"/>\"><c/></b></a>".getBytes(StandardCharsets.UTF_8))).isEqualTo(3);
-        assertThat(JsonGuardFilter.xmlDepth("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY e \"x\">]><a><!-- <b><b> --><![CDATA[<c><c>]]></a>"
-                .getBytes(StandardCharsets.UTF_8))).isEqualTo(1);
-        assertThat(JsonGuardFilter.xmlDepth(("<a>".repeat(5_000)).getBytes(StandardCharsets.UTF_8))).isEqualTo(5_000);
-        assertThat(JsonGuardFilter.xmlDepth("{\"a\":1}".getBytes(StandardCharsets.UTF_8))).isZero();
+        assertThat(JsonGuardFilter.xmlDepth("<a><b x=\"/>\"><c/></b></a>".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(3);
+        assertThat(JsonGuardFilter.xmlDepth(
+                        "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY e \"x\">]><a><!-- <b><b> --><![CDATA[<c><c>]]></a>"
+                                .getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(1);
+        assertThat(JsonGuardFilter.xmlDepth(("<a>".repeat(5_000)).getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(5_000);
+        assertThat(JsonGuardFilter.xmlDepth("{\"a\":1}".getBytes(StandardCharsets.UTF_8)))
+                .isZero();
     }
 
     @Test

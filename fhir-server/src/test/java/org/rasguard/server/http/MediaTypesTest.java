@@ -23,7 +23,8 @@ class MediaTypesTest {
 
     @Test
     void charsetsAreReadAndOnlyTheAcceptedOnesKnown() {
-        assertThat(MediaTypes.charsetName("application/json; charset=\"UTF-16\"")).isEqualTo("UTF-16");
+        assertThat(MediaTypes.charsetName("application/json; charset=\"UTF-16\""))
+                .isEqualTo("UTF-16");
         assertThat(MediaTypes.charsetName("application/json")).isNull();
         assertThat(MediaTypes.acceptedCharset("utf8")).isEqualTo(StandardCharsets.UTF_8);
         assertThat(MediaTypes.acceptedCharset("latin1")).isEqualTo(StandardCharsets.ISO_8859_1);

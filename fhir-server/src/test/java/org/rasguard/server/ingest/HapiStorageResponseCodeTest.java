@@ -37,7 +37,8 @@ class HapiStorageResponseCodeTest {
         ListAppender<ILoggingEvent> events = new ListAppender<>();
         events.start();
         parserLog.addAppender(events);
-        parserLog.setLevel(Level.WARN); // the server's logback.xml keeps it at ERROR (its messages can name submitted content)
+        parserLog.setLevel(
+                Level.WARN); // the server's logback.xml keeps it at ERROR (its messages can name submitted content)
         try {
             FhirContext r4 = FhirContext.forR4();
             CodeSystem storageCodes = (CodeSystem) new DefaultProfileValidationSupport(r4)
@@ -45,7 +46,8 @@ class HapiStorageResponseCodeTest {
 
             assertThat(storageCodes.getPublisher()).isEqualTo("HAPI FHIR");
             assertThat(storageCodes.getConcept()).isNotEmpty();
-            assertThat(events.list).extracting(ILoggingEvent::getFormattedMessage)
+            assertThat(events.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
                     .noneMatch(message -> message.contains("Unknown element"));
         } finally {
             parserLog.detachAppender(events);

@@ -41,9 +41,12 @@ class AttackAuthorizationIT {
     void storeThreePatients(SecurityServer.Setup setup) {
         writer = setup.fhirToken("system/*.cruds", null);
         run = UUID.randomUUID().toString().substring(0, 8);
-        patientA = created(setup, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Attack-A-" + run + "\"}]}");
-        patientB = created(setup, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Attack-B-" + run + "\"}]}");
-        patientC = created(setup, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Attack-C-" + run + "\"}]}");
+        patientA = created(
+                setup, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Attack-A-" + run + "\"}]}");
+        patientB = created(
+                setup, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Attack-B-" + run + "\"}]}");
+        patientC = created(
+                setup, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Attack-C-" + run + "\"}]}");
         observationB = created(setup, "Observation", observation(patientB, run + "-one", "secret-of-B"));
         created(setup, "Observation", observation(patientB, run + "-two", "secret-of-B"));
         created(setup, "Observation", observation(patientC, run + "-two", "secret-of-C"));
@@ -53,7 +56,8 @@ class AttackAuthorizationIT {
 
     @Test
     void aWriteOnlyTokenGetsNoStoredResourceFromAMatchedIfNoneExist(SecurityServer.Setup setup) {
-        for (String scope : new String[] {"system/Observation.c", "system/Observation.write", "system/Observation.cud"}) {
+        for (String scope :
+                new String[] {"system/Observation.c", "system/Observation.write", "system/Observation.cud"}) {
             String token = setup.fhirToken(scope, null);
             Http.Response matched = Http.send(setup.request("/fhir/Observation", token)
                     .header("Content-Type", "application/fhir+json")
@@ -61,7 +65,10 @@ class AttackAuthorizationIT {
                     .header("Prefer", "return=representation")
                     .POST(body(observation(patientA, run + "-new", "mine"))));
             assertThat(matched.status()).as(scope + ": " + matched.body()).isIn(200, 403);
-            assertThat(matched.body()).as(scope).doesNotContain("secret-of-B").doesNotContain("\"resourceType\":\"Observation\"");
+            assertThat(matched.body())
+                    .as(scope)
+                    .doesNotContain("secret-of-B")
+                    .doesNotContain("\"resourceType\":\"Observation\"");
         }
     }
 
@@ -73,7 +80,8 @@ class AttackAuthorizationIT {
         assertThat(existing.status()).as(existing.body()).isEqualTo(missing.status());
         assertThat(existing.status()).as("refused, not answered").isEqualTo(403);
         assertThat(existing.body()).doesNotContain("secret-of-B").doesNotContain(observationB);
-        Http.Response reverse = conditionalCreate(setup, token, "_has:Observation:subject:code=" + CODE_SYSTEM + "|" + run + "-one");
+        Http.Response reverse =
+                conditionalCreate(setup, token, "_has:Observation:subject:code=" + CODE_SYSTEM + "|" + run + "-one");
         assertThat(reverse.status()).as(reverse.body()).isEqualTo(403);
     }
 
@@ -94,26 +102,37 @@ class AttackAuthorizationIT {
         String transaction = """
                 {"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"urn:uuid:%s","resource":%s,
                   "request":{"method":"POST","url":"Observation","ifNoneExist":"_id=%s"}}]}
-                """.formatted(UUID.randomUUID(), observation(patientA, run + "-tx", "mine"), observationB.split("/")[1]);
-        Http.Response answer = Http.send(setup.request("/fhir", token).header("Content-Type", "application/fhir+json")
-                .header("Prefer", "return=representation").POST(body(transaction)));
+                """.formatted(
+                        UUID.randomUUID(),
+                        observation(patientA, run + "-tx", "mine"),
+                        observationB.split("/")[1]);
+        Http.Response answer = Http.send(setup.request("/fhir", token)
+                .header("Content-Type", "application/fhir+json")
+                .header("Prefer", "return=representation")
+                .POST(body(transaction)));
         assertThat(answer.status()).as(answer.body()).isIn(200, 403);
         assertThat(answer.body()).doesNotContain("secret-of-B").doesNotContain("\"resourceType\":\"Observation\"");
 
-        String chained = transaction.replace("\"ifNoneExist\":\"_id=" + observationB.split("/")[1] + "\"",
+        String chained = transaction.replace(
+                "\"ifNoneExist\":\"_id=" + observationB.split("/")[1] + "\"",
                 "\"ifNoneExist\":\"subject.name=Attack-B-" + run + "\"");
-        Http.Response oracle = Http.send(setup.request("/fhir", token).header("Content-Type", "application/fhir+json").POST(body(chained)));
+        Http.Response oracle = Http.send(setup.request("/fhir", token)
+                .header("Content-Type", "application/fhir+json")
+                .POST(body(chained)));
         assertThat(oracle.status()).as(oracle.body()).isEqualTo(403);
     }
 
     @Test
     void aReaderStillGetsWhatItWrote(SecurityServer.Setup setup) {
         String token = setup.fhirToken("system/Observation.cr", null);
-        Http.Response created = Http.send(setup.request("/fhir/Observation", token).header("Content-Type", "application/fhir+json")
-                .header("Prefer", "return=representation").POST(body(observation(patientA, run + "-reader", "readable"))));
+        Http.Response created = Http.send(setup.request("/fhir/Observation", token)
+                .header("Content-Type", "application/fhir+json")
+                .header("Prefer", "return=representation")
+                .POST(body(observation(patientA, run + "-reader", "readable"))));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.body()).contains("\"resourceType\":\"Observation\"", "readable");
-        Http.Response matched = conditionalCreate(setup, token, "subject.name=Attack-B-" + run + "&code=" + CODE_SYSTEM + "%7C" + run + "-one");
+        Http.Response matched = conditionalCreate(
+                setup, token, "subject.name=Attack-B-" + run + "&code=" + CODE_SYSTEM + "%7C" + run + "-one");
         assertThat(matched.status()).as("a reader may chain: " + matched.body()).isEqualTo(200);
     }
 
@@ -125,11 +144,15 @@ class AttackAuthorizationIT {
         Http.Response none = conditionalDelete(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-nothing");
         Http.Response one = conditionalDelete(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-one");
         Http.Response several = conditionalDelete(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-two");
-        Http.Response byId = conditionalDelete(setup, token, "_id=" + observationB.split("/")[1]);
+        Http.Response byId =
+                conditionalDelete(setup, token, "_id=" + observationB.split("/")[1]);
         assertThat(one.status()).as("one match of B: " + one.body()).isEqualTo(none.status());
         assertThat(several.status()).as("matches of B and C: " + several.body()).isEqualTo(none.status());
         assertThat(byId.status()).as("B's id: " + byId.body()).isEqualTo(none.status());
-        assertThat(Http.send(setup.request("/fhir/" + observationB, writer).GET()).status()).as("B's result is still there").isEqualTo(200);
+        assertThat(Http.send(setup.request("/fhir/" + observationB, writer).GET())
+                        .status())
+                .as("B's result is still there")
+                .isEqualTo(200);
     }
 
     @Test
@@ -137,21 +160,31 @@ class AttackAuthorizationIT {
         String token = setup.fhirToken("patient/Observation.cruds", patientA);
         // B's id is no match for A's token: the answer is the one for an id never used (HAPI refuses to
         // create a resource that does not satisfy the condition: 400 for both).
-        Http.Response createB = conditionalCreate(setup, token, "_id=" + observationB.split("/")[1]);
+        Http.Response createB =
+                conditionalCreate(setup, token, "_id=" + observationB.split("/")[1]);
         Http.Response createNone = conditionalCreate(setup, token, "_id=" + UUID.randomUUID());
-        assertThat(createB.status()).as(createB.body()).isEqualTo(createNone.status()).isNotEqualTo(200);
+        assertThat(createB.status())
+                .as(createB.body())
+                .isEqualTo(createNone.status())
+                .isNotEqualTo(200);
         assertThat(createB.body()).doesNotContain("secret-of-B");
         Http.Response createByCode = conditionalCreate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-one");
-        Http.Response createByNoCode = conditionalCreate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-nothing");
+        Http.Response createByNoCode =
+                conditionalCreate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-nothing");
         assertThat(createByCode.status()).as(createByCode.body()).isEqualTo(createByNoCode.status());
 
-        Http.Response updateB = conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-one", run + "-a2");
-        Http.Response updateNone = conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-nothing", run + "-a3");
-        Http.Response updateSeveral = conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-two", run + "-a4");
+        Http.Response updateB =
+                conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-one", run + "-a2");
+        Http.Response updateNone =
+                conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-nothing", run + "-a3");
+        Http.Response updateSeveral =
+                conditionalUpdate(setup, token, "code=" + CODE_SYSTEM + "%7C" + run + "-two", run + "-a4");
         assertThat(updateB.status()).as(updateB.body()).isEqualTo(updateNone.status());
         assertThat(updateSeveral.status()).as(updateSeveral.body()).isEqualTo(updateNone.status());
         assertThat(updateB.body()).doesNotContain("secret-of-B");
-        assertThat(Http.send(setup.request("/fhir/" + observationB, writer).GET()).body()).contains("secret-of-B");
+        assertThat(Http.send(setup.request("/fhir/" + observationB, writer).GET())
+                        .body())
+                .contains("secret-of-B");
     }
 
     // ------------------------------------------------------------------ row 15: 403 = 404
@@ -160,16 +193,23 @@ class AttackAuthorizationIT {
     void anotherPatientsResourceAndAMissingIdGetTheSameAnswer(SecurityServer.Setup setup) {
         String token = setup.fhirToken("patient/Observation.rs patient/Patient.rs", patientA);
         String missingObservation = "Observation/" + UUID.randomUUID();
-        Http.Response other = Http.send(setup.request("/fhir/" + observationB, token).GET());
-        Http.Response missing = Http.send(setup.request("/fhir/" + missingObservation, token).GET());
+        Http.Response other =
+                Http.send(setup.request("/fhir/" + observationB, token).GET());
+        Http.Response missing =
+                Http.send(setup.request("/fhir/" + missingObservation, token).GET());
         assertSameAnswer(other, observationB, missing, missingObservation);
 
-        Http.Response otherPatient = Http.send(setup.request("/fhir/Patient/" + patientB, token).GET());
+        Http.Response otherPatient =
+                Http.send(setup.request("/fhir/Patient/" + patientB, token).GET());
         String missingPatient = "Patient/" + UUID.randomUUID();
-        Http.Response noPatient = Http.send(setup.request("/fhir/" + missingPatient, token).GET());
+        Http.Response noPatient =
+                Http.send(setup.request("/fhir/" + missingPatient, token).GET());
         assertSameAnswer(otherPatient, "Patient/" + patientB, noPatient, missingPatient);
 
-        assertThat(Http.send(setup.request("/fhir/Patient/" + patientA, token).GET()).status()).as("its own patient").isEqualTo(200);
+        assertThat(Http.send(setup.request("/fhir/Patient/" + patientA, token).GET())
+                        .status())
+                .as("its own patient")
+                .isEqualTo(200);
     }
 
     private static void assertSameAnswer(Http.Response one, String oneId, Http.Response other, String otherId) {
@@ -183,7 +223,8 @@ class AttackAuthorizationIT {
     private static String shape(String body, String id) {
         OperationOutcome outcome = Http.FHIR.newJsonParser().parseResource(OperationOutcome.class, body);
         OperationOutcome.OperationOutcomeIssueComponent issue = outcome.getIssueFirstRep();
-        return issue.getSeverity() + "|" + issue.getCode() + "|" + issue.getDiagnostics().replace(id, "{id}").replace(id.split("/")[1], "{id}");
+        return issue.getSeverity() + "|" + issue.getCode() + "|"
+                + issue.getDiagnostics().replace(id, "{id}").replace(id.split("/")[1], "{id}");
     }
 
     // ------------------------------------------------------------------ helpers
@@ -195,7 +236,8 @@ class AttackAuthorizationIT {
     }
 
     private String created(SecurityServer.Setup setup, String type, String json) {
-        Http.Response response = Http.send(setup.request("/fhir/" + type, writer).header("Content-Type", "application/fhir+json")
+        Http.Response response = Http.send(setup.request("/fhir/" + type, writer)
+                .header("Content-Type", "application/fhir+json")
                 .POST(body(json)));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         String location = response.header("Location");
@@ -205,8 +247,10 @@ class AttackAuthorizationIT {
     }
 
     private Http.Response conditionalCreate(SecurityServer.Setup setup, String token, String condition) {
-        return Http.send(setup.request("/fhir/Observation", token).header("Content-Type", "application/fhir+json")
-                .header("If-None-Exist", condition).header("Prefer", "return=representation")
+        return Http.send(setup.request("/fhir/Observation", token)
+                .header("Content-Type", "application/fhir+json")
+                .header("If-None-Exist", condition)
+                .header("Prefer", "return=representation")
                 .POST(body(observation(patientA, run + "-cc", "mine"))));
     }
 
@@ -215,12 +259,13 @@ class AttackAuthorizationIT {
     }
 
     private Http.Response conditionalUpdate(SecurityServer.Setup setup, String token, String query, String code) {
-        return Http.send(setup.request("/fhir/Observation?" + query, token).header("Content-Type", "application/fhir+json")
-                .header("Prefer", "return=representation").PUT(body(observation(patientA, code, "mine"))));
+        return Http.send(setup.request("/fhir/Observation?" + query, token)
+                .header("Content-Type", "application/fhir+json")
+                .header("Prefer", "return=representation")
+                .PUT(body(observation(patientA, code, "mine"))));
     }
 
     private static HttpRequest.BodyPublisher body(String text) {
         return HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8);
     }
-
 }

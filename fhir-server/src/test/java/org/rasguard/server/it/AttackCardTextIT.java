@@ -22,8 +22,9 @@ import org.rasguard.cdshooks.CdsServices;
 @ExtendWith(SharedServer.class)
 class AttackCardTextIT {
 
-    private static final String HOSTILE = "see https://attacker.example/x www.attacker.example **now** [ok](https://attacker.example)"
-            + " <img src=x onerror=alert(1)> \u202Eevil\u202C \u2066iso\u2069 zero\u200Bwidth";
+    private static final String HOSTILE =
+            "see https://attacker.example/x www.attacker.example **now** [ok](https://attacker.example)"
+                    + " <img src=x onerror=alert(1)> \u202Eevil\u202C \u2066iso\u2069 zero\u200Bwidth";
 
     @Test
     void patientDerivedTextInACardIsEscapedAndHasNoInvisibleCharacters(ServerProcess server) {
@@ -31,26 +32,51 @@ class AttackCardTextIT {
         String patientUrl = "urn:uuid:" + UUID.randomUUID();
         Patient patient = new Patient();
         patient.addName().setFamily("Smith\u202Egnirts").addGiven("Ann\u2067");
-        patient.addIdentifier().setSystem("urn:example:attack-card-text").setValue(UUID.randomUUID().toString());
-        transaction.addEntry().setFullUrl(patientUrl).setResource(patient).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        patient.addIdentifier()
+                .setSystem("urn:example:attack-card-text")
+                .setValue(UUID.randomUUID().toString());
+        transaction
+                .addEntry()
+                .setFullUrl(patientUrl)
+                .setResource(patient)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl("Patient");
         Observation variant = CdsScenarios.kras(HOSTILE).setSubject(new Reference(patientUrl));
-        transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(variant)
-                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        transaction
+                .addEntry()
+                .setFullUrl("urn:uuid:" + UUID.randomUUID())
+                .setResource(variant)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl("Observation");
         Http.Response stored = Http.post(server.fhirBase(), Http.encode(transaction));
         assertThat(stored.status()).as(stored.body()).isEqualTo(200);
-        String patientId = stored.resource(Bundle.class).getEntryFirstRep().getResponse().getLocation().split("/")[1];
+        String patientId = stored.resource(Bundle.class)
+                .getEntryFirstRep()
+                .getResponse()
+                .getLocation()
+                .split("/")[1];
 
-        Http.Response answer = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
-                CdsCalls.orderSignFromStoreOnly(server.fhirBase(), patientId).toString(), "application/json");
+        Http.Response answer = Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                CdsCalls.orderSignFromStoreOnly(server.fhirBase(), patientId).toString(),
+                "application/json");
         JsonNode card = CdsCalls.onlyCard(answer);
         String summary = card.path("summary").asText();
         String detail = card.path("detail").asText();
         assertThat(detail).as("the variant text is in the card").contains("attacker\\.example");
         // Each markdown-active character of the data is preceded by a backslash.
-        assertThat(detail).doesNotContain("https://", "www.attacker", "**now**", "[ok](")
-                .doesNotContainPattern("(?<!\\\\)<img").contains("\\<img", "\\*\\*now\\*\\*");
-        assertThat(summary + detail).as(summary + "\n" + detail)
-                .matches(text -> text.codePoints().noneMatch(c -> Character.getType(c) == Character.FORMAT), "has no format character");
-        assertThat(answer.body()).doesNotContain("\\u202e", "\\u202E", "\\u2066", "\\u2067", "\\u2069", "\\u200b", "\\u200B");
+        assertThat(detail)
+                .doesNotContain("https://", "www.attacker", "**now**", "[ok](")
+                .doesNotContainPattern("(?<!\\\\)<img")
+                .contains("\\<img", "\\*\\*now\\*\\*");
+        assertThat(summary + detail)
+                .as(summary + "\n" + detail)
+                .matches(
+                        text -> text.codePoints().noneMatch(c -> Character.getType(c) == Character.FORMAT),
+                        "has no format character");
+        assertThat(answer.body())
+                .doesNotContain("\\u202e", "\\u202E", "\\u2066", "\\u2067", "\\u2069", "\\u200b", "\\u200B");
     }
 }

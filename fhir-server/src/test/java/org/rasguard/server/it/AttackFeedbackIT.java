@@ -37,11 +37,19 @@ class AttackFeedbackIT {
     @BeforeAll
     void issueACard(ServerProcess server) {
         started = Instant.now().minusSeconds(1);
-        Http.Response stored = Http.post(server.fhirBase(), Fixtures.genomicReportTransaction(UUID.randomUUID().toString()));
+        Http.Response stored = Http.post(
+                server.fhirBase(),
+                Fixtures.genomicReportTransaction(UUID.randomUUID().toString()));
         assertThat(stored.status()).as(stored.body()).isEqualTo(200);
-        String patient = stored.resource(Bundle.class).getEntryFirstRep().getResponse().getLocation().split("/")[1];
-        JsonNode issued = CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
-                CdsCalls.orderSignFromStoreOnly(server.fhirBase(), patient).toString(), "application/json"));
+        String patient = stored.resource(Bundle.class)
+                .getEntryFirstRep()
+                .getResponse()
+                .getLocation()
+                .split("/")[1];
+        JsonNode issued = CdsCalls.onlyCard(Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                CdsCalls.orderSignFromStoreOnly(server.fhirBase(), patient).toString(),
+                "application/json"));
         card = issued.path("uuid").asText();
         suggestion = issued.at("/suggestions/0/uuid").asText();
         assertThat(issued.path("overrideReasons").toString()).contains("clinical-trial");
@@ -82,14 +90,26 @@ class AttackFeedbackIT {
         assertThat(second.status()).as(second.body()).isEqualTo(200);
 
         List<AuditEvent> events = feedbackEvents(server, card);
-        assertThat(events).extracting(event -> event.getSubtypeFirstRep().getCode()).contains("overridden", "accepted");
-        AuditEvent accepted = events.stream().filter(event -> event.getSubtypeFirstRep().getCode().equals("accepted")).findFirst().orElseThrow();
+        assertThat(events)
+                .extracting(event -> event.getSubtypeFirstRep().getCode())
+                .contains("overridden", "accepted");
+        AuditEvent accepted = events.stream()
+                .filter(event -> event.getSubtypeFirstRep().getCode().equals("accepted"))
+                .findFirst()
+                .orElseThrow();
         String firstId = CdsCalls.json(first.body()).path("stored").get(0).asText();
-        assertThat(Http.encode(accepted)).as("the accepted feedback names the one it supersedes").contains("supersedes", firstId);
+        assertThat(Http.encode(accepted))
+                .as("the accepted feedback names the one it supersedes")
+                .contains("supersedes", firstId);
 
-        Parameters report = Http.get(server.fhirBase() + "/$cds-report?start=" + Http.urlEncode(started.toString())).resource(Parameters.class);
-        assertThat(report.getParameter("feedbackCounted").getValue().primitiveValue()).isEqualTo("latest");
-        assertThat(((org.hl7.fhir.r4.model.IntegerType) report.getParameter("feedbackSuperseded").getValue()).getValue()).isGreaterThanOrEqualTo(1);
+        Parameters report = Http.get(server.fhirBase() + "/$cds-report?start=" + Http.urlEncode(started.toString()))
+                .resource(Parameters.class);
+        assertThat(report.getParameter("feedbackCounted").getValue().primitiveValue())
+                .isEqualTo("latest");
+        assertThat(((org.hl7.fhir.r4.model.IntegerType)
+                                report.getParameter("feedbackSuperseded").getValue())
+                        .getValue())
+                .isGreaterThanOrEqualTo(1);
     }
 
     private static String overridden(String card, String system, String code) {
@@ -104,13 +124,22 @@ class AttackFeedbackIT {
 
     private static void assertError(Http.Response answer, String code) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(400);
-        assertThat(CdsCalls.json(answer.body()).at("/issue/0/details/coding/0/code").asText()).as(answer.body()).isEqualTo(code);
+        assertThat(CdsCalls.json(answer.body())
+                        .at("/issue/0/details/coding/0/code")
+                        .asText())
+                .as(answer.body())
+                .isEqualTo(code);
     }
 
     private static List<AuditEvent> feedbackEvents(ServerProcess server, String card) {
-        Http.Response found = Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/AuditEvent?entity-name=" + Http.urlEncode(card)))
-                .header("Accept", "application/fhir+json").header("Cache-Control", "no-cache").GET());
-        return found.resource(Bundle.class).getEntry().stream().map(entry -> (AuditEvent) entry.getResource())
-                .filter(event -> event.getType().getCode().equals("cds-hooks-feedback")).toList();
+        Http.Response found = Http.send(HttpRequest.newBuilder(
+                        URI.create(server.fhirBase() + "/AuditEvent?entity-name=" + Http.urlEncode(card)))
+                .header("Accept", "application/fhir+json")
+                .header("Cache-Control", "no-cache")
+                .GET());
+        return found.resource(Bundle.class).getEntry().stream()
+                .map(entry -> (AuditEvent) entry.getResource())
+                .filter(event -> event.getType().getCode().equals("cds-hooks-feedback"))
+                .toList();
     }
 }

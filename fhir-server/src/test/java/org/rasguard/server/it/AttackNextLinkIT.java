@@ -30,12 +30,17 @@ class AttackNextLinkIT {
     void encodedDotSegmentsInNextLinksDoNotTakeTheTokenOutsideTheBase(SecurityServer.Setup setup) {
         List<String> inside = new CopyOnWriteArrayList<>();
         List<String> outside = new CopyOnWriteArrayList<>();
-        for (String escape : new String[] {"/%2e%2e/elsewhere", "/.%2E/elsewhere", "/%2e%2e%2felsewhere", "/Observation/%2e%2e/%2e%2e/elsewhere"}) {
+        for (String escape : new String[] {
+            "/%2e%2e/elsewhere", "/.%2E/elsewhere", "/%2e%2e%2felsewhere", "/Observation/%2e%2e/%2e%2e/elsewhere"
+        }) {
             String next = setup.ehrBase() + escape + "?_page=2";
             setup.ehr.set(exchange -> {
                 String raw = exchange.getRequestURI().getRawPath();
-                String resolved = URI.create(raw.replaceAll("(?i)%2e", ".").replaceAll("(?i)%2f", "/")).normalize().getPath();
-                String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
+                String resolved = URI.create(raw.replaceAll("(?i)%2e", ".").replaceAll("(?i)%2f", "/"))
+                        .normalize()
+                        .getPath();
+                String authorization =
+                        String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
                 (resolved.startsWith("/ehr/fhir/") ? inside : outside).add(raw + " " + authorization.contains(TOKEN));
                 SecurityServer.respond(exchange, """
                         {"resourceType":"Bundle","type":"searchset","link":[{"relation":"next","url":"%s"}]}""".formatted(next));
@@ -43,7 +48,10 @@ class AttackNextLinkIT {
             Http.Response answer = cdsCall(setup);
             assertThat(answer.status()).as(answer.body()).isLessThan(500);
         }
-        assertThat(inside).as("the EHR was asked, with its token, under its base").isNotEmpty().allMatch(line -> line.endsWith(" true"));
+        assertThat(inside)
+                .as("the EHR was asked, with its token, under its base")
+                .isNotEmpty()
+                .allMatch(line -> line.endsWith(" true"));
         assertThat(outside).as("requests outside the EHR's base").isEmpty();
     }
 
@@ -56,12 +64,15 @@ class AttackNextLinkIT {
         authorization.put("access_token", TOKEN);
         authorization.put("token_type", "Bearer");
         authorization.put("expires_in", 300);
-        authorization.put("scope", "patient/Patient.read patient/Observation.read patient/Condition.read patient/MedicationRequest.read");
+        authorization.put(
+                "scope",
+                "patient/Patient.read patient/Observation.read patient/Condition.read patient/MedicationRequest.read");
         authorization.put("subject", "rasguard");
         Patient patient = new Patient();
         patient.setId(ehrId);
         request.putObject("prefetch").set("patient", CdsCalls.json(Http.encode(patient)));
-        return Http.send(setup.request(SERVICE, setup.cdsToken(SERVICE)).header("Content-Type", "application/json")
+        return Http.send(setup.request(SERVICE, setup.cdsToken(SERVICE))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request.toString(), StandardCharsets.UTF_8)));
     }
 }

@@ -41,8 +41,11 @@ class AttackServerOwnedIT {
     @BeforeAll
     void storeADecisionAndItsLateResult(ServerProcess server) {
         run = UUID.randomUUID().toString().substring(0, 8);
-        patientId = created(server, "Patient", "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:example:attack-server-owned\","
-                + "\"value\":\"" + run + "\"}]}");
+        patientId = created(
+                server,
+                "Patient",
+                "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:example:attack-server-owned\","
+                        + "\"value\":\"" + run + "\"}]}");
         decision = LateResults.unknownOrderSigned(server, patientId, "mr-" + run);
         issue = LateResults.issueAfter(server, patientId, "/Observation", krasG12d(patientId));
         assertThat(issue.getMeta().getVersionId()).isEqualTo("1");
@@ -55,24 +58,36 @@ class AttackServerOwnedIT {
         refused(Http.post(server.fhirBase() + "/DetectedIssue", forged.replace(ISSUE_CODES, "urn:example:issues")));
         refused(Http.post(server.fhirBase() + "/DetectedIssue", forged.replace(ISSUE_IDS, "urn:example:ids")));
         refused(Http.put(server.fhirBase() + "/DetectedIssue/forged-" + run, withId(forged, "forged-" + run)));
-        refused(Http.put(server.fhirBase() + "/DetectedIssue?identifier=" + Http.urlEncode(ISSUE_IDS + "|forged-" + run), forged));
+        refused(Http.put(
+                server.fhirBase() + "/DetectedIssue?identifier=" + Http.urlEncode(ISSUE_IDS + "|forged-" + run),
+                forged));
         refused(transaction(server, "transaction", entry("POST", "DetectedIssue", forged) + "," + bystander()));
         Http.Response batch = transaction(server, "batch", entry("POST", "DetectedIssue", forged));
         assertThat(batch.status()).as(batch.body()).isEqualTo(200);
         // A batch entry's outcome is HAPI's own (its message, not our coding): the status and the message say it.
-        Bundle.BundleEntryResponseComponent entry = batch.resource(Bundle.class).getEntryFirstRep().getResponse();
+        Bundle.BundleEntryResponseComponent entry =
+                batch.resource(Bundle.class).getEntryFirstRep().getResponse();
         assertThat(entry.getStatus()).startsWith("403");
-        assertThat(((OperationOutcome) entry.getOutcome()).getIssueFirstRep().getDiagnostics()).contains("written by the server only");
+        assertThat(((OperationOutcome) entry.getOutcome()).getIssueFirstRep().getDiagnostics())
+                .contains("written by the server only");
 
-        assertThat(total(server, "/DetectedIssue?patient=Patient/" + patientId)).as("only the server's issue").isEqualTo(1);
-        assertThat(total(server, "/DetectedIssue?identifier=" + Http.urlEncode(ISSUE_IDS + "|forged-" + run))).isZero();
-        assertThat(total(server, "/Patient?identifier=" + Http.urlEncode("urn:example:attack-server-owned|" + run + "-bystander")))
-                .as("the refused entry failed its whole transaction").isZero();
+        assertThat(total(server, "/DetectedIssue?patient=Patient/" + patientId))
+                .as("only the server's issue")
+                .isEqualTo(1);
+        assertThat(total(server, "/DetectedIssue?identifier=" + Http.urlEncode(ISSUE_IDS + "|forged-" + run)))
+                .isZero();
+        assertThat(total(
+                        server,
+                        "/Patient?identifier="
+                                + Http.urlEncode("urn:example:attack-server-owned|" + run + "-bystander")))
+                .as("the refused entry failed its whole transaction")
+                .isZero();
     }
 
     @Test
     void theServersIssueCannotBeChangedClosedOrDeletedThroughTheApi(ServerProcess server) {
-        String url = server.fhirBase() + "/DetectedIssue/" + issue.getIdElement().getIdPart();
+        String url =
+                server.fhirBase() + "/DetectedIssue/" + issue.getIdElement().getIdPart();
         DetectedIssue cancelled = issue.copy().setStatus(DetectedIssue.DetectedIssueStatus.CANCELLED);
         refused(Http.put(url, Http.encode(cancelled)));
         DetectedIssue disowned = issue.copy();
@@ -81,12 +96,21 @@ class AttackServerOwnedIT {
         refused(Http.put(url, Http.encode(disowned)));
         refused(patch(url, "[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"cancelled\"}]"));
         refused(Http.delete(url));
-        String identifier = Http.urlEncode(ISSUE_IDS + "|" + issue.getIdentifierFirstRep().getValue());
+        String identifier =
+                Http.urlEncode(ISSUE_IDS + "|" + issue.getIdentifierFirstRep().getValue());
         refused(Http.delete(server.fhirBase() + "/DetectedIssue?identifier=" + identifier));
-        refused(Http.put(server.fhirBase() + "/DetectedIssue?identifier=" + identifier, Http.encode(disowned.setId((String) null))));
-        refused(transaction(server, "transaction", entry("PUT", "DetectedIssue/" + issue.getIdElement().getIdPart(), Http.encode(cancelled))));
-        refused(transaction(server, "transaction", "{\"request\":{\"method\":\"DELETE\",\"url\":\"DetectedIssue/" + issue.getIdElement().getIdPart()
-                + "\"}}"));
+        refused(Http.put(
+                server.fhirBase() + "/DetectedIssue?identifier=" + identifier,
+                Http.encode(disowned.setId((String) null))));
+        refused(transaction(
+                server,
+                "transaction",
+                entry("PUT", "DetectedIssue/" + issue.getIdElement().getIdPart(), Http.encode(cancelled))));
+        refused(transaction(
+                server,
+                "transaction",
+                "{\"request\":{\"method\":\"DELETE\",\"url\":\"DetectedIssue/"
+                        + issue.getIdElement().getIdPart() + "\"}}"));
 
         DetectedIssue stored = Http.get(url).resource(DetectedIssue.class);
         assertThat(stored.getMeta().getVersionId()).as("unchanged").isEqualTo("1");
@@ -99,10 +123,12 @@ class AttackServerOwnedIT {
     void anAuditTrailAuditEventCannotBeForgedChangedOrDeleted(ServerProcess server) {
         String forged = forgedDecision();
         refused(Http.post(server.fhirBase() + "/AuditEvent", forged));
-        refused(Http.post(server.fhirBase() + "/AuditEvent", forged.replace("cds-hooks-decision", "cds-hooks-feedback")));
+        refused(Http.post(
+                server.fhirBase() + "/AuditEvent", forged.replace("cds-hooks-decision", "cds-hooks-feedback")));
         refused(transaction(server, "transaction", entry("POST", "AuditEvent", forged) + "," + bystander()));
 
-        String url = server.fhirBase() + "/AuditEvent/" + decision.getIdElement().getIdPart();
+        String url =
+                server.fhirBase() + "/AuditEvent/" + decision.getIdElement().getIdPart();
         AuditEvent changed = decision.copy().setOutcomeDesc("forged");
         refused(Http.put(url, Http.encode(changed)));
         AuditEvent disowned = decision.copy();
@@ -110,37 +136,58 @@ class AttackServerOwnedIT {
         refused(Http.put(url, Http.encode(disowned)));
         refused(patch(url, "[{\"op\":\"replace\",\"path\":\"/outcome\",\"value\":\"8\"}]"));
         refused(Http.delete(url));
-        refused(Http.delete(server.fhirBase() + "/AuditEvent?_id=" + decision.getIdElement().getIdPart()));
-        refused(transaction(server, "transaction", "{\"request\":{\"method\":\"DELETE\",\"url\":\"AuditEvent/" + decision.getIdElement().getIdPart()
-                + "\"}}"));
+        refused(Http.delete(
+                server.fhirBase() + "/AuditEvent?_id=" + decision.getIdElement().getIdPart()));
+        refused(transaction(
+                server,
+                "transaction",
+                "{\"request\":{\"method\":\"DELETE\",\"url\":\"AuditEvent/"
+                        + decision.getIdElement().getIdPart() + "\"}}"));
 
         AuditEvent stored = Http.get(url).resource(AuditEvent.class);
         assertThat(stored.getMeta().getVersionId()).as("unchanged").isEqualTo("1");
         assertThat(stored.getType().getSystem()).isEqualTo(AUDIT_TYPES);
         assertThat(stored.getOutcome()).isEqualTo(decision.getOutcome());
         assertThat(total(server, "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + patientId)))
-                .as("only the server's decision").isEqualTo(1);
-        assertThat(total(server, "/Patient?identifier=" + Http.urlEncode("urn:example:attack-server-owned|" + run + "-bystander"))).isZero();
+                .as("only the server's decision")
+                .isEqualTo(1);
+        assertThat(total(
+                        server,
+                        "/Patient?identifier="
+                                + Http.urlEncode("urn:example:attack-server-owned|" + run + "-bystander")))
+                .isZero();
     }
 
     @Test
     void aClientsOwnDetectedIssueAndAuditEventOfOtherCodesAreStillTaken(ServerProcess server) {
-        String clientIssue = "{\"resourceType\":\"DetectedIssue\",\"status\":\"preliminary\",\"code\":{\"coding\":[{\"system\":"
-                + "\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"DRG\"}]},\"patient\":{\"reference\":\"Patient/" + patientId
-                + "\"},\"detail\":\"A drug interaction the EHR found\"}";
+        String clientIssue =
+                "{\"resourceType\":\"DetectedIssue\",\"status\":\"preliminary\",\"code\":{\"coding\":[{\"system\":"
+                        + "\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"DRG\"}]},\"patient\":{\"reference\":\"Patient/"
+                        + patientId
+                        + "\"},\"detail\":\"A drug interaction the EHR found\"}";
         String issueId = created(server, "DetectedIssue", clientIssue);
-        Http.Response updated = Http.put(server.fhirBase() + "/DetectedIssue/" + issueId,
+        Http.Response updated = Http.put(
+                server.fhirBase() + "/DetectedIssue/" + issueId,
                 withId(clientIssue.replace("preliminary", "final"), issueId));
         assertThat(updated.status()).as(updated.body()).isEqualTo(200);
-        refused(Http.put(server.fhirBase() + "/DetectedIssue/" + issueId, withId(clientIssue.replace(
-                "http://terminology.hl7.org/CodeSystem/v3-ActCode", ISSUE_CODES).replace("DRG", "late-ras-result"), issueId)));
-        assertThat(Http.delete(server.fhirBase() + "/DetectedIssue/" + issueId).status()).isIn(200, 204);
+        refused(Http.put(
+                server.fhirBase() + "/DetectedIssue/" + issueId,
+                withId(
+                        clientIssue
+                                .replace("http://terminology.hl7.org/CodeSystem/v3-ActCode", ISSUE_CODES)
+                                .replace("DRG", "late-ras-result"),
+                        issueId)));
+        assertThat(Http.delete(server.fhirBase() + "/DetectedIssue/" + issueId).status())
+                .isIn(200, 204);
 
-        String clientEvent = "{\"resourceType\":\"AuditEvent\",\"type\":{\"system\":\"http://dicom.nema.org/resources/ontology/DCM\","
-                + "\"code\":\"110110\",\"display\":\"Patient Record\"},\"action\":\"R\",\"recorded\":\"2026-12-01T10:00:00Z\","
-                + "\"agent\":[{\"requestor\":true,\"who\":{\"display\":\"EHR " + run + "\"}}],\"source\":{\"observer\":{\"display\":\"EHR\"}}}";
+        String clientEvent =
+                "{\"resourceType\":\"AuditEvent\",\"type\":{\"system\":\"http://dicom.nema.org/resources/ontology/DCM\","
+                        + "\"code\":\"110110\",\"display\":\"Patient Record\"},\"action\":\"R\",\"recorded\":\"2026-12-01T10:00:00Z\","
+                        + "\"agent\":[{\"requestor\":true,\"who\":{\"display\":\"EHR " + run
+                        + "\"}}],\"source\":{\"observer\":{\"display\":\"EHR\"}}}";
         String eventId = created(server, "AuditEvent", clientEvent);
-        assertThat(Http.delete(server.fhirBase() + "/AuditEvent/" + eventId).status()).isIn(200, 204);
+        assertThat(Http.delete(server.fhirBase() + "/AuditEvent/" + eventId).status())
+                .isIn(200, 204);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -169,7 +216,8 @@ class AttackServerOwnedIT {
 
     /** A decision AuditEvent naming the real patient, as the late-result and reminder checks search for them. */
     private String forgedDecision() {
-        return "{\"resourceType\":\"AuditEvent\",\"type\":{\"system\":\"" + AUDIT_TYPES + "\",\"code\":\"cds-hooks-decision\"},"
+        return "{\"resourceType\":\"AuditEvent\",\"type\":{\"system\":\"" + AUDIT_TYPES
+                + "\",\"code\":\"cds-hooks-decision\"},"
                 + "\"subtype\":[{\"system\":\"http://rasguard.org/fhir/CodeSystem/cds-hook\",\"code\":\"patient-view\"}],"
                 + "\"action\":\"E\",\"recorded\":\"2026-12-01T10:00:00Z\",\"outcome\":\"0\","
                 + "\"agent\":[{\"requestor\":true,\"who\":{\"display\":\"forger\"}}],\"source\":{\"observer\":{\"display\":\"forger\"}},"
@@ -178,36 +226,49 @@ class AttackServerOwnedIT {
 
     /** A harmless entry next to the forged one: it must not be stored when the transaction is refused. */
     private String bystander() {
-        return entry("POST", "Patient", "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:example:attack-server-owned\","
-                + "\"value\":\"" + run + "-bystander\"}]}");
+        return entry(
+                "POST",
+                "Patient",
+                "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:example:attack-server-owned\","
+                        + "\"value\":\"" + run + "-bystander\"}]}");
     }
 
     private static String entry(String method, String url, String resource) {
-        return "{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":" + resource + ",\"request\":{\"method\":\"" + method
-                + "\",\"url\":\"" + url + "\"}}";
+        return "{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":" + resource
+                + ",\"request\":{\"method\":\"" + method + "\",\"url\":\"" + url + "\"}}";
     }
 
     private static Http.Response transaction(ServerProcess server, String type, String entries) {
-        return Http.post(server.fhirBase(), "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":[" + entries + "]}");
+        return Http.post(
+                server.fhirBase(),
+                "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":[" + entries + "]}");
     }
 
     private static Http.Response patch(String url, String jsonPatch) {
-        return Http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json-patch+json")
-                .header("Accept", "application/fhir+json").method("PATCH", HttpRequest.BodyPublishers.ofString(jsonPatch, StandardCharsets.UTF_8)));
+        return Http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json-patch+json")
+                .header("Accept", "application/fhir+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(jsonPatch, StandardCharsets.UTF_8)));
     }
 
     private static String withId(String resource, String id) {
-        return resource.replaceFirst("\\{\"resourceType\":\"(\\w+)\",", "{\"resourceType\":\"$1\",\"id\":\"" + id + "\",");
+        return resource.replaceFirst(
+                "\\{\"resourceType\":\"(\\w+)\",", "{\"resourceType\":\"$1\",\"id\":\"" + id + "\",");
     }
 
     private static String created(ServerProcess server, String type, String body) {
         Http.Response response = Http.post(server.fhirBase() + "/" + type, body);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return Http.FHIR.newJsonParser().parseResource(response.body()).getIdElement().getIdPart();
+        return Http.FHIR
+                .newJsonParser()
+                .parseResource(response.body())
+                .getIdElement()
+                .getIdPart();
     }
 
     private static int total(ServerProcess server, String search) {
-        Http.Response response = Http.get(server.fhirBase() + search + (search.contains("?") ? "&" : "?") + "_summary=count");
+        Http.Response response =
+                Http.get(server.fhirBase() + search + (search.contains("?") ? "&" : "?") + "_summary=count");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.resource(Bundle.class).getTotal();
     }
@@ -215,7 +276,8 @@ class AttackServerOwnedIT {
     /** A KRAS p.(Gly12Asp) Variant (Genomics Reporting 3.0.0 shape) of the patient. */
     private String krasG12d(String patient) {
         return "{\"resourceType\":\"Observation\",\"status\":\"final\",\"identifier\":[{\"system\":\"urn:example:lab:result\",\"value\":\"SO-"
-                + run + "\"}],\"category\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\","
+                + run
+                + "\"}],\"category\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\","
                 + "\"code\":\"laboratory\"}]},{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v2-0074\",\"code\":\"GE\"}]}],"
                 + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"69548-6\",\"display\":\"Genetic variant assessment\"}]},"
                 + "\"subject\":{\"reference\":\"Patient/" + patient + "\"},\"effectiveDateTime\":\"2026-11-20\","

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rasguard.cdshooks.CdsServices;
 import org.rasguard.cdshooks.CdsScenarios.Scenario;
+import org.rasguard.cdshooks.CdsServices;
 
 /**
  * Acts as an EHR: seven order-sign calls for three patients of its own and feedback on five of the
@@ -54,10 +54,22 @@ class AuditIT {
 
     @BeforeAll
     void callAndGiveFeedback(ServerProcess server) {
-        Scenario mutant = scenario("audit-mutant").crc().evidence(kras("NP_004976.2:p.Gly12Asp")).order(cetuximab()).build();
+        Scenario mutant = scenario("audit-mutant")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Asp"))
+                .order(cetuximab())
+                .build();
         Scenario unknown = scenario("audit-unknown").crc().order(panitumumab()).build();
-        Scenario g12c = scenario("audit-g12c").crc().evidence(kras("NP_004976.2:p.Gly12Cys")).order(panitumumab()).order(sotorasib()).build();
-        Scenario noAntibody = scenario("audit-no-antibody").crc().order(drug(RXNORM, "32592", "oxaliplatin")).build();
+        Scenario g12c = scenario("audit-g12c")
+                .crc()
+                .evidence(kras("NP_004976.2:p.Gly12Cys"))
+                .order(panitumumab())
+                .order(sotorasib())
+                .build();
+        Scenario noAntibody = scenario("audit-no-antibody")
+                .crc()
+                .order(drug(RXNORM, "32592", "oxaliplatin"))
+                .build();
         mutantPatient = post(server, mutant).get("patient");
         String unknownPatient = post(server, unknown).get("patient");
         String g12cPatient = post(server, g12c).get("patient");
@@ -78,7 +90,10 @@ class AuditIT {
         String combinationCard = cardsOf(calls.subList(5, 6)).get(0);
         assertThat(mutantCards).hasSize(3);
         assertThat(unknownCards).hasSize(2);
-        feedback(server, overridden(mutantCards.get(0), "clinical-trial", null), overridden(mutantCards.get(1), "clinical-trial", "on trial X"));
+        feedback(
+                server,
+                overridden(mutantCards.get(0), "clinical-trial", null),
+                overridden(mutantCards.get(1), "clinical-trial", "on trial X"));
         feedback(server, accepted(calls.get(2)));
         feedback(server, overridden(unknownCards.get(0), "result-under-review", null));
         feedback(server, accepted(calls.get(5)));
@@ -87,18 +102,25 @@ class AuditIT {
     }
 
     @Test
-    void everyCallIsOneAuditEventWithWhoWhomWhatVerdictCardsEvidenceAndTimeButNoToken(ServerProcess server) throws Exception {
+    void everyCallIsOneAuditEventWithWhoWhomWhatVerdictCardsEvidenceAndTimeButNoToken(ServerProcess server)
+            throws Exception {
         Bundle decisions = decisionsInWindow(server, calls.size());
         assertThat(decisions.getEntry()).hasSize(calls.size());
         String raw = Http.encode(decisions);
-        assertThat(raw).doesNotContain(TOKEN).doesNotContain("access_token").doesNotContain("draftOrders").doesNotContain("prefetch");
+        assertThat(raw)
+                .doesNotContain(TOKEN)
+                .doesNotContain("access_token")
+                .doesNotContain("draftOrders")
+                .doesNotContain("prefetch");
 
         Map<String, AuditEvent> byHookInstance = new HashMap<>();
         for (Bundle.BundleEntryComponent entry : decisions.getEntry()) {
             AuditEvent event = (AuditEvent) entry.getResource();
             byHookInstance.put(entity(event, "hookInstance").getName(), event);
         }
-        assertThat(byHookInstance.keySet()).containsExactlyInAnyOrderElementsOf(calls.stream().map(Call::hookInstance).toList());
+        assertThat(byHookInstance.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        calls.stream().map(Call::hookInstance).toList());
         for (Call call : calls) {
             AuditEvent event = byHookInstance.get(call.hookInstance());
             assertThat(event.getSubtypeFirstRep().getCode()).isEqualTo("order-sign");
@@ -111,11 +133,13 @@ class AuditIT {
             assertThat(detail(decision, "service")).isEqualTo(CdsServices.ORDER_SIGN_ID);
             assertThat(Double.parseDouble(detail(decision, "durationMs"))).isPositive();
             Map<String, String> cards = new LinkedHashMap<>();
-            event.getEntity().stream().filter(e -> "card".equals(e.getDescription()))
+            event.getEntity().stream()
+                    .filter(e -> "card".equals(e.getDescription()))
                     .forEach(card -> cards.put(card.getName(), detail(card, "topic")));
             assertThat(cards).isEqualTo(call.cards());
             if (call.verdict().equals("not-assessed")) {
-                assertThat(event.getEntity()).noneMatch(e -> "order".equals(e.getDescription()) || "evidence".equals(e.getDescription()));
+                assertThat(event.getEntity())
+                        .noneMatch(e -> "order".equals(e.getDescription()) || "evidence".equals(e.getDescription()));
             } else {
                 AuditEvent.AuditEventEntityComponent order = entity(event, "order");
                 assertThat(order.getWhat().getIdentifier().getValue()).isEqualTo("MedicationRequest/order-1");
@@ -128,7 +152,9 @@ class AuditIT {
                 assertThat(detail(evidence, "call")).isEqualTo("mutated");
             }
             if (call.verdict().equals("unknown")) {
-                assertThat(decision.getDetail()).anyMatch(d -> d.getType().equals("reason") && d.getValueStringType().getValue().equals("not-tested"));
+                assertThat(decision.getDetail())
+                        .anyMatch(d -> d.getType().equals("reason")
+                                && d.getValueStringType().getValue().equals("not-tested"));
             }
         }
     }
@@ -155,7 +181,8 @@ class AuditIT {
         AuditEvent.AuditEventEntityComponent answered = entity(feedback, "card");
         assertThat(detail(answered, "topic")).isEqualTo("RasMutant");
         assertThat(detail(answered, "overrideReason")).endsWith("|clinical-trial");
-        assertThat(entity(feedback, "hookInstance").getName()).isEqualTo(entity(decision, "hookInstance").getName());
+        assertThat(entity(feedback, "hookInstance").getName())
+                .isEqualTo(entity(decision, "hookInstance").getName());
         assertThat(detail(entity(decision, "card"), "order")).isEqualTo("MedicationRequest/order-1");
 
         Bundle ofPatient = search(server.fhirBase() + "/AuditEvent?type=" + Http.urlEncode(TYPE + "|cds-hooks-decision")
@@ -172,21 +199,30 @@ class AuditIT {
     void theDocumentedSearchesFindTheTrailAndParametersNotIndexedAreRefused(ServerProcess server) {
         decisionsInWindow(server, calls.size());
         String since = "&date=" + Http.urlEncode("ge" + windowStart);
-        Bundle byClinician = search(server.fhirBase() + "/AuditEvent?altid=" + Http.urlEncode(USER) + since + "&_count=100");
+        Bundle byClinician =
+                search(server.fhirBase() + "/AuditEvent?altid=" + Http.urlEncode(USER) + since + "&_count=100");
         assertThat(byClinician.getEntry()).hasSize(calls.size());
         Bundle overrides = search(server.fhirBase() + "/AuditEvent?type=" + Http.urlEncode(TYPE + "|cds-hooks-feedback")
                 + "&subtype=overridden" + since + "&_count=100");
         assertThat(overrides.getEntry()).hasSize(3);
-        Bundle ofCall = search(server.fhirBase() + "/AuditEvent?entity-name=" + calls.get(0).hookInstance());
+        Bundle ofCall = search(
+                server.fhirBase() + "/AuditEvent?entity-name=" + calls.get(0).hookInstance());
         assertThat(ofCall.getEntry()).hasSize(2); // the decision and the feedback on its card
 
-        for (String notIndexed : List.of("outcome=0", "action=E", "entity-role=3", "patient=Patient/" + mutantPatient,
+        for (String notIndexed : List.of(
+                "outcome=0",
+                "action=E",
+                "entity-role=3",
+                "patient=Patient/" + mutantPatient,
                 "site=" + Http.urlEncode("RAS Guard"))) {
-            Http.Response refused = Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/AuditEvent?" + notIndexed))
-                    .header("Accept", "application/fhir+json").GET());
+            Http.Response refused =
+                    Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/AuditEvent?" + notIndexed))
+                            .header("Accept", "application/fhir+json")
+                            .GET());
             assertThat(refused.status()).as(notIndexed + " → " + refused.body()).isEqualTo(400);
         }
-        String capabilities = Http.get(server.fhirBase() + "/metadata?_format=json").body();
+        String capabilities =
+                Http.get(server.fhirBase() + "/metadata?_format=json").body();
         JsonNode auditEvent = null;
         try {
             for (JsonNode resource : JSON.readTree(capabilities).at("/rest/0/resource")) {
@@ -199,35 +235,64 @@ class AuditIT {
         }
         assertThat(auditEvent).isNotNull();
         List<String> advertised = new ArrayList<>();
-        auditEvent.get("searchParam").forEach(parameter -> advertised.add(parameter.get("name").asText()));
-        assertThat(advertised).contains("type", "subtype", "date", "entity-name", "altid")
-                .doesNotContain("outcome", "action", "agent", "entity", "entity-role", "entity-type", "patient", "site", "source");
+        auditEvent
+                .get("searchParam")
+                .forEach(parameter -> advertised.add(parameter.get("name").asText()));
+        assertThat(advertised)
+                .contains("type", "subtype", "date", "entity-name", "altid")
+                .doesNotContain(
+                        "outcome",
+                        "action",
+                        "agent",
+                        "entity",
+                        "entity-role",
+                        "entity-type",
+                        "patient",
+                        "site",
+                        "source");
     }
 
     @Test
     void theReportCountsEveryCardKindsOutcomesReasonsAndTimes(ServerProcess server) {
         decisionsInWindow(server, calls.size());
-        Http.Response answer = Http.get(server.fhirBase() + "/$cds-report?start=" + Http.urlEncode(windowStart.toString())
-                + "&end=" + Http.urlEncode(windowEnd.toString()));
+        Http.Response answer = Http.get(server.fhirBase() + "/$cds-report?start="
+                + Http.urlEncode(windowStart.toString()) + "&end=" + Http.urlEncode(windowEnd.toString()));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         Parameters report = answer.resource(Parameters.class);
-        assertThat(report.getParameter("decisions").getValue().primitiveValue()).isEqualTo(String.valueOf(calls.size()));
+        assertThat(report.getParameter("decisions").getValue().primitiveValue())
+                .isEqualTo(String.valueOf(calls.size()));
 
-        assertThat(kind(report, "RasMutant")).containsEntry("shown", "3").containsEntry("accepted", "1")
-                .containsEntry("overridden", "2").containsEntry("noFeedback", "0").containsEntry("reason:clinical-trial", "2");
-        assertThat(kind(report, "RasUnknown")).containsEntry("shown", "2").containsEntry("accepted", "0")
-                .containsEntry("overridden", "1").containsEntry("noFeedback", "1").containsEntry("reason:result-under-review", "1");
-        assertThat(kind(report, "G12cApprovedCombination")).containsEntry("shown", "1").containsEntry("accepted", "1")
-                .containsEntry("overridden", "0").containsEntry("noFeedback", "0");
-        assertThat(kind(report, "G12cWithoutPartner")).containsEntry("shown", "0").doesNotContainKey("decisionMsMedian");
+        assertThat(kind(report, "RasMutant"))
+                .containsEntry("shown", "3")
+                .containsEntry("accepted", "1")
+                .containsEntry("overridden", "2")
+                .containsEntry("noFeedback", "0")
+                .containsEntry("reason:clinical-trial", "2");
+        assertThat(kind(report, "RasUnknown"))
+                .containsEntry("shown", "2")
+                .containsEntry("accepted", "0")
+                .containsEntry("overridden", "1")
+                .containsEntry("noFeedback", "1")
+                .containsEntry("reason:result-under-review", "1");
+        assertThat(kind(report, "G12cApprovedCombination"))
+                .containsEntry("shown", "1")
+                .containsEntry("accepted", "1")
+                .containsEntry("overridden", "0")
+                .containsEntry("noFeedback", "0");
+        assertThat(kind(report, "G12cWithoutPartner"))
+                .containsEntry("shown", "0")
+                .doesNotContainKey("decisionMsMedian");
         assertThat(kind(report, "RasWildType")).containsEntry("shown", "0");
         for (String topic : List.of("RasMutant", "RasUnknown", "G12cApprovedCombination")) {
             Map<String, String> figures = kind(report, topic);
-            assertThat(Double.parseDouble(figures.get("decisionMsP95"))).isGreaterThanOrEqualTo(Double.parseDouble(figures.get("decisionMsMedian")));
+            assertThat(Double.parseDouble(figures.get("decisionMsP95")))
+                    .isGreaterThanOrEqualTo(Double.parseDouble(figures.get("decisionMsMedian")));
         }
 
         Http.Response html = Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/$cds-report?start="
-                + Http.urlEncode(windowStart.toString()) + "&end=" + Http.urlEncode(windowEnd.toString()))).header("Accept", "text/html").GET());
+                        + Http.urlEncode(windowStart.toString()) + "&end=" + Http.urlEncode(windowEnd.toString())))
+                .header("Accept", "text/html")
+                .GET());
         assertThat(html.status()).isEqualTo(200);
         assertThat(html.header("Content-Type")).startsWith("text/html");
         assertThat(html.body()).contains("<table>", "(RasMutant)", "<td class=\"n\">3</td>");
@@ -237,8 +302,8 @@ class AuditIT {
 
     /** The decision AuditEvents of this window, once the audit writer has stored all of them. */
     private Bundle decisionsInWindow(ServerProcess server, int expected) {
-        String url = server.fhirBase() + "/AuditEvent?type=" + Http.urlEncode(TYPE + "|cds-hooks-decision")
-                + "&date=" + Http.urlEncode("ge" + windowStart) + "&date=" + Http.urlEncode("lt" + windowEnd) + "&_count=100";
+        String url = server.fhirBase() + "/AuditEvent?type=" + Http.urlEncode(TYPE + "|cds-hooks-decision") + "&date="
+                + Http.urlEncode("ge" + windowStart) + "&date=" + Http.urlEncode("lt" + windowEnd) + "&_count=100";
         long deadline = System.currentTimeMillis() + 20_000;
         Bundle found;
         do {
@@ -252,8 +317,10 @@ class AuditIT {
     }
 
     private static Bundle search(String url) {
-        Http.Response response = Http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json")
-                .header("Cache-Control", "no-cache").GET());
+        Http.Response response = Http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Accept", "application/fhir+json")
+                .header("Cache-Control", "no-cache")
+                .GET());
         assertThat(response.status()).as(url + " → " + response.body()).isEqualTo(200);
         return response.resource(Bundle.class);
     }
@@ -268,8 +335,11 @@ class AuditIT {
                 if (part.getName().equals("topic")) {
                     figures.put("topic", ((org.hl7.fhir.r4.model.Coding) part.getValue()).getCode());
                 } else if (part.getName().equals("overrideReason")) {
-                    String code = ((org.hl7.fhir.r4.model.Coding) part.getPart().get(0).getValue()).getCode();
-                    figures.put("reason:" + code, part.getPart().get(1).getValue().primitiveValue());
+                    String code = ((org.hl7.fhir.r4.model.Coding)
+                                    part.getPart().get(0).getValue())
+                            .getCode();
+                    figures.put(
+                            "reason:" + code, part.getPart().get(1).getValue().primitiveValue());
                 } else {
                     figures.put(part.getName(), part.getValue().primitiveValue());
                 }
@@ -282,13 +352,18 @@ class AuditIT {
     }
 
     private static AuditEvent.AuditEventEntityComponent entity(AuditEvent event, String description) {
-        return event.getEntity().stream().filter(e -> description.equals(e.getDescription())).findFirst()
+        return event.getEntity().stream()
+                .filter(e -> description.equals(e.getDescription()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + description + " entity"));
     }
 
     private static String detail(AuditEvent.AuditEventEntityComponent entity, String type) {
-        return entity.getDetail().stream().filter(d -> d.getType().equals(type)).map(d -> d.getValueStringType().getValue())
-                .findFirst().orElse(null);
+        return entity.getDetail().stream()
+                .filter(d -> d.getType().equals(type))
+                .map(d -> d.getValueStringType().getValue())
+                .findFirst()
+                .orElse(null);
     }
 
     private static Map<String, String> post(ServerProcess server, Scenario scenario) {
@@ -296,7 +371,8 @@ class AuditIT {
         assertThat(posted.status()).as(posted.body()).isEqualTo(200);
         Map<String, String> ids = new HashMap<>();
         List<String> names = new ArrayList<>(scenario.record().keySet());
-        List<Bundle.BundleEntryComponent> entries = posted.resource(Bundle.class).getEntry();
+        List<Bundle.BundleEntryComponent> entries =
+                posted.resource(Bundle.class).getEntry();
         for (int i = 0; i < names.size(); i++) {
             ids.put(names.get(i), entries.get(i).getResponse().getLocation().split("/")[1]);
         }
@@ -310,23 +386,36 @@ class AuditIT {
         request.put("hook", "order-sign");
         request.put("hookInstance", hookInstance);
         request.put("fhirServer", server.fhirBase());
-        request.putObject("fhirAuthorization").put("access_token", TOKEN).put("token_type", "Bearer")
-                .put("expires_in", 300).put("scope", "patient/*.read").put("subject", "rasguard-audit-it");
+        request.putObject("fhirAuthorization")
+                .put("access_token", TOKEN)
+                .put("token_type", "Bearer")
+                .put("expires_in", 300)
+                .put("scope", "patient/*.read")
+                .put("subject", "rasguard-audit-it");
         ObjectNode context = request.putObject("context");
         context.put("userId", USER);
         context.put("patientId", patientId);
         Bundle draftOrders = new Bundle().setType(Bundle.BundleType.COLLECTION);
         for (Resource order : scenario.orders().apply(name -> patientId)) {
-            draftOrders.addEntry().setFullUrl(order.fhirType() + "/" + order.getIdElement().getIdPart()).setResource(order);
+            draftOrders
+                    .addEntry()
+                    .setFullUrl(order.fhirType() + "/" + order.getIdElement().getIdPart())
+                    .setResource(order);
         }
         try {
             context.set("draftOrders", JSON.readTree(Http.encode(draftOrders)));
-            Http.Response response = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, request.toString(), "application/json");
+            Http.Response response = Http.post(
+                    server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                    request.toString(),
+                    "application/json");
             assertThat(response.status()).as(response.body()).isEqualTo(200);
             assertThat(response.header("X-Request-ID")).isEqualTo(hookInstance);
             JsonNode body = JSON.readTree(response.body());
             Map<String, String> cards = new LinkedHashMap<>();
-            body.get("cards").forEach(card -> cards.put(card.get("uuid").asText(), card.at("/source/topic/code").asText()));
+            body.get("cards")
+                    .forEach(card -> cards.put(
+                            card.get("uuid").asText(),
+                            card.at("/source/topic/code").asText()));
             return new Call(hookInstance, patientId, cards, verdict, body);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
@@ -342,7 +431,9 @@ class AuditIT {
         item.put("card", card);
         item.put("outcome", "overridden");
         ObjectNode reason = item.putObject("overrideReason");
-        reason.putObject("reason").put("system", "http://rasguard.org/fhir/CodeSystem/cds-override-reason").put("code", reasonCode);
+        reason.putObject("reason")
+                .put("system", "http://rasguard.org/fhir/CodeSystem/cds-override-reason")
+                .put("code", reasonCode);
         if (comment != null) {
             reason.put("userComment", comment);
         }
@@ -355,7 +446,9 @@ class AuditIT {
         ObjectNode item = JSON.createObjectNode();
         item.put("card", card.get("uuid").asText());
         item.put("outcome", "accepted");
-        item.putArray("acceptedSuggestions").addObject().put("id", card.get("suggestions").get(0).get("uuid").asText());
+        item.putArray("acceptedSuggestions")
+                .addObject()
+                .put("id", card.get("suggestions").get(0).get("uuid").asText());
         item.put("outcomeTimestamp", Instant.now().toString());
         return item;
     }
@@ -366,7 +459,10 @@ class AuditIT {
         for (ObjectNode item : items) {
             feedback.add(item);
         }
-        Http.Response stored = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback", body.toString(), "application/json");
+        Http.Response stored = Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback",
+                body.toString(),
+                "application/json");
         assertThat(stored.status()).as(stored.body()).isEqualTo(200);
     }
 

@@ -33,7 +33,8 @@ class BadInputIT {
 
     @Test
     void anUnknownElementIsRefusedAndNamed() {
-        Http.Response response = Http.post(fhir + "/Observation",
+        Http.Response response = Http.post(
+                fhir + "/Observation",
                 "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"colour\":\"blue\"}");
         assertClientError(response);
         assertThat(response.body()).contains("colour");
@@ -46,14 +47,16 @@ class BadInputIT {
 
     @Test
     void aBodyOverTheSizeLimitIsRefused() {
-        String huge = "{\"resourceType\":\"Observation\",\"note\":[{\"text\":\"" + "a".repeat(21 * 1024 * 1024) + "\"}]}";
+        String huge =
+                "{\"resourceType\":\"Observation\",\"note\":[{\"text\":\"" + "a".repeat(21 * 1024 * 1024) + "\"}]}";
         Http.Response declared = Http.post(fhir + "/Observation", huge);
         assertThat(declared.status()).isEqualTo(413);
         assertClientError(declared);
 
         Http.Response chunked = Http.send(HttpRequest.newBuilder(URI.create(fhir + "/Observation"))
                 .header("Content-Type", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge.getBytes()))));
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(huge.getBytes()))));
         assertThat(chunked.status()).isEqualTo(413);
         assertClientError(chunked);
     }
@@ -68,8 +71,9 @@ class BadInputIT {
         assertThat(response.status()).as(response.body()).isBetween(400, 499);
         assertThat(response.body()).doesNotContain("\tat ", ".java:", "Exception:");
         OperationOutcome outcome = Http.FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
-        assertThat(outcome.getIssue()).isNotEmpty()
-                .allSatisfy(issue -> assertThat(issue.getSeverity()).isIn(
-                        OperationOutcome.IssueSeverity.ERROR, OperationOutcome.IssueSeverity.FATAL));
+        assertThat(outcome.getIssue())
+                .isNotEmpty()
+                .allSatisfy(issue -> assertThat(issue.getSeverity())
+                        .isIn(OperationOutcome.IssueSeverity.ERROR, OperationOutcome.IssueSeverity.FATAL));
     }
 }

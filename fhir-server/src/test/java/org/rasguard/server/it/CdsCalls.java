@@ -42,8 +42,10 @@ public final class CdsCalls {
         context.set("draftOrders", json(Http.encode(draftOrders)));
         if (hook.equals("order-select")) {
             ArrayNode selections = context.putArray("selections");
-            draftOrders.getEntry().forEach(entry -> selections.add(
-                    entry.getResource().fhirType() + "/" + entry.getResource().getIdElement().getIdPart()));
+            draftOrders
+                    .getEntry()
+                    .forEach(entry -> selections.add(entry.getResource().fhirType() + "/"
+                            + entry.getResource().getIdElement().getIdPart()));
         }
         return request;
     }
@@ -51,7 +53,10 @@ public final class CdsCalls {
     /** One draft cetuximab order (RxNorm ingredient 318341), {@code MedicationRequest/mr-1}, for the patient. */
     public static Bundle cetuximabOrder(String patientId) {
         CodeableConcept cetuximab = new CodeableConcept();
-        cetuximab.addCoding().setSystem("http://www.nlm.nih.gov/research/umls/rxnorm").setCode("318341");
+        cetuximab
+                .addCoding()
+                .setSystem("http://www.nlm.nih.gov/research/umls/rxnorm")
+                .setCode("318341");
         MedicationRequest order = new MedicationRequest()
                 .setStatus(MedicationRequest.MedicationRequestStatus.DRAFT)
                 .setIntent(MedicationRequest.MedicationRequestIntent.ORDER)
@@ -69,7 +74,8 @@ public final class CdsCalls {
         for (PrefetchKey key : PrefetchKey.ORDER) {
             Http.Response read = Http.get(fhirBase + "/" + key.query(patientId));
             if (read.status() != 200) {
-                throw new IllegalStateException("Prefetch " + key.key() + " answered " + read.status() + ": " + read.body());
+                throw new IllegalStateException(
+                        "Prefetch " + key.key() + " answered " + read.status() + ": " + read.body());
             }
             prefetch.put(key.key(), json(read.body()));
         }
@@ -91,7 +97,8 @@ public final class CdsCalls {
     public static ObjectNode orderSignFromStoreOnly(String fhirBase, String patientId) {
         ObjectNode request = request("order-sign", patientId, cetuximabOrder(patientId));
         ObjectNode prefetch = request.putObject("prefetch");
-        prefetch.set("patient", json(Http.get(fhirBase + "/Patient/" + patientId).body()));
+        prefetch.set(
+                "patient", json(Http.get(fhirBase + "/Patient/" + patientId).body()));
         prefetch.putNull("conditions");
         prefetch.putNull("observations");
         prefetch.putNull("medications");
@@ -104,14 +111,17 @@ public final class CdsCalls {
      * §Prefetch: null is "no data"), so a wild-type result is not a re-challenge and needs no history read.
      */
     public static void noMedicationHistory(ObjectNode prefetch) {
-        for (PrefetchKey key : List.of(PrefetchKey.MEDICATION_HISTORY, PrefetchKey.ADMINISTRATIONS, PrefetchKey.STATEMENTS)) {
+        for (PrefetchKey key :
+                List.of(PrefetchKey.MEDICATION_HISTORY, PrefetchKey.ADMINISTRATIONS, PrefetchKey.STATEMENTS)) {
             prefetch.putNull(key.key());
         }
     }
 
     /** The one card of a 200 answer; fails the test on any other status or number of cards. */
     static JsonNode onlyCard(Http.Response response) {
-        org.assertj.core.api.Assertions.assertThat(response.status()).as(response.body()).isEqualTo(200);
+        org.assertj.core.api.Assertions.assertThat(response.status())
+                .as(response.body())
+                .isEqualTo(200);
         JsonNode cards = json(response.body()).path("cards");
         org.assertj.core.api.Assertions.assertThat(cards).as(response.body()).hasSize(1);
         return cards.get(0);

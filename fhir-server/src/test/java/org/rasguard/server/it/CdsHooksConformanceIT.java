@@ -44,7 +44,11 @@ class CdsHooksConformanceIT {
                 "..", "ig-resources", "src", "main", "fhir", "example", "Bundle-ras-mutant-patient.json")));
         Http.Response posted = Http.post(server.fhirBase(), bundle);
         assertThat(posted.status()).as(posted.body()).isEqualTo(200);
-        mutantPatient = posted.resource(Bundle.class).getEntryFirstRep().getResponse().getLocation().split("/")[1];
+        mutantPatient = posted.resource(Bundle.class)
+                .getEntryFirstRep()
+                .getResponse()
+                .getLocation()
+                .split("/")[1];
     }
 
     private ObjectNode call(String hook, String patientId) {
@@ -52,8 +56,10 @@ class CdsHooksConformanceIT {
     }
 
     private static List<AuditEvent> feedbackEvents(Bundle events) {
-        return events.getEntry().stream().map(e -> (AuditEvent) e.getResource())
-                .filter(e -> e.getType().getCode().equals(DecisionAuditEvents.FEEDBACK)).toList();
+        return events.getEntry().stream()
+                .map(e -> (AuditEvent) e.getResource())
+                .filter(e -> e.getType().getCode().equals(DecisionAuditEvents.FEEDBACK))
+                .toList();
     }
 
     private static Http.Response post(ServerProcess server, String service, String body) {
@@ -61,7 +67,14 @@ class CdsHooksConformanceIT {
     }
 
     private static String errorCode(Http.Response response) throws Exception {
-        return JSON.readTree(response.body()).path("issue").path(0).path("details").path("coding").path(0).path("code").asText();
+        return JSON.readTree(response.body())
+                .path("issue")
+                .path(0)
+                .path("details")
+                .path("coding")
+                .path(0)
+                .path("code")
+                .asText();
     }
 
     @Test
@@ -70,51 +83,104 @@ class CdsHooksConformanceIT {
         assertThat(response.status()).isEqualTo(200);
         JsonNode discovery = JSON.readTree(response.body());
         assertThat(CardRules.checkDiscovery(discovery)).isEmpty();
-        assertThat(discovery.get("services").findValuesAsText("hook")).containsExactlyInAnyOrder("order-sign", "order-select", "patient-view");
+        assertThat(discovery.get("services").findValuesAsText("hook"))
+                .containsExactlyInAnyOrder("order-sign", "order-select", "patient-view");
         for (JsonNode service : discovery.get("services")) {
             assertThat(service.get("usageRequirements").asText()).isNotBlank();
             if (service.get("hook").asText().equals("patient-view")) {
                 assertThat(service.get("id").asText()).isEqualTo(CdsServices.PATIENT_VIEW_ID);
-                assertThat(service.get("prefetch").fieldNames()).toIterable()
-                        .containsExactly("patient", "conditions", "observations", "reports", "serviceRequests", "specimens", "staging");
+                assertThat(service.get("prefetch").fieldNames())
+                        .toIterable()
+                        .containsExactly(
+                                "patient",
+                                "conditions",
+                                "observations",
+                                "reports",
+                                "serviceRequests",
+                                "specimens",
+                                "staging");
             } else {
-                assertThat(service.get("prefetch").fieldNames()).toIterable()
-                        .containsExactly("patient", "conditions", "observations", "medications", "reports", "medicationHistory",
-                                "medicationAdministrations", "medicationStatements");
+                assertThat(service.get("prefetch").fieldNames())
+                        .toIterable()
+                        .containsExactly(
+                                "patient",
+                                "conditions",
+                                "observations",
+                                "medications",
+                                "reports",
+                                "medicationHistory",
+                                "medicationAdministrations",
+                                "medicationStatements");
             }
         }
     }
 
     @ParameterizedTest(name = "{0} → 400 {1}")
-    @CsvSource(delimiter = '|', value = {
-        "not json                                              | malformed-json",
-        "hook removed                                          | missing-hook",
-        "hook order-select on the order-sign service           | hook-mismatch",
-        "hookInstance removed                                  | missing-hook-instance",
-        "hookInstance not a uuid                               | invalid-hook-instance",
-        "context removed                                       | missing-context",
-        "patientId removed                                     | missing-patient-id",
-        "patientId with a slash                                | invalid-patient-id",
-        "draftOrders removed                                   | missing-draft-orders",
-        "draftOrders not a Bundle                              | invalid-draft-orders",
-        "fhirAuthorization without fhirServer                  | fhir-authorization-without-server",
-        "fhirServer not a URL                                  | invalid-fhir-server"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "not json                                              | malformed-json",
+                "hook removed                                          | missing-hook",
+                "hook order-select on the order-sign service           | hook-mismatch",
+                "hookInstance removed                                  | missing-hook-instance",
+                "hookInstance not a uuid                               | invalid-hook-instance",
+                "context removed                                       | missing-context",
+                "patientId removed                                     | missing-patient-id",
+                "patientId with a slash                                | invalid-patient-id",
+                "draftOrders removed                                   | missing-draft-orders",
+                "draftOrders not a Bundle                              | invalid-draft-orders",
+                "fhirAuthorization without fhirServer                  | fhir-authorization-without-server",
+                "fhirServer not a URL                                  | invalid-fhir-server"
+            })
     void malformedCallsGet400WithAStableCode(String breakage, String code, ServerProcess server) throws Exception {
         ObjectNode request = call("order-sign", "123");
         ObjectNode context = (ObjectNode) request.get("context");
         String body = switch (breakage.trim()) {
             case "not json" -> "{\"hook\": ";
-            case "hook removed" -> { request.remove("hook"); yield request.toString(); }
-            case "hook order-select on the order-sign service" -> { request.put("hook", "order-select"); yield request.toString(); }
-            case "hookInstance removed" -> { request.remove("hookInstance"); yield request.toString(); }
-            case "hookInstance not a uuid" -> { request.put("hookInstance", "12345"); yield request.toString(); }
-            case "context removed" -> { request.remove("context"); yield request.toString(); }
-            case "patientId removed" -> { context.remove("patientId"); yield request.toString(); }
-            case "patientId with a slash" -> { context.put("patientId", "../Patient/1"); yield request.toString(); }
-            case "draftOrders removed" -> { context.remove("draftOrders"); yield request.toString(); }
-            case "draftOrders not a Bundle" -> { context.set("draftOrders", JSON.readTree("{\"resourceType\":\"Patient\"}")); yield request.toString(); }
-            case "fhirAuthorization without fhirServer" -> { request.putObject("fhirAuthorization").put("access_token", "x"); yield request.toString(); }
-            case "fhirServer not a URL" -> { request.put("fhirServer", "not a url"); yield request.toString(); }
+            case "hook removed" -> {
+                request.remove("hook");
+                yield request.toString();
+            }
+            case "hook order-select on the order-sign service" -> {
+                request.put("hook", "order-select");
+                yield request.toString();
+            }
+            case "hookInstance removed" -> {
+                request.remove("hookInstance");
+                yield request.toString();
+            }
+            case "hookInstance not a uuid" -> {
+                request.put("hookInstance", "12345");
+                yield request.toString();
+            }
+            case "context removed" -> {
+                request.remove("context");
+                yield request.toString();
+            }
+            case "patientId removed" -> {
+                context.remove("patientId");
+                yield request.toString();
+            }
+            case "patientId with a slash" -> {
+                context.put("patientId", "../Patient/1");
+                yield request.toString();
+            }
+            case "draftOrders removed" -> {
+                context.remove("draftOrders");
+                yield request.toString();
+            }
+            case "draftOrders not a Bundle" -> {
+                context.set("draftOrders", JSON.readTree("{\"resourceType\":\"Patient\"}"));
+                yield request.toString();
+            }
+            case "fhirAuthorization without fhirServer" -> {
+                request.putObject("fhirAuthorization").put("access_token", "x");
+                yield request.toString();
+            }
+            case "fhirServer not a URL" -> {
+                request.put("fhirServer", "not a url");
+                yield request.toString();
+            }
             default -> throw new IllegalArgumentException(breakage);
         };
         Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, body);
@@ -127,7 +193,8 @@ class CdsHooksConformanceIT {
     void orderSelectNeedsSelectionsThatNameADraftOrder(ServerProcess server) throws Exception {
         ObjectNode request = call("order-select", "123");
         ((ObjectNode) request.get("context")).remove("selections");
-        assertThat(errorCode(post(server, CdsServices.ORDER_SELECT_ID, request.toString()))).isEqualTo("missing-selections");
+        assertThat(errorCode(post(server, CdsServices.ORDER_SELECT_ID, request.toString())))
+                .isEqualTo("missing-selections");
         ((ObjectNode) request.get("context")).putArray("selections").add("MedicationRequest/not-there");
         Http.Response response = post(server, CdsServices.ORDER_SELECT_ID, request.toString());
         assertThat(response.status()).isEqualTo(400);
@@ -136,15 +203,20 @@ class CdsHooksConformanceIT {
 
     @Test
     void anUnknownServiceIs404(ServerProcess server) throws Exception {
-        Http.Response response = post(server, "no-such-service", call("order-sign", "1").toString());
+        Http.Response response =
+                post(server, "no-such-service", call("order-sign", "1").toString());
         assertThat(response.status()).isEqualTo(404);
         assertThat(errorCode(response)).isEqualTo("unknown-service");
     }
 
     @Test
     void withoutPrefetchOrAFhirServerTheDataIsUnobtainable412(ServerProcess server) throws Exception {
-        String unknownPatient = "not-in-our-store-" + UUID.randomUUID().toString().substring(0, 8);
-        Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, call("order-sign", unknownPatient).toString());
+        String unknownPatient =
+                "not-in-our-store-" + UUID.randomUUID().toString().substring(0, 8);
+        Http.Response response = post(
+                server,
+                CdsServices.ORDER_SIGN_ID,
+                call("order-sign", unknownPatient).toString());
         assertThat(response.status()).as(response.body()).isEqualTo(412);
         assertThat(errorCode(response)).isEqualTo("data-unavailable");
         assertThat(response.body()).doesNotContain(unknownPatient);
@@ -152,7 +224,8 @@ class CdsHooksConformanceIT {
 
     /** The EHR's Patient as an EHR sends it: its own id, the MRN our store's record also carries. */
     private ObjectNode ehrPatientWithTheMutantsMrn(ServerProcess server, String ehrId) throws Exception {
-        ObjectNode patient = (ObjectNode) JSON.readTree(Http.get(server.fhirBase() + "/Patient/" + mutantPatient).body());
+        ObjectNode patient = (ObjectNode) JSON.readTree(
+                Http.get(server.fhirBase() + "/Patient/" + mutantPatient).body());
         patient.put("id", ehrId);
         patient.remove("meta");
         return patient;
@@ -161,7 +234,10 @@ class CdsHooksConformanceIT {
     @Test
     void withoutTheEhrsPatientOurStoreIsNotMatchedByIdAlone(ServerProcess server) throws Exception {
         // Our Patient/N is not the EHR's patient N: with no patient prefetch and no fhirServer, nothing decides.
-        Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, call("order-sign", mutantPatient).toString());
+        Http.Response response = post(
+                server,
+                CdsServices.ORDER_SIGN_ID,
+                call("order-sign", mutantPatient).toString());
         assertThat(response.status()).as(response.body()).isEqualTo(412);
         assertThat(errorCode(response)).isEqualTo("data-unavailable");
     }
@@ -189,15 +265,20 @@ class CdsHooksConformanceIT {
         });
         elsewhere.start();
         try {
-            String unknownPatient = "not-in-our-store-" + UUID.randomUUID().toString().substring(0, 8);
+            String unknownPatient =
+                    "not-in-our-store-" + UUID.randomUUID().toString().substring(0, 8);
             String ehrMutant = "ehr-" + UUID.randomUUID().toString().substring(0, 8);
             for (String patient : List.of(unknownPatient, ehrMutant)) {
                 ObjectNode request = call("order-sign", patient);
                 if (patient.equals(ehrMutant)) {
                     request.putObject("prefetch").set("patient", ehrPatientWithTheMutantsMrn(server, ehrMutant));
                 }
-                request.put("fhirServer", "http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/fhir");
-                request.putObject("fhirAuthorization").put("access_token", "secret-token").put("token_type", "Bearer");
+                request.put(
+                        "fhirServer",
+                        "http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/fhir");
+                request.putObject("fhirAuthorization")
+                        .put("access_token", "secret-token")
+                        .put("token_type", "Bearer");
                 Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, request.toString());
                 if (patient.equals(unknownPatient)) {
                     assertThat(response.status()).isEqualTo(412);
@@ -210,7 +291,8 @@ class CdsHooksConformanceIT {
                 assertThat(response.body()).doesNotContain("secret-token");
             }
             assertThat(hits.get()).isZero();
-            assertThat(server.output()).noneMatch(line -> line.contains("secret-token") || line.contains(mutantPatient + "\""));
+            assertThat(server.output())
+                    .noneMatch(line -> line.contains("secret-token") || line.contains(mutantPatient + "\""));
         } finally {
             elsewhere.stop(0);
         }
@@ -221,18 +303,27 @@ class CdsHooksConformanceIT {
         ObjectNode request = call("order-sign", mutantPatient);
         request.put("fhirServer", server.fhirBase());
         ObjectNode prefetch = request.putObject("prefetch");
-        prefetch.set("patient", JSON.readTree(Http.get(server.fhirBase() + "/Patient/" + mutantPatient).body()));
-        JsonNode conditions = JSON.readTree(Http.get(server.fhirBase() + "/Condition?patient=" + mutantPatient + "&_count=1").body());
+        prefetch.set(
+                "patient",
+                JSON.readTree(Http.get(server.fhirBase() + "/Patient/" + mutantPatient)
+                        .body()));
+        JsonNode conditions =
+                JSON.readTree(Http.get(server.fhirBase() + "/Condition?patient=" + mutantPatient + "&_count=1")
+                        .body());
         assertThat(conditions.toString()).contains("\"relation\":\"next\"");
         prefetch.set("conditions", conditions);
-        prefetch.set("observations", JSON.readTree(Http.get(server.fhirBase() + "/Observation?patient=" + mutantPatient + "&_count=1").body()));
+        prefetch.set(
+                "observations",
+                JSON.readTree(Http.get(server.fhirBase() + "/Observation?patient=" + mutantPatient + "&_count=1")
+                        .body()));
         prefetch.putNull("medications");
         CdsCalls.noMedicationHistory(prefetch);
         Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, request.toString());
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
         assertThat(CardRules.checkResponse(body)).isEmpty();
-        assertThat(body.at("/cards/0/summary").asText()).isEqualTo("Cetuximab not recommended: KRAS p.G12D (RAS-mutant)");
+        assertThat(body.at("/cards/0/summary").asText())
+                .isEqualTo("Cetuximab not recommended: KRAS p.G12D (RAS-mutant)");
     }
 
     @Test
@@ -246,7 +337,8 @@ class CdsHooksConformanceIT {
         CdsCalls.noMedicationHistory(prefetch);
         Http.Response response = post(server, CdsServices.ORDER_SIGN_ID, request.toString());
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        assertThat(JSON.readTree(response.body()).at("/cards/0/indicator").asText()).isEqualTo("warning");
+        assertThat(JSON.readTree(response.body()).at("/cards/0/indicator").asText())
+                .isEqualTo("warning");
     }
 
     @Test
@@ -254,7 +346,9 @@ class CdsHooksConformanceIT {
         ObjectNode request = call("order-sign", mutantPatient);
         request.put("fhirServer", server.fhirBase());
         String hookInstance = request.get("hookInstance").asText();
-        JsonNode cards = JSON.readTree(post(server, CdsServices.ORDER_SIGN_ID, request.toString()).body()).get("cards");
+        JsonNode cards = JSON.readTree(post(server, CdsServices.ORDER_SIGN_ID, request.toString())
+                        .body())
+                .get("cards");
         String card = cards.get(0).get("uuid").asText();
         String suggestion = cards.get(0).at("/suggestions/0/uuid").asText();
 
@@ -268,12 +362,17 @@ class CdsHooksConformanceIT {
         Http.Response stored = post(server, CdsServices.ORDER_SIGN_ID + "/feedback", feedback);
         assertThat(stored.status()).as(stored.body()).isEqualTo(200);
 
-        Bundle events = Http.get(server.fhirBase() + "/AuditEvent?entity-name=" + card).resource(Bundle.class);
+        Bundle events =
+                Http.get(server.fhirBase() + "/AuditEvent?entity-name=" + card).resource(Bundle.class);
         // The decision that issued the card is audited too (asynchronously): count the feedback only.
         assertThat(feedbackEvents(events)).hasSize(2);
         AuditEvent overridden = feedbackEvents(events).stream()
-                .filter(e -> e.getSubtypeFirstRep().getCode().equals("overridden")).findFirst().orElseThrow();
-        assertThat(overridden.getEntity()).extracting(AuditEvent.AuditEventEntityComponent::getName).containsExactly(card, hookInstance);
+                .filter(e -> e.getSubtypeFirstRep().getCode().equals("overridden"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(overridden.getEntity())
+                .extracting(AuditEvent.AuditEventEntityComponent::getName)
+                .containsExactly(card, hookInstance);
         assertThat(Http.encode(overridden)).contains("clinical-trial", "CodeBreaK trial arm", "RasMutant");
 
         // Epic's shape: overrideReasons (plural), with a reason the card offered
@@ -282,13 +381,20 @@ class CdsHooksConformanceIT {
                   "overrideReasons":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
                     "code":"result-under-review","display":"RAS result under review or in outside records"}}}]}
                 """.formatted(card);
-        assertThat(post(server, CdsServices.ORDER_SIGN_ID + "/feedback", epic).status()).isEqualTo(200);
+        assertThat(post(server, CdsServices.ORDER_SIGN_ID + "/feedback", epic).status())
+                .isEqualTo(200);
         // no-cache: HAPI reuses the results of an identical search for a minute
-        Http.Response again = Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/AuditEvent?entity-name=" + card))
-                .header("Accept", "application/fhir+json").header("Cache-Control", "no-cache").GET());
+        Http.Response again =
+                Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/AuditEvent?entity-name=" + card))
+                        .header("Accept", "application/fhir+json")
+                        .header("Cache-Control", "no-cache")
+                        .GET());
         assertThat(feedbackEvents(again.resource(Bundle.class))).hasSize(3);
 
-        Http.Response bad = post(server, CdsServices.ORDER_SIGN_ID + "/feedback", "{\"feedback\":[{\"card\":\"x\",\"outcome\":\"ignored\"}]}");
+        Http.Response bad = post(
+                server,
+                CdsServices.ORDER_SIGN_ID + "/feedback",
+                "{\"feedback\":[{\"card\":\"x\",\"outcome\":\"ignored\"}]}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(errorCode(bad)).isEqualTo("invalid-feedback");
     }
@@ -296,7 +402,8 @@ class CdsHooksConformanceIT {
     @Test
     void noCorsHeadersUnlessAnOriginIsConfigured(ServerProcess server) {
         Http.Response response = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/cds-services"))
-                .header("Origin", "https://ehr.example.org").GET());
+                .header("Origin", "https://ehr.example.org")
+                .GET());
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Access-Control-Allow-Origin")).isNull();
     }

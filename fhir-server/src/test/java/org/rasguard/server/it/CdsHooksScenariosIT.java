@@ -69,9 +69,11 @@ class CdsHooksScenariosIT {
             assertThat(posted.status()).as(name + ": " + posted.body()).isEqualTo(200);
             Map<String, String> byName = new HashMap<>();
             List<String> names = new ArrayList<>(scenario.record().keySet());
-            List<Bundle.BundleEntryComponent> entries = posted.resource(Bundle.class).getEntry();
+            List<Bundle.BundleEntryComponent> entries =
+                    posted.resource(Bundle.class).getEntry();
             for (int i = 0; i < names.size(); i++) {
-                byName.put(names.get(i), entries.get(i).getResponse().getLocation().split("/")[1]);
+                byName.put(
+                        names.get(i), entries.get(i).getResponse().getLocation().split("/")[1]);
             }
             ids.put(name, byName);
         }
@@ -86,10 +88,16 @@ class CdsHooksScenariosIT {
     private void check(ServerProcess server, Call call) {
         Scenario scenario = scenarios.get(call.scenario());
         Map<String, String> named = ids.get(call.scenario());
-        JsonNode request = CdsScenarios.request(scenario, named::get, call.way(), call.select() ? scenario.selected() : null,
-                server.fhirBase(), query -> read(server, query));
+        JsonNode request = CdsScenarios.request(
+                scenario,
+                named::get,
+                call.way(),
+                call.select() ? scenario.selected() : null,
+                server.fhirBase(),
+                query -> read(server, query));
         String service = call.select() ? CdsServices.ORDER_SELECT_ID : CdsServices.ORDER_SIGN_ID;
-        Http.Response response = Http.post(server.baseUrl() + "/cds-services/" + service, request.toString(), "application/json");
+        Http.Response response =
+                Http.post(server.baseUrl() + "/cds-services/" + service, request.toString(), "application/json");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         CdsScenarios.checkCards(CdsCalls.json(response.body()), call.select() ? scenario.select() : scenario.sign());
     }

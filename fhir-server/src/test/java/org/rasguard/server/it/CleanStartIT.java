@@ -27,6 +27,7 @@ class CleanStartIT {
 
     @TempDir
     static Path dataDir;
+
     @TempDir
     static Path logConfigDir;
 
@@ -40,7 +41,9 @@ class CleanStartIT {
         String parserWarnings = production.replace(
                 "<logger name=\"ca.uhn.fhir.parser.LenientErrorHandler\" level=\"ERROR\"/>",
                 "<logger name=\"ca.uhn.fhir.parser.LenientErrorHandler\" level=\"WARN\"/>");
-        assertThat(parserWarnings).as("logback.xml still sets the parser's level").isNotEqualTo(production);
+        assertThat(parserWarnings)
+                .as("logback.xml still sets the parser's level")
+                .isNotEqualTo(production);
         Path logConfig = logConfigDir.resolve("logback.xml");
         Files.writeString(logConfig, parserWarnings, StandardCharsets.UTF_8);
 
@@ -65,7 +68,8 @@ class CleanStartIT {
         Http.Response response = Http.get(server.fhirBase() + "/ValueSet/ras-status/$expand");
 
         assertThat(response.status()).isEqualTo(200);
-        assertThat(codes(response.resource(ValueSet.class))).containsExactlyInAnyOrder("mutated", "wild-type", "unknown");
+        assertThat(codes(response.resource(ValueSet.class)))
+                .containsExactlyInAnyOrder("mutated", "wild-type", "unknown");
     }
 
     @Test
@@ -96,7 +100,9 @@ class CleanStartIT {
     }
 
     private static List<String> codes(ValueSet expanded) {
-        return expanded.getExpansion().getContains().stream().map(ValueSet.ValueSetExpansionContainsComponent::getCode).toList();
+        return expanded.getExpansion().getContains().stream()
+                .map(ValueSet.ValueSetExpansionContainsComponent::getCode)
+                .toList();
     }
 
     private static void awaitLine(String text, Duration timeout) throws InterruptedException {

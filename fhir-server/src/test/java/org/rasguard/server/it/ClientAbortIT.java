@@ -34,10 +34,13 @@ class ClientAbortIT {
             byte[] noise = new byte[3 * 1024 * 1024];
             random.nextBytes(noise);
             String basic = "{\"resourceType\":\"Basic\",\"code\":{\"text\":\"abort test\"},\"extension\":[{\"url\":"
-                    + "\"http://example.org/abort-test\",\"valueString\":\"" + Base64.getEncoder().encodeToString(noise) + "\"}]}";
+                    + "\"http://example.org/abort-test\",\"valueString\":\""
+                    + Base64.getEncoder().encodeToString(noise) + "\"}]}";
             Http.Response created = Http.post(server.fhirBase() + "/Basic", basic);
             assertThat(created.status()).as(created.body()).isEqualTo(201);
-            ids.add(created.resource(org.hl7.fhir.r4.model.Basic.class).getIdElement().getIdPart());
+            ids.add(created.resource(org.hl7.fhir.r4.model.Basic.class)
+                    .getIdElement()
+                    .getIdPart());
         }
         try {
             long errorsBefore = server500s(server);
@@ -48,30 +51,43 @@ class ClientAbortIT {
                 socket.setReceiveBufferSize(4096); // before connecting: the window the server may fill
                 socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port(server)));
                 socket.setSoTimeout(60_000);
-                socket.getOutputStream().write(("GET /fhir/Basic?_id=" + String.join(",", ids) + " HTTP/1.1\r\n"
-                        + "Host: 127.0.0.1\r\nAccept: application/fhir+json\r\nAccept-Encoding: gzip, deflate, br\r\n"
-                        + "X-Request-ID: " + correlation + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream()
+                        .write(("GET /fhir/Basic?_id=" + String.join(",", ids) + " HTTP/1.1\r\n"
+                                        + "Host: 127.0.0.1\r\nAccept: application/fhir+json\r\nAccept-Encoding: gzip, deflate, br\r\n"
+                                        + "X-Request-ID: " + correlation + "\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
                 socket.getOutputStream().flush();
                 byte[] statusLine = new byte[12];
-                assertThat(socket.getInputStream().readNBytes(statusLine, 0, 12)).isEqualTo(12);
+                assertThat(socket.getInputStream().readNBytes(statusLine, 0, 12))
+                        .isEqualTo(12);
                 assertThat(new String(statusLine, StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 200");
                 Thread.sleep(300); // the server is now blocked writing the rest
                 socket.setSoLinger(true, 0); // close with a reset, as a browser tearing down the connection
             }
 
             String line = awaitRequestLine(server, correlation);
-            assertThat(line).contains(" INFO ").contains("GET /fhir/").contains("aborted by the client")
-                    .doesNotContain("_id").doesNotContain(ids.get(0));
+            assertThat(line)
+                    .contains(" INFO ")
+                    .contains("GET /fhir/")
+                    .contains("aborted by the client")
+                    .doesNotContain("_id")
+                    .doesNotContain(ids.get(0));
             // the line ends in its duration ("... 500ms" is a time, not a status): no status 500 before it
             assertThat(line.replaceFirst(" \\d+ms$", "")).doesNotContainPattern("\\b500\\b");
-            List<String> since = server.output().subList(linesBefore, server.output().size());
-            assertThat(since).as("no error and no stack trace for the aborted request")
+            List<String> since =
+                    server.output().subList(linesBefore, server.output().size());
+            assertThat(since)
+                    .as("no error and no stack trace for the aborted request")
                     .noneMatch(l -> l.contains(correlation) && (l.contains(" ERROR ") || l.contains(" WARN ")))
-                    .noneMatch(l -> l.startsWith("\tat ") || l.startsWith("java.") || l.startsWith("org.eclipse.jetty.io.EofException"));
+                    .noneMatch(l -> l.startsWith("\tat ")
+                            || l.startsWith("java.")
+                            || l.startsWith("org.eclipse.jetty.io.EofException"));
             assertThat(since.stream().filter(l -> l.contains(correlation))).hasSize(1);
 
             String metrics = Http.get(server.baseUrl() + "/metrics").body();
-            assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{method=\"GET\",status=\"499\",uri=\"/fhir/[^\"]*\"\\} [1-9]");
+            assertThat(metrics)
+                    .containsPattern(
+                            "http_server_requests_seconds_count\\{method=\"GET\",status=\"499\",uri=\"/fhir/[^\"]*\"\\} [1-9]");
             assertThat(server500s(server)).as("500s counted in /metrics").isEqualTo(errorsBefore);
         } finally {
             for (String id : ids) {

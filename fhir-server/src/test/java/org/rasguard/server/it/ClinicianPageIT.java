@@ -73,7 +73,8 @@ class ClinicianPageIT {
 
     @BeforeAll
     void startBrowser(ServerProcess server) throws Exception {
-        assumeTrue(Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMEDRIVER),
                 "ClinicianPageIT needs Debian's chromium and chromium-driver (/usr/bin/chromedriver): "
                         + "apt-get install chromium chromium-driver (.ci/run does)");
         origin = server.baseUrl();
@@ -81,9 +82,19 @@ class ClinicianPageIT {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // This closed network refuses Chromium's own connections: none may be attempted.
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=1280,900");
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                "--user-data-dir=" + profile,
+                "--window-size=1280,900");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         logs.enable(LogType.PERFORMANCE, Level.ALL);
@@ -104,7 +115,9 @@ class ClinicianPageIT {
         }
         if (profile != null) {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .map(Path::toFile)
+                        .forEach(File::delete);
             }
         }
     }
@@ -122,7 +135,8 @@ class ClinicianPageIT {
     void noConsoleErrorsAndEveryRequestWentToTheServer() throws Exception {
         List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
-                .map(LogEntry::getMessage).toList();
+                .map(LogEntry::getMessage)
+                .toList();
         assertThat(errors).as("browser console warnings and errors").isEmpty();
 
         List<String> urls = new ArrayList<>();
@@ -131,11 +145,14 @@ class ClinicianPageIT {
             String url = message.path("params").path("request").path("url").asText();
             // chrome:// and data: are the browser's own pages and inline data, never the network.
             if (message.path("method").asText().equals("Network.requestWillBeSent")
-                    && !url.startsWith("chrome://") && !url.startsWith("data:")) {
+                    && !url.startsWith("chrome://")
+                    && !url.startsWith("data:")) {
                 urls.add(url);
             }
         }
-        assertThat(urls).as("requests the page made").isNotEmpty()
+        assertThat(urls)
+                .as("requests the page made")
+                .isNotEmpty()
                 .allSatisfy(url -> assertThat(url).startsWith(origin + "/"));
     }
 
@@ -157,7 +174,8 @@ class ClinicianPageIT {
         WebElement detail = card.findElement(By.cssSelector(".card-detail"));
         assertThat(detail.findElements(By.cssSelector("strong"))).isNotEmpty(); // markdown rendered
         assertThat(detail.getText()).contains("NM_004985.5:c.35G>A").doesNotContain("**", "\\_");
-        assertThat(card.findElement(By.cssSelector(".card-source a")).getAttribute("href")).startsWith("https://");
+        assertThat(card.findElement(By.cssSelector(".card-source a")).getAttribute("href"))
+                .startsWith("https://");
         String cardUuid = card.getAttribute("data-card-uuid");
 
         click(card, "Remove the cetuximab order");
@@ -185,7 +203,8 @@ class ClinicianPageIT {
 
         click(card, "Order extended RAS testing");
         waitForFeedback(card, "accepted");
-        assertThat(draftOrders()).anySatisfy(order -> assertThat(order).startsWith("ServiceRequest/"))
+        assertThat(draftOrders())
+                .anySatisfy(order -> assertThat(order).startsWith("ServiceRequest/"))
                 .anySatisfy(order -> assertThat(order).startsWith("MedicationRequest/"));
         assertThat(text(By.id("draft-list"))).contains("from a card");
 
@@ -198,13 +217,16 @@ class ClinicianPageIT {
         reason.sendKeys(Keys.SPACE);
         assertThat(reason.isSelected()).isTrue();
         card.findElement(By.cssSelector(".override textarea")).sendKeys("Enrolled in a RAS-agnostic anti-EGFR study");
-        card.findElement(By.cssSelector("button[data-action='confirm-override']")).sendKeys(Keys.ENTER);
+        card.findElement(By.cssSelector("button[data-action='confirm-override']"))
+                .sendKeys(Keys.ENTER);
         waitForFeedback(card, "overridden");
-        assertThat(text(By.cssSelector(".card-outcome"))).contains("Overridden: Patient is treated on a clinical trial");
+        assertThat(text(By.cssSelector(".card-outcome")))
+                .contains("Overridden: Patient is treated on a clinical trial");
 
         AuditEvent stored = auditEvent(cardUuid, "overridden");
         assertThat(details(stored))
-                .containsEntry("overrideReason", "http://rasguard.org/fhir/CodeSystem/cds-override-reason|clinical-trial")
+                .containsEntry(
+                        "overrideReason", "http://rasguard.org/fhir/CodeSystem/cds-override-reason|clinical-trial")
                 .containsEntry("overrideReasonDisplay", "Patient is treated on a clinical trial")
                 .containsEntry("userComment", "Enrolled in a RAS-agnostic anti-EGFR study");
         screenshot("screenshot-ras-unknown.png");
@@ -236,32 +258,59 @@ class ClinicianPageIT {
         // 200 % zoom of a 1280 px window lays the page out in 640 CSS pixels.
         driver.manage().window().setSize(new Dimension(640, 900));
         wait.until(driver -> ((Number) js("return window.innerWidth")).intValue() <= 660);
-        long overflow = ((Number) js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")).longValue();
+        long overflow = ((Number)
+                        js("return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                .longValue();
         assertThat(overflow).as("horizontal overflow in CSS pixels").isLessThanOrEqualTo(0);
         WebElement cards = driver.findElement(By.id("cards-title"));
         WebElement orders = driver.findElement(By.id("orders-title"));
-        assertThat(cards.getLocation().getY()).as("one column: the cards come below the orders").isGreaterThan(orders.getLocation().getY());
+        assertThat(cards.getLocation().getY())
+                .as("one column: the cards come below the orders")
+                .isGreaterThan(orders.getLocation().getY());
     }
 
     @Test
     void everyFileIsServedWithItsTypeAStrictPolicyAndRevalidation() {
-        Map<String, String> types = Map.of("/", "text/html", "/ui/app.js", "text/javascript", "/ui/cds-client.js",
-                "text/javascript", "/ui/markdown.js", "text/javascript", "/ui/app.css", "text/css",
-                "/ui/favicon.svg", "image/svg+xml", "/ui/api/drugs", "application/json");
+        Map<String, String> types = Map.of(
+                "/",
+                "text/html",
+                "/ui/app.js",
+                "text/javascript",
+                "/ui/cds-client.js",
+                "text/javascript",
+                "/ui/markdown.js",
+                "text/javascript",
+                "/ui/app.css",
+                "text/css",
+                "/ui/favicon.svg",
+                "image/svg+xml",
+                "/ui/api/drugs",
+                "application/json");
         types.forEach((path, type) -> {
             Http.Response response = Http.get(origin + path);
             assertThat(response.status()).as(path).isEqualTo(200);
             assertThat(response.header("Content-Type")).as(path).startsWith(type);
-            assertThat(response.header("Content-Security-Policy")).as(path)
-                    .startsWith("default-src 'self'; script-src 'self'; style-src 'self';").contains("frame-ancestors 'none'");
+            assertThat(response.header("Content-Security-Policy"))
+                    .as(path)
+                    .startsWith("default-src 'self'; script-src 'self'; style-src 'self';")
+                    .contains("frame-ancestors 'none'");
             assertThat(response.header("Cache-Control")).as(path).isEqualTo("no-cache");
             assertThat(response.header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
         });
         assertThat(Http.get(origin + "/ui/nothing-here.js").status()).isEqualTo(404);
         assertThat(Http.post(origin + "/", "{}", "application/json").status()).isEqualTo(405);
         assertThat(Http.get(origin + "/ui/api/drugs").body())
-                .contains("\"Cetuximab\"", "\"Panitumumab\"", "\"Bevacizumab\"", "\"Oxaliplatin\"", "\"Irinotecan\"",
-                        "\"Fluorouracil\"", "\"Leucovorin\"", "\"Capecitabine\"", "\"Sotorasib\"", "\"Adagrasib\"");
+                .contains(
+                        "\"Cetuximab\"",
+                        "\"Panitumumab\"",
+                        "\"Bevacizumab\"",
+                        "\"Oxaliplatin\"",
+                        "\"Irinotecan\"",
+                        "\"Fluorouracil\"",
+                        "\"Leucovorin\"",
+                        "\"Capecitabine\"",
+                        "\"Sotorasib\"",
+                        "\"Adagrasib\"");
         // A server-side check, and still a browser test: the page loads no file of another origin.
         driver.findElements(By.cssSelector("script[src], link[href], img[src]")).forEach(element -> {
             String url = element.getAttribute(element.getTagName().equals("link") ? "href" : "src");
@@ -280,9 +329,10 @@ class ClinicianPageIT {
                   done(box.innerHTML);
                 });
                 """);
-        assertThat(html).isEqualTo("<p>&lt;img src=x onerror=\"window.pwned=1\"&gt; <strong>b</strong> x "
-                + "<a href=\"https://example.org/\" target=\"_blank\" rel=\"noopener noreferrer\">ok</a></p>"
-                + "<ul><li>one</li><li>two</li></ul>");
+        assertThat(html)
+                .isEqualTo("<p>&lt;img src=x onerror=\"window.pwned=1\"&gt; <strong>b</strong> x "
+                        + "<a href=\"https://example.org/\" target=\"_blank\" rel=\"noopener noreferrer\">ok</a></p>"
+                        + "<ul><li>one</li><li>two</li></ul>");
         assertThat(js("return window.pwned === undefined")).isEqualTo(true);
     }
 
@@ -296,7 +346,10 @@ class ClinicianPageIT {
         wait.until(driver -> driver.findElements(By.cssSelector("#patient-select option")).stream()
                 .anyMatch(option -> option.getText().contains("MRN " + mrn)));
         Select select = new Select(driver.findElement(By.id("patient-select")));
-        WebElement option = select.getOptions().stream().filter(o -> o.getText().contains("MRN " + mrn)).findFirst().orElseThrow();
+        WebElement option = select.getOptions().stream()
+                .filter(o -> o.getText().contains("MRN " + mrn))
+                .findFirst()
+                .orElseThrow();
         if (!option.isSelected()) {
             select.selectByValue(option.getAttribute("value"));
         }
@@ -308,14 +361,16 @@ class ClinicianPageIT {
         WebElement toggle = driver.findElement(By.cssSelector("#patient-banner button[aria-controls='ras-evidence']"));
         toggle.click();
         assertThat(toggle.getAttribute("aria-expanded")).isEqualTo("true");
-        assertThat(text(By.id("ras-evidence"))).contains("KRAS", "Mutation", "2026-03-02"); // the display of ras-evidence-call#mutated
+        assertThat(text(By.id("ras-evidence")))
+                .contains("KRAS", "Mutation", "2026-03-02"); // the display of ras-evidence-call#mutated
         toggle.click();
         assertThat(driver.findElement(By.id("ras-evidence")).isDisplayed()).isFalse();
     }
 
     /** Adds a drug to the draft; the page calls order-select for it. */
     private void order(String drug) {
-        WebElement button = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-drug='" + drug + "']")));
+        WebElement button =
+                wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-drug='" + drug + "']")));
         button.click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cds-status"), "order-select:"));
         assertThat(text(By.id("draft-list"))).contains(drug);
@@ -332,7 +387,8 @@ class ClinicianPageIT {
 
     private void click(WebElement card, String suggestionLabel) {
         card.findElements(By.cssSelector(".card-actions button")).stream()
-                .filter(button -> button.getText().startsWith(suggestionLabel)).findFirst()
+                .filter(button -> button.getText().startsWith(suggestionLabel))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no suggestion " + suggestionLabel))
                 .click();
     }
@@ -343,20 +399,27 @@ class ClinicianPageIT {
     }
 
     private List<String> draftOrders() {
-        return driver.findElements(By.cssSelector("#draft-list li")).stream().map(li -> li.getAttribute("data-order")).toList();
+        return driver.findElements(By.cssSelector("#draft-list li")).stream()
+                .map(li -> li.getAttribute("data-order"))
+                .toList();
     }
 
     /** The AuditEvent the service stored for the card's feedback with this outcome. */
     private AuditEvent auditEvent(String cardUuid, String outcome) {
-        Bundle events = Http.get(origin + "/fhir/AuditEvent?entity-name=" + cardUuid).resource(Bundle.class);
-        return events.getEntry().stream().map(entry -> (AuditEvent) entry.getResource())
+        Bundle events =
+                Http.get(origin + "/fhir/AuditEvent?entity-name=" + cardUuid).resource(Bundle.class);
+        return events.getEntry().stream()
+                .map(entry -> (AuditEvent) entry.getResource())
                 .filter(event -> event.getSubtypeFirstRep().getCode().equals(outcome))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + outcome + " feedback stored for card " + cardUuid));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + outcome + " feedback stored for card " + cardUuid));
     }
 
     private static Map<String, String> details(AuditEvent event) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
-        event.getEntityFirstRep().getDetail().forEach(detail -> out.put(detail.getType(), detail.getValue().primitiveValue()));
+        event.getEntityFirstRep()
+                .getDetail()
+                .forEach(detail -> out.put(detail.getType(), detail.getValue().primitiveValue()));
         return out;
     }
 
@@ -370,12 +433,19 @@ class ClinicianPageIT {
 
     /** The whole page, 1280 CSS pixels wide, top to bottom (the viewport alone cuts it). */
     private void screenshot(String name) throws Exception {
-        js("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)"); // no focus ring in the picture
+        js("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)"); // no focus ring in
+        // the picture
         long width = ((Number) js("return document.documentElement.clientWidth")).longValue();
         long height = ((Number) js("return Math.ceil(document.documentElement.scrollHeight)")).longValue();
-        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
-                "captureBeyondViewport", true,
-                "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+        Map<String, Object> shot = driver.executeCdpCommand(
+                "Page.captureScreenshot",
+                Map.of(
+                        "format",
+                        "png",
+                        "captureBeyondViewport",
+                        true,
+                        "clip",
+                        Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
         Files.createDirectories(DOCS);
         Files.write(DOCS.resolve(name), Base64.getDecoder().decode((String) shot.get("data")));
     }

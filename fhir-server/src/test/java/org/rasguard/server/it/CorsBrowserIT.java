@@ -67,7 +67,8 @@ class CorsBrowserIT {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMEDRIVER),
                 "CorsBrowserIT needs Debian's chromium and chromium-driver (/usr/bin/chromedriver): "
                         + "apt-get install chromium chromium-driver (.ci/run does)");
         listedPages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -85,7 +86,8 @@ class CorsBrowserIT {
         patient.addIdentifier().setSystem("urn:example:cors-it").setValue(mrn);
         patient.addName().setFamily("Crossorigin").addGiven("Cora");
         Http.Response created = Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/Patient"))
-                .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + token("system/*.*"))
+                .header("Content-Type", "application/fhir+json")
+                .header("Authorization", "Bearer " + token("system/*.*"))
                 .POST(HttpRequest.BodyPublishers.ofString(Http.encode(patient))));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         patientId = created.resource(Patient.class).getIdElement().getIdPart();
@@ -105,11 +107,24 @@ class CorsBrowserIT {
         profile = Files.createTempDirectory("rasguard-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1024,768");
-        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build(), options);
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile,
+                "--window-size=1024,768");
+        driver = new ChromeDriver(
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(CHROMEDRIVER.toFile())
+                        .usingAnyFreePort()
+                        .build(),
+                options);
     }
 
     @AfterAll
@@ -127,7 +142,9 @@ class CorsBrowserIT {
         }
         if (profile != null) {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .map(Path::toFile)
+                        .forEach(File::delete);
             }
         }
     }
@@ -141,7 +158,14 @@ class CorsBrowserIT {
         assertThat(fhir.path("status").asInt()).isEqualTo(200);
         JsonNode bundle = JSON.readTree(fhir.path("body").asText());
         assertThat(bundle.path("total").asInt()).isEqualTo(1);
-        assertThat(bundle.path("entry").get(0).path("resource").path("identifier").get(0).path("value").asText()).isEqualTo(mrn);
+        assertThat(bundle.path("entry")
+                        .get(0)
+                        .path("resource")
+                        .path("identifier")
+                        .get(0)
+                        .path("value")
+                        .asText())
+                .isEqualTo(mrn);
 
         JsonNode cds = results.path("cds");
         assertThat(cds.path("error").isMissingNode()).as(cds.toString()).isTrue();
@@ -150,7 +174,9 @@ class CorsBrowserIT {
         assertThat(cards.isArray()).isTrue();
 
         JsonNode unauthorized = results.path("noToken");
-        assertThat(unauthorized.path("error").isMissingNode()).as(unauthorized.toString()).isTrue();
+        assertThat(unauthorized.path("error").isMissingNode())
+                .as(unauthorized.toString())
+                .isTrue();
         assertThat(unauthorized.path("status").asInt()).isEqualTo(401);
         assertThat(unauthorized.path("wwwAuthenticate").asText()).isEqualTo("Bearer");
     }
@@ -160,7 +186,9 @@ class CorsBrowserIT {
         JsonNode results = runPage(otherPages);
         for (String call : new String[] {"fhir", "cds", "noToken"}) {
             JsonNode outcome = results.path(call);
-            assertThat(outcome.path("status").isMissingNode()).as(call + ": " + outcome).isTrue();
+            assertThat(outcome.path("status").isMissingNode())
+                    .as(call + ": " + outcome)
+                    .isTrue();
             assertThat(outcome.path("error").asText()).as(call).contains("TypeError");
         }
     }
@@ -220,7 +248,10 @@ class CorsBrowserIT {
     }
 
     private String token(String scope) {
-        return TestJwts.sign(fhirKey, TestJwts.accessClaims(AUTH, server.fhirBase(), scope, Instant.now()).build());
+        return TestJwts.sign(
+                fhirKey,
+                TestJwts.accessClaims(AUTH, server.fhirBase(), scope, Instant.now())
+                        .build());
     }
 
     private static String origin(HttpServer pages) {

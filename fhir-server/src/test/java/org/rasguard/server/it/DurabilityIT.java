@@ -54,26 +54,43 @@ class DurabilityIT {
 
     @Test
     @Order(1)
-    void everyResourceAndTheFeedbackSurviveACleanRestartWithTheirIdsAndVersions(SecurityServer.Setup setup) throws Exception {
+    void everyResourceAndTheFeedbackSurviveACleanRestartWithTheirIdsAndVersions(SecurityServer.Setup setup)
+            throws Exception {
         ServerProcess server = setup.server;
         String kind = TestDatabase.isPostgresql() ? "PostgreSQL" : "H2";
-        System.out.printf("[startup] java -jar to /health 200 on an empty %s database: %d ms%n", kind, setup.firstMillisToHealthy);
+        System.out.printf(
+                "[startup] java -jar to /health 200 on an empty %s database: %d ms%n",
+                kind, setup.firstMillisToHealthy);
         String writer = setup.fhirToken("system/*.cruds", null);
         Map<String, String> versions = new LinkedHashMap<>();
 
-        Http.Response posted = post(setup, "/fhir", writer, Fixtures.genomicReportTransaction(UUID.randomUUID().toString()));
+        Http.Response posted = post(
+                setup,
+                "/fhir",
+                writer,
+                Fixtures.genomicReportTransaction(UUID.randomUUID().toString()));
         assertThat(posted.status()).as(posted.body()).isEqualTo(200);
         for (Bundle.BundleEntryComponent entry : posted.resource(Bundle.class).getEntry()) {
             String[] location = entry.getResponse().getLocation().split("/");
             versions.put(location[0] + "/" + location[1], location[3]);
         }
-        // A card issued before the restart; its feedback comes after it: the card is found in the audit trail (issue 16).
+        // A card issued before the restart; its feedback comes after it: the card is found in the audit trail (issue
+        // 16).
         String reader = setup.fhirToken("system/*.read", null);
-        String patient = posted.resource(Bundle.class).getEntry().stream().map(e -> e.getResponse().getLocation())
-                .filter(location -> location.startsWith("Patient/")).findFirst().orElseThrow().split("/")[1];
-        com.fasterxml.jackson.databind.node.ObjectNode call = CdsCalls.request("order-sign", patient, CdsCalls.cetuximabOrder(patient));
+        String patient = posted.resource(Bundle.class).getEntry().stream()
+                .map(e -> e.getResponse().getLocation())
+                .filter(location -> location.startsWith("Patient/"))
+                .findFirst()
+                .orElseThrow()
+                .split("/")[1];
+        com.fasterxml.jackson.databind.node.ObjectNode call =
+                CdsCalls.request("order-sign", patient, CdsCalls.cetuximabOrder(patient));
         com.fasterxml.jackson.databind.node.ObjectNode prefetch = call.putObject("prefetch");
-        prefetch.set("patient", CdsCalls.json(Http.send(setup.request("/fhir/Patient/" + patient, reader).GET()).body()));
+        prefetch.set(
+                "patient",
+                CdsCalls.json(Http.send(setup.request("/fhir/Patient/" + patient, reader)
+                                .GET())
+                        .body()));
         prefetch.putNull("conditions");
         prefetch.putNull("observations");
         prefetch.putNull("medications");
@@ -83,24 +100,37 @@ class DurabilityIT {
         String feedbackCard = CdsCalls.onlyCard(decided).path("uuid").asText();
         awaitDecisionAudited(setup, reader, feedbackCard);
         usedBeforeTheRestart = setup.cdsToken(DISCOVERY);
-        assertThat(Http.send(setup.request(DISCOVERY, usedBeforeTheRestart).GET()).status()).isEqualTo(200);
+        assertThat(Http.send(setup.request(DISCOVERY, usedBeforeTheRestart).GET())
+                        .status())
+                .isEqualTo(200);
 
         assertThat(server.stop()).as("exit code after SIGTERM").isIn(0, 143);
         assertThat(server.output()).anyMatch(line -> line.contains("RAS Guard stopped"));
         server.start();
-        System.out.printf("[startup] java -jar to /health 200 on an existing %s database: %d ms%n", kind, server.millisToHealthy());
+        System.out.printf(
+                "[startup] java -jar to /health 200 on an existing %s database: %d ms%n",
+                kind, server.millisToHealthy());
 
-        Http.Response feedback = post(setup, FEEDBACK_PATH, setup.cdsToken(FEEDBACK_PATH), FEEDBACK.formatted(feedbackCard));
-        assertThat(feedback.status()).as("feedback after the restart for a card issued before it: " + feedback.body()).isEqualTo(200);
+        Http.Response feedback =
+                post(setup, FEEDBACK_PATH, setup.cdsToken(FEEDBACK_PATH), FEEDBACK.formatted(feedbackCard));
+        assertThat(feedback.status())
+                .as("feedback after the restart for a card issued before it: " + feedback.body())
+                .isEqualTo(200);
         for (Map.Entry<String, String> stored : versions.entrySet()) {
-            Http.Response read = Http.send(setup.request("/fhir/" + stored.getKey(), reader).GET());
+            Http.Response read =
+                    Http.send(setup.request("/fhir/" + stored.getKey(), reader).GET());
             assertThat(read.status()).as(stored.getKey()).isEqualTo(200);
             Resource resource = (Resource) Http.FHIR.newJsonParser().parseResource(read.body());
-            assertThat(resource.getIdElement().getIdPart()).isEqualTo(stored.getKey().split("/")[1]);
+            assertThat(resource.getIdElement().getIdPart())
+                    .isEqualTo(stored.getKey().split("/")[1]);
             assertThat(resource.getMeta().getVersionId()).isEqualTo(stored.getValue());
         }
-        Bundle events = Http.send(setup.request("/fhir/AuditEvent?entity-name=" + feedbackCard
-                + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-feedback", reader).GET()).resource(Bundle.class);
+        Bundle events = Http.send(setup.request(
+                                "/fhir/AuditEvent?entity-name=" + feedbackCard
+                                        + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-feedback",
+                                reader)
+                        .GET())
+                .resource(Bundle.class);
         assertThat(events.getEntry()).as("CDS feedback after the restart").hasSize(1);
         AuditEvent event = (AuditEvent) events.getEntryFirstRep().getResource();
         assertThat(event.getSubtypeFirstRep().getCode()).isEqualTo("overridden");
@@ -111,13 +141,17 @@ class DurabilityIT {
     @Order(2)
     void aCdsTokenUsedBeforeTheRestartIsRefusedAfterIt(SecurityServer.Setup setup) {
         assertThat(usedBeforeTheRestart).as("the token of the restart test").isNotNull();
-        SecurityCdsJwtIT.assertBare401(Http.send(setup.request(DISCOVERY, usedBeforeTheRestart).GET()));
-        assertThat(Http.send(setup.request(DISCOVERY, setup.cdsToken(DISCOVERY)).GET()).status()).isEqualTo(200);
+        SecurityCdsJwtIT.assertBare401(
+                Http.send(setup.request(DISCOVERY, usedBeforeTheRestart).GET()));
+        assertThat(Http.send(setup.request(DISCOVERY, setup.cdsToken(DISCOVERY)).GET())
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
     @Order(3)
-    void aSigkillDuringConcurrentIngestLosesNoAnsweredTransactionAndLeavesNoneInPart(SecurityServer.Setup setup) throws Exception {
+    void aSigkillDuringConcurrentIngestLosesNoAnsweredTransactionAndLeavesNoneInPart(SecurityServer.Setup setup)
+            throws Exception {
         ServerProcess server = setup.server;
         String writer = setup.fhirToken("system/*.cruds", null);
         List<String> answered = new ArrayList<>();
@@ -153,40 +187,55 @@ class DurabilityIT {
         assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         answered.addAll(ok);
         attempted.addAll(tried);
-        System.out.printf("[crash] %d transactions attempted, %d answered 200 before SIGKILL%n", attempted.size(), answered.size());
+        System.out.printf(
+                "[crash] %d transactions attempted, %d answered 200 before SIGKILL%n",
+                attempted.size(), answered.size());
 
         server.start();
         String reader = setup.fhirToken("system/*.read", null);
         for (String bundleId : attempted) {
-            int stored = count(setup, reader, "/fhir/Observation?identifier=" + Http.urlEncode("urn:rasguard:crash:" + bundleId + "|"));
+            int stored = count(
+                    setup,
+                    reader,
+                    "/fhir/Observation?identifier=" + Http.urlEncode("urn:rasguard:crash:" + bundleId + "|"));
             if (answered.contains(bundleId)) {
                 assertThat(stored).as("answered transaction " + bundleId).isEqualTo(OBSERVATIONS_PER_BUNDLE);
             } else {
-                assertThat(stored).as("unanswered transaction " + bundleId + " is all or nothing").isIn(0, OBSERVATIONS_PER_BUNDLE);
+                assertThat(stored)
+                        .as("unanswered transaction " + bundleId + " is all or nothing")
+                        .isIn(0, OBSERVATIONS_PER_BUNDLE);
             }
         }
     }
 
-    private static final String DECISION_OF_CARD = "/fhir/AuditEvent?type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-decision"
-            + "&entity-name=";
+    private static final String DECISION_OF_CARD =
+            "/fhir/AuditEvent?type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-decision"
+                    + "&entity-name=";
 
     /** On an open server (ReplicasIT): waits until the decision that issued the card is in the audit trail. */
     static void awaitDecisionAudited(ServerProcess server, String card) throws InterruptedException {
-        awaitDecisionAudited(card, () -> java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + DECISION_OF_CARD + card))
-                .header("Accept", "application/fhir+json"));
+        awaitDecisionAudited(
+                card,
+                () -> java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(server.baseUrl() + DECISION_OF_CARD + card))
+                        .header("Accept", "application/fhir+json"));
     }
 
-    private static void awaitDecisionAudited(SecurityServer.Setup setup, String reader, String card) throws InterruptedException {
+    private static void awaitDecisionAudited(SecurityServer.Setup setup, String reader, String card)
+            throws InterruptedException {
         awaitDecisionAudited(card, () -> setup.request(DECISION_OF_CARD + card, reader));
     }
 
     /** Polls the audit search (30 s at most): the decision's AuditEvent is written after the card is answered. */
-    private static void awaitDecisionAudited(String card, java.util.function.Supplier<java.net.http.HttpRequest.Builder> search)
+    private static void awaitDecisionAudited(
+            String card, java.util.function.Supplier<java.net.http.HttpRequest.Builder> search)
             throws InterruptedException {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            Http.Response found = Http.send(search.get().header("Cache-Control", "no-cache").GET());
-            if (found.status() == 200 && !found.resource(Bundle.class).getEntry().isEmpty()) {
+            Http.Response found =
+                    Http.send(search.get().header("Cache-Control", "no-cache").GET());
+            if (found.status() == 200
+                    && !found.resource(Bundle.class).getEntry().isEmpty()) {
                 return;
             }
             Thread.sleep(200);
@@ -196,12 +245,14 @@ class DurabilityIT {
 
     private static Http.Response post(SecurityServer.Setup setup, String path, String token, String body) {
         String type = path.startsWith("/fhir") ? "application/fhir+json" : "application/json";
-        return Http.send(setup.request(path, token).header("Content-Type", type)
+        return Http.send(setup.request(path, token)
+                .header("Content-Type", type)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static int count(SecurityServer.Setup setup, String token, String search) {
-        Http.Response response = Http.send(setup.request(search + "&_summary=count", token).GET());
+        Http.Response response =
+                Http.send(setup.request(search + "&_summary=count", token).GET());
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.resource(Bundle.class).getTotal();
     }

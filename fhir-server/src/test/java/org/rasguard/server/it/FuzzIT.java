@@ -37,18 +37,40 @@ class FuzzIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final int REQUESTS = Integer.getInteger("rasguard.fuzz.requests", 4_000);
     /** Below the server's default rate limit, so the run reaches the application rather than the 429 gate. */
     private static final int REQUESTS_PER_SECOND = 150;
+
     private static final List<String> LEAKS = List.of("\tat ", ".java:", "Exception:", "StackOverflow", "NullPointer");
 
-    private static final String[] METHODS = {"GET", "POST", "POST", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "FROB"};
-    private static final String[] CONTENT_TYPES = {"application/json", "application/fhir+json", "application/fhir+json;charset=utf-8",
-        "application/fhir+xml", "application/xml", "text/plain", "application/json;charset=bogus", "multipart/form-data; boundary=x",
-        "application/x-www-form-urlencoded", "application/json-patch+json", "%%%", ""};
-    private static final String[] ACCEPTS = {"application/fhir+json", "application/fhir+xml", "*/*", "text/html", "application/x-turtle",
-        "garbage/;;;", "application/json;q=abc"};
+    private static final String[] METHODS = {
+        "GET", "POST", "POST", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "FROB"
+    };
+    private static final String[] CONTENT_TYPES = {
+        "application/json",
+        "application/fhir+json",
+        "application/fhir+json;charset=utf-8",
+        "application/fhir+xml",
+        "application/xml",
+        "text/plain",
+        "application/json;charset=bogus",
+        "multipart/form-data; boundary=x",
+        "application/x-www-form-urlencoded",
+        "application/json-patch+json",
+        "%%%",
+        ""
+    };
+    private static final String[] ACCEPTS = {
+        "application/fhir+json",
+        "application/fhir+xml",
+        "*/*",
+        "text/html",
+        "application/x-turtle",
+        "garbage/;;;",
+        "application/json;q=abc"
+    };
 
     private final String run = UUID.randomUUID().toString();
 
@@ -94,9 +116,12 @@ class FuzzIT {
                 Outcome outcome = sendRaw(URI.create(server.baseUrl()).getPort(), raw);
                 // 505 is Jetty's protocol answer to an HTTP version it does not speak, before any of our code runs.
                 boolean versionRefused = outcome != null && outcome.status() == 505 && raw.contains(" HTTP/9.9");
-                if (outcome != null && !versionRefused
+                if (outcome != null
+                        && !versionRefused
                         && (outcome.status() >= 500 || LEAKS.stream().anyMatch(outcome.body()::contains))) {
-                    failures.add(new Outcome("RAW " + preview(raw.getBytes(StandardCharsets.ISO_8859_1)), outcome.status(),
+                    failures.add(new Outcome(
+                            "RAW " + preview(raw.getBytes(StandardCharsets.ISO_8859_1)),
+                            outcome.status(),
                             outcome.body()));
                 }
                 continue;
@@ -128,13 +153,16 @@ class FuzzIT {
                         contentType += ";charset=utf-16";
                     }
                 }
-                default -> { }
+                default -> {}
             }
             if (!encoding.isEmpty()) {
                 request.header("Content-Encoding", encoding);
             }
-            request.method(method, body.length == 0 && random.nextBoolean()
-                    ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            request.method(
+                    method,
+                    body.length == 0 && random.nextBoolean()
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
             if (!contentType.isEmpty()) {
                 request.header("Content-Type", contentType);
             }
@@ -142,25 +170,32 @@ class FuzzIT {
                 request.header("Accept", pick(random, ACCEPTS));
             }
             oddHeaders(random, request);
-            String description = method + " " + path + " [" + contentType + (encoding.isEmpty() ? "" : ", " + encoding) + "] "
-                    + preview(body);
+            String description = method + " " + path + " [" + contentType + (encoding.isEmpty() ? "" : ", " + encoding)
+                    + "] " + preview(body);
             try {
-                HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                HttpResponse<String> response =
+                        CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 String text = response.body() == null ? "" : response.body();
                 if (response.statusCode() >= 500 || LEAKS.stream().anyMatch(text::contains)) {
-                    failures.add(new Outcome(description, response.statusCode(), text.substring(0, Math.min(400, text.length()))));
+                    failures.add(new Outcome(
+                            description, response.statusCode(), text.substring(0, Math.min(400, text.length()))));
                 }
             } catch (java.io.IOException e) {
                 // The server may cut a connection it cannot parse (HTTP-level garbage); that is not a 5xx.
             }
         }
         peakRss = Math.max(peakRss, server.residentKilobytes());
-        System.out.println("[fuzz] " + sent + " requests in " + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s, "
-                + failures.size() + " failures; server RSS idle " + idleRss / 1024 + " MB, peak " + peakRss / 1024 + " MB");
+        System.out.println("[fuzz] " + sent + " requests in "
+                + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s, " + failures.size()
+                + " failures; server RSS idle " + idleRss / 1024 + " MB, peak " + peakRss / 1024 + " MB");
         List<String> log = server.output().subList(logMark, server.output().size());
 
-        assertThat(failures).as("seed " + seed + ": requests answered 5xx or with a stack trace").isEmpty();
-        assertThat(log).as("stack traces in the server log").noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception:"));
+        assertThat(failures)
+                .as("seed " + seed + ": requests answered 5xx or with a stack trace")
+                .isEmpty();
+        assertThat(log)
+                .as("stack traces in the server log")
+                .noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception:"));
         assertThat(peakRss).as("server RSS (kB) against twice its idle RSS").isLessThan(2 * idleRss);
         assertThat(Http.get(server.baseUrl() + "/health").status()).isEqualTo(200);
         assertThat(Http.get(server.fhirBase() + "/metadata").status()).isEqualTo(200);
@@ -190,7 +225,9 @@ class FuzzIT {
             }
             Http.Response response = Http.send(request);
             if (!stillSigned(token, cds ? setup.ehrARsa : setup.fhirKey)) {
-                assertThat(response.status()).as("mangled %s of %s", token, cds ? valid : fhirValid).isIn(401, 429);
+                assertThat(response.status())
+                        .as("mangled %s of %s", token, cds ? valid : fhirValid)
+                        .isIn(401, 429);
             }
             assertThat(response.body()).doesNotContain("\tat ", ".java:");
             sent++;
@@ -205,8 +242,12 @@ class FuzzIT {
         request.put("hook", "order-sign");
         request.put("hookInstance", UUID.randomUUID().toString());
         request.put("fhirServer", "http://127.0.0.1:1/fhir");
-        request.putObject("fhirAuthorization").put("access_token", "t").put("token_type", "Bearer")
-                .put("expires_in", 300).put("scope", "user/*.read").put("subject", "rasguard");
+        request.putObject("fhirAuthorization")
+                .put("access_token", "t")
+                .put("token_type", "Bearer")
+                .put("expires_in", 300)
+                .put("scope", "user/*.read")
+                .put("subject", "rasguard");
         ObjectNode context = request.putObject("context");
         context.put("userId", "Practitioner/1");
         context.put("patientId", "fuzz-patient");
@@ -214,10 +255,16 @@ class FuzzIT {
         draftOrders.put("resourceType", "Bundle");
         draftOrders.put("type", "collection");
         ObjectNode order = draftOrders.putArray("entry").addObject().putObject("resource");
-        order.put("resourceType", "MedicationRequest").put("id", "mr-1").put("status", "draft").put("intent", "order");
+        order.put("resourceType", "MedicationRequest")
+                .put("id", "mr-1")
+                .put("status", "draft")
+                .put("intent", "order");
         order.putObject("subject").put("reference", "Patient/fuzz-patient");
-        order.putObject("medicationCodeableConcept").putArray("coding").addObject()
-                .put("system", "http://www.nlm.nih.gov/research/umls/rxnorm").put("code", "318341");
+        order.putObject("medicationCodeableConcept")
+                .putArray("coding")
+                .addObject()
+                .put("system", "http://www.nlm.nih.gov/research/umls/rxnorm")
+                .put("code", "318341");
         context.putArray("selections").add("MedicationRequest/mr-1");
         ObjectNode prefetch = request.putObject("prefetch");
         prefetch.putObject("patient").put("resourceType", "Patient").put("id", "fuzz-patient");
@@ -229,46 +276,93 @@ class FuzzIT {
     }
 
     private static String path(Random random) {
-        String[] paths = {"/cds-services", "/cds-services/", "/cds-services/" + CdsServices.ORDER_SIGN_ID,
-            "/cds-services/" + CdsServices.ORDER_SELECT_ID, "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback",
-            "/cds-services/nope/feedback", "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback/x",
-            "/fhir", "/fhir/", "/fhir/Observation", "/fhir/Patient", "/fhir/Bundle", "/fhir/DiagnosticReport",
-            "/fhir/metadata", "/fhir/Observation/$validate", "/fhir/Patient/fuzz/$ras-status", "/fhir/Patient/1",
-            "/fhir/Observation?patient=1&_count=100000", "/fhir/Observation?_include=*&_revinclude=*",
-            "/fhir/Observation?code:in=http://x&_sort=-nonsense", "/fhir/Patient?_has:Observation:patient:code=1",
-            "/fhir/Observation?value-quantity=gt1e999999", "/fhir/Observation?date=ge99999-99-99",
-            "/fhir/_history?_since=notadate", "/fhir/Observation/1/_history/abc", "/fhir/$meta", "/fhir/ValueSet/$expand?url=x",
-            "/fhir/Patient?_format=xml", "/fhir/Patient?_format=%00", "/fhir?_getpages=nope&_getpagesoffset=-5",
-            "/health", "/nothing", "/fhir/%2e%2e/%2e%2e/etc/passwd", "/cds-services/..%2f..%2fhealth",
-            "/fhir/Observation;jsessionid=x", "/fhir/Observation/%00", "/fhir//Patient", "/cds-services/%ff%fe"};
+        String[] paths = {
+            "/cds-services",
+            "/cds-services/",
+            "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+            "/cds-services/" + CdsServices.ORDER_SELECT_ID,
+            "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback",
+            "/cds-services/nope/feedback",
+            "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback/x",
+            "/fhir",
+            "/fhir/",
+            "/fhir/Observation",
+            "/fhir/Patient",
+            "/fhir/Bundle",
+            "/fhir/DiagnosticReport",
+            "/fhir/metadata",
+            "/fhir/Observation/$validate",
+            "/fhir/Patient/fuzz/$ras-status",
+            "/fhir/Patient/1",
+            "/fhir/Observation?patient=1&_count=100000",
+            "/fhir/Observation?_include=*&_revinclude=*",
+            "/fhir/Observation?code:in=http://x&_sort=-nonsense",
+            "/fhir/Patient?_has:Observation:patient:code=1",
+            "/fhir/Observation?value-quantity=gt1e999999",
+            "/fhir/Observation?date=ge99999-99-99",
+            "/fhir/_history?_since=notadate",
+            "/fhir/Observation/1/_history/abc",
+            "/fhir/$meta",
+            "/fhir/ValueSet/$expand?url=x",
+            "/fhir/Patient?_format=xml",
+            "/fhir/Patient?_format=%00",
+            "/fhir?_getpages=nope&_getpagesoffset=-5",
+            "/health",
+            "/nothing",
+            "/fhir/%2e%2e/%2e%2e/etc/passwd",
+            "/cds-services/..%2f..%2fhealth",
+            "/fhir/Observation;jsessionid=x",
+            "/fhir/Observation/%00",
+            "/fhir//Patient",
+            "/cds-services/%ff%fe"
+        };
         String path = pick(random, paths).replace("|", "%7C");
         switch (random.nextInt(8)) {
             case 0 -> path += (path.contains("?") ? "&" : "?") + randomQuery(random);
             case 1 -> path += "/" + "a".repeat(random.nextInt(4_000));
-            default -> { }
+            default -> {}
         }
         return path;
     }
 
     private static String randomQuery(Random random) {
-        String[] keys = {"_count", "_sort", "_elements", "_summary", "_include", "patient", "code", "_id", "_lastUpdated", "_total", "_pretty"};
-        String[] values = {"-1", "9999999999999", "", "%ZZ", "a,b,,c", "*", "true", "gt2020", "urn:uuid:x|y", "%00", "%E2%82"};
+        String[] keys = {
+            "_count",
+            "_sort",
+            "_elements",
+            "_summary",
+            "_include",
+            "patient",
+            "code",
+            "_id",
+            "_lastUpdated",
+            "_total",
+            "_pretty"
+        };
+        String[] values = {
+            "-1", "9999999999999", "", "%ZZ", "a,b,,c", "*", "true", "gt2020", "urn:uuid:x|y", "%00", "%E2%82"
+        };
         return pick(random, keys) + "=" + pick(random, values).replace("|", "%7C");
     }
 
     private static void oddHeaders(Random random, HttpRequest.Builder request) {
         switch (random.nextInt(10)) {
-            case 0 -> request.header("Prefer", pick(random, new String[] {"return=representation", "return=OperationOutcome",
-                "handling=strict", "respond-async", "return=%%%"}));
-            case 1 -> request.header("If-None-Exist", pick(random, new String[] {"identifier=x|y", "", "%%", "_id=1&_id=2"}));
+            case 0 ->
+                request.header("Prefer", pick(random, new String[] {
+                    "return=representation", "return=OperationOutcome", "handling=strict", "respond-async", "return=%%%"
+                }));
+            case 1 ->
+                request.header("If-None-Exist", pick(random, new String[] {"identifier=x|y", "", "%%", "_id=1&_id=2"}));
             case 2 -> request.header("If-Match", pick(random, new String[] {"W/\"1\"", "garbage", "W/\"-1\""}));
-            case 3 -> request.header("Authorization", pick(random, new String[] {"Bearer x", "Basic ???", "Bearer "
-                + "e".repeat(10_000), "Bearer a.b.c"}));
+            case 3 ->
+                request.header("Authorization", pick(random, new String[] {
+                    "Bearer x", "Basic ???", "Bearer " + "e".repeat(10_000), "Bearer a.b.c"
+                }));
             case 4 -> request.header("X-Forwarded-For", "1.2.3.4, 127.0.0.1");
             case 5 -> request.header("Origin", "https://evil.example");
             case 6 -> request.header("Accept-Charset", "x-unknown");
             case 7 -> request.header("X-Big", "h".repeat(random.nextInt(20_000)));
-            default -> { }
+            default -> {}
         }
     }
 
@@ -280,11 +374,17 @@ class FuzzIT {
             case 2 -> byteMutation(random, seed.getBytes(StandardCharsets.UTF_8));
             case 3 -> seed.substring(0, random.nextInt(seed.length())).getBytes(StandardCharsets.UTF_8);
             case 4 -> deepNesting(random).getBytes(StandardCharsets.UTF_8);
-            case 5 -> ("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueQuantity\":{\"value\":"
-                    + pick(random, new String[] {"1e999999999", "9".repeat(3_000), "-0", "NaN", "1e-400", "0x10", "1_000"}) + "}}")
-                    .getBytes(StandardCharsets.UTF_8);
-            case 6 -> ("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-                    + "<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"&e;\"/></Observation>").getBytes(StandardCharsets.UTF_8);
+            case 5 ->
+                ("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueQuantity\":{\"value\":"
+                                + pick(random, new String[] {
+                                    "1e999999999", "9".repeat(3_000), "-0", "NaN", "1e-400", "0x10", "1_000"
+                                })
+                                + "}}")
+                        .getBytes(StandardCharsets.UTF_8);
+            case 6 ->
+                ("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                                + "<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"&e;\"/></Observation>")
+                        .getBytes(StandardCharsets.UTF_8);
             case 7 -> ("\"" + "x".repeat(random.nextInt(200_000)) + "\"").getBytes(StandardCharsets.UTF_8);
             default -> {
                 JsonNode tree = JSON.readTree(seed);
@@ -302,7 +402,8 @@ class FuzzIT {
         for (int depth = 0; depth < 8; depth++) {
             List<JsonNode> children = new ArrayList<>();
             node.elements().forEachRemaining(children::add);
-            List<JsonNode> containers = children.stream().filter(JsonNode::isContainerNode).toList();
+            List<JsonNode> containers =
+                    children.stream().filter(JsonNode::isContainerNode).toList();
             if (containers.isEmpty() || random.nextInt(3) == 0) {
                 break;
             }
@@ -337,11 +438,22 @@ class FuzzIT {
             case 5 -> NODES.textNode("x".repeat(random.nextInt(50_000)));
             case 6 -> NODES.arrayNode();
             case 7 -> NODES.objectNode();
-            case 8 -> NODES.textNode(pick(random, new String[] {"Patient/../../x", "urn:uuid:not-a-uuid", "http://169.254.169.254/",
-                "file:///etc/passwd", "order-select", "MedicationRequest/mr-1", "<script>alert(1)</script>", "\u0000\uFFFF\uD800"}));
+            case 8 ->
+                NODES.textNode(pick(random, new String[] {
+                    "Patient/../../x",
+                    "urn:uuid:not-a-uuid",
+                    "http://169.254.169.254/",
+                    "file:///etc/passwd",
+                    "order-select",
+                    "MedicationRequest/mr-1",
+                    "<script>alert(1)</script>",
+                    "\u0000\uFFFF\uD800"
+                }));
             case 9 -> {
                 ObjectNode resource = NODES.objectNode();
-                resource.put("resourceType", pick(random, new String[] {"Bundle", "Patient", "Observation", "OperationOutcome", "Nope"}));
+                resource.put(
+                        "resourceType",
+                        pick(random, new String[] {"Bundle", "Patient", "Observation", "OperationOutcome", "Nope"}));
                 resource.set("entry", NODES.arrayNode().add(NODES.objectNode().set("resource", NODES.textNode("x"))));
                 yield resource;
             }
@@ -355,9 +467,10 @@ class FuzzIT {
         return switch (random.nextInt(3)) {
             case 0 -> "[".repeat(depth) + "]".repeat(depth);
             case 1 -> "{\"hook\":\"order-sign\",\"context\":" + "{\"a\":".repeat(depth) + "1" + "}".repeat(depth) + "}";
-            default -> "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
-                    + "\"extension\":[{\"url\":\"http://x\",\"extension\":[".repeat(Math.min(depth, 600) / 2)
-                    + "]}]".repeat(Math.min(depth, 600) / 2) + "}";
+            default ->
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+                        + "\"extension\":[{\"url\":\"http://x\",\"extension\":[".repeat(Math.min(depth, 600) / 2)
+                        + "]}]".repeat(Math.min(depth, 600) / 2) + "}";
         };
     }
 
@@ -398,11 +511,22 @@ class FuzzIT {
                 chars[random.nextInt(chars.length)] = "ABCxyz019-_.=+/".charAt(random.nextInt(15));
                 yield new String(chars);
             }
-            case 2 -> token.replaceFirst("^[^.]+", TestJwts.unsigned("x", new com.nimbusds.jwt.JWTClaimsSet.Builder().build()).split("\\.")[0]);
+            case 2 ->
+                token.replaceFirst(
+                        "^[^.]+",
+                        TestJwts.unsigned("x", new com.nimbusds.jwt.JWTClaimsSet.Builder().build())
+                                .split("\\.")[0]);
             case 3 -> token + "." + token;
-            case 4 -> java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(random, 1 + random.nextInt(500)));
-            default -> String.join(".", token.split("\\.")[random.nextInt(3)], token.split("\\.")[random.nextInt(3)],
-                    token.split("\\.")[random.nextInt(3)]);
+            case 4 ->
+                java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(randomBytes(random, 1 + random.nextInt(500)));
+            default ->
+                String.join(
+                        ".",
+                        token.split("\\.")[random.nextInt(3)],
+                        token.split("\\.")[random.nextInt(3)],
+                        token.split("\\.")[random.nextInt(3)]);
         };
     }
 
@@ -414,17 +538,22 @@ class FuzzIT {
             case 0 -> "GET /fhir/%ZZ%G0 HTTP/1.1\r\n" + host + "\r\n";
             case 1 -> "GET /fhir/Patient HTTP/9.9\r\n" + host + "\r\n";
             case 2 -> "GET /fhir/Patient?x=%E2%82%28 HTTP/1.1\r\n" + host + "Accept: \u00ff\u00fe\r\n\r\n";
-            case 3 -> "POST /fhir/Patient HTTP/1.1\r\n" + host + "Content-Type: application/fhir+json\r\n"
-                    + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
-            case 4 -> "POST /cds-services/" + CdsServices.ORDER_SIGN_ID + " HTTP/1.1\r\n" + host
-                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n" + json + "\r\n0\r\n\r\n";
-            case 5 -> "POST /fhir/Patient HTTP/1.1\r\n" + host + "Content-Type: application/fhir+json\r\n"
-                    + "Content-Length: -1\r\n\r\n" + json;
+            case 3 ->
+                "POST /fhir/Patient HTTP/1.1\r\n" + host + "Content-Type: application/fhir+json\r\n"
+                        + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+            case 4 ->
+                "POST /cds-services/" + CdsServices.ORDER_SIGN_ID + " HTTP/1.1\r\n" + host
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n" + json
+                        + "\r\n0\r\n\r\n";
+            case 5 ->
+                "POST /fhir/Patient HTTP/1.1\r\n" + host + "Content-Type: application/fhir+json\r\n"
+                        + "Content-Length: -1\r\n\r\n" + json;
             case 6 -> "GET /" + "x".repeat(20_000) + " HTTP/1.1\r\n" + host + "\r\n";
             case 7 -> "GET /fhir/../../../etc/passwd HTTP/1.1\r\n" + host + "\r\n";
             case 8 -> "\u0000\u0001GARBAGE\r\n\r\n";
-            default -> "GET /cds-services HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n"
-                    + "Authorization: Bearer " + "a.".repeat(3_000) + "\r\n\r\n";
+            default ->
+                "GET /cds-services HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n" + "Authorization: Bearer "
+                        + "a.".repeat(3_000) + "\r\n\r\n";
         };
     }
 
@@ -436,7 +565,8 @@ class FuzzIT {
             socket.getOutputStream().flush();
             socket.shutdownOutput();
             String answer = new String(socket.getInputStream().readNBytes(64 * 1024), StandardCharsets.ISO_8859_1);
-            java.util.regex.Matcher status = java.util.regex.Pattern.compile("^HTTP/1\\.[01] (\\d{3})").matcher(answer);
+            java.util.regex.Matcher status =
+                    java.util.regex.Pattern.compile("^HTTP/1\\.[01] (\\d{3})").matcher(answer);
             if (!status.find()) {
                 return null;
             }

@@ -15,7 +15,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 public final class Http {
 
     public static final FhirContext FHIR = FhirContext.forR4Cached();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private Http() {}
 
@@ -30,7 +31,9 @@ public final class Http {
     }
 
     public static Response get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json").GET());
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Accept", "application/fhir+json")
+                .GET());
     }
 
     public static Response post(String url, String body) {
@@ -56,7 +59,8 @@ public final class Http {
 
     public static Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<String> response = CLIENT.send(
+                    request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(response.statusCode(), response.body(), response.headers());
         } catch (IOException e) {

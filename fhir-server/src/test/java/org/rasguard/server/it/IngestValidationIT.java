@@ -43,8 +43,10 @@ class IngestValidationIT {
     private static final Set<String> VALIDATED = Set.of("Observation", "DiagnosticReport", "Bundle");
     /** Example types that are not stored resources. */
     private static final Set<String> NOT_STORABLE = Set.of("Parameters");
+
     private static final Pattern MISSING_TARGET = Pattern.compile("Resource ([A-Za-z]+/[A-Za-z0-9.\\-]+) not found");
-    private static final String VARIANT_PROFILE = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/variant";
+    private static final String VARIANT_PROFILE =
+            "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/variant";
 
     @Test
     void everyGenomicsReportingExampleIsStoredWithItsWarnings(ServerProcess server) {
@@ -58,16 +60,19 @@ class IngestValidationIT {
 
     @Test
     void aMalformedObservationIsRefusedWithThePathOfTheProblem(ServerProcess server) {
-        Http.Response wrongType = Http.post(server.fhirBase() + "/Observation",
+        Http.Response wrongType = Http.post(
+                server.fhirBase() + "/Observation",
                 "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"KRAS\"},\"valueQuantity\":{\"value\":\"many\"}}");
         assertThat(wrongType.status()).as(wrongType.body()).isEqualTo(400);
-        assertThat(wrongType.resource(OperationOutcome.class).getIssue()).anySatisfy(issue ->
-                assertThat(issue.getDiagnostics() + issue.getExpression()).contains("Observation.value"));
+        assertThat(wrongType.resource(OperationOutcome.class).getIssue())
+                .anySatisfy(issue -> assertThat(issue.getDiagnostics() + issue.getExpression())
+                        .contains("Observation.value"));
 
-        Http.Response noStatus = Http.post(server.fhirBase() + "/Observation",
-                "{\"resourceType\":\"Observation\",\"code\":{\"text\":\"KRAS\"}}");
+        Http.Response noStatus = Http.post(
+                server.fhirBase() + "/Observation", "{\"resourceType\":\"Observation\",\"code\":{\"text\":\"KRAS\"}}");
         assertThat(noStatus.status()).as(noStatus.body()).isEqualTo(400);
-        assertThat(noStatus.resource(OperationOutcome.class).getIssueFirstRep().getDiagnostics()).contains("Observation.status");
+        assertThat(noStatus.resource(OperationOutcome.class).getIssueFirstRep().getDiagnostics())
+                .contains("Observation.status");
     }
 
     @Test
@@ -91,7 +96,9 @@ class IngestValidationIT {
     /** A stored Patient and two bare Observations of it in a transaction without fullUrls: one POST, one PUT. */
     private static String entriesWithoutFullUrl(ServerProcess server, String run) {
         Http.Response patient = Http.post(server.fhirBase() + "/Patient", "{\"resourceType\":\"Patient\"}");
-        String id = patient.resource(org.hl7.fhir.r4.model.Patient.class).getIdElement().getIdPart();
+        String id = patient.resource(org.hl7.fhir.r4.model.Patient.class)
+                .getIdElement()
+                .getIdPart();
         return """
                 {"resourceType":"Bundle","type":"transaction","entry":[
                  {"resource":{"resourceType":"Observation","status":"final","code":{"text":"KRAS %1$s"},"subject":{"reference":"Patient/%2$s"}},
@@ -105,26 +112,31 @@ class IngestValidationIT {
         String run = UUID.randomUUID().toString();
         Http.Response response = Http.post(server.fhirBase(), entriesWithoutFullUrl(server, run));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        List<Bundle.BundleEntryComponent> entries = response.resource(Bundle.class).getEntry();
+        List<Bundle.BundleEntryComponent> entries =
+                response.resource(Bundle.class).getEntry();
         assertThat(entries.get(0).getResponse().getStatus()).startsWith("201");
         if (entries.get(0).getResponse().getOutcome() instanceof OperationOutcome outcome) {
-            assertThat(outcome.getIssue()).as("the POST entry: no fullUrl warning")
+            assertThat(outcome.getIssue())
+                    .as("the POST entry: no fullUrl warning")
                     .noneSatisfy(issue -> assertThat(issue.getDiagnostics()).contains("fullUrl"));
         }
         assertThat(entries.get(1).getResponse().getStatus()).startsWith("201");
         assertThat(((OperationOutcome) entries.get(1).getResponse().getOutcome()).getIssue())
                 .anySatisfy(issue -> assertThat(issue.getDiagnostics()).contains("fullUrl"));
 
-        String batch = entriesWithoutFullUrl(server, UUID.randomUUID().toString()).replace("\"transaction\"", "\"batch\"");
+        String batch =
+                entriesWithoutFullUrl(server, UUID.randomUUID().toString()).replace("\"transaction\"", "\"batch\"");
         Http.Response asBatch = Http.post(server.fhirBase(), batch);
         assertThat(asBatch.status()).as(asBatch.body()).isEqualTo(200);
-        assertThat(asBatch.resource(Bundle.class).getEntry()).allSatisfy(entry -> assertThat(entry.getResponse().getStatus()).startsWith("201"));
+        assertThat(asBatch.resource(Bundle.class).getEntry())
+                .allSatisfy(entry -> assertThat(entry.getResponse().getStatus()).startsWith("201"));
     }
 
     @Test
     void strictModeRefusesAProfileErrorAndStoresNothing() throws Exception {
-        try (ServerProcess strict = new ServerProcess(Files.createTempDirectory("rasguard-strict-"),
-                Map.of("RASGUARD_VALIDATION", "strict")).start()) {
+        try (ServerProcess strict = new ServerProcess(
+                        Files.createTempDirectory("rasguard-strict-"), Map.of("RASGUARD_VALIDATION", "strict"))
+                .start()) {
             String run = UUID.randomUUID().toString();
 
             Http.Response single = Http.post(strict.fhirBase() + "/Observation", variantWithoutGeCategory(run));
@@ -137,17 +149,26 @@ class IngestValidationIT {
             Http.Response transaction = Http.post(strict.fhirBase(), transactionWith(variantWithoutGeCategory(run)));
             assertThat(transaction.status()).as(transaction.body()).isEqualTo(422);
             assertThat(transaction.resource(OperationOutcome.class).getIssue())
-                    .anySatisfy(issue -> assertThat(issue.getExpression().get(0).getValue()).startsWith("Bundle.entry[0]"));
+                    .anySatisfy(issue ->
+                            assertThat(issue.getExpression().get(0).getValue()).startsWith("Bundle.entry[0]"));
             assertThat(storedCount(strict, run)).isZero();
 
             Http.Response conforming = Http.post(strict.fhirBase(), Fixtures.genomicReportTransaction(run));
-            assertThat(conforming.status()).as("a conforming report in strict mode: %s", conforming.body()).isEqualTo(200);
+            assertThat(conforming.status())
+                    .as("a conforming report in strict mode: %s", conforming.body())
+                    .isEqualTo(200);
 
             String withPut = entriesWithoutFullUrl(strict, run);
-            assertThat(Http.post(strict.fhirBase(), withPut).status()).as("a PUT entry without fullUrl in strict mode").isEqualTo(422);
-            String postOnly = withPut.substring(0, withPut.indexOf(",\n {\"resource\":{\"resourceType\":\"Observation\",\"id\"")) + "]}";
+            assertThat(Http.post(strict.fhirBase(), withPut).status())
+                    .as("a PUT entry without fullUrl in strict mode")
+                    .isEqualTo(422);
+            String postOnly =
+                    withPut.substring(0, withPut.indexOf(",\n {\"resource\":{\"resourceType\":\"Observation\",\"id\""))
+                            + "]}";
             Http.Response posted = Http.post(strict.fhirBase(), postOnly);
-            assertThat(posted.status()).as("POST entries without fullUrl in strict mode: %s", posted.body()).isEqualTo(200);
+            assertThat(posted.status())
+                    .as("POST entries without fullUrl in strict mode: %s", posted.body())
+                    .isEqualTo(200);
         }
     }
 
@@ -159,7 +180,9 @@ class IngestValidationIT {
                 // supporting resources first, then results, then Bundles: fewer passes
                 .sorted((a, b) -> Integer.compare(rank(a), rank(b)))
                 .toList();
-        List<Example> results = examples.stream().filter(example -> VALIDATED.contains(example.resourceType())).toList();
+        List<Example> results = examples.stream()
+                .filter(example -> VALIDATED.contains(example.resourceType()))
+                .toList();
 
         Map<Example, Integer> stored = new LinkedHashMap<>();
         Map<Example, List<String>> reported = new LinkedHashMap<>();
@@ -187,7 +210,8 @@ class IngestValidationIT {
                     Matcher missing = MISSING_TARGET.matcher(failure);
                     while (missing.find()) {
                         if (placeholders.add(missing.group(1))) {
-                            Http.Response created = Http.put(server.fhirBase() + "/" + missing.group(1), placeholder(missing.group(1)));
+                            Http.Response created =
+                                    Http.put(server.fhirBase() + "/" + missing.group(1), placeholder(missing.group(1)));
                             progress |= created.status() / 100 == 2;
                         }
                     }
@@ -200,15 +224,25 @@ class IngestValidationIT {
         assertThat(lostResults).as("%s result examples not stored", name).isEmpty();
         for (Example example : results) {
             if (!isSubmission(example)) {
-                assertThat(Http.get(server.fhirBase() + "/" + example.reference()).status()).as(example.reference()).isEqualTo(200);
+                assertThat(Http.get(server.fhirBase() + "/" + example.reference())
+                                .status())
+                        .as(example.reference())
+                        .isEqualTo(200);
             }
         }
-        long withWarnings = results.stream().filter(example -> stored.get(example) > 0).count();
+        long withWarnings =
+                results.stream().filter(example -> stored.get(example) > 0).count();
         int warnings = results.stream().mapToInt(stored::get).sum();
-        System.out.printf("[ingest-validation] %s: %d result examples (Observation, DiagnosticReport, Bundle) posted, %d stored, "
+        System.out.printf(
+                "[ingest-validation] %s: %d result examples (Observation, DiagnosticReport, Bundle) posted, %d stored, "
                         + "%d with warnings (%d warnings); %d other examples stored as reference targets; placeholders: %s%n",
-                name, results.size(), results.stream().filter(stored::containsKey).count(), withWarnings, warnings,
-                stored.size() - results.size(), placeholders);
+                name,
+                results.size(),
+                results.stream().filter(stored::containsKey).count(),
+                withWarnings,
+                warnings,
+                stored.size() - results.size(),
+                placeholders);
         assertSameIssuesAsRecorded(name, results, reported);
     }
 
@@ -218,13 +252,16 @@ class IngestValidationIT {
      * faster validation must report exactly what the slower one did. {@code -Drasguard.it.recordIssuesTo=DIR}
      * writes the record instead (only to re-record after a deliberate change of what is reported).
      */
-    private static void assertSameIssuesAsRecorded(String name, List<Example> results, Map<Example, List<String>> reported) {
+    private static void assertSameIssuesAsRecorded(
+            String name, List<Example> results, Map<Example, List<String>> reported) {
         StringBuilder record = new StringBuilder();
         results.stream().sorted(java.util.Comparator.comparing(Example::file)).forEach(example -> {
             record.append("## ").append(example.file()).append('\n');
-            reported.getOrDefault(example, List.of("(not stored)")).forEach(line -> record.append(line).append('\n'));
+            reported.getOrDefault(example, List.of("(not stored)"))
+                    .forEach(line -> record.append(line).append('\n'));
         });
-        String file = "official-examples-issues-" + name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".txt";
+        String file = "official-examples-issues-"
+                + name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".txt";
         String recordTo = System.getProperty("rasguard.it.recordIssuesTo");
         if (recordTo != null && !recordTo.isBlank()) {
             try {
@@ -238,7 +275,9 @@ class IngestValidationIT {
         try (java.io.InputStream in = IngestValidationIT.class.getResourceAsStream("/it/" + file)) {
             assertThat(in).as("recorded issues /it/%s", file).isNotNull();
             String expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(record.toString()).as("issues reported for the %s examples", name).isEqualTo(expected);
+            assertThat(record.toString())
+                    .as("issues reported for the %s examples", name)
+                    .isEqualTo(expected);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -281,11 +320,12 @@ class IngestValidationIT {
             }
             return new Posted(true, warnings, null, issues);
         }
-        Http.Response response = Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/" + example.reference()))
-                .header("Content-Type", "application/fhir+json")
-                .header("Accept", "application/fhir+json")
-                .header("Prefer", "return=OperationOutcome")
-                .PUT(HttpRequest.BodyPublishers.ofString(example.json(), StandardCharsets.UTF_8)));
+        Http.Response response =
+                Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/" + example.reference()))
+                        .header("Content-Type", "application/fhir+json")
+                        .header("Accept", "application/fhir+json")
+                        .header("Prefer", "return=OperationOutcome")
+                        .PUT(HttpRequest.BodyPublishers.ofString(example.json(), StandardCharsets.UTF_8)));
         if (response.status() / 100 != 2) {
             return new Posted(false, 0, response.body());
         }
@@ -305,10 +345,16 @@ class IngestValidationIT {
         return outcome.getIssue().stream()
                 .filter(issue -> !(issue.getSeverity() == OperationOutcome.IssueSeverity.INFORMATION
                         && String.valueOf(issue.getDiagnostics()).startsWith("Successfully ")))
-                .map(issue -> prefix + (issue.hasSeverity() ? issue.getSeverity().toCode() : "-") + " "
-                        + (issue.hasCode() ? issue.getCode().toCode() : "-") + " "
-                        + issue.getExpression().stream().map(org.hl7.fhir.r4.model.StringType::getValue).toList()
-                        + " " + IDENTITY_HASH.matcher(String.valueOf(issue.getDiagnostics())).replaceAll("$1@hash"))
+                .map(issue ->
+                        prefix + (issue.hasSeverity() ? issue.getSeverity().toCode() : "-") + " "
+                                + (issue.hasCode() ? issue.getCode().toCode() : "-") + " "
+                                + issue.getExpression().stream()
+                                        .map(org.hl7.fhir.r4.model.StringType::getValue)
+                                        .toList()
+                                + " "
+                                + IDENTITY_HASH
+                                        .matcher(String.valueOf(issue.getDiagnostics()))
+                                        .replaceAll("$1@hash"))
                 .toList();
     }
 
@@ -320,7 +366,8 @@ class IngestValidationIT {
 
     private static String placeholder(String reference) {
         String[] parts = reference.split("/");
-        String extra = parts[0].equals("Observation") ? ",\"status\":\"final\",\"code\":{\"text\":\"placeholder\"}" : "";
+        String extra =
+                parts[0].equals("Observation") ? ",\"status\":\"final\",\"code\":{\"text\":\"placeholder\"}" : "";
         return "{\"resourceType\":\"" + parts[0] + "\",\"id\":\"" + parts[1] + "\"" + extra + "}";
     }
 
@@ -347,7 +394,9 @@ class IngestValidationIT {
     }
 
     private static int storedCount(ServerProcess server, String run) {
-        return Http.get(server.fhirBase() + "/Observation?identifier=" + Http.urlEncode("urn:example:lab:result|" + run))
-                .resource(Bundle.class).getTotal();
+        return Http.get(server.fhirBase() + "/Observation?identifier="
+                        + Http.urlEncode("urn:example:lab:result|" + run))
+                .resource(Bundle.class)
+                .getTotal();
     }
 }

@@ -33,12 +33,14 @@ class KnowledgeLoadIT {
 
     @Test
     void theAntiEgfrValueSetAnswersByCanonicalUrl(ServerProcess server) {
-        Bundle found = Http.get(server.fhirBase() + "/ValueSet?url=" + urlEncode(ANTI_EGFR)).resource(Bundle.class);
+        Bundle found = Http.get(server.fhirBase() + "/ValueSet?url=" + urlEncode(ANTI_EGFR))
+                .resource(Bundle.class);
 
         assertThat(found.getTotal()).isEqualTo(1);
         ValueSet stored = (ValueSet) found.getEntryFirstRep().getResource();
         assertThat(stored.getCompose().getInclude()).isNotEmpty();
-        assertThat(loader.sameContent(knowledge.valueSet(ANTI_EGFR).orElseThrow(), stored)).isTrue();
+        assertThat(loader.sameContent(knowledge.valueSet(ANTI_EGFR).orElseThrow(), stored))
+                .isTrue();
     }
 
     @Test
@@ -50,17 +52,26 @@ class KnowledgeLoadIT {
             Bundle found = Http.get(query).resource(Bundle.class);
 
             assertThat(found.getTotal()).as(artifact.getUrl()).isEqualTo(1);
-            MetadataResource stored = (MetadataResource) found.getEntryFirstRep().getResource();
-            assertThat(stored.getIdElement().getIdPart()).as(artifact.getUrl()).isEqualTo(artifact.getIdElement().getIdPart());
-            assertThat(stored.getMeta().getVersionId()).as("%s written once", artifact.getUrl()).isEqualTo("1");
-            assertThat(loader.sameContent(artifact, stored)).as("%s has the packaged content", artifact.getUrl()).isTrue();
+            MetadataResource stored =
+                    (MetadataResource) found.getEntryFirstRep().getResource();
+            assertThat(stored.getIdElement().getIdPart())
+                    .as(artifact.getUrl())
+                    .isEqualTo(artifact.getIdElement().getIdPart());
+            assertThat(stored.getMeta().getVersionId())
+                    .as("%s written once", artifact.getUrl())
+                    .isEqualTo("1");
+            assertThat(loader.sameContent(artifact, stored))
+                    .as("%s has the packaged content", artifact.getUrl())
+                    .isTrue();
         }
     }
 
     @Test
     void theHl7PackagesServeValidationOnlyAndAreNotStored(ServerProcess server) {
         String variant = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/variant";
-        assertThat(Http.get(server.fhirBase() + "/StructureDefinition?url=" + urlEncode(variant)).resource(Bundle.class).getTotal())
+        assertThat(Http.get(server.fhirBase() + "/StructureDefinition?url=" + urlEncode(variant))
+                        .resource(Bundle.class)
+                        .getTotal())
                 .isZero();
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +60,7 @@ class LateResultIT {
     private final List<Long> deliveredAtMillis = new CopyOnWriteArrayList<>();
     /** Deliveries under /ehr/rasguard/secret: path and Authorization header as received. */
     private final List<String> secretDeliveries = new CopyOnWriteArrayList<>();
+
     private HttpServer listener;
     private ServerProcess server;
     private Path dataDir;
@@ -71,15 +71,16 @@ class LateResultIT {
         listener = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         listener.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            delivered.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
-                    + new String(body, StandardCharsets.UTF_8));
+            delivered.add(exchange.getRequestMethod() + " "
+                    + exchange.getRequestURI().getPath() + " " + new String(body, StandardCharsets.UTF_8));
             deliveredAtMillis.add(System.currentTimeMillis());
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
         listener.createContext("/ehr/rasguard/secret", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            secretDeliveries.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+            secretDeliveries.add(exchange.getRequestURI().getPath() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -88,7 +89,9 @@ class LateResultIT {
         environment = new HashMap<>(TestDatabase.fresh());
         environment.put("RASGUARD_PORT", String.valueOf(port));
         environment.put("RASGUARD_CDS_FHIR_SERVERS", "http://127.0.0.1:" + port + "/fhir");
-        environment.put("RASGUARD_SUBSCRIPTION_ENDPOINTS", "http://127.0.0.1:" + listener.getAddress().getPort() + "/ehr");
+        environment.put(
+                "RASGUARD_SUBSCRIPTION_ENDPOINTS",
+                "http://127.0.0.1:" + listener.getAddress().getPort() + "/ehr");
         // The first test stores two counted Subscriptions; the second fills the cap and goes past it.
         environment.put("RASGUARD_MAX_SUBSCRIPTIONS", String.valueOf(MAX_SUBSCRIPTIONS));
         dataDir = Files.createTempDirectory("rasguard-late-it-");
@@ -113,34 +116,50 @@ class LateResultIT {
         ObjectNode call = CdsCalls.request("order-sign", patientId, CdsCalls.cetuximabOrder(patientId));
         call.put("fhirServer", server.fhirBase());
         String hookInstance = call.get("hookInstance").asText();
-        JsonNode card = CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
-                call.toString(), "application/json"));
+        JsonNode card = CdsCalls.onlyCard(Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, call.toString(), "application/json"));
         assertThat(card.at("/source/topic/code").asText()).isEqualTo("RasUnknown");
         String cardUuid = card.get("uuid").asText();
-        Http.Response feedback = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback", """
+        Http.Response feedback = Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback",
+                """
                 {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-12-01T10:00:00Z",
                   "overrideReason":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
                     "code":"result-under-review"},"userComment":"testing pending"}}]}
-                """.formatted(cardUuid), "application/json");
+                """.formatted(cardUuid),
+                "application/json");
         assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
         // The decision is written off the call (AuditTrail): wait until it is in the store.
-        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase()
-                + "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + patientId)) == 1);
+        awaitTrue(
+                Duration.ofSeconds(10),
+                () -> total(server.fhirBase() + "/AuditEvent?entity-name:exact="
+                                + Http.urlEncode("store:Patient/" + patientId))
+                        == 1);
 
         // 2. Subscriptions: one under the allowlist (rest-hook, the resource as payload), one off it: 422.
-        Http.Response offList = Http.post(server.fhirBase() + "/Subscription",
-                Http.encode(subscription("http://127.0.0.1:" + listener.getAddress().getPort() + "/elsewhere", patientId)));
+        Http.Response offList = Http.post(
+                server.fhirBase() + "/Subscription",
+                Http.encode(
+                        subscription("http://127.0.0.1:" + listener.getAddress().getPort() + "/elsewhere", patientId)));
         assertThat(offList.status()).as(offList.body()).isEqualTo(422);
         assertThat(offList.body()).contains("OperationOutcome", "subscription-endpoint-not-allowed");
-        Http.Response otherScheme = Http.post(server.fhirBase() + "/Subscription",
-                Http.encode(subscription("https://127.0.0.1:" + listener.getAddress().getPort() + "/ehr", patientId)));
+        Http.Response otherScheme = Http.post(
+                server.fhirBase() + "/Subscription",
+                Http.encode(subscription(
+                        "https://127.0.0.1:" + listener.getAddress().getPort() + "/ehr", patientId)));
         assertThat(otherScheme.status()).as("https where only http is listed").isEqualTo(422);
-        Http.Response subscribed = Http.post(server.fhirBase() + "/Subscription",
-                Http.encode(subscription("http://127.0.0.1:" + listener.getAddress().getPort() + "/ehr/rasguard", patientId)));
+        Http.Response subscribed = Http.post(
+                server.fhirBase() + "/Subscription",
+                Http.encode(subscription(
+                        "http://127.0.0.1:" + listener.getAddress().getPort() + "/ehr/rasguard", patientId)));
         assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
-        String subscriptionId = subscribed.resource(Subscription.class).getIdElement().getIdPart();
-        awaitTrue(Duration.ofSeconds(30), () -> Http.get(server.fhirBase() + "/Subscription/" + subscriptionId).body()
-                .contains("\"status\":\"active\""));
+        String subscriptionId =
+                subscribed.resource(Subscription.class).getIdElement().getIdPart();
+        awaitTrue(
+                Duration.ofSeconds(30),
+                () -> Http.get(server.fhirBase() + "/Subscription/" + subscriptionId)
+                        .body()
+                        .contains("\"status\":\"active\""));
 
         // 3. The KRAS G12D result arrives: one DetectedIssue, delivered within 10 s.
         long posted = System.currentTimeMillis();
@@ -149,15 +168,21 @@ class LateResultIT {
         assertThat(stored.status()).as(stored.body()).isEqualTo(200);
         String issuesOfPatient = server.fhirBase() + "/DetectedIssue?patient=Patient/" + patientId;
         awaitTrue(Duration.ofSeconds(10), () -> total(issuesOfPatient) == 1);
-        awaitTrue(Duration.ofMillis(Math.max(1, posted + 10_000 - System.currentTimeMillis())),
+        awaitTrue(
+                Duration.ofMillis(Math.max(1, posted + 10_000 - System.currentTimeMillis())),
                 () -> delivered.stream().anyMatch(body -> body.contains("\"resourceType\":\"DetectedIssue\"")));
         long deliveredAfter = deliveredAtMillis.get(0) - posted;
-        System.out.printf("[late-result] DetectedIssue delivered to the rest-hook %d ms after the result was posted%n", deliveredAfter);
-        assertThat(delivered.get(0)).startsWith("PUT /ehr/rasguard/DetectedIssue/").contains(patientId);
+        System.out.printf(
+                "[late-result] DetectedIssue delivered to the rest-hook %d ms after the result was posted%n",
+                deliveredAfter);
+        assertThat(delivered.get(0))
+                .startsWith("PUT /ehr/rasguard/DetectedIssue/")
+                .contains(patientId);
 
         DetectedIssue issue = onlyIssue(issuesOfPatient);
         assertThat(issue.getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.FINAL);
-        assertThat(issue.getCode().getCodingFirstRep().getSystem()).isEqualTo("http://rasguard.org/fhir/CodeSystem/ras-detected-issue");
+        assertThat(issue.getCode().getCodingFirstRep().getSystem())
+                .isEqualTo("http://rasguard.org/fhir/CodeSystem/ras-detected-issue");
         assertThat(issue.getCode().getCodingFirstRep().getCode()).isEqualTo("late-ras-result");
         assertThat(issue.getSeverity()).isEqualTo(DetectedIssue.DetectedIssueSeverity.HIGH);
         assertThat(issue.getPatient().getReference()).isEqualTo("Patient/" + patientId);
@@ -170,22 +195,33 @@ class LateResultIT {
         assertThat(order.getIdentifier().getValue()).isEqualTo("mr-1");
         assertThat(order.getDisplay()).isEqualTo("Cetuximab");
         assertThat(issue.getEvidence()).hasSize(2);
-        assertThat(issue.getEvidence().get(0).getCodeFirstRep().getCoding()).extracting(Coding::getCode)
+        assertThat(issue.getEvidence().get(0).getCodeFirstRep().getCoding())
+                .extracting(Coding::getCode)
                 .containsExactly("unknown-overridden", "RasUnknown");
-        assertThat(issue.getEvidence().get(1).getCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("mutated");
-        assertThat(issue.getEvidence().get(1).getDetail()).isNotEmpty()
+        assertThat(issue.getEvidence()
+                        .get(1)
+                        .getCodeFirstRep()
+                        .getCodingFirstRep()
+                        .getCode())
+                .isEqualTo("mutated");
+        assertThat(issue.getEvidence().get(1).getDetail())
+                .isNotEmpty()
                 .allSatisfy(detail -> assertThat(detail.getReference()).startsWith("Observation/"));
-        assertThat(issue.getDetail()).contains("Cetuximab was ordered on", "overridden", "KRAS p.G12D", "stop the cetuximab order");
+        assertThat(issue.getDetail())
+                .contains("Cetuximab was ordered on", "overridden", "KRAS p.G12D", "stop the cetuximab order");
         assertThat(issue.hasIdentified()).isTrue();
         assertThat(issue.getMitigation()).isEmpty();
-        assertThat(issue.getExtensionByUrl("http://rasguard.org/fhir/StructureDefinition/late-result-earlier-card").getValue()
-                .primitiveValue()).isEqualTo(cardUuid);
+        assertThat(issue.getExtensionByUrl("http://rasguard.org/fhir/StructureDefinition/late-result-earlier-card")
+                        .getValue()
+                        .primitiveValue())
+                .isEqualTo(cardUuid);
         String issueId = issue.getIdElement().getIdPart();
 
         // 4. The same result again (its conditional create matches), and a second KRAS result: still one issue,
         //    though the check ran again ("existing" counted).
         assertThat(Http.post(server.fhirBase(), result).status()).isEqualTo(200);
-        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(patientId, "KRAS-LATE-" + UUID.randomUUID()))).status())
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(patientId, "KRAS-LATE-" + UUID.randomUUID())))
+                        .status())
                 .isEqualTo(200);
         awaitTrue(Duration.ofSeconds(10), () -> lateResultsCounted("existing") >= 1);
         assertThat(total(issuesOfPatient)).isEqualTo(1);
@@ -194,37 +230,59 @@ class LateResultIT {
         //    is no longer on it; another result checked after the restart: still the one issue, same id.
         String hook = "http://127.0.0.1:" + listener.getAddress().getPort();
         Subscription all = subscription(hook + "/ehr/all", patientId)
-                .setCriteria("DetectedIssue?code=http://rasguard.org/fhir/CodeSystem/ras-detected-issue|late-ras-result");
+                .setCriteria(
+                        "DetectedIssue?code=http://rasguard.org/fhir/CodeSystem/ras-detected-issue|late-ras-result");
         Http.Response allSubscribed = Http.post(server.fhirBase() + "/Subscription", Http.encode(all));
         assertThat(allSubscribed.status()).as(allSubscribed.body()).isEqualTo(201);
         String allId = allSubscribed.resource(Subscription.class).getIdElement().getIdPart();
-        awaitTrue(Duration.ofSeconds(30), () -> Http.get(server.fhirBase() + "/Subscription/" + allId).body()
-                .contains("\"status\":\"active\""));
+        awaitTrue(
+                Duration.ofSeconds(30),
+                () -> Http.get(server.fhirBase() + "/Subscription/" + allId)
+                        .body()
+                        .contains("\"status\":\"active\""));
         server.stop();
         environment.put("RASGUARD_SUBSCRIPTION_ENDPOINTS", hook + "/ehr/rasguard");
         server = new ServerProcess(dataDir, environment).start();
-        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(patientId, "KRAS-LATE-" + UUID.randomUUID()))).status())
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(patientId, "KRAS-LATE-" + UUID.randomUUID())))
+                        .status())
                 .isEqualTo(200);
         awaitTrue(Duration.ofSeconds(10), () -> lateResultsCounted("existing") >= 1);
         assertThat(onlyIssue(issuesOfPatient).getIdElement().getIdPart()).isEqualTo(issueId);
         assertThat(server.output()).noneMatch(line -> line.contains(" ERROR "));
 
         // 6. A second patient's late result after the restart: its issue is stored, and the stored Subscription
-        //    whose endpoint is off the narrowed allowlist is not delivered to (checked at delivery, not only on create).
+        //    whose endpoint is off the narrowed allowlist is not delivered to (checked at delivery, not only on
+        // create).
         String second = postPatient();
         ObjectNode secondCall = CdsCalls.request("order-sign", second, CdsCalls.cetuximabOrder(second));
         secondCall.put("fhirServer", server.fhirBase());
-        JsonNode secondCard = CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
-                secondCall.toString(), "application/json"));
+        JsonNode secondCard = CdsCalls.onlyCard(Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                secondCall.toString(),
+                "application/json"));
         assertThat(secondCard.at("/source/topic/code").asText()).isEqualTo("RasUnknown");
-        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase()
-                + "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + second)) == 1);
-        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(second, "KRAS-LATE-" + UUID.randomUUID()))).status()).isEqualTo(200);
-        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase() + "/DetectedIssue?patient=Patient/" + second) == 1);
-        assertThat(onlyIssue(server.fhirBase() + "/DetectedIssue?patient=Patient/" + second).getEvidenceFirstRep().getCodeFirstRep()
-                .getCodingFirstRep().getCode()).as("no feedback on the warning").isEqualTo("unknown-no-feedback");
-        awaitTrue(Duration.ofSeconds(30), () -> server.output().stream()
-                .anyMatch(line -> line.contains("Subscription/" + allId + ": not delivered")));
+        awaitTrue(
+                Duration.ofSeconds(10),
+                () -> total(server.fhirBase() + "/AuditEvent?entity-name:exact="
+                                + Http.urlEncode("store:Patient/" + second))
+                        == 1);
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(second, "KRAS-LATE-" + UUID.randomUUID())))
+                        .status())
+                .isEqualTo(200);
+        awaitTrue(
+                Duration.ofSeconds(10),
+                () -> total(server.fhirBase() + "/DetectedIssue?patient=Patient/" + second) == 1);
+        assertThat(onlyIssue(server.fhirBase() + "/DetectedIssue?patient=Patient/" + second)
+                        .getEvidenceFirstRep()
+                        .getCodeFirstRep()
+                        .getCodingFirstRep()
+                        .getCode())
+                .as("no feedback on the warning")
+                .isEqualTo("unknown-no-feedback");
+        awaitTrue(
+                Duration.ofSeconds(30),
+                () -> server.output().stream()
+                        .anyMatch(line -> line.contains("Subscription/" + allId + ": not delivered")));
         assertThat(delivered).noneMatch(body -> body.startsWith("PUT /ehr/all/") && body.contains("Patient/" + second));
 
         // 7. Issue 18, acceptance 2: the chart of the first patient opens (patient-view, nothing prefetched: read from
@@ -235,54 +293,89 @@ class LateResultIT {
         assertThat(late).as(chart.toString()).isNotNull();
         assertThat(late.get("indicator").asText()).isEqualTo("critical");
         assertThat(late.get("summary").asText() + late.get("detail").asText()).contains("etuximab", "KRAS");
-        Http.Response accepted = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.PATIENT_VIEW_ID + "/feedback",
-                "{\"feedback\":[{\"card\":\"" + late.get("uuid").asText() + "\",\"outcome\":\"accepted\",\"acceptedSuggestions\":"
-                        + "[{\"id\":\"" + org.rasguard.cards.ChartCards.suggestionUuid(late.get("uuid").asText(),
-                                org.rasguard.decision.LateResult.ORDER_STOPPED) + "\"}],"
-                        + "\"outcomeTimestamp\":\"2026-12-03T09:00:00Z\"}]}", "application/json");
+        Http.Response accepted = Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.PATIENT_VIEW_ID + "/feedback",
+                "{\"feedback\":[{\"card\":\"" + late.get("uuid").asText()
+                        + "\",\"outcome\":\"accepted\",\"acceptedSuggestions\":"
+                        + "[{\"id\":\""
+                        + org.rasguard.cards.ChartCards.suggestionUuid(
+                                late.get("uuid").asText(), org.rasguard.decision.LateResult.ORDER_STOPPED)
+                        + "\"}],"
+                        + "\"outcomeTimestamp\":\"2026-12-03T09:00:00Z\"}]}",
+                "application/json");
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
-        DetectedIssue closed = Http.get(server.fhirBase() + "/DetectedIssue/" + issueId).resource(DetectedIssue.class);
-        assertThat(closed.getMitigation()).singleElement().satisfies(m -> assertThat(m.getAction().getCodingFirstRep().getCode())
-                .isEqualTo("order-stopped"));
+        DetectedIssue closed =
+                Http.get(server.fhirBase() + "/DetectedIssue/" + issueId).resource(DetectedIssue.class);
+        assertThat(closed.getMitigation())
+                .singleElement()
+                .satisfies(m ->
+                        assertThat(m.getAction().getCodingFirstRep().getCode()).isEqualTo("order-stopped"));
         JsonNode reopened = patientView(patientId);
-        assertThat(cardOfTopic(reopened, "LateRasResult")).as(reopened.toString()).isNull();
+        assertThat(cardOfTopic(reopened, "LateRasResult"))
+                .as(reopened.toString())
+                .isNull();
 
         // 8. The lab retracts the second patient's KRAS result (entered-in-error): the status it named no longer
         //    holds, so its open DetectedIssue is cancelled and no chart shows the alert any more.
         String secondIssues = server.fhirBase() + "/DetectedIssue?patient=Patient/" + second;
         String secondIssueId = onlyIssue(secondIssues).getIdElement().getIdPart();
-        Bundle results = Http.get(server.fhirBase() + "/Observation?subject=Patient/" + second).resource(Bundle.class);
+        Bundle results = Http.get(server.fhirBase() + "/Observation?subject=Patient/" + second)
+                .resource(Bundle.class);
         assertThat(results.getEntry()).isNotEmpty();
         for (Bundle.BundleEntryComponent entry : results.getEntry()) {
             org.hl7.fhir.r4.model.Observation retracted = (org.hl7.fhir.r4.model.Observation) entry.getResource();
             retracted.setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.ENTEREDINERROR);
-            Http.Response put = Http.put(server.fhirBase() + "/Observation/" + retracted.getIdElement().getIdPart(), Http.encode(retracted));
+            Http.Response put = Http.put(
+                    server.fhirBase() + "/Observation/"
+                            + retracted.getIdElement().getIdPart(),
+                    Http.encode(retracted));
             assertThat(put.status()).as(put.body()).isEqualTo(200);
         }
-        awaitTrue(Duration.ofSeconds(15), () -> Http.get(server.fhirBase() + "/DetectedIssue/" + secondIssueId)
-                .resource(DetectedIssue.class).getStatus() == DetectedIssue.DetectedIssueStatus.CANCELLED);
-        assertThat(cardOfTopic(patientView(second), "LateRasResult")).as("a withdrawn alert is not shown").isNull();
+        awaitTrue(
+                Duration.ofSeconds(15),
+                () -> Http.get(server.fhirBase() + "/DetectedIssue/" + secondIssueId)
+                                .resource(DetectedIssue.class)
+                                .getStatus()
+                        == DetectedIssue.DetectedIssueStatus.CANCELLED);
+        assertThat(cardOfTopic(patientView(second), "LateRasResult"))
+                .as("a withdrawn alert is not shown")
+                .isNull();
 
         // 9. The lab posts the corrected result (the mutation again): the withdrawn issue is opened again, same id,
         //    and the chart shows the alert again (a cancelled issue must not stand in for it).
-        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(second, "KRAS-LATE-" + UUID.randomUUID()))).status()).isEqualTo(200);
-        awaitTrue(Duration.ofSeconds(15), () -> Http.get(server.fhirBase() + "/DetectedIssue/" + secondIssueId)
-                .resource(DetectedIssue.class).getStatus() == DetectedIssue.DetectedIssueStatus.FINAL);
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(second, "KRAS-LATE-" + UUID.randomUUID())))
+                        .status())
+                .isEqualTo(200);
+        awaitTrue(
+                Duration.ofSeconds(15),
+                () -> Http.get(server.fhirBase() + "/DetectedIssue/" + secondIssueId)
+                                .resource(DetectedIssue.class)
+                                .getStatus()
+                        == DetectedIssue.DetectedIssueStatus.FINAL);
         assertThat(total(secondIssues)).isEqualTo(1);
-        assertThat(cardOfTopic(patientView(second), "LateRasResult")).as("the alert, open again").isNotNull();
+        assertThat(cardOfTopic(patientView(second), "LateRasResult"))
+                .as("the alert, open again")
+                .isNotNull();
 
         // 10. A second record of the same person (the lab posts a Patient with the same MRN, and a result for it):
         //     still one issue for the order, not one per record.
         Patient again = Http.get(server.fhirBase() + "/Patient/" + second).resource(Patient.class);
         Patient duplicate = new Patient();
-        duplicate.addIdentifier().setSystem(MRN).setValue(again.getIdentifierFirstRep().getValue());
+        duplicate
+                .addIdentifier()
+                .setSystem(MRN)
+                .setValue(again.getIdentifierFirstRep().getValue());
         Http.Response twin = Http.post(server.fhirBase() + "/Patient", Http.encode(duplicate));
         assertThat(twin.status()).as(twin.body()).isEqualTo(201);
         String twinId = twin.resource(Patient.class).getIdElement().getIdPart();
         double checked = lateResultsCounted("existing");
-        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(twinId, "KRAS-LATE-" + UUID.randomUUID()))).status()).isEqualTo(200);
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(twinId, "KRAS-LATE-" + UUID.randomUUID())))
+                        .status())
+                .isEqualTo(200);
         awaitTrue(Duration.ofSeconds(15), () -> lateResultsCounted("existing") > checked);
-        assertThat(total(server.fhirBase() + "/DetectedIssue?patient=Patient/" + twinId)).as("no second issue on the other record").isZero();
+        assertThat(total(server.fhirBase() + "/DetectedIssue?patient=Patient/" + twinId))
+                .as("no second issue on the other record")
+                .isZero();
         assertThat(total(secondIssues)).isEqualTo(1);
     }
 
@@ -297,30 +390,46 @@ class LateResultIT {
         String ehrId = "ehr-" + UUID.randomUUID().toString().substring(0, 8);
         ObjectNode call = CdsCalls.request("order-sign", ehrId, CdsCalls.cetuximabOrder(ehrId));
         ObjectNode prefetch = call.putObject("prefetch");
-        prefetch.set("patient", CdsCalls.json("{\"resourceType\":\"Patient\",\"id\":\"" + ehrId
-                + "\",\"identifier\":[{\"system\":\"" + MRN + "\",\"value\":\"" + mrn + "\"}]}"));
-        prefetch.set("conditions", CdsCalls.json("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
-                + "{\"resourceType\":\"Condition\",\"id\":\"crc-" + ehrId + "\",\"subject\":{\"reference\":\"Patient/" + ehrId + "\"},"
-                + "\"code\":{\"coding\":[{\"system\":\"http://hl7.org/fhir/sid/icd-10-cm\",\"code\":\"C18.7\"}]}}}]}"));
+        prefetch.set(
+                "patient",
+                CdsCalls.json("{\"resourceType\":\"Patient\",\"id\":\"" + ehrId + "\",\"identifier\":[{\"system\":\""
+                        + MRN + "\",\"value\":\"" + mrn + "\"}]}"));
+        prefetch.set(
+                "conditions",
+                CdsCalls.json(
+                        "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+                                + "{\"resourceType\":\"Condition\",\"id\":\"crc-" + ehrId
+                                + "\",\"subject\":{\"reference\":\"Patient/" + ehrId + "\"},"
+                                + "\"code\":{\"coding\":[{\"system\":\"http://hl7.org/fhir/sid/icd-10-cm\",\"code\":\"C18.7\"}]}}}]}"));
         prefetch.putNull("observations");
         prefetch.putNull("reports");
         prefetch.putNull("medications");
         CdsCalls.noMedicationHistory(prefetch);
-        JsonNode card = CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
-                call.toString(), "application/json"));
+        JsonNode card = CdsCalls.onlyCard(Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, call.toString(), "application/json"));
         assertThat(card.at("/source/topic/code").asText()).isEqualTo("RasUnknown");
-        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase()
-                + "/AuditEvent?entity-name:exact=" + Http.urlEncode("person:" + MRN + "|" + mrn)) == 1);
+        awaitTrue(
+                Duration.ofSeconds(10),
+                () -> total(server.fhirBase() + "/AuditEvent?entity-name:exact="
+                                + Http.urlEncode("person:" + MRN + "|" + mrn))
+                        == 1);
 
         Patient patient = new Patient();
         patient.addIdentifier().setSystem(MRN).setValue(mrn);
         Http.Response created = Http.post(server.fhirBase() + "/Patient", Http.encode(patient));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String ours = created.resource(Patient.class).getIdElement().getIdPart();
-        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(ours, "KRAS-LATE-" + UUID.randomUUID()))).status()).isEqualTo(200);
+        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(ours, "KRAS-LATE-" + UUID.randomUUID())))
+                        .status())
+                .isEqualTo(200);
         String issues = server.fhirBase() + "/DetectedIssue?patient=Patient/" + ours;
         awaitTrue(Duration.ofSeconds(15), () -> total(issues) == 1);
-        assertThat(onlyIssue(issues).getEvidenceFirstRep().getCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("unknown-no-feedback");
+        assertThat(onlyIssue(issues)
+                        .getEvidenceFirstRep()
+                        .getCodeFirstRep()
+                        .getCodingFirstRep()
+                        .getCode())
+                .isEqualTo("unknown-no-feedback");
 
         // The same when the mutation was already stored under a record without the MRN, and a registration fix
         // adds the MRN to it afterwards (a Patient update, no new result).
@@ -330,27 +439,44 @@ class LateResultIT {
         Http.Response labPatient = Http.post(server.fhirBase() + "/Patient", Http.encode(unlinked));
         assertThat(labPatient.status()).as(labPatient.body()).isEqualTo(201);
         Patient linked = labPatient.resource(Patient.class);
-        assertThat(Http.post(server.fhirBase(), Http.encode(krasResult(linked.getIdElement().getIdPart(), "KRAS-LATE-" + UUID.randomUUID())))
-                .status()).isEqualTo(200);
+        assertThat(Http.post(
+                                server.fhirBase(),
+                                Http.encode(krasResult(
+                                        linked.getIdElement().getIdPart(), "KRAS-LATE-" + UUID.randomUUID())))
+                        .status())
+                .isEqualTo(200);
         String laterEhrId = "ehr-" + UUID.randomUUID().toString().substring(0, 8);
         ObjectNode later = CdsCalls.request("order-sign", laterEhrId, CdsCalls.cetuximabOrder(laterEhrId));
         ObjectNode laterPrefetch = later.putObject("prefetch");
-        laterPrefetch.set("patient", CdsCalls.json("{\"resourceType\":\"Patient\",\"id\":\"" + laterEhrId
-                + "\",\"identifier\":[{\"system\":\"" + MRN + "\",\"value\":\"" + laterMrn + "\"}]}"));
+        laterPrefetch.set(
+                "patient",
+                CdsCalls.json("{\"resourceType\":\"Patient\",\"id\":\"" + laterEhrId
+                        + "\",\"identifier\":[{\"system\":\"" + MRN + "\",\"value\":\"" + laterMrn + "\"}]}"));
         laterPrefetch.set("conditions", prefetch.get("conditions").deepCopy());
-        ((ObjectNode) laterPrefetch.at("/conditions/entry/0/resource/subject")).put("reference", "Patient/" + laterEhrId);
+        ((ObjectNode) laterPrefetch.at("/conditions/entry/0/resource/subject"))
+                .put("reference", "Patient/" + laterEhrId);
         laterPrefetch.putNull("observations");
         laterPrefetch.putNull("reports");
         laterPrefetch.putNull("medications");
         CdsCalls.noMedicationHistory(laterPrefetch);
-        assertThat(CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, later.toString(),
-                "application/json")).at("/source/topic/code").asText()).isEqualTo("RasUnknown");
-        awaitTrue(Duration.ofSeconds(10), () -> total(server.fhirBase()
-                + "/AuditEvent?entity-name:exact=" + Http.urlEncode("person:" + MRN + "|" + laterMrn)) == 1);
+        assertThat(CdsCalls.onlyCard(Http.post(
+                                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                                later.toString(),
+                                "application/json"))
+                        .at("/source/topic/code")
+                        .asText())
+                .isEqualTo("RasUnknown");
+        awaitTrue(
+                Duration.ofSeconds(10),
+                () -> total(server.fhirBase() + "/AuditEvent?entity-name:exact="
+                                + Http.urlEncode("person:" + MRN + "|" + laterMrn))
+                        == 1);
         linked.addIdentifier().setSystem(MRN).setValue(laterMrn);
-        Http.Response fixed = Http.put(server.fhirBase() + "/Patient/" + linked.getIdElement().getIdPart(), Http.encode(linked));
+        Http.Response fixed =
+                Http.put(server.fhirBase() + "/Patient/" + linked.getIdElement().getIdPart(), Http.encode(linked));
         assertThat(fixed.status()).as(fixed.body()).isEqualTo(200);
-        String laterIssues = server.fhirBase() + "/DetectedIssue?patient=Patient/" + linked.getIdElement().getIdPart();
+        String laterIssues = server.fhirBase() + "/DetectedIssue?patient=Patient/"
+                + linked.getIdElement().getIdPart();
         awaitTrue(Duration.ofSeconds(15), () -> total(laterIssues) == 1);
     }
 
@@ -365,7 +491,8 @@ class LateResultIT {
 
         // 1. Up to the cap; the last one carries the EHR's token. Its create answer shows the header masked.
         for (int i = already; i < MAX_SUBSCRIPTIONS - 1; i++) {
-            Http.Response filler = Http.post(server.fhirBase() + "/Subscription", Http.encode(basicSubscription(hook, "filler-" + i)));
+            Http.Response filler =
+                    Http.post(server.fhirBase() + "/Subscription", Http.encode(basicSubscription(hook, "filler-" + i)));
             assertThat(filler.status()).as(filler.body()).isEqualTo(201);
             mine.add(filler.resource(Subscription.class).getIdElement().getIdPart());
         }
@@ -384,12 +511,18 @@ class LateResultIT {
         assertThat(posted.body()).contains("subscription-limit-reached", "RASGUARD_MAX_SUBSCRIPTIONS");
         Subscription atNewId = basicSubscription(hook, "beyond");
         atNewId.setId("rg-cap-" + UUID.randomUUID());
-        Http.Response put = Http.put(server.fhirBase() + "/Subscription/" + atNewId.getIdElement().getIdPart(), Http.encode(atNewId));
+        Http.Response put = Http.put(
+                server.fhirBase() + "/Subscription/" + atNewId.getIdElement().getIdPart(), Http.encode(atNewId));
         assertThat(put.status()).as(put.body()).isEqualTo(422);
         assertThat(put.body()).contains("subscription-limit-reached");
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(basicSubscription(hook, "beyond"))
-                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Subscription");
+        transaction
+                .addEntry()
+                .setFullUrl("urn:uuid:" + UUID.randomUUID())
+                .setResource(basicSubscription(hook, "beyond"))
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl("Subscription");
         Http.Response inTransaction = Http.post(server.fhirBase(), Http.encode(transaction));
         assertThat(inTransaction.status()).as(inTransaction.body()).isEqualTo(422);
         assertThat(inTransaction.body()).contains("subscription-limit-reached");
@@ -397,41 +530,63 @@ class LateResultIT {
         Subscription off = basicSubscription(hook, "off").setStatus(Subscription.SubscriptionStatus.OFF);
         Http.Response offCreated = Http.post(server.fhirBase() + "/Subscription", Http.encode(off));
         assertThat(offCreated.status()).as(offCreated.body()).isEqualTo(201);
-        Subscription turnedOn = offCreated.resource(Subscription.class).setStatus(Subscription.SubscriptionStatus.REQUESTED);
+        Subscription turnedOn =
+                offCreated.resource(Subscription.class).setStatus(Subscription.SubscriptionStatus.REQUESTED);
         mine.add(turnedOn.getIdElement().getIdPart());
-        Http.Response on = Http.put(server.fhirBase() + "/Subscription/" + turnedOn.getIdElement().getIdPart(), Http.encode(turnedOn));
+        Http.Response on = Http.put(
+                server.fhirBase() + "/Subscription/" + turnedOn.getIdElement().getIdPart(), Http.encode(turnedOn));
         assertThat(on.status()).as(on.body()).isEqualTo(422);
         assertThat(on.body()).contains("subscription-limit-reached");
 
         // 3. Read, vread, search and history: the header's name, never its value.
-        awaitTrue(Duration.ofSeconds(30), () -> Http.get(server.fhirBase() + "/Subscription/" + id).body().contains("\"status\":\"active\""));
-        for (String read : List.of("/Subscription/" + id, "/Subscription/" + id + "/_history/1", "/Subscription?_id=" + id,
-                "/Subscription/" + id + "/_history", "/Subscription/_history", "/_history")) {
+        awaitTrue(
+                Duration.ofSeconds(30),
+                () -> Http.get(server.fhirBase() + "/Subscription/" + id).body().contains("\"status\":\"active\""));
+        for (String read : List.of(
+                "/Subscription/" + id,
+                "/Subscription/" + id + "/_history/1",
+                "/Subscription?_id=" + id,
+                "/Subscription/" + id + "/_history",
+                "/Subscription/_history",
+                "/_history")) {
             Http.Response answer = Http.get(server.fhirBase() + read);
             assertThat(answer.status()).as(read).isEqualTo(200);
             assertThat(answer.body()).as(read).doesNotContain(SECRET_TOKEN).contains("Authorization: ***");
         }
 
         // 4. Delivery reads the store: the listener receives the real header.
-        assertThat(Http.post(server.fhirBase() + "/Basic", Http.encode(markedBasic(marker))).status()).isEqualTo(201);
+        assertThat(Http.post(server.fhirBase() + "/Basic", Http.encode(markedBasic(marker)))
+                        .status())
+                .isEqualTo(201);
         awaitTrue(Duration.ofSeconds(15), () -> !secretDeliveries.isEmpty());
-        assertThat(secretDeliveries.get(0)).startsWith("/ehr/rasguard/secret/Basic/").endsWith(" Bearer " + SECRET_TOKEN);
+        assertThat(secretDeliveries.get(0))
+                .startsWith("/ehr/rasguard/secret/Basic/")
+                .endsWith(" Bearer " + SECRET_TOKEN);
 
         // 5. The Subscription as read (masked header) sent back with a new endpoint: the stored secret is kept,
         //    and the first delivery to the new endpoint (so by the updated Subscription) still carries it.
-        Subscription asRead = Http.get(server.fhirBase() + "/Subscription/" + id).resource(Subscription.class);
-        assertThat(asRead.getChannel().getHeader()).extracting(header -> header.getValue()).containsExactly("Authorization: ***");
+        Subscription asRead =
+                Http.get(server.fhirBase() + "/Subscription/" + id).resource(Subscription.class);
+        assertThat(asRead.getChannel().getHeader())
+                .extracting(header -> header.getValue())
+                .containsExactly("Authorization: ***");
         asRead.getChannel().setEndpoint(hook + "/v2");
         Http.Response updated = Http.put(server.fhirBase() + "/Subscription/" + id, Http.encode(asRead));
         assertThat(updated.status()).as(updated.body()).isEqualTo(200);
         assertThat(updated.body()).doesNotContain(SECRET_TOKEN).contains("Authorization: ***");
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (secretDeliveries.stream().noneMatch(delivery -> delivery.startsWith("/ehr/rasguard/secret/v2/")) && System.nanoTime() < deadline) {
-            assertThat(Http.post(server.fhirBase() + "/Basic", Http.encode(markedBasic(marker))).status()).isEqualTo(201);
+        while (secretDeliveries.stream().noneMatch(delivery -> delivery.startsWith("/ehr/rasguard/secret/v2/"))
+                && System.nanoTime() < deadline) {
+            assertThat(Http.post(server.fhirBase() + "/Basic", Http.encode(markedBasic(marker)))
+                            .status())
+                    .isEqualTo(201);
             Thread.sleep(1_000);
         }
-        assertThat(secretDeliveries.stream().filter(delivery -> delivery.startsWith("/ehr/rasguard/secret/v2/")).findFirst())
-                .as(secretDeliveries.toString()).hasValueSatisfying(delivery -> assertThat(delivery).endsWith(" Bearer " + SECRET_TOKEN));
+        assertThat(secretDeliveries.stream()
+                        .filter(delivery -> delivery.startsWith("/ehr/rasguard/secret/v2/"))
+                        .findFirst())
+                .as(secretDeliveries.toString())
+                .hasValueSatisfying(delivery -> assertThat(delivery).endsWith(" Bearer " + SECRET_TOKEN));
 
         // 6. No log line holds the secret.
         assertThat(server.output()).noneMatch(line -> line.contains(SECRET_TOKEN));
@@ -441,7 +596,8 @@ class LateResultIT {
             Http.Response deleted = Http.delete(server.fhirBase() + "/Subscription/" + stored);
             assertThat(deleted.status()).as(deleted.body()).isIn(200, 204);
         }
-        assertThat(total(server.fhirBase() + "/Subscription?status=requested,active")).isEqualTo(already);
+        assertThat(total(server.fhirBase() + "/Subscription?status=requested,active"))
+                .isEqualTo(already);
 
         // No index over Subscriptions (a string search on channel.header would find the secret a character at a time).
         Http.Response index = Http.post(server.fhirBase() + "/SearchParameter", """
@@ -469,8 +625,8 @@ class LateResultIT {
         call.put("hookInstance", UUID.randomUUID().toString());
         call.put("fhirServer", server.fhirBase());
         call.putObject("context").put("userId", "Practitioner/it").put("patientId", patientId);
-        Http.Response response = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.PATIENT_VIEW_ID, call.toString(),
-                "application/json");
+        Http.Response response = Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.PATIENT_VIEW_ID, call.toString(), "application/json");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
     }
@@ -498,18 +654,33 @@ class LateResultIT {
         Observation variant = new Observation();
         variant.setStatus(Observation.ObservationStatus.FINAL);
         variant.addIdentifier().setSystem("urn:example:lab:result").setValue(labId);
-        variant.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("laboratory");
-        variant.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0074").setCode("GE");
+        variant.addCategory()
+                .addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/observation-category")
+                .setCode("laboratory");
+        variant.addCategory()
+                .addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/v2-0074")
+                .setCode("GE");
         variant.setCode(new CodeableConcept(new Coding("http://loinc.org", "69548-6", "Genetic variant assessment")));
         variant.setSubject(new Reference("Patient/" + patientId));
         variant.setValue(new CodeableConcept(new Coding("http://loinc.org", "LA9633-4", "Present")));
-        variant.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", "48018-6", null)))
+        variant.addComponent()
+                .setCode(new CodeableConcept(new Coding("http://loinc.org", "48018-6", null)))
                 .setValue(new CodeableConcept(new Coding("http://www.genenames.org", "HGNC:6407", "KRAS")));
-        variant.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", "48005-3", null)))
-                .setValue(new CodeableConcept(new Coding("http://varnomen.hgvs.org", "NP_004976.2:p.(Gly12Asp)", null)));
+        variant.addComponent()
+                .setCode(new CodeableConcept(new Coding("http://loinc.org", "48005-3", null)))
+                .setValue(
+                        new CodeableConcept(new Coding("http://varnomen.hgvs.org", "NP_004976.2:p.(Gly12Asp)", null)));
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(variant).getRequest()
-                .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation").setIfNoneExist("identifier=urn:example:lab:result|" + labId);
+        transaction
+                .addEntry()
+                .setFullUrl("urn:uuid:" + UUID.randomUUID())
+                .setResource(variant)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl("Observation")
+                .setIfNoneExist("identifier=urn:example:lab:result|" + labId);
         return transaction;
     }
 
@@ -523,7 +694,10 @@ class LateResultIT {
         subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
         subscription.setReason(reason);
         subscription.setCriteria(criteria);
-        subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK).setEndpoint(endpoint)
+        subscription
+                .getChannel()
+                .setType(Subscription.SubscriptionChannelType.RESTHOOK)
+                .setEndpoint(endpoint)
                 .setPayload("application/fhir+json");
         return subscription;
     }
@@ -542,8 +716,11 @@ class LateResultIT {
 
     private double lateResultsCounted(String result) {
         String metrics = Http.get(server.baseUrl() + "/metrics").body();
-        return metrics.lines().filter(line -> line.startsWith("rasguard_late_results_total{") && line.contains("result=\"" + result + "\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return metrics.lines()
+                .filter(line ->
+                        line.startsWith("rasguard_late_results_total{") && line.contains("result=\"" + result + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static void awaitTrue(Duration timeout, BooleanSupplier condition) throws InterruptedException {

@@ -29,10 +29,11 @@ final class LateResults {
         orders.getEntryFirstRep().getResource().setId(orderId);
         ObjectNode call = CdsCalls.request("order-sign", patientId, orders);
         call.put("fhirServer", server.fhirBase());
-        JsonNode card = CdsCalls.onlyCard(Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, call.toString(),
-                "application/json"));
+        JsonNode card = CdsCalls.onlyCard(Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, call.toString(), "application/json"));
         assertThat(card.at("/source/topic/code").asText()).as(card.toString()).isEqualTo("RasUnknown");
-        String decisions = server.fhirBase() + "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + patientId);
+        String decisions =
+                server.fhirBase() + "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + patientId);
         Bundle found = await(decisions, "the decision AuditEvent");
         return (AuditEvent) found.getEntryFirstRep().getResource();
     }
@@ -44,7 +45,8 @@ final class LateResults {
     static DetectedIssue issueAfter(ServerProcess server, String patientId, String path, String result) {
         Http.Response stored = Http.post(server.fhirBase() + path, result);
         assertThat(stored.status()).as(stored.body()).isIn(200, 201);
-        Bundle found = await(server.fhirBase() + "/DetectedIssue?patient=Patient/" + patientId, "the late-result DetectedIssue");
+        Bundle found = await(
+                server.fhirBase() + "/DetectedIssue?patient=Patient/" + patientId, "the late-result DetectedIssue");
         return (DetectedIssue) found.getEntryFirstRep().getResource();
     }
 

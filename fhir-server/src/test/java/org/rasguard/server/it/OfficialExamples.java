@@ -45,8 +45,12 @@ final class OfficialExamples {
                 try (InputStream example = npm.load("example", file)) {
                     String json = new String(example.readAllBytes(), StandardCharsets.UTF_8);
                     JsonNode node = JSON.readTree(json);
-                    examples.add(new Example(file, node.path("resourceType").asText(), node.path("id").asText(),
-                            node.path("type").isTextual() ? node.path("type").asText() : null, json));
+                    examples.add(new Example(
+                            file,
+                            node.path("resourceType").asText(),
+                            node.path("id").asText(),
+                            node.path("type").isTextual() ? node.path("type").asText() : null,
+                            json));
                 }
             }
             return examples;

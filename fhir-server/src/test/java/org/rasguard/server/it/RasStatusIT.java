@@ -48,7 +48,9 @@ class RasStatusIT {
     private static final Pattern READ_THROUGH_JOINS = Pattern.compile(
             "\"resourceType\"\\s*:\\s*\"Bundle\"|\"hasMember\"|\"derivedFrom\"|\"contained\"|\"specimen\""
                     + "|\"subject\"\\s*:\\s*\\{\\s*\"identifier\"");
-    private static final Pattern REFERENCE = Pattern.compile("\"reference\"\\s*:\\s*\"([A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})\"");
+
+    private static final Pattern REFERENCE =
+            Pattern.compile("\"reference\"\\s*:\\s*\"([A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})\"");
 
     @TestFactory
     Stream<DynamicTest> everyEngineCaseGivesTheSameVerdictThroughTheServer(ServerProcess server) throws IOException {
@@ -67,19 +69,24 @@ class RasStatusIT {
             if (fixture.has("policy")) {
                 continue;
             }
-            boolean firstOfFamily = familiesSeen.add(file.getFileName().toString().split("-")[0]);
-            if (TestDatabase.isPostgresql() && !firstOfFamily && !READ_THROUGH_JOINS.matcher(text).find()) {
+            boolean firstOfFamily =
+                    familiesSeen.add(file.getFileName().toString().split("-")[0]);
+            if (TestDatabase.isPostgresql()
+                    && !firstOfFamily
+                    && !READ_THROUGH_JOINS.matcher(text).find()) {
                 continue; // same query shape as a case already run on this database
             }
             String prefix = "rs" + run + "-" + i + "-";
-            tests.add(DynamicTest.dynamicTest(fixture.path("name").asText(), () -> check(server.fhirBase(), prefix, fixture)));
+            tests.add(DynamicTest.dynamicTest(
+                    fixture.path("name").asText(), () -> check(server.fhirBase(), prefix, fixture)));
         }
         return tests.stream();
     }
 
     @Test
     void anUnknownPatientIsA404(ServerProcess server) {
-        Http.Response response = Http.get(server.fhirBase() + "/Patient/no-such-patient-" + UUID.randomUUID() + "/$ras-status");
+        Http.Response response =
+                Http.get(server.fhirBase() + "/Patient/no-such-patient-" + UUID.randomUUID() + "/$ras-status");
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.body()).contains("OperationOutcome");
     }
@@ -87,13 +94,19 @@ class RasStatusIT {
     @Test
     void aPatientWithoutResultsIsUnknownNotTested(ServerProcess server) {
         String id = "rs-empty-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(Http.put(server.fhirBase() + "/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}").status())
+        assertThat(Http.put(
+                                server.fhirBase() + "/Patient/" + id,
+                                "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}")
+                        .status())
                 .isIn(200, 201);
-        Parameters get = Http.get(server.fhirBase() + "/Patient/" + id + "/$ras-status").resource(Parameters.class);
-        Parameters post = Http.post(server.fhirBase() + "/Patient/" + id + "/$ras-status", "{\"resourceType\":\"Parameters\"}")
+        Parameters get =
+                Http.get(server.fhirBase() + "/Patient/" + id + "/$ras-status").resource(Parameters.class);
+        Parameters post = Http.post(
+                        server.fhirBase() + "/Patient/" + id + "/$ras-status", "{\"resourceType\":\"Parameters\"}")
                 .resource(Parameters.class);
         for (Parameters answer : List.of(get, post)) {
-            assertThat(((Coding) answer.getParameter("status").getValue()).getCode()).isEqualTo("unknown");
+            assertThat(((Coding) answer.getParameter("status").getValue()).getCode())
+                    .isEqualTo("unknown");
             assertThat(reasons(answer)).containsExactly("not-tested");
         }
     }
@@ -104,12 +117,15 @@ class RasStatusIT {
         String patientId = prefix + "p";
         // The case's Patient carries the MRN the subject-by-identifier fixtures name (made unique per case),
         // so ingest resolves those subjects to it (SubjectIdentifierResolver).
-        Http.Response patient = Http.put(fhir + "/Patient/" + patientId, "{\"resourceType\":\"Patient\",\"id\":\"" + patientId
-                + "\",\"identifier\":[{\"system\":\"" + FIXTURE_MRN_SYSTEM + "\",\"value\":\"MRN-1-" + prefix + "\"}]}");
+        Http.Response patient = Http.put(
+                fhir + "/Patient/" + patientId,
+                "{\"resourceType\":\"Patient\",\"id\":\"" + patientId + "\",\"identifier\":[{\"system\":\""
+                        + FIXTURE_MRN_SYSTEM + "\",\"value\":\"MRN-1-" + prefix + "\"}]}");
         assertThat(patient.status()).as(patient.body()).isIn(200, 201);
 
         for (ArrayNode round : rounds(fixture.path("resources"), prefix, patientId)) {
-            ObjectNode transaction = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
+            ObjectNode transaction =
+                    JSON.createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
             transaction.set("entry", round);
             Http.Response posted = Http.post(fhir, transaction.toString());
             assertThat(posted.status()).as(posted.body()).isEqualTo(200);
@@ -119,19 +135,25 @@ class RasStatusIT {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         Parameters answer = response.resource(Parameters.class);
         JsonNode expected = fixture.path("expected");
-        assertThat(((Coding) answer.getParameter("status").getValue()).getCode()).as("status").isEqualTo(expected.path("status").asText());
+        assertThat(((Coding) answer.getParameter("status").getValue()).getCode())
+                .as("status")
+                .isEqualTo(expected.path("status").asText());
         Set<String> expectedReasons = new HashSet<>();
         expected.path("reasons").forEach(r -> expectedReasons.add(r.asText()));
         assertThat(reasons(answer)).as("reasons").containsExactlyInAnyOrderElementsOf(expectedReasons);
-        assertThat(((BooleanType) answer.getParameter("krasG12c").getValue()).booleanValue()).as("krasG12c")
+        assertThat(((BooleanType) answer.getParameter("krasG12c").getValue()).booleanValue())
+                .as("krasG12c")
                 .isEqualTo(expected.path("krasG12c").asBoolean());
-        assertThat(((BooleanType) answer.getParameter("brafV600e").getValue()).booleanValue()).as("brafV600e")
+        assertThat(((BooleanType) answer.getParameter("brafV600e").getValue()).booleanValue())
+                .as("brafV600e")
                 .isEqualTo(expected.path("brafV600e").asBoolean());
     }
 
     private static List<String> reasons(Parameters answer) {
-        return answer.getParameter().stream().filter(p -> p.getName().equals("reason"))
-                .map(p -> ((Coding) p.getValue()).getCode()).toList();
+        return answer.getParameter().stream()
+                .filter(p -> p.getName().equals("reason"))
+                .map(p -> ((Coding) p.getValue()).getCode())
+                .toList();
     }
 
     /**
@@ -146,11 +168,13 @@ class RasStatusIT {
         for (JsonNode resource : resources) {
             if ("Bundle".equals(resource.path("resourceType").asText())) {
                 resource.path("entry").forEach(entry -> {
-                    if ("Patient".equals(entry.path("resource").path("resourceType").asText())) {
+                    if ("Patient"
+                            .equals(entry.path("resource").path("resourceType").asText())) {
                         patientUrls.add(entry.path("fullUrl").asText());
                     } else if (entry.has("resource")) {
                         ObjectNode copy = (ObjectNode) entry.path("resource").deepCopy();
-                        if (entry.has("fullUrl") && entry.path("fullUrl").asText().startsWith("urn:")) {
+                        if (entry.has("fullUrl")
+                                && entry.path("fullUrl").asText().startsWith("urn:")) {
                             copy.put("__fullUrl", entry.path("fullUrl").asText());
                         }
                         flat.add(copy);
@@ -178,16 +202,21 @@ class RasStatusIT {
             while (matcher.find()) {
                 String target = matcher.group(1) + "/" + matcher.group(2);
                 if (!matcher.group(1).equals("Patient") && defined.add(target)) {
-                    placeholders.add(JSON.createObjectNode().put("resourceType", matcher.group(1)).put("id", matcher.group(2)));
+                    placeholders.add(JSON.createObjectNode()
+                            .put("resourceType", matcher.group(1))
+                            .put("id", matcher.group(2)));
                 }
             }
         }
         flat.addAll(0, placeholders);
         for (JsonNode resource : sortByVersion(flat)) {
             String json = rewriteReferences(resource.toString(), prefix, patientId, defined)
-                    .replace("\"system\":\"" + FIXTURE_MRN_SYSTEM + "\",\"value\":\"MRN-1\"", "\"system\":\"" + FIXTURE_MRN_SYSTEM + "\",\"value\":\"MRN-1-" + prefix + "\"");
+                    .replace(
+                            "\"system\":\"" + FIXTURE_MRN_SYSTEM + "\",\"value\":\"MRN-1\"",
+                            "\"system\":\"" + FIXTURE_MRN_SYSTEM + "\",\"value\":\"MRN-1-" + prefix + "\"");
             for (String patientUrl : patientUrls) {
-                json = json.replace("\"reference\":\"" + patientUrl + "\"", "\"reference\":\"Patient/" + patientId + "\"");
+                json = json.replace(
+                        "\"reference\":\"" + patientUrl + "\"", "\"reference\":\"Patient/" + patientId + "\"");
             }
             ObjectNode copy = (ObjectNode) read(json);
             dropDanglingUrnReferences(copy, fullUrls);
@@ -200,7 +229,8 @@ class RasStatusIT {
             // The engine reads them (a later result with the same identifier supersedes the earlier).
             copy.path("identifier").forEach(identifier -> {
                 if (identifier.has("value")) {
-                    ((ObjectNode) identifier).put("value", prefix + identifier.path("value").asText());
+                    ((ObjectNode) identifier)
+                            .put("value", prefix + identifier.path("value").asText());
                 }
             });
             ObjectNode entry = JSON.createObjectNode();
@@ -264,7 +294,8 @@ class RasStatusIT {
     private static List<JsonNode> sortByVersion(List<JsonNode> resources) {
         List<JsonNode> sorted = new ArrayList<>(resources);
         sorted.sort((a, b) -> Integer.compare(
-                a.path("meta").path("versionId").asInt(1), b.path("meta").path("versionId").asInt(1)));
+                a.path("meta").path("versionId").asInt(1),
+                b.path("meta").path("versionId").asInt(1)));
         return sorted;
     }
 

@@ -53,11 +53,16 @@ class RechallengeIT {
         assertThat(card.path("indicator").asText()).isEqualTo("warning");
         assertThat(card.at("/source/topic/code").asText()).isEqualTo("RasRechallenge");
         assertThat(card.path("summary").asText())
-                .isEqualTo("Cetuximab re-challenge: no plasma (ctDNA) RAS result since the earlier panitumumab course; test first");
-        assertThat(card.path("detail").asText()).contains("CRICKET").contains("CHRONOS").contains("MedicationRequest\\/hist\\-1");
+                .isEqualTo(
+                        "Cetuximab re-challenge: no plasma (ctDNA) RAS result since the earlier panitumumab course; test first");
+        assertThat(card.path("detail").asText())
+                .contains("CRICKET")
+                .contains("CHRONOS")
+                .contains("MedicationRequest\\/hist\\-1");
         JsonNode test = card.at("/suggestions/0/actions/0/resource");
         assertThat(test.path("resourceType").asText()).isEqualTo("ServiceRequest");
-        assertThat(test.at("/instantiatesCanonical/0").asText()).isEqualTo("http://rasguard.org/fhir/ActivityDefinition/order-plasma-ras-testing");
+        assertThat(test.at("/instantiatesCanonical/0").asText())
+                .isEqualTo("http://rasguard.org/fhir/ActivityDefinition/order-plasma-ras-testing");
         assertThat(test.at("/subject/reference").asText()).isEqualTo("Patient/" + patientId);
     }
 
@@ -70,11 +75,14 @@ class RechallengeIT {
         Http.Response created = Http.post(server.fhirBase() + "/Patient", Http.encode(ours));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String ourId = created.resource(Patient.class).getIdElement().getIdPart();
-        Specimen plasma = new Specimen().setSubject(new Reference("Patient/" + ourId))
-                .setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v2-0487", "PLAS", "Plasma")));
+        Specimen plasma = new Specimen()
+                .setSubject(new Reference("Patient/" + ourId))
+                .setType(new CodeableConcept(
+                        new Coding("http://terminology.hl7.org/CodeSystem/v2-0487", "PLAS", "Plasma")));
         String specimenId = stored(server, plasma);
         for (Observation negative : new Observation[] {CdsScenarios.krasNegative(), CdsScenarios.nrasNegative()}) {
-            negative.setSubject(new Reference("Patient/" + ourId)).setSpecimen(new Reference(specimenId))
+            negative.setSubject(new Reference("Patient/" + ourId))
+                    .setSpecimen(new Reference(specimenId))
                     .setEffective(new DateTimeType("2026-10-02"));
             stored(server, negative);
         }
@@ -82,7 +90,9 @@ class RechallengeIT {
         Http.Response response = cds(server, orderSign(patientId, mrn));
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        assertThat(CdsCalls.json(response.body()).path("cards")).as(response.body()).isEmpty();
+        assertThat(CdsCalls.json(response.body()).path("cards"))
+                .as(response.body())
+                .isEmpty();
     }
 
     @Test
@@ -119,26 +129,35 @@ class RechallengeIT {
      * KRAS G12D result it asked for is stored: one DetectedIssue, earlier decision {@code rechallenge-warned}.
      */
     @Test
-    void aMutatedPlasmaResultAfterAnOverriddenReChallengeWarningGetsOneDetectedIssue(ServerProcess server) throws Exception {
+    void aMutatedPlasmaResultAfterAnOverriddenReChallengeWarningGetsOneDetectedIssue(ServerProcess server)
+            throws Exception {
         String patient = storedRechallengePatient(server)[0];
         String patientId = patient.substring("Patient/".length());
         ObjectNode request = CdsCalls.request("order-sign", patientId, CdsCalls.cetuximabOrder(patientId));
         request.put("fhirServer", server.fhirBase());
         JsonNode card = CdsCalls.onlyCard(cds(server, request));
         assertThat(card.at("/source/topic/code").asText()).isEqualTo("RasRechallenge");
-        Http.Response feedback = Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback", """
+        Http.Response feedback = Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback",
+                """
                 {"feedback":[{"card":"%s","outcome":"overridden","outcomeTimestamp":"2026-12-01T10:00:00Z",
                   "overrideReason":{"reason":{"system":"http://rasguard.org/fhir/CodeSystem/cds-override-reason",
                     "code":"result-under-review"},"userComment":"plasma pending"}}]}
-                """.formatted(card.get("uuid").asText()), "application/json");
+                """.formatted(card.get("uuid").asText()),
+                "application/json");
         assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
-        String decisions = server.fhirBase() + "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + patientId);
+        String decisions =
+                server.fhirBase() + "/AuditEvent?entity-name:exact=" + Http.urlEncode("store:Patient/" + patientId);
         awaitTrue(() -> total(decisions) == 1, "the decision AuditEvent");
 
-        Specimen plasma = new Specimen().setSubject(new Reference(patient))
-                .setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v2-0487", "PLAS", "Plasma")));
-        Observation mutated = CdsScenarios.kras("NP_004976.2:p.(Gly12Asp)").setSubject(new Reference(patient))
-                .setSpecimen(new Reference(stored(server, plasma))).setEffective(new DateTimeType("2026-10-02"));
+        Specimen plasma = new Specimen()
+                .setSubject(new Reference(patient))
+                .setType(new CodeableConcept(
+                        new Coding("http://terminology.hl7.org/CodeSystem/v2-0487", "PLAS", "Plasma")));
+        Observation mutated = CdsScenarios.kras("NP_004976.2:p.(Gly12Asp)")
+                .setSubject(new Reference(patient))
+                .setSpecimen(new Reference(stored(server, plasma)))
+                .setEffective(new DateTimeType("2026-10-02"));
         stored(server, mutated);
 
         String issues = server.fhirBase() + "/DetectedIssue?patient=" + patient;
@@ -146,9 +165,13 @@ class RechallengeIT {
         Bundle found = Http.get(issues).resource(Bundle.class);
         assertThat(found.getEntry()).hasSize(1);
         DetectedIssue issue = (DetectedIssue) found.getEntryFirstRep().getResource();
-        assertThat(issue.getEvidenceFirstRep().getCodeFirstRep().getCoding()).extracting(Coding::getCode)
+        assertThat(issue.getEvidenceFirstRep().getCodeFirstRep().getCoding())
+                .extracting(Coding::getCode)
                 .containsExactly("rechallenge-warned", "RasRechallenge");
-        assertThat(issue.getDetail()).startsWith("Cetuximab was ordered on").contains("re-challenge").contains("KRAS p.G12D");
+        assertThat(issue.getDetail())
+                .startsWith("Cetuximab was ordered on")
+                .contains("re-challenge")
+                .contains("KRAS p.G12D");
     }
 
     /**
@@ -160,16 +183,19 @@ class RechallengeIT {
         ours.addIdentifier().setSystem(MRN).setValue("MRN-" + UUID.randomUUID());
         String patient = stored(server, ours);
         Condition crc = new Condition().setSubject(new Reference(patient));
-        crc.setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10-cm", "C18.7", "Malignant neoplasm of sigmoid colon")));
+        crc.setCode(new CodeableConcept(
+                new Coding("http://hl7.org/fhir/sid/icd-10-cm", "C18.7", "Malignant neoplasm of sigmoid colon")));
         stored(server, crc);
         stored(server, CdsScenarios.krasNegative().setSubject(new Reference(patient)));
         stored(server, CdsScenarios.nrasNegative().setSubject(new Reference(patient)));
-        org.hl7.fhir.r4.model.Medication vial = new org.hl7.fhir.r4.model.Medication().setCode(new CodeableConcept(
-                new Coding("http://hl7.org/fhir/sid/ndc", "66733-948-23", "Erbitux 100 mg/50 mL single-dose vial")));
+        org.hl7.fhir.r4.model.Medication vial = new org.hl7.fhir.r4.model.Medication()
+                .setCode(new CodeableConcept(new Coding(
+                        "http://hl7.org/fhir/sid/ndc", "66733-948-23", "Erbitux 100 mg/50 mL single-dose vial")));
         String medication = stored(server, vial);
         org.hl7.fhir.r4.model.MedicationAdministration given = new org.hl7.fhir.r4.model.MedicationAdministration()
                 .setStatus(org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationStatus.COMPLETED)
-                .setMedication(new Reference(medication)).setSubject(new Reference(patient))
+                .setMedication(new Reference(medication))
+                .setSubject(new Reference(patient))
                 .setEffective(new DateTimeType("2026-06-02T09:00:00Z"));
         return new String[] {patient, stored(server, given)};
     }
@@ -203,7 +229,8 @@ class RechallengeIT {
         patient.addIdentifier().setSystem(MRN).setValue(mrn);
         prefetch.set("patient", CdsCalls.json(Http.encode(patient)));
         Condition crc = new Condition().setSubject(new Reference("Patient/" + patientId));
-        crc.setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10-cm", "C18.7", "Malignant neoplasm of sigmoid colon")));
+        crc.setCode(new CodeableConcept(
+                new Coding("http://hl7.org/fhir/sid/icd-10-cm", "C18.7", "Malignant neoplasm of sigmoid colon")));
         prefetch.set("conditions", searchset(crc));
         Observation kras = CdsScenarios.krasNegative().setSubject(new Reference("Patient/" + patientId));
         kras.setId("k1");
@@ -211,12 +238,17 @@ class RechallengeIT {
         nras.setId("n1");
         prefetch.set("observations", searchset(kras, nras));
         prefetch.putNull("medications");
-        MedicationRequest earlier = new MedicationRequest().setStatus(MedicationRequest.MedicationRequestStatus.COMPLETED)
-                .setIntent(MedicationRequest.MedicationRequestIntent.ORDER).setSubject(new Reference("Patient/" + patientId))
-                .setMedication(new CodeableConcept(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "263034", "panitumumab")));
+        MedicationRequest earlier = new MedicationRequest()
+                .setStatus(MedicationRequest.MedicationRequestStatus.COMPLETED)
+                .setIntent(MedicationRequest.MedicationRequestIntent.ORDER)
+                .setSubject(new Reference("Patient/" + patientId))
+                .setMedication(new CodeableConcept(
+                        new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "263034", "panitumumab")));
         earlier.setId("hist-1");
-        earlier.getDispenseRequest().setValidityPeriod(new Period().setStartElement(new DateTimeType("2026-04-01"))
-                .setEndElement(new DateTimeType("2026-08-31")));
+        earlier.getDispenseRequest()
+                .setValidityPeriod(new Period()
+                        .setStartElement(new DateTimeType("2026-04-01"))
+                        .setEndElement(new DateTimeType("2026-08-31")));
         prefetch.set("medicationHistory", searchset(earlier));
         prefetch.set("medicationAdministrations", searchset());
         prefetch.set("medicationStatements", searchset());
@@ -234,10 +266,14 @@ class RechallengeIT {
     private static String stored(ServerProcess server, Resource resource) {
         Http.Response created = Http.post(server.fhirBase() + "/" + resource.fhirType(), Http.encode(resource));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return resource.fhirType() + "/" + created.resource(resource.getClass()).getIdElement().getIdPart();
+        return resource.fhirType() + "/"
+                + created.resource(resource.getClass()).getIdElement().getIdPart();
     }
 
     private static Http.Response cds(ServerProcess server, ObjectNode request) {
-        return Http.post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, request.toString(), "application/json");
+        return Http.post(
+                server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID,
+                request.toString(),
+                "application/json");
     }
 }

@@ -43,12 +43,17 @@ class ReplicasIT {
         try (ServerProcess a = new ServerProcess(Files.createDirectories(dir.resolve("a")), env).start();
                 ServerProcess b = new ServerProcess(Files.createDirectories(dir.resolve("b")), env).start()) {
 
-            Http.Response posted = Http.post(a.fhirBase(), Fixtures.genomicReportTransaction(UUID.randomUUID().toString()));
+            Http.Response posted = Http.post(
+                    a.fhirBase(),
+                    Fixtures.genomicReportTransaction(UUID.randomUUID().toString()));
             assertThat(posted.status()).as(posted.body()).isEqualTo(200);
-            for (Bundle.BundleEntryComponent entry : posted.resource(Bundle.class).getEntry()) {
+            for (Bundle.BundleEntryComponent entry :
+                    posted.resource(Bundle.class).getEntry()) {
                 String[] location = entry.getResponse().getLocation().split("/");
-                assertThat(Http.get(b.fhirBase() + "/" + location[0] + "/" + location[1]).status())
-                        .as("replica b reads " + entry.getResponse().getLocation()).isEqualTo(200);
+                assertThat(Http.get(b.fhirBase() + "/" + location[0] + "/" + location[1])
+                                .status())
+                        .as("replica b reads " + entry.getResponse().getLocation())
+                        .isEqualTo(200);
             }
 
             // Replica b answers for a patient with no result and keeps that answer; the lab's report then
@@ -59,14 +64,23 @@ class ReplicasIT {
                     {"resourceType":"Patient","identifier":[{"system":"urn:oid:2.16.840.1.113883.19.5","value":"MRN-%s"}]}
                     """.formatted(run));
             assertThat(patient.status()).as(patient.body()).isEqualTo(201);
-            String patientId = patient.resource(org.hl7.fhir.r4.model.Patient.class).getIdElement().getIdPart();
-            assertThat(orderSignCard(b, ehrKey, patientId).path("indicator").asText()).as("b, no result yet").isEqualTo("warning");
-            assertThat(Http.post(a.fhirBase(), Fixtures.genomicReportTransaction(run)).status()).isEqualTo(200);
+            String patientId = patient.resource(org.hl7.fhir.r4.model.Patient.class)
+                    .getIdElement()
+                    .getIdPart();
+            assertThat(orderSignCard(b, ehrKey, patientId).path("indicator").asText())
+                    .as("b, no result yet")
+                    .isEqualTo("warning");
+            assertThat(Http.post(a.fhirBase(), Fixtures.genomicReportTransaction(run))
+                            .status())
+                    .isEqualTo(200);
             JsonNode afterReport = orderSignCard(b, ehrKey, patientId);
-            assertThat(afterReport.path("indicator").asText()).as("b, right after a stored the KRAS p.G12D report").isEqualTo("critical");
+            assertThat(afterReport.path("indicator").asText())
+                    .as("b, right after a stored the KRAS p.G12D report")
+                    .isEqualTo("critical");
             assertThat(afterReport.path("summary").asText()).contains("KRAS p.G12D");
 
-            // A card issued by replica a; its feedback posted to replica b (which finds the card in the shared audit trail).
+            // A card issued by replica a; its feedback posted to replica b (which finds the card in the shared audit
+            // trail).
             String card = orderSignCard(a, ehrKey, patientId).path("uuid").asText();
             DurabilityIT.awaitDecisionAudited(a, card);
             String feedbackPath = "/cds-services/" + CdsServices.ORDER_SIGN_ID + "/feedback";
@@ -81,12 +95,15 @@ class ReplicasIT {
                     .POST(HttpRequest.BodyPublishers.ofString(feedback)));
             assertThat(stored.status()).as(stored.body()).isEqualTo(200);
             Bundle onA = Http.get(a.fhirBase() + "/AuditEvent?entity-name=" + card
-                    + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-feedback").resource(Bundle.class);
+                            + "&type=http://rasguard.org/fhir/CodeSystem/audit-event-type%7Ccds-hooks-feedback")
+                    .resource(Bundle.class);
             assertThat(onA.getEntry()).as("feedback posted to b, read on a").hasSize(1);
 
             String discovery = token(ehrKey, PUBLIC_URL + "/cds-services");
             assertThat(discover(a, discovery)).as("first use, replica a").isEqualTo(200);
-            assertThat(discover(b, discovery)).as("the same token again, replica b").isEqualTo(401);
+            assertThat(discover(b, discovery))
+                    .as("the same token again, replica b")
+                    .isEqualTo(401);
         }
     }
 
@@ -96,15 +113,19 @@ class ReplicasIT {
         return CdsCalls.onlyCard(Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .header("Authorization", "Bearer " + token(ehrKey, PUBLIC_URL + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(CdsCalls.orderSignFromStoreOnly(server.fhirBase(), patientId).toString()))));
+                .POST(HttpRequest.BodyPublishers.ofString(CdsCalls.orderSignFromStoreOnly(server.fhirBase(), patientId)
+                        .toString()))));
     }
 
     private static int discover(ServerProcess server, String token) {
         return Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/cds-services"))
-                .header("Authorization", "Bearer " + token).GET()).status();
+                        .header("Authorization", "Bearer " + token)
+                        .GET())
+                .status();
     }
 
     private static String token(RSAKey key, String audience) {
-        return TestJwts.sign(key, TestJwts.cdsClaims(EHR, audience, Instant.now()).build());
+        return TestJwts.sign(
+                key, TestJwts.cdsClaims(EHR, audience, Instant.now()).build());
     }
 }

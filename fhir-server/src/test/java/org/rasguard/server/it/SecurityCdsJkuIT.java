@@ -23,12 +23,17 @@ class SecurityCdsJkuIT {
     private static final String DISCOVERY = "/cds-services";
 
     private static String token(SecurityServer.Setup setup, RSAKey key) {
-        return TestJwts.signWithJku(key, TestJwts.cdsClaims(SecurityServer.EHR_C, setup.server.baseUrl() + DISCOVERY,
-                Instant.now()).build(), setup.ehrCJku);
+        return TestJwts.signWithJku(
+                key,
+                TestJwts.cdsClaims(SecurityServer.EHR_C, setup.server.baseUrl() + DISCOVERY, Instant.now())
+                        .build(),
+                setup.ehrCJku);
     }
 
     private static Http.Response discovery(SecurityServer.Setup setup, String token, String correlation) {
-        return Http.send(setup.request(DISCOVERY, token).header("X-Request-ID", correlation).GET());
+        return Http.send(setup.request(DISCOVERY, token)
+                .header("X-Request-ID", correlation)
+                .GET());
     }
 
     @Test
@@ -46,9 +51,11 @@ class SecurityCdsJkuIT {
         SecurityCdsJwtIT.assertBare401(discovery(setup, forged, correlation));
 
         String line = requestLine(setup, correlation);
-        assertThat(line).contains("GET /cds-services 401 refused: unauthorized (SIGNATURE, " + SecurityServer.EHR_C
-                + " key set " + setup.ehrCFile.toUri() + ")");
-        assertThat(line).doesNotContain(forged.substring(forged.lastIndexOf('.') + 1))
+        assertThat(line)
+                .contains("GET /cds-services 401 refused: unauthorized (SIGNATURE, " + SecurityServer.EHR_C
+                        + " key set " + setup.ehrCFile.toUri() + ")");
+        assertThat(line)
+                .doesNotContain(forged.substring(forged.lastIndexOf('.') + 1))
                 .doesNotContain(forged.substring(0, forged.indexOf('.')));
     }
 
@@ -57,15 +64,16 @@ class SecurityCdsJkuIT {
         String token = token(setup, TestJwts.rsa("ehr-c-unknown"));
         String correlation = "jku-fetched-" + UUID.randomUUID();
         SecurityCdsJwtIT.assertBare401(discovery(setup, token, correlation));
-        assertThat(requestLine(setup, correlation)).contains("unauthorized (SIGNATURE, " + SecurityServer.EHR_C
-                + " key set " + setup.ehrCJku + ")");
+        assertThat(requestLine(setup, correlation))
+                .contains("unauthorized (SIGNATURE, " + SecurityServer.EHR_C + " key set " + setup.ehrCJku + ")");
     }
 
     /** The request's one log line, found by its correlation id. */
     private static String requestLine(SecurityServer.Setup setup, String correlation) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             List<String> lines = setup.server.output().stream()
-                    .filter(l -> l.contains(correlation) && l.contains("rasguard.request")).toList();
+                    .filter(l -> l.contains(correlation) && l.contains("rasguard.request"))
+                    .toList();
             if (!lines.isEmpty()) {
                 return lines.get(0);
             }

@@ -46,32 +46,42 @@ class SecurityCdsJwtIT {
 
     @Test
     void aValidEs384TokenWithEpicsExtraClaimsPasses(SecurityServer.Setup setup) {
-        JWTClaimsSet claims = setup.cdsClaims(DISCOVERY).subject("epic-client-id")
-                .notBeforeTime(Date.from(Instant.now())).claim("epic.eci", "x").build();
-        assertThat(discovery(setup, TestJwts.sign(setup.ehrAEc, claims)).status()).isEqualTo(200);
+        JWTClaimsSet claims = setup.cdsClaims(DISCOVERY)
+                .subject("epic-client-id")
+                .notBeforeTime(Date.from(Instant.now()))
+                .claim("epic.eci", "x")
+                .build();
+        assertThat(discovery(setup, TestJwts.sign(setup.ehrAEc, claims)).status())
+                .isEqualTo(200);
     }
 
     @Test
     void theServiceAndFeedbackEndpointsEachWantTheirOwnUrlAsAudience(SecurityServer.Setup setup) {
         // Authenticated: the CDS service itself answers (400 for the empty body), not the filter.
         Http.Response call = Http.send(setup.request(SERVICE, setup.cdsToken(SERVICE))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(call.status()).as(call.body()).isEqualTo(400);
         Http.Response feedback = Http.send(setup.request(SERVICE + "/feedback", setup.cdsToken(SERVICE + "/feedback"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(feedback.status()).as(feedback.body()).isNotEqualTo(401).isLessThan(500);
 
         // The discovery URL's token is not good for the service, nor the service's for feedback.
         assertBare401(Http.send(setup.request(SERVICE, setup.cdsToken(DISCOVERY))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"))));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))));
         assertBare401(Http.send(setup.request(SERVICE + "/feedback", setup.cdsToken(SERVICE))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"))));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))));
     }
 
     @Test
     void noTokenOrAnotherSchemeIs401(SecurityServer.Setup setup) {
         assertBare401(discovery(setup, null));
-        assertBare401(Http.send(setup.request(DISCOVERY, null).header("Authorization", "Basic YTpi").GET()));
+        assertBare401(Http.send(setup.request(DISCOVERY, null)
+                .header("Authorization", "Basic YTpi")
+                .GET()));
         assertBare401(discovery(setup, "not-a-jwt"));
     }
 
@@ -84,37 +94,64 @@ class SecurityCdsJwtIT {
 
     @Test
     void algNoneIs401(SecurityServer.Setup setup) {
-        assertBare401(discovery(setup, TestJwts.unsigned(setup.ehrARsa.getKeyID(), setup.cdsClaims(DISCOVERY).build())));
+        assertBare401(discovery(
+                setup,
+                TestJwts.unsigned(
+                        setup.ehrARsa.getKeyID(), setup.cdsClaims(DISCOVERY).build())));
     }
 
     @Test
     void hs256SignedWithThePublicKeyIs401(SecurityServer.Setup setup) {
-        assertBare401(discovery(setup, TestJwts.hmacWithPublicKey(setup.ehrARsa, setup.cdsClaims(DISCOVERY).build())));
+        assertBare401(discovery(
+                setup,
+                TestJwts.hmacWithPublicKey(
+                        setup.ehrARsa, setup.cdsClaims(DISCOVERY).build())));
     }
 
     @Test
     void rs256IsNotAcceptedUnlessConfigured(SecurityServer.Setup setup) {
-        assertBare401(discovery(setup, TestJwts.sign(setup.ehrARsa, JWSAlgorithm.RS256,
-                setup.cdsClaims(DISCOVERY).build(), header -> { })));
+        assertBare401(discovery(
+                setup,
+                TestJwts.sign(
+                        setup.ehrARsa,
+                        JWSAlgorithm.RS256,
+                        setup.cdsClaims(DISCOVERY).build(),
+                        header -> {})));
     }
 
     @Test
     void theWrongAudienceIs401(SecurityServer.Setup setup) {
-        assertBare401(discovery(setup, TestJwts.sign(setup.ehrARsa,
-                setup.cdsClaims(DISCOVERY).audience("https://another-cds.example.org/cds-services").build())));
+        assertBare401(discovery(
+                setup,
+                TestJwts.sign(
+                        setup.ehrARsa,
+                        setup.cdsClaims(DISCOVERY)
+                                .audience("https://another-cds.example.org/cds-services")
+                                .build())));
     }
 
     @Test
     void anExpiredTokenIs401(SecurityServer.Setup setup) {
         Instant past = Instant.now().minusSeconds(600);
-        assertBare401(discovery(setup, TestJwts.sign(setup.ehrARsa, setup.cdsClaims(DISCOVERY)
-                .issueTime(Date.from(past)).expirationTime(Date.from(past.plusSeconds(300))).build())));
+        assertBare401(discovery(
+                setup,
+                TestJwts.sign(
+                        setup.ehrARsa,
+                        setup.cdsClaims(DISCOVERY)
+                                .issueTime(Date.from(past))
+                                .expirationTime(Date.from(past.plusSeconds(300)))
+                                .build())));
     }
 
     @Test
     void iatInTheFutureIs401(SecurityServer.Setup setup) {
-        assertBare401(discovery(setup, TestJwts.sign(setup.ehrARsa, setup.cdsClaims(DISCOVERY)
-                .issueTime(Date.from(Instant.now().plusSeconds(600))).build())));
+        assertBare401(discovery(
+                setup,
+                TestJwts.sign(
+                        setup.ehrARsa,
+                        setup.cdsClaims(DISCOVERY)
+                                .issueTime(Date.from(Instant.now().plusSeconds(600)))
+                                .build())));
     }
 
     @Test
@@ -126,45 +163,78 @@ class SecurityCdsJwtIT {
 
     @Test
     void anUnknownIssuerIs401(SecurityServer.Setup setup) {
-        assertBare401(discovery(setup, TestJwts.sign(setup.ehrARsa,
-                setup.cdsClaims(DISCOVERY).issuer("https://evil.example.test").build())));
+        assertBare401(discovery(
+                setup,
+                TestJwts.sign(
+                        setup.ehrARsa,
+                        setup.cdsClaims(DISCOVERY)
+                                .issuer("https://evil.example.test")
+                                .build())));
     }
 
     @Test
     void jkuIsFollowedOnlyOnTheIssuersAllowlist(SecurityServer.Setup setup) {
-        assertThat(discovery(setup, TestJwts.signWithJku(setup.ehrAExtra, setup.cdsClaims(DISCOVERY).build(),
-                setup.keySetUrl("/a-extra-jwks.json"))).status()).isEqualTo(200);
+        assertThat(discovery(
+                                setup,
+                                TestJwts.signWithJku(
+                                        setup.ehrAExtra,
+                                        setup.cdsClaims(DISCOVERY).build(),
+                                        setup.keySetUrl("/a-extra-jwks.json")))
+                        .status())
+                .isEqualTo(200);
         // EHR B's key-set URL is not on EHR A's list, even though it is served and holds a valid key.
-        assertBare401(discovery(setup, TestJwts.signWithJku(setup.ehrB1, setup.cdsClaims(DISCOVERY).build(),
-                setup.keySetUrl("/b-jwks.json"))));
-        assertBare401(discovery(setup, TestJwts.signWithJku(setup.ehrAExtra, setup.cdsClaims(DISCOVERY).build(),
-                "http://127.0.0.1:1/attacker-jwks.json")));
+        assertBare401(discovery(
+                setup,
+                TestJwts.signWithJku(
+                        setup.ehrB1, setup.cdsClaims(DISCOVERY).build(), setup.keySetUrl("/b-jwks.json"))));
+        assertBare401(discovery(
+                setup,
+                TestJwts.signWithJku(
+                        setup.ehrAExtra, setup.cdsClaims(DISCOVERY).build(), "http://127.0.0.1:1/attacker-jwks.json")));
     }
 
     @Test
     void anUnknownKidIs401(SecurityServer.Setup setup) {
-        assertBare401(discovery(setup, TestJwts.sign(TestJwts.rsa("nobody-knows-me"), setup.cdsClaims(DISCOVERY).build())));
+        assertBare401(discovery(
+                setup,
+                TestJwts.sign(
+                        TestJwts.rsa("nobody-knows-me"),
+                        setup.cdsClaims(DISCOVERY).build())));
     }
 
     @Test
     void aRemoteKeySetIsCachedAndARotatedKeyIsFetchedByKid(SecurityServer.Setup setup) {
-        JWTClaimsSet.Builder b = TestJwts.cdsClaims(SecurityServer.EHR_B, setup.server.baseUrl() + DISCOVERY, Instant.now());
-        assertThat(discovery(setup, TestJwts.sign(setup.ehrB1, b.build())).status()).isEqualTo(200);
+        JWTClaimsSet.Builder b =
+                TestJwts.cdsClaims(SecurityServer.EHR_B, setup.server.baseUrl() + DISCOVERY, Instant.now());
+        assertThat(discovery(setup, TestJwts.sign(setup.ehrB1, b.build())).status())
+                .isEqualTo(200);
         int fetches = setup.ehrBFetches.get();
-        assertThat(discovery(setup, TestJwts.sign(setup.ehrB1, b.jwtID(java.util.UUID.randomUUID().toString()).build()))
-                .status()).isEqualTo(200);
+        assertThat(discovery(
+                                setup,
+                                TestJwts.sign(
+                                        setup.ehrB1,
+                                        b.jwtID(java.util.UUID.randomUUID().toString())
+                                                .build()))
+                        .status())
+                .isEqualTo(200);
         assertThat(setup.ehrBFetches.get()).as("cached").isEqualTo(fetches);
 
         setup.ehrBKeySet.set(TestJwts.publicSet(setup.ehrB1, setup.ehrB2)); // EHR B rotates to a new key
-        assertThat(discovery(setup, TestJwts.sign(setup.ehrB2, b.jwtID(java.util.UUID.randomUUID().toString()).build()))
-                .status()).isEqualTo(200);
+        assertThat(discovery(
+                                setup,
+                                TestJwts.sign(
+                                        setup.ehrB2,
+                                        b.jwtID(java.util.UUID.randomUUID().toString())
+                                                .build()))
+                        .status())
+                .isEqualTo(200);
         assertThat(setup.ehrBFetches.get()).isEqualTo(fetches + 1);
     }
 
     @Test
     void corsPreflightNeedsNoToken(SecurityServer.Setup setup) {
-        Http.Response response = Http.send(setup.request(SERVICE, null)
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        Http.Response response =
+                Http.send(setup.request(SERVICE, null).method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertThat(response.status()).isEqualTo(204);
     }
 

@@ -20,14 +20,16 @@ class SecurityCorsIT {
     private static final String ELSEWHERE = "https://elsewhere.example.test";
 
     private static Http.Response preflight(SecurityServer.Setup setup, String path, String origin, String method) {
-        return Http.send(setup.request(path, null).header("Origin", origin)
+        return Http.send(setup.request(path, null)
+                .header("Origin", origin)
                 .header("Access-Control-Request-Method", method)
                 .header("Access-Control-Request-Headers", "authorization,content-type")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
     }
 
     private static void assertCors(Http.Response response) {
-        assertThat(response.header("Access-Control-Allow-Origin")).as("status " + response.status())
+        assertThat(response.header("Access-Control-Allow-Origin"))
+                .as("status " + response.status())
                 .isEqualTo(SecurityServer.CORS_ORIGIN);
         assertThat(response.header("Access-Control-Allow-Credentials")).isNull();
     }
@@ -38,8 +40,8 @@ class SecurityCorsIT {
         assertThat(fhir.status()).isEqualTo(200);
         assertCors(fhir);
         assertThat(fhir.header("Access-Control-Allow-Methods")).contains("GET", "POST", "PUT", "DELETE");
-        assertThat(fhir.header("Access-Control-Allow-Headers")).contains("Authorization", "Content-Type", "Prefer",
-                "If-Match", "If-None-Exist");
+        assertThat(fhir.header("Access-Control-Allow-Headers"))
+                .contains("Authorization", "Content-Type", "Prefer", "If-Match", "If-None-Exist");
         assertThat(fhir.body()).isEmpty();
 
         Http.Response cds = preflight(setup, SERVICE, SecurityServer.CORS_ORIGIN, "POST");
@@ -50,26 +52,33 @@ class SecurityCorsIT {
 
     @Test
     void a401CarriesTheCorsHeadersSoThePageSeesIt(SecurityServer.Setup setup) {
-        Http.Response fhir = Http.send(setup.request("/fhir/Patient", null).header("Origin", SecurityServer.CORS_ORIGIN).GET());
+        Http.Response fhir = Http.send(setup.request("/fhir/Patient", null)
+                .header("Origin", SecurityServer.CORS_ORIGIN)
+                .GET());
         assertThat(fhir.status()).isEqualTo(401);
         assertCors(fhir);
-        assertThat(fhir.header("Access-Control-Expose-Headers")).contains("WWW-Authenticate", "Location", "ETag",
-                "Content-Location", "Last-Modified");
+        assertThat(fhir.header("Access-Control-Expose-Headers"))
+                .contains("WWW-Authenticate", "Location", "ETag", "Content-Location", "Last-Modified");
 
-        Http.Response cds = Http.send(setup.request("/cds-services", null).header("Origin", SecurityServer.CORS_ORIGIN).GET());
+        Http.Response cds = Http.send(setup.request("/cds-services", null)
+                .header("Origin", SecurityServer.CORS_ORIGIN)
+                .GET());
         SecurityCdsJwtIT.assertBare401(cds);
         assertCors(cds);
     }
 
     @Test
     void a403AndA415CarryThemToo(SecurityServer.Setup setup) {
-        Http.Response forbidden = Http.send(setup.request("/fhir/Patient", setup.fhirToken("system/Observation.write", null))
-                .header("Origin", SecurityServer.CORS_ORIGIN).GET());
+        Http.Response forbidden =
+                Http.send(setup.request("/fhir/Patient", setup.fhirToken("system/Observation.write", null))
+                        .header("Origin", SecurityServer.CORS_ORIGIN)
+                        .GET());
         assertThat(forbidden.status()).as(forbidden.body()).isEqualTo(403);
         assertCors(forbidden);
 
         Http.Response unsupported = Http.send(setup.request(SERVICE, setup.cdsToken(SERVICE))
-                .header("Origin", SecurityServer.CORS_ORIGIN).header("Content-Type", "text/plain")
+                .header("Origin", SecurityServer.CORS_ORIGIN)
+                .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(unsupported.status()).isEqualTo(415);
         assertCors(unsupported);
@@ -77,9 +86,11 @@ class SecurityCorsIT {
 
     @Test
     void anOriginNotListedGetsNoCorsHeader(SecurityServer.Setup setup) {
-        Http.Response response = Http.send(setup.request("/fhir/Patient", null).header("Origin", ELSEWHERE).GET());
+        Http.Response response = Http.send(
+                setup.request("/fhir/Patient", null).header("Origin", ELSEWHERE).GET());
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.header("Access-Control-Allow-Origin")).isNull();
-        assertThat(preflight(setup, "/fhir/Patient", ELSEWHERE, "GET").header("Access-Control-Allow-Origin")).isNull();
+        assertThat(preflight(setup, "/fhir/Patient", ELSEWHERE, "GET").header("Access-Control-Allow-Origin"))
+                .isNull();
     }
 }

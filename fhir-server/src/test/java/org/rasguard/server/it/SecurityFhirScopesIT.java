@@ -43,7 +43,11 @@ class SecurityFhirScopesIT {
     }
 
     private static Bundle transaction(SecurityServer.Setup setup, String token) {
-        Http.Response response = post(setup, "/fhir", Fixtures.genomicReportTransaction(UUID.randomUUID().toString()), token);
+        Http.Response response = post(
+                setup,
+                "/fhir",
+                Fixtures.genomicReportTransaction(UUID.randomUUID().toString()),
+                token);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.resource(Bundle.class);
     }
@@ -57,7 +61,8 @@ class SecurityFhirScopesIT {
     }
 
     private static Http.Response post(SecurityServer.Setup setup, String path, String body, String token) {
-        return Http.send(setup.request(path, token).header("Content-Type", "application/fhir+json")
+        return Http.send(setup.request(path, token)
+                .header("Content-Type", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
@@ -78,27 +83,48 @@ class SecurityFhirScopesIT {
         assertThat(response.header("WWW-Authenticate")).isEqualTo("Bearer");
         assertNoLeak(response);
         assertThat(get(setup, "/fhir/Observation", null).status()).isEqualTo(401);
-        assertThat(post(setup, "/fhir", Fixtures.genomicReportTransaction("x"), null).status()).isEqualTo(401);
+        assertThat(post(setup, "/fhir", Fixtures.genomicReportTransaction("x"), null)
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
     void aTokenFromAnotherKeyOrForAnotherAudienceOrExpiredIs401(SecurityServer.Setup setup) {
         Instant now = Instant.now();
-        String forged = TestJwts.sign(TestJwts.rsa("auth-1"),
-                TestJwts.accessClaims(SecurityServer.AUTH, setup.server.fhirBase(), "system/*.read", now).build());
+        String forged = TestJwts.sign(
+                TestJwts.rsa("auth-1"),
+                TestJwts.accessClaims(SecurityServer.AUTH, setup.server.fhirBase(), "system/*.read", now)
+                        .build());
         assertThat(get(setup, "/fhir/Observation", forged).status()).isEqualTo(401);
-        String otherAudience = TestJwts.sign(setup.fhirKey,
-                TestJwts.accessClaims(SecurityServer.AUTH, "https://other.example/fhir", "system/*.read", now).build());
+        String otherAudience = TestJwts.sign(
+                setup.fhirKey,
+                TestJwts.accessClaims(SecurityServer.AUTH, "https://other.example/fhir", "system/*.read", now)
+                        .build());
         assertThat(get(setup, "/fhir/Observation", otherAudience).status()).isEqualTo(401);
-        String expired = TestJwts.sign(setup.fhirKey, TestJwts.accessClaims(SecurityServer.AUTH, setup.server.fhirBase(),
-                "system/*.read", now).issueTime(Date.from(now.minusSeconds(900)))
-                .expirationTime(Date.from(now.minusSeconds(300))).build());
+        String expired = TestJwts.sign(
+                setup.fhirKey,
+                TestJwts.accessClaims(SecurityServer.AUTH, setup.server.fhirBase(), "system/*.read", now)
+                        .issueTime(Date.from(now.minusSeconds(900)))
+                        .expirationTime(Date.from(now.minusSeconds(300)))
+                        .build());
         assertThat(get(setup, "/fhir/Observation", expired).status()).isEqualTo(401);
         // A CDS client's token is not a FHIR API token.
-        assertThat(get(setup, "/fhir/Observation", setup.cdsToken("/fhir/Observation")).status()).isEqualTo(401);
-        assertThat(get(setup, "/fhir/Observation", TestJwts.hmacWithPublicKey(setup.fhirKey,
-                TestJwts.accessClaims(SecurityServer.AUTH, setup.server.fhirBase(), "system/*.read", now).build()))
-                .status()).isEqualTo(401);
+        assertThat(get(setup, "/fhir/Observation", setup.cdsToken("/fhir/Observation"))
+                        .status())
+                .isEqualTo(401);
+        assertThat(get(
+                                setup,
+                                "/fhir/Observation",
+                                TestJwts.hmacWithPublicKey(
+                                        setup.fhirKey,
+                                        TestJwts.accessClaims(
+                                                        SecurityServer.AUTH,
+                                                        setup.server.fhirBase(),
+                                                        "system/*.read",
+                                                        now)
+                                                .build()))
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -108,21 +134,32 @@ class SecurityFhirScopesIT {
         Http.Response write = post(setup, "/fhir/Observation", OBSERVATION, reader);
         assertThat(write.status()).as(write.body()).isEqualTo(403);
         assertNoLeak(write);
-        Http.Response transaction = post(setup, "/fhir", Fixtures.genomicReportTransaction(UUID.randomUUID().toString()), reader);
+        Http.Response transaction = post(
+                setup,
+                "/fhir",
+                Fixtures.genomicReportTransaction(UUID.randomUUID().toString()),
+                reader);
         assertThat(transaction.status()).as(transaction.body()).isEqualTo(403);
         String v2Reader = setup.fhirToken("system/Observation.rs", null);
         assertThat(get(setup, "/fhir/" + observationA, v2Reader).status()).isEqualTo(200);
-        assertThat(post(setup, "/fhir/Observation", OBSERVATION, v2Reader).status()).isEqualTo(403);
+        assertThat(post(setup, "/fhir/Observation", OBSERVATION, v2Reader).status())
+                .isEqualTo(403);
     }
 
     @Test
     void writeScopesAllowWritingOnlyTheirTypes(SecurityServer.Setup setup) {
         String observationWriter = setup.fhirToken("system/Observation.write", null);
-        assertThat(post(setup, "/fhir/Observation", OBSERVATION, observationWriter).status()).isEqualTo(201);
-        assertThat(post(setup, "/fhir/Patient", "{\"resourceType\":\"Patient\"}", observationWriter).status()).isEqualTo(403);
-        assertThat(get(setup, "/fhir/" + observationA, observationWriter).status()).isEqualTo(403);
+        assertThat(post(setup, "/fhir/Observation", OBSERVATION, observationWriter)
+                        .status())
+                .isEqualTo(201);
+        assertThat(post(setup, "/fhir/Patient", "{\"resourceType\":\"Patient\"}", observationWriter)
+                        .status())
+                .isEqualTo(403);
+        assertThat(get(setup, "/fhir/" + observationA, observationWriter).status())
+                .isEqualTo(403);
         String v2Writer = setup.fhirToken("system/Observation.c", null);
-        assertThat(post(setup, "/fhir/Observation", OBSERVATION, v2Writer).status()).isEqualTo(201);
+        assertThat(post(setup, "/fhir/Observation", OBSERVATION, v2Writer).status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -142,9 +179,14 @@ class SecurityFhirScopesIT {
         assertThat(search.body()).doesNotContain(observationB.split("/")[1]);
         Http.Response all = get(setup, "/fhir/Observation", patientToken);
         assertThat(all.status()).as(all.body()).isEqualTo(403);
-        assertThat(get(setup, "/fhir/Patient/" + patientB, patientToken).status()).isEqualTo(404);
-        assertThat(get(setup, "/fhir/Patient/" + patientB + "/$ras-status", patientToken).status()).isEqualTo(403);
-        assertThat(get(setup, "/fhir/Patient/" + patientA + "/$ras-status", patientToken).status()).isEqualTo(200);
+        assertThat(get(setup, "/fhir/Patient/" + patientB, patientToken).status())
+                .isEqualTo(404);
+        assertThat(get(setup, "/fhir/Patient/" + patientB + "/$ras-status", patientToken)
+                        .status())
+                .isEqualTo(403);
+        assertThat(get(setup, "/fhir/Patient/" + patientA + "/$ras-status", patientToken)
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test

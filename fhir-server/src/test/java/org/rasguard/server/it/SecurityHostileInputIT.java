@@ -23,7 +23,8 @@ class SecurityHostileInputIT {
 
     private static Http.Response post(String url, String body, String contentType) {
         return Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                .header("Content-Type", contentType).header("Accept", "application/fhir+json")
+                .header("Content-Type", contentType)
+                .header("Accept", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
@@ -34,7 +35,8 @@ class SecurityHostileInputIT {
 
     @Test
     void anOpenServerSaysAtStartThatItServesLoopbackOnly(ServerProcess server) {
-        assertThat(server.output()).anyMatch(line -> line.contains("the API is open; serving loopback"))
+        assertThat(server.output())
+                .anyMatch(line -> line.contains("the API is open; serving loopback"))
                 .anyMatch(line -> line.contains("the service is open; serving loopback"));
     }
 
@@ -49,7 +51,9 @@ class SecurityHostileInputIT {
         assertThat(response.status()).as(response.body()).isLessThan(500);
         assertThat(response.body()).doesNotContain("root:");
         if (response.status() == 201) {
-            assertThat(Http.get(server.baseUrl() + "/fhir/" + response.header("Location").split("/fhir/")[1]).body())
+            assertThat(Http.get(server.baseUrl() + "/fhir/"
+                                    + response.header("Location").split("/fhir/")[1])
+                            .body())
                     .doesNotContain("root:");
         }
         String laughs = """
@@ -60,7 +64,9 @@ class SecurityHostileInputIT {
                 <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
                 <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">]>
                 <Observation xmlns="http://hl7.org/fhir"><status value="final"/><code><text value="&lol6;"/></code></Observation>""";
-        assertThat(post(server.fhirBase() + "/Observation", laughs, "application/fhir+xml").status()).isLessThan(500);
+        assertThat(post(server.fhirBase() + "/Observation", laughs, "application/fhir+xml")
+                        .status())
+                .isLessThan(500);
     }
 
     @Test
@@ -69,7 +75,8 @@ class SecurityHostileInputIT {
                 + "[".repeat(100_000) + "]".repeat(100_000) + "}";
         assertRefusedCleanly(post(server.fhirBase() + "/Observation", deepFhir, "application/fhir+json"));
 
-        StringBuilder extensions = new StringBuilder("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}");
+        StringBuilder extensions =
+                new StringBuilder("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}");
         int depth = 490; // two JSON levels per extension: just under Jackson's limit of 1000
         for (int i = 0; i < depth; i++) {
             extensions.append(",\"extension\":[{\"url\":\"http://example.org/x\"");
@@ -78,27 +85,34 @@ class SecurityHostileInputIT {
         Http.Response nested = post(server.fhirBase() + "/Observation", extensions.toString(), "application/fhir+json");
         assertThat(nested.status()).as(nested.body()).isLessThan(500);
 
-        String deepXml = "<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><text value=\"x\"/></code>"
-                + "<extension url=\"http://example.org/x\">".repeat(5_000) + "</extension>".repeat(5_000) + "</Observation>";
+        String deepXml =
+                "<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><text value=\"x\"/></code>"
+                        + "<extension url=\"http://example.org/x\">".repeat(5_000) + "</extension>".repeat(5_000)
+                        + "</Observation>";
         Http.Response xml = post(server.fhirBase() + "/Observation", deepXml, "application/fhir+xml");
         assertThat(xml.status()).as(xml.body()).isLessThan(500);
         assertThat(xml.body()).doesNotContain("\tat ", "StackOverflow");
 
-        String deepCds = "{\"hook\":\"order-sign\",\"context\":" + "{\"a\":".repeat(50_000) + "1" + "}".repeat(50_000) + "}";
-        assertRefusedCleanly(post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, deepCds, "application/json"));
+        String deepCds =
+                "{\"hook\":\"order-sign\",\"context\":" + "{\"a\":".repeat(50_000) + "1" + "}".repeat(50_000) + "}";
+        assertRefusedCleanly(
+                post(server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID, deepCds, "application/json"));
     }
 
     @Test
     void absurdNumbersAreRefusedOrStoredNeverA500(ServerProcess server) {
-        for (String value : new String[] {"1e999999999", "-1e-999999999", "9".repeat(5_000), "1" + "0".repeat(900) + ".5"}) {
+        for (String value :
+                new String[] {"1e999999999", "-1e-999999999", "9".repeat(5_000), "1" + "0".repeat(900) + ".5"}) {
             String body = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
                     + "\"valueQuantity\":{\"value\":" + value + "}}";
             Http.Response response = post(server.fhirBase() + "/Observation", body, "application/fhir+json");
-            assertThat(response.status()).as(value.substring(0, Math.min(20, value.length())) + ": " + response.body())
+            assertThat(response.status())
+                    .as(value.substring(0, Math.min(20, value.length())) + ": " + response.body())
                     .isLessThan(500);
         }
-        String xml = "<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><text value=\"x\"/></code>"
-                + "<valueQuantity><value value=\"1e999999999\"/></valueQuantity></Observation>";
+        String xml =
+                "<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><text value=\"x\"/></code>"
+                        + "<valueQuantity><value value=\"1e999999999\"/></valueQuantity></Observation>";
         Http.Response response = post(server.fhirBase() + "/Observation", xml, "application/fhir+xml");
         assertThat(response.status()).as(response.body()).isLessThan(500);
     }
@@ -109,7 +123,8 @@ class SecurityHostileInputIT {
         try {
             List<Future<Integer>> statuses = new ArrayList<>();
             for (int i = 0; i < 1_200; i++) {
-                statuses.add(pool.submit(() -> Http.send(setup.request("/cds-services", null).GET()).status()));
+                statuses.add(pool.submit(() ->
+                        Http.send(setup.request("/cds-services", null).GET()).status()));
             }
             int limited = 0;
             for (Future<Integer> status : statuses) {
@@ -121,7 +136,9 @@ class SecurityHostileInputIT {
         } finally {
             pool.shutdown();
         }
-        assertThat(Http.get(setup.server.baseUrl() + "/health").status()).as("health is never limited").isEqualTo(200);
+        assertThat(Http.get(setup.server.baseUrl() + "/health").status())
+                .as("health is never limited")
+                .isEqualTo(200);
         long deadline = System.nanoTime() + 5_000_000_000L;
         int status;
         do {

@@ -53,16 +53,24 @@ class SecurityPatientEvidenceIT {
         c = patient(setup, "C-" + run, List.of(CdsScenarios.krasNegative(), CdsScenarios.nrasNegative()));
         bMutation = observations(setup, b).get(0);
         cKrasNegative = observations(setup, c).stream()
-                .filter(id -> Http.send(setup.request("/fhir/" + id, system).GET()).body().contains("HGNC:6407")).findFirst().orElseThrow();
+                .filter(id -> Http.send(setup.request("/fhir/" + id, system).GET())
+                        .body()
+                        .contains("HGNC:6407"))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void aResultOfALinkingToBsResultsShowsNothingOfB(SecurityServer.Setup setup) {
         String aToken = setup.fhirToken("patient/Observation.rs patient/Observation.c", a);
-        assertThat(send(setup, "/fhir/" + bMutation, aToken, null).status()).as("B's result, read directly").isEqualTo(404);
+        assertThat(send(setup, "/fhir/" + bMutation, aToken, null).status())
+                .as("B's result, read directly")
+                .isEqualTo(404);
 
-        Observation panel = new Observation().setStatus(Observation.ObservationStatus.FINAL)
-                .setCode(new CodeableConcept(new Coding("http://loinc.org", "81247-9", "Master HL7 genetic variant reporting panel")))
+        Observation panel = new Observation()
+                .setStatus(Observation.ObservationStatus.FINAL)
+                .setCode(new CodeableConcept(
+                        new Coding("http://loinc.org", "81247-9", "Master HL7 genetic variant reporting panel")))
                 .setSubject(new Reference("Patient/" + a));
         panel.addHasMember(new Reference(bMutation));
         Http.Response written = send(setup, "/fhir/Observation", aToken, Http.encode(panel));
@@ -70,7 +78,10 @@ class SecurityPatientEvidenceIT {
 
         Http.Response status = send(setup, "/fhir/Patient/" + a + "/$ras-status", aToken, null);
         assertThat(status.status()).as(status.body()).isEqualTo(200);
-        assertThat(status.body()).doesNotContain(bMutation.split("/")[1]).doesNotContain("Gly13").doesNotContain("2026-02-10")
+        assertThat(status.body())
+                .doesNotContain(bMutation.split("/")[1])
+                .doesNotContain("Gly13")
+                .doesNotContain("2026-02-10")
                 .contains("about another patient");
     }
 
@@ -86,16 +97,22 @@ class SecurityPatientEvidenceIT {
         assertThat(status(setup, c)).as("C after A's derivedFrom").isEqualTo("wild-type");
         Http.Response card = cds(setup, "C-" + run);
         assertThat(card.status()).as(card.body()).isEqualTo(200);
-        assertThat(CdsCalls.json(card.body()).path("cards")).as("C's cetuximab, signed without a card").isEmpty();
+        assertThat(CdsCalls.json(card.body()).path("cards"))
+                .as("C's cetuximab, signed without a card")
+                .isEmpty();
     }
 
     @Test
     void aFormPostSearchIsUnderTheSameScopesAsTheGet(SecurityServer.Setup setup) {
-        // Observation, DiagnosticReport and Patient; with A's token, the system's and none: status and entries as the GET.
+        // Observation, DiagnosticReport and Patient; with A's token, the system's and none: status and entries as the
+        // GET.
         String aToken = setup.fhirToken("patient/Observation.rs patient/Patient.rs patient/DiagnosticReport.rs", a);
         for (String token : new String[] {aToken, system, null}) {
-            for (String[] search : List.of(new String[] {"Observation", "patient=Patient/" + a}, new String[] {"Observation", "patient=Patient/" + b},
-                    new String[] {"DiagnosticReport", "patient=Patient/" + b}, new String[] {"Patient", "identifier=" + Http.urlEncode(MRN + "|A-" + run)},
+            for (String[] search : List.of(
+                    new String[] {"Observation", "patient=Patient/" + a},
+                    new String[] {"Observation", "patient=Patient/" + b},
+                    new String[] {"DiagnosticReport", "patient=Patient/" + b},
+                    new String[] {"Patient", "identifier=" + Http.urlEncode(MRN + "|A-" + run)},
                     new String[] {"Patient", "identifier=" + Http.urlEncode(MRN + "|B-" + run)})) {
                 String query = search[1];
                 String label = search[0] + "?" + query;
@@ -103,7 +120,9 @@ class SecurityPatientEvidenceIT {
                 Http.Response post = Http.send(setup.request("/fhir/" + search[0] + "/_search", token)
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(query, StandardCharsets.UTF_8)));
-                assertThat(post.status()).as("POST as GET, " + label + ": " + post.body()).isEqualTo(get.status());
+                assertThat(post.status())
+                        .as("POST as GET, " + label + ": " + post.body())
+                        .isEqualTo(get.status());
                 if (get.status() == 200) {
                     assertThat(ids(post)).isEqualTo(ids(get));
                 } else {
@@ -111,7 +130,9 @@ class SecurityPatientEvidenceIT {
                 }
             }
         }
-        assertThat(send(setup, "/fhir/Observation?patient=Patient/" + b, aToken, null).status()).isEqualTo(403);
+        assertThat(send(setup, "/fhir/Observation?patient=Patient/" + b, aToken, null)
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
@@ -122,11 +143,16 @@ class SecurityPatientEvidenceIT {
         }
         String crowded = patient(setup, "MANY-" + run, many);
         Parameters parameters = rasStatusOf(setup, crowded);
-        assertThat(((Coding) parameters.getParameter("status").getValue()).getCode()).isEqualTo("unknown");
-        assertThat(parameters.getParameters("reason")).extracting(p -> ((Coding) p.getValue()).getCode()).contains("truncated");
+        assertThat(((Coding) parameters.getParameter("status").getValue()).getCode())
+                .isEqualTo("unknown");
+        assertThat(parameters.getParameters("reason"))
+                .extracting(p -> ((Coding) p.getValue()).getCode())
+                .contains("truncated");
         JsonNode card = CdsCalls.onlyCard(cds(setup, "MANY-" + run));
         assertThat(card.path("indicator").asText()).isEqualTo("warning");
-        assertThat(card.path("detail").asText()).contains(Integer.toString(SecurityServer.EVIDENCE_CAP)).contains("RASGUARD_EVIDENCE_MAX_RESOURCES");
+        assertThat(card.path("detail").asText())
+                .contains(Integer.toString(SecurityServer.EVIDENCE_CAP))
+                .contains("RASGUARD_EVIDENCE_MAX_RESOURCES");
 
         String few = patient(setup, "FEW-" + run, List.of(CdsScenarios.krasNegative(), CdsScenarios.nrasNegative()));
         assertThat(status(setup, few)).as("below the cap: unchanged").isEqualTo("wild-type");
@@ -140,19 +166,35 @@ class SecurityPatientEvidenceIT {
         String patientUrl = "urn:uuid:" + UUID.randomUUID();
         Patient patient = new Patient();
         patient.addIdentifier().setSystem(MRN).setValue(mrn);
-        transaction.addEntry().setFullUrl(patientUrl).setResource(patient).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        transaction
+                .addEntry()
+                .setFullUrl(patientUrl)
+                .setResource(patient)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl("Patient");
         for (Observation result : results) {
             result.setSubject(new Reference(patientUrl));
-            transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(result)
-                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+            transaction
+                    .addEntry()
+                    .setFullUrl("urn:uuid:" + UUID.randomUUID())
+                    .setResource(result)
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("Observation");
         }
         Http.Response response = send(setup, "/fhir", system, Http.encode(transaction));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        return response.resource(Bundle.class).getEntryFirstRep().getResponse().getLocation().split("/")[1];
+        return response.resource(Bundle.class)
+                .getEntryFirstRep()
+                .getResponse()
+                .getLocation()
+                .split("/")[1];
     }
 
     private List<String> observations(SecurityServer.Setup setup, String patient) {
-        List<String> ids = new ArrayList<>(ids(send(setup, "/fhir/Observation?patient=Patient/" + patient, system, null)));
+        List<String> ids =
+                new ArrayList<>(ids(send(setup, "/fhir/Observation?patient=Patient/" + patient, system, null)));
         assertThat(ids).isNotEmpty();
         return ids;
     }
@@ -181,19 +223,28 @@ class SecurityPatientEvidenceIT {
         prefetch.putNull("medications");
         CdsCalls.noMedicationHistory(prefetch);
         String path = "/cds-services/" + CdsServices.ORDER_SIGN_ID;
-        return Http.send(setup.request(path, setup.cdsToken(path)).header("Content-Type", "application/json")
+        return Http.send(setup.request(path, setup.cdsToken(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request.toString(), StandardCharsets.UTF_8)));
     }
 
     private static Http.Response send(SecurityServer.Setup setup, String path, String token, String body) {
         HttpRequest.Builder request = setup.request(path, token);
-        return Http.send(body == null ? request.GET()
-                : request.header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+        return Http.send(
+                body == null
+                        ? request.GET()
+                        : request.header("Content-Type", "application/fhir+json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
     private static TreeSet<String> ids(Http.Response response) {
         TreeSet<String> ids = new TreeSet<>();
-        response.resource(Bundle.class).getEntry().forEach(entry -> ids.add(entry.getResource().getIdElement().toUnqualifiedVersionless().getValue()));
+        response.resource(Bundle.class)
+                .getEntry()
+                .forEach(entry -> ids.add(entry.getResource()
+                        .getIdElement()
+                        .toUnqualifiedVersionless()
+                        .getValue()));
         return ids;
     }
 }

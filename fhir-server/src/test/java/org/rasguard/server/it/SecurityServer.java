@@ -7,8 +7,8 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.http.HttpRequest;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +52,7 @@ public final class SecurityServer implements ParameterResolver {
     public static final String EHR_C = "https://ehr-c.example.test";
     /** The one browser origin allowed by CORS ({@code RASGUARD_CORS_ORIGINS}). */
     public static final String CORS_ORIGIN = "https://sandbox.example.test";
+
     public static final int EVIDENCE_CAP = 25;
 
     /** Everything a security test needs: the server, the keys, the key-set server. */
@@ -67,11 +68,14 @@ public final class SecurityServer implements ParameterResolver {
         public final String ehrCJku;
         /** EHR C's key-set file, as configured. */
         public final Path ehrCFile;
+
         public final AtomicReference<String> ehrBKeySet = new AtomicReference<>(TestJwts.publicSet(ehrB1));
         public final AtomicInteger ehrBFetches = new AtomicInteger();
         public final HttpServer keySets;
         /** What the test EHR at {@link #ehrBase()} answers (and sees): set by the test that calls it. */
-        public final AtomicReference<com.sun.net.httpserver.HttpHandler> ehr = new AtomicReference<>(exchange -> respond(exchange, "{}"));
+        public final AtomicReference<com.sun.net.httpserver.HttpHandler> ehr =
+                new AtomicReference<>(exchange -> respond(exchange, "{}"));
+
         public final ServerProcess server;
         /** From {@code java -jar} to a healthy {@code /health} on the empty database, the first start. */
         public final long firstMillisToHealthy;
@@ -94,9 +98,11 @@ public final class SecurityServer implements ParameterResolver {
             ehrCJku = "http://127.0.0.1:" + freePort() + "/c-jwks.json"; // free now, and nothing binds it
             Map<String, String> env = new HashMap<>(TestDatabase.fresh());
             env.put("RASGUARD_PORT", Integer.toString(freePort()));
-            env.put("RASGUARD_CDS_ISSUERS", EHR_A + "=" + ehrAFile.toUri() + "|" + keySetUrl("/a-extra-jwks.json")
-                    + "," + EHR_B + "=" + keySetUrl("/b-jwks.json")
-                    + "," + EHR_C + "=" + ehrCFile.toUri() + "|" + ehrCJku);
+            env.put(
+                    "RASGUARD_CDS_ISSUERS",
+                    EHR_A + "=" + ehrAFile.toUri() + "|" + keySetUrl("/a-extra-jwks.json")
+                            + "," + EHR_B + "=" + keySetUrl("/b-jwks.json")
+                            + "," + EHR_C + "=" + ehrCFile.toUri() + "|" + ehrCJku);
             env.put("RASGUARD_CORS_ORIGINS", CORS_ORIGIN);
             env.put("RASGUARD_FHIR_ISSUER", AUTH);
             env.put("RASGUARD_FHIR_JWKS", authFile.toUri().toString());

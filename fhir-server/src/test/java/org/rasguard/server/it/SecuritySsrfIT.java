@@ -44,27 +44,33 @@ class SecuritySsrfIT {
     @BeforeAll
     void startTheListenerAndStoreTheMutantPatient(SecurityServer.Setup setup) throws Exception {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(() -> {
-            while (!listener.isClosed()) {
-                try (Socket ignored = listener.accept()) {
-                    connections.incrementAndGet();
-                } catch (SocketException closed) {
-                    return;
-                } catch (IOException e) {
-                    // keep listening
-                }
-            }
-        }, "ssrf-listener");
+        acceptor = new Thread(
+                () -> {
+                    while (!listener.isClosed()) {
+                        try (Socket ignored = listener.accept()) {
+                            connections.incrementAndGet();
+                        } catch (SocketException closed) {
+                            return;
+                        } catch (IOException e) {
+                            // keep listening
+                        }
+                    }
+                },
+                "ssrf-listener");
         acceptor.setDaemon(true);
         acceptor.start();
 
-        String bundle = Files.readString(Path.of("..", "ig-resources", "src", "main", "fhir", "example",
-                "Bundle-ras-mutant-patient.json"));
+        String bundle = Files.readString(
+                Path.of("..", "ig-resources", "src", "main", "fhir", "example", "Bundle-ras-mutant-patient.json"));
         Http.Response posted = Http.send(setup.request("/fhir", setup.fhirToken("system/*.cruds", null))
                 .header("Content-Type", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(bundle, StandardCharsets.UTF_8)));
         assertThat(posted.status()).as(posted.body()).isEqualTo(200);
-        patient = posted.resource(Bundle.class).getEntryFirstRep().getResponse().getLocation().split("/")[1];
+        patient = posted.resource(Bundle.class)
+                .getEntryFirstRep()
+                .getResponse()
+                .getLocation()
+                .split("/")[1];
     }
 
     @AfterAll
@@ -80,20 +86,25 @@ class SecuritySsrfIT {
     private ObjectNode request(String fhirServer) throws Exception {
         ObjectNode request = CdsCalls.request("order-sign", patient, CdsCalls.cetuximabOrder(patient));
         request.put("fhirServer", fhirServer);
-        request.putObject("fhirAuthorization").put("access_token", "ehr-access-token-do-not-leak")
-                .put("token_type", "Bearer").put("expires_in", 300).put("scope", "user/*.read")
+        request.putObject("fhirAuthorization")
+                .put("access_token", "ehr-access-token-do-not-leak")
+                .put("token_type", "Bearer")
+                .put("expires_in", 300)
+                .put("scope", "user/*.read")
                 .put("subject", "rasguard");
         return request;
     }
 
     private JsonNode read(SecurityServer.Setup setup, String path) throws Exception {
-        Http.Response response = Http.send(setup.request(path, setup.fhirToken("system/*.read", null)).GET());
+        Http.Response response = Http.send(
+                setup.request(path, setup.fhirToken("system/*.read", null)).GET());
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
     private Http.Response call(SecurityServer.Setup setup, ObjectNode request) {
-        return Http.send(setup.request(SERVICE, setup.cdsToken(SERVICE)).header("Content-Type", "application/json")
+        return Http.send(setup.request(SERVICE, setup.cdsToken(SERVICE))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request.toString(), StandardCharsets.UTF_8)));
     }
 
@@ -114,14 +125,21 @@ class SecuritySsrfIT {
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.at("/cards/0/indicator").asText()).isEqualTo("critical");
         assertThat(body.at("/cards/0/summary").asText()).contains("Cetuximab not recommended");
-        assertThat(connections.get()).as("connections to the fhirServer off the allowlist").isZero();
+        assertThat(connections.get())
+                .as("connections to the fhirServer off the allowlist")
+                .isZero();
     }
 
     @Test
-    void withoutPrefetchTheAnswerComesFromOurStoreOr412AndStillNothingIsContacted(SecurityServer.Setup setup) throws Exception {
-        for (String elsewhere : new String[] {listenerUrl(), "http://localhost:" + listener.getLocalPort() + "/fhir",
-                "http://[::1]:" + listener.getLocalPort() + "/fhir", "https://ehr-a.example.test/fhir/../../" + listener.getLocalPort(),
-                "https://ehr-a.example.test@127.0.0.1:" + listener.getLocalPort() + "/fhir"}) {
+    void withoutPrefetchTheAnswerComesFromOurStoreOr412AndStillNothingIsContacted(SecurityServer.Setup setup)
+            throws Exception {
+        for (String elsewhere : new String[] {
+            listenerUrl(),
+            "http://localhost:" + listener.getLocalPort() + "/fhir",
+            "http://[::1]:" + listener.getLocalPort() + "/fhir",
+            "https://ehr-a.example.test/fhir/../../" + listener.getLocalPort(),
+            "https://ehr-a.example.test@127.0.0.1:" + listener.getLocalPort() + "/fhir"
+        }) {
             Http.Response response = call(setup, request(elsewhere));
             // Answered from our own genomics store (200), or 412 when that is not enough, or 400 for a bad URL.
             assertThat(response.status()).as(elsewhere + ": " + response.body()).isIn(200, 400, 412);

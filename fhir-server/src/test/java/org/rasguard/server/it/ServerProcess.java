@@ -72,7 +72,8 @@ public final class ServerProcess implements AutoCloseable {
         String configured = System.getProperty("rasguard.server.jar");
         Path jar = configured != null ? Path.of(configured) : Path.of("target", "rasguard-server.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("Packaged server not found at " + jar.toAbsolutePath() + ": run mvn package first");
+            throw new IllegalStateException(
+                    "Packaged server not found at " + jar.toAbsolutePath() + ": run mvn package first");
         }
         return jar;
     }
@@ -140,7 +141,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private void pump(CompletableFuture<String> listening) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 output.add(line);
@@ -164,10 +166,12 @@ public final class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Server exited with " + process.exitValue() + "; output:\n" + String.join("\n", output));
+                throw new IllegalStateException(
+                        "Server exited with " + process.exitValue() + "; output:\n" + String.join("\n", output));
             }
             try {
-                HttpResponse<Void> health = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health")).build(),
+                HttpResponse<Void> health = client.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/health")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (health.statusCode() == 200) {
                     return;
@@ -177,7 +181,8 @@ public final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("Server not healthy after " + timeout + "; output:\n" + String.join("\n", output));
+        throw new IllegalStateException(
+                "Server not healthy after " + timeout + "; output:\n" + String.join("\n", output));
     }
 
     /** Milliseconds from process start to the first healthy answer. */

@@ -32,7 +32,8 @@ public final class TestDatabase {
         String adminUrl = System.getProperty("rasguard.it.postgres.url");
         String user = System.getProperty("rasguard.it.postgres.user", "postgres");
         String password = System.getProperty("rasguard.it.postgres.password", "");
-        String name = "rasguard_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                "rasguard_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
                 Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + name);

@@ -25,7 +25,8 @@ class KnowledgeLoaderTest {
         @Override
         public List<IBaseResource> find(String resourceType, String url, String version) {
             return byId.values().stream()
-                    .filter(r -> r.fhirType().equals(resourceType) && r.getUrl().equals(url)
+                    .filter(r -> r.fhirType().equals(resourceType)
+                            && r.getUrl().equals(url)
                             && (version == null || version.equals(r.getVersion())))
                     .map(r -> (IBaseResource) r.copy())
                     .toList();
@@ -35,7 +36,9 @@ class KnowledgeLoaderTest {
         public void write(IBaseResource resource) {
             MetadataResource stored = (MetadataResource) resource;
             String id = stored.getIdElement().toUnqualifiedVersionless().getValue();
-            stored.getMeta().setVersionId(String.valueOf(writes.stream().filter(id::equals).count() + 1));
+            stored.getMeta()
+                    .setVersionId(
+                            String.valueOf(writes.stream().filter(id::equals).count() + 1));
             byId.put(id, stored);
             writes.add(id);
         }
@@ -46,8 +49,12 @@ class KnowledgeLoaderTest {
         MapStore store = new MapStore();
         KnowledgeLoader loader = new KnowledgeLoader(FHIR, List.of(valueSet("0.1.0", "cetuximab")), store);
 
-        assertThat(loader.load()).extracting(KnowledgeLoader.Summary::created, KnowledgeLoader.Summary::unchanged).containsExactly(1, 0);
-        assertThat(loader.load()).extracting(KnowledgeLoader.Summary::created, KnowledgeLoader.Summary::unchanged).containsExactly(0, 1);
+        assertThat(loader.load())
+                .extracting(KnowledgeLoader.Summary::created, KnowledgeLoader.Summary::unchanged)
+                .containsExactly(1, 0);
+        assertThat(loader.load())
+                .extracting(KnowledgeLoader.Summary::created, KnowledgeLoader.Summary::unchanged)
+                .containsExactly(0, 1);
         assertThat(store.writes).containsExactly("ValueSet/anti-egfr-antibodies");
     }
 
@@ -57,7 +64,8 @@ class KnowledgeLoaderTest {
         new KnowledgeLoader(FHIR, List.of(valueSet("0.1.0", "cetuximab")), store).load();
         store.byId.get("ValueSet/anti-egfr-antibodies").setTitle("edited through the API");
 
-        KnowledgeLoader.Summary summary = new KnowledgeLoader(FHIR, List.of(valueSet("0.1.0", "cetuximab")), store).load();
+        KnowledgeLoader.Summary summary =
+                new KnowledgeLoader(FHIR, List.of(valueSet("0.1.0", "cetuximab")), store).load();
 
         assertThat(summary.updated()).isEqualTo(1);
         assertThat(store.byId).hasSize(1);

@@ -27,7 +27,10 @@ class ContradictionRuleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<Path> fixtures() throws IOException, URISyntaxException {
-        Path folder = Path.of(ContradictionRuleTest.class.getClassLoader().getResource("late-results").toURI());
+        Path folder = Path.of(ContradictionRuleTest.class
+                .getClassLoader()
+                .getResource("late-results")
+                .toURI());
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(file -> file.toString().endsWith(".json")).sorted().toList().stream();
         }
@@ -40,10 +43,16 @@ class ContradictionRuleTest {
         JsonNode earlier = json.get("earlier");
         JsonNode now = json.get("now");
         Optional<String> contradicted = ContradictionRule.contradicted(
-                new ContradictionRule.Earlier(text(earlier, "verdict"), earlier.path("krasG12c").asBoolean(),
-                        text(earlier, "card"), text(earlier, "feedback"), text(earlier, "overrideReason")),
-                new ContradictionRule.Now(status(text(now, "status")), now.path("krasG12c").asBoolean(), reasons(now)));
-        assertThat(contradicted.orElse(null)).as("%s: %s", json.get("name").asText(), json.get("reason").asText())
+                new ContradictionRule.Earlier(
+                        text(earlier, "verdict"),
+                        earlier.path("krasG12c").asBoolean(),
+                        text(earlier, "card"),
+                        text(earlier, "feedback"),
+                        text(earlier, "overrideReason")),
+                new ContradictionRule.Now(
+                        status(text(now, "status")), now.path("krasG12c").asBoolean(), reasons(now)));
+        assertThat(contradicted.orElse(null))
+                .as("%s: %s", json.get("name").asText(), json.get("reason").asText())
                 .isEqualTo(text(json, "expected"));
     }
 
@@ -55,8 +64,12 @@ class ContradictionRuleTest {
 
     @Test
     void everyEarlierDecisionIsCrossedWithEveryStatusNow() throws Exception {
-        List<String> names = fixtures().map(path -> path.getFileName().toString()).toList();
-        List<String> earlier = names.stream().map(name -> name.substring(0, name.indexOf("--now-"))).distinct().toList();
+        List<String> names =
+                fixtures().map(path -> path.getFileName().toString()).toList();
+        List<String> earlier = names.stream()
+                .map(name -> name.substring(0, name.indexOf("--now-")))
+                .distinct()
+                .toList();
         for (String decision : earlier) {
             for (String now : List.of("wild-type", "unknown", "mutated", "mutated-kras-g12c")) {
                 assertThat(names).contains(decision + "--now-" + now + ".json");
@@ -66,10 +79,15 @@ class ContradictionRuleTest {
 
     @Test
     void nothingKnownIsNeverAContradiction() {
-        assertThat(ContradictionRule.contradicted(null, new ContradictionRule.Now(RasStatus.MUTATED, false))).isEmpty();
-        assertThat(ContradictionRule.contradicted(new ContradictionRule.Earlier(null, false, "RasUnknown", null, null),
-                new ContradictionRule.Now(RasStatus.MUTATED, false))).isEmpty();
-        assertThat(ContradictionRule.contradicted(new ContradictionRule.Earlier("unknown", false, "RasUnknown", null, null), null)).isEmpty();
+        assertThat(ContradictionRule.contradicted(null, new ContradictionRule.Now(RasStatus.MUTATED, false)))
+                .isEmpty();
+        assertThat(ContradictionRule.contradicted(
+                        new ContradictionRule.Earlier(null, false, "RasUnknown", null, null),
+                        new ContradictionRule.Now(RasStatus.MUTATED, false)))
+                .isEmpty();
+        assertThat(ContradictionRule.contradicted(
+                        new ContradictionRule.Earlier("unknown", false, "RasUnknown", null, null), null))
+                .isEmpty();
     }
 
     @Test
@@ -80,7 +98,10 @@ class ContradictionRuleTest {
     }
 
     private static RasStatus status(String code) {
-        return Arrays.stream(RasStatus.values()).filter(status -> status.code().equals(code)).findFirst().orElseThrow();
+        return Arrays.stream(RasStatus.values())
+                .filter(status -> status.code().equals(code))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String text(JsonNode node, String field) {

@@ -24,12 +24,26 @@ class LateResultDetectorTest {
         org.hl7.fhir.r4.model.Patient withMrn = new org.hl7.fhir.r4.model.Patient();
         withMrn.setId("Patient/77");
         withMrn.addIdentifier().setSystem("urn:oid:2.16.840.1.113883.19.5").setValue("M-77");
-        assertThat(LateResultDetector.patientsOf(withMrn)).as("a Patient with identifiers").containsExactly("77");
-        assertThat(LateResultDetector.patientsOf(new org.hl7.fhir.r4.model.Patient().setId("Patient/78"))).as("none").isEmpty();
-        assertThat(LateResultDetector.patientsOf(about("Patient/12/_history/3"))).containsExactly("12");
-        assertThat(LateResultDetector.patientsOf(new DiagnosticReport().setSubject(new Reference("Patient/a-1")))).containsExactly("a-1");
-        assertThat(LateResultDetector.patientsOf(new Specimen().setSubject(new Reference("Patient/7")))).containsExactly("7");
-        for (String other : new String[] {"Group/4", "patient/12", "urn:uuid:0b7a3c52", "Patient/12/../13", "http://other/fhir/Patient/12", "Patient?identifier=x|1"}) {
+        assertThat(LateResultDetector.patientsOf(withMrn))
+                .as("a Patient with identifiers")
+                .containsExactly("77");
+        assertThat(LateResultDetector.patientsOf(new org.hl7.fhir.r4.model.Patient().setId("Patient/78")))
+                .as("none")
+                .isEmpty();
+        assertThat(LateResultDetector.patientsOf(about("Patient/12/_history/3")))
+                .containsExactly("12");
+        assertThat(LateResultDetector.patientsOf(new DiagnosticReport().setSubject(new Reference("Patient/a-1"))))
+                .containsExactly("a-1");
+        assertThat(LateResultDetector.patientsOf(new Specimen().setSubject(new Reference("Patient/7"))))
+                .containsExactly("7");
+        for (String other : new String[] {
+            "Group/4",
+            "patient/12",
+            "urn:uuid:0b7a3c52",
+            "Patient/12/../13",
+            "http://other/fhir/Patient/12",
+            "Patient?identifier=x|1"
+        }) {
             assertThat(LateResultDetector.patientsOf(about(other))).as(other).isEmpty();
         }
         assertThat(LateResultDetector.patientsOf(new Observation())).isEmpty();
@@ -44,8 +58,11 @@ class LateResultDetectorTest {
         assertThat(LateResultDetector.patientsOf(document)).containsExactlyInAnyOrder("12", "13");
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         transaction.addEntry().setResource(about("Patient/12"));
-        assertThat(LateResultDetector.patientsOf(transaction)).as("its entries are stored one by one").isEmpty();
+        assertThat(LateResultDetector.patientsOf(transaction))
+                .as("its entries are stored one by one")
+                .isEmpty();
         assertThat(LateResultDetector.patientsOf(new AuditEvent())).isEmpty();
-        assertThat(LateResultDetector.patientsOf(new DetectedIssue().setPatient(new Reference("Patient/12")))).isEmpty();
+        assertThat(LateResultDetector.patientsOf(new DetectedIssue().setPatient(new Reference("Patient/12"))))
+                .isEmpty();
     }
 }

@@ -40,15 +40,23 @@ class ServerOwnedResourcesTest {
         return issue;
     }
 
-    private static final DetectedIssue CLIENT_ISSUE = issue("http://terminology.hl7.org/CodeSystem/v3-ActCode", "DRG", null);
-    private static final AuditEvent CLIENT_AUDIT_EVENT = auditEvent("http://dicom.nema.org/resources/ontology/DCM", "110110");
+    private static final DetectedIssue CLIENT_ISSUE =
+            issue("http://terminology.hl7.org/CodeSystem/v3-ActCode", "DRG", null);
+    private static final AuditEvent CLIENT_AUDIT_EVENT =
+            auditEvent("http://dicom.nema.org/resources/ontology/DCM", "110110");
 
     static Stream<Arguments> resources() {
         return Stream.of(
                 Arguments.of("a CDS decision", auditEvent(AUDIT_TYPES, "cds-hooks-decision"), true),
                 Arguments.of("CDS feedback", auditEvent(AUDIT_TYPES, "cds-hooks-feedback"), true),
-                Arguments.of("a code of the audit-event-type system we do not use (yet)", auditEvent(AUDIT_TYPES, "reminder"), true),
-                Arguments.of("our type system in capitals, with blanks", auditEvent(" " + AUDIT_TYPES.toUpperCase() + " ", "cds-hooks-decision"), true),
+                Arguments.of(
+                        "a code of the audit-event-type system we do not use (yet)",
+                        auditEvent(AUDIT_TYPES, "reminder"),
+                        true),
+                Arguments.of(
+                        "our type system in capitals, with blanks",
+                        auditEvent(" " + AUDIT_TYPES.toUpperCase() + " ", "cds-hooks-decision"),
+                        true),
                 Arguments.of("a DICOM AuditEvent of a client", CLIENT_AUDIT_EVENT, false),
                 Arguments.of("an AuditEvent without a type", new AuditEvent(), false),
                 Arguments.of("a late-result issue", issue(ISSUE_CODES, "late-ras-result", ISSUE_IDS), true),
@@ -71,10 +79,11 @@ class ServerOwnedResourcesTest {
         SystemRequestDetails server = new SystemRequestDetails();
         DetectedIssue ours = issue(ISSUE_CODES, "late-ras-result", ISSUE_IDS);
         assertThatCode(() -> {
-            GUARD.creating(ours, server);
-            GUARD.updating(ours, ours.copy().setStatus(DetectedIssue.DetectedIssueStatus.CANCELLED), server);
-            GUARD.deleting(auditEvent(AUDIT_TYPES, "cds-hooks-decision"), server);
-        }).doesNotThrowAnyException();
+                    GUARD.creating(ours, server);
+                    GUARD.updating(ours, ours.copy().setStatus(DetectedIssue.DetectedIssueStatus.CANCELLED), server);
+                    GUARD.deleting(auditEvent(AUDIT_TYPES, "cds-hooks-decision"), server);
+                })
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -84,7 +93,8 @@ class ServerOwnedResourcesTest {
         AuditEvent decision = auditEvent(AUDIT_TYPES, "cds-hooks-decision");
         assertRefused(() -> GUARD.creating(ours, client));
         assertRefused(() -> GUARD.creating(decision, client));
-        assertRefused(() -> GUARD.updating(ours, ours.copy().setStatus(DetectedIssue.DetectedIssueStatus.CANCELLED), client));
+        assertRefused(
+                () -> GUARD.updating(ours, ours.copy().setStatus(DetectedIssue.DetectedIssueStatus.CANCELLED), client));
         assertRefused(() -> GUARD.deleting(decision, client));
         assertRefused(() -> GUARD.creating(decision, null)); // not known to be the server: refused
     }
@@ -95,15 +105,18 @@ class ServerOwnedResourcesTest {
         assertRefused(() -> GUARD.updating(issue(ISSUE_CODES, "late-ras-result", ISSUE_IDS), CLIENT_ISSUE, client));
         assertRefused(() -> GUARD.updating(CLIENT_ISSUE, issue(ISSUE_CODES, "late-ras-result", null), client));
         assertRefused(() -> GUARD.updating(auditEvent(AUDIT_TYPES, "cds-hooks-feedback"), CLIENT_AUDIT_EVENT, client));
-        assertThatCode(() -> GUARD.updating(CLIENT_ISSUE, CLIENT_ISSUE.copy().setDetail("changed"), client)).doesNotThrowAnyException();
+        assertThatCode(() -> GUARD.updating(CLIENT_ISSUE, CLIENT_ISSUE.copy().setDetail("changed"), client))
+                .doesNotThrowAnyException();
         assertThatCode(() -> GUARD.deleting(CLIENT_AUDIT_EVENT, client)).doesNotThrowAnyException();
     }
 
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable write) {
         assertThatThrownBy(write).isInstanceOfSatisfying(ForbiddenOperationException.class, refused -> {
             assertThat(refused.getStatusCode()).isEqualTo(403);
-            OperationOutcome.OperationOutcomeIssueComponent issue = ((OperationOutcome) refused.getOperationOutcome()).getIssueFirstRep();
-            assertThat(issue.getDetails().getCodingFirstRep().getSystem()).isEqualTo("http://rasguard.org/fhir/CodeSystem/error-code");
+            OperationOutcome.OperationOutcomeIssueComponent issue =
+                    ((OperationOutcome) refused.getOperationOutcome()).getIssueFirstRep();
+            assertThat(issue.getDetails().getCodingFirstRep().getSystem())
+                    .isEqualTo("http://rasguard.org/fhir/CodeSystem/error-code");
             assertThat(issue.getDetails().getCodingFirstRep().getCode()).isEqualTo("server-owned-resource");
             assertThat(issue.getDiagnostics()).contains("written by the server only");
         });

@@ -11,19 +11,26 @@ class SafeExceptionsTest {
 
     @Test
     void aSummaryNamesClassesAndPlacesButNoMessage() {
-        Exception failure = new InternalErrorException("HAPI-0389: Failed to call access method: Smith, John 1970-01-01",
+        Exception failure = new InternalErrorException(
+                "HAPI-0389: Failed to call access method: Smith, John 1970-01-01",
                 new NumberFormatException("For input string: \"Smith\""));
         String summary = SafeExceptions.summary(failure);
-        assertThat(summary).startsWith("InternalErrorException <- NumberFormatException at ")
-                .contains("SafeExceptionsTest").doesNotContain("Smith", "HAPI-0389", "1970");
+        assertThat(summary)
+                .startsWith("InternalErrorException <- NumberFormatException at ")
+                .contains("SafeExceptionsTest")
+                .doesNotContain("Smith", "HAPI-0389", "1970");
     }
 
     @Test
     void clientFaultsAreRefusalsAndServerFaultsAreNot() {
-        assertThat(SafeExceptions.isRefusal(new ForbiddenOperationException("no"))).isTrue();
-        assertThat(SafeExceptions.isRefusal(new DataFormatException("bad date 'Smith'"))).isTrue();
-        assertThat(SafeExceptions.isRefusal(new RuntimeException(new ForbiddenOperationException("no")))).isTrue();
+        assertThat(SafeExceptions.isRefusal(new ForbiddenOperationException("no")))
+                .isTrue();
+        assertThat(SafeExceptions.isRefusal(new DataFormatException("bad date 'Smith'")))
+                .isTrue();
+        assertThat(SafeExceptions.isRefusal(new RuntimeException(new ForbiddenOperationException("no"))))
+                .isTrue();
         assertThat(SafeExceptions.isRefusal(new InternalErrorException("x"))).isFalse();
-        assertThat(SafeExceptions.isRefusal(new OutOfMemoryError("Java heap space"))).isFalse();
+        assertThat(SafeExceptions.isRefusal(new OutOfMemoryError("Java heap space")))
+                .isFalse();
     }
 }

@@ -18,7 +18,8 @@ class RoutesTest {
         assertThat(Routes.of("/fhir")).isEqualTo("/fhir");
         assertThat(Routes.of("/cds-services")).isEqualTo("/cds-services");
         assertThat(Routes.of("/cds-services/rasguard-anti-egfr-order-sign")).isEqualTo("/cds-services/{id}");
-        assertThat(Routes.of("/cds-services/rasguard-anti-egfr-order-select/feedback")).isEqualTo("/cds-services/{id}/feedback");
+        assertThat(Routes.of("/cds-services/rasguard-anti-egfr-order-select/feedback"))
+                .isEqualTo("/cds-services/{id}/feedback");
         assertThat(Routes.of("/health")).isEqualTo("/health");
         assertThat(Routes.of("/metrics")).isEqualTo("/metrics");
         assertThat(Routes.of("/")).isEqualTo("/");

@@ -18,9 +18,13 @@ class ChannelHeadersTest {
     private static final String SECRET = "Authorization: Bearer SECRET-EHR-TOKEN";
 
     private static Subscription withHeaders(String... headers) {
-        Subscription subscription = new Subscription().setCriteria("DetectedIssue?").setStatus(Subscription.SubscriptionStatus.ACTIVE);
+        Subscription subscription =
+                new Subscription().setCriteria("DetectedIssue?").setStatus(Subscription.SubscriptionStatus.ACTIVE);
         subscription.setId("Subscription/5/_history/2");
-        subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK).setEndpoint("https://ehr.example.org/hook");
+        subscription
+                .getChannel()
+                .setType(Subscription.SubscriptionChannelType.RESTHOOK)
+                .setEndpoint("https://ehr.example.org/hook");
         for (String header : headers) {
             subscription.getChannel().addHeader(header);
         }
@@ -28,7 +32,9 @@ class ChannelHeadersTest {
     }
 
     private static java.util.List<String> headers(Subscription subscription) {
-        return subscription.getChannel().getHeader().stream().map(PrimitiveType::getValue).toList();
+        return subscription.getChannel().getHeader().stream()
+                .map(PrimitiveType::getValue)
+                .toList();
     }
 
     @Test
@@ -65,9 +71,11 @@ class ChannelHeadersTest {
         search.addEntry().setResource(inner);
         search.addEntry().setResource(container);
         Bundle answered = (Bundle) ChannelHeaders.maskedForOutput(search);
-        String encoded = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(answered);
+        String encoded =
+                ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(answered);
         assertThat(encoded).doesNotContain("SECRET").contains("Authorization: ***");
-        assertThat(ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(search)).contains("SECRET");
+        assertThat(ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(search))
+                .contains("SECRET");
     }
 
     @Test
@@ -100,12 +108,17 @@ class ChannelHeadersTest {
     void aMaskedHeaderWithNothingStoredToKeepIs422() {
         assertThatThrownBy(() -> new ChannelHeaders().creating(withHeaders("Authorization: ***")))
                 .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
-                    assertThat(((OperationOutcome) e.getOperationOutcome()).getIssueFirstRep().getDetails().getCodingFirstRep().getCode())
+                    assertThat(((OperationOutcome) e.getOperationOutcome())
+                                    .getIssueFirstRep()
+                                    .getDetails()
+                                    .getCodingFirstRep()
+                                    .getCode())
                             .isEqualTo(ChannelHeaders.HEADER_MASKED);
                     assertThat(e.getMessage()).contains("header[0]").doesNotContain("Authorization");
                 });
         // One stored Authorization header, sent back twice: the second has nothing left to keep.
-        assertThatThrownBy(() -> ChannelHeaders.keepStoredValues(withHeaders(SECRET), withHeaders("Authorization: ***", "Authorization: ***")))
+        assertThatThrownBy(() -> ChannelHeaders.keepStoredValues(
+                        withHeaders(SECRET), withHeaders("Authorization: ***", "Authorization: ***")))
                 .isInstanceOf(UnprocessableEntityException.class);
         assertThatThrownBy(() -> ChannelHeaders.keepStoredValues(withHeaders(SECRET), withHeaders("X-Other: ***")))
                 .isInstanceOf(UnprocessableEntityException.class);

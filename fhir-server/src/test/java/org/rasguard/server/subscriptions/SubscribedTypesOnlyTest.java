@@ -41,7 +41,9 @@ class SubscribedTypesOnlyTest {
         subscription.setId("Subscription/1");
         assertThat(passes(observation())).isFalse();
         assertThat(passes(issue())).isFalse();
-        assertThat(passes(subscription)).as("HAPI's registry learns of Subscriptions through the pipeline").isTrue();
+        assertThat(passes(subscription))
+                .as("HAPI's registry learns of Subscriptions through the pipeline")
+                .isTrue();
     }
 
     @Test
@@ -55,7 +57,9 @@ class SubscribedTypesOnlyTest {
     void aSubscriptionWrittenHereCountsBeforeHapiRegistersIt() {
         filter.created(new Subscription().setCriteria("DetectedIssue?patient=Patient/9"));
         assertThat(registered).isEmpty();
-        assertThat(passes(issue())).as("a result written a moment after its Subscription").isTrue();
+        assertThat(passes(issue()))
+                .as("a result written a moment after its Subscription")
+                .isTrue();
         assertThat(passes(observation())).isFalse();
         filter.updated(null, new Subscription().setCriteria("Observation?code=http://loinc.org|69548-6"));
         assertThat(passes(observation())).isTrue();

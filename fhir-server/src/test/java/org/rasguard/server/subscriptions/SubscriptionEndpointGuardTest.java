@@ -17,19 +17,29 @@ import org.rasguard.cdshooks.FhirServerAllowlist;
 class SubscriptionEndpointGuardTest {
 
     private static Subscription restHook(String endpoint) {
-        Subscription subscription = new Subscription().setCriteria("DetectedIssue?").setStatus(Subscription.SubscriptionStatus.REQUESTED);
-        subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK).setEndpoint(endpoint);
+        Subscription subscription =
+                new Subscription().setCriteria("DetectedIssue?").setStatus(Subscription.SubscriptionStatus.REQUESTED);
+        subscription
+                .getChannel()
+                .setType(Subscription.SubscriptionChannelType.RESTHOOK)
+                .setEndpoint(endpoint);
         return subscription;
     }
 
     private static String code(UnprocessableEntityException refused) {
-        return ((OperationOutcome) refused.getOperationOutcome()).getIssueFirstRep().getDetails().getCodingFirstRep().getCode();
+        return ((OperationOutcome) refused.getOperationOutcome())
+                .getIssueFirstRep()
+                .getDetails()
+                .getCodingFirstRep()
+                .getCode();
     }
 
     @Test
     void aRestHookUnderAnAllowedPrefixIsTakenAnythingElseIs422WithAStableCode() {
-        SubscriptionEndpointGuard guard = new SubscriptionEndpointGuard(FhirServerAllowlist.of(List.of("https://ehr.example.org/rasguard")));
-        assertThatCode(() -> guard.check(restHook("https://ehr.example.org/rasguard/late"))).doesNotThrowAnyException();
+        SubscriptionEndpointGuard guard =
+                new SubscriptionEndpointGuard(FhirServerAllowlist.of(List.of("https://ehr.example.org/rasguard")));
+        assertThatCode(() -> guard.check(restHook("https://ehr.example.org/rasguard/late")))
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> guard.check(restHook("https://attacker.example/rasguard")))
                 .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
                     assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.ENDPOINT_NOT_ALLOWED);
@@ -38,14 +48,17 @@ class SubscriptionEndpointGuardTest {
         assertThatThrownBy(() -> guard.check(restHook(null))).isInstanceOf(UnprocessableEntityException.class);
         Subscription websocket = restHook("https://ehr.example.org/rasguard/late");
         websocket.getChannel().setType(Subscription.SubscriptionChannelType.WEBSOCKET);
-        assertThatThrownBy(() -> guard.check(websocket)).isInstanceOfSatisfying(UnprocessableEntityException.class,
-                e -> assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.CHANNEL_NOT_SUPPORTED));
+        assertThatThrownBy(() -> guard.check(websocket))
+                .isInstanceOfSatisfying(
+                        UnprocessableEntityException.class,
+                        e -> assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.CHANNEL_NOT_SUPPORTED));
         assertThatCode(() -> guard.check(new Observation())).doesNotThrowAnyException();
     }
 
     @Test
     void aDeliveryIsCheckedAgainSoANarrowedAllowlistStopsStoredSubscriptions() {
-        SubscriptionEndpointGuard guard = new SubscriptionEndpointGuard(FhirServerAllowlist.of(List.of("https://ehr.example.org/rasguard")));
+        SubscriptionEndpointGuard guard =
+                new SubscriptionEndpointGuard(FhirServerAllowlist.of(List.of("https://ehr.example.org/rasguard")));
         CanonicalSubscription allowed = new CanonicalSubscription();
         allowed.setEndpointUrl("https://ehr.example.org/rasguard/late");
         CanonicalSubscription stale = new CanonicalSubscription();

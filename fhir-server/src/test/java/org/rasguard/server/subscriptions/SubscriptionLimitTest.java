@@ -14,20 +14,26 @@ import org.junit.jupiter.api.Test;
 class SubscriptionLimitTest {
 
     private static Subscription subscription(String id, Subscription.SubscriptionStatus status) {
-        Subscription subscription = new Subscription().setCriteria("DetectedIssue?").setStatus(status);
+        Subscription subscription =
+                new Subscription().setCriteria("DetectedIssue?").setStatus(status);
         subscription.setId(id);
         return subscription;
     }
 
     private static String code(UnprocessableEntityException refused) {
-        return ((OperationOutcome) refused.getOperationOutcome()).getIssueFirstRep().getDetails().getCodingFirstRep().getCode();
+        return ((OperationOutcome) refused.getOperationOutcome())
+                .getIssueFirstRep()
+                .getDetails()
+                .getCodingFirstRep()
+                .getCode();
     }
 
     @Test
     void aRequestedOrActiveSubscriptionBeyondTheCapIs422NamingTheSetting() {
         SubscriptionLimit limit = new SubscriptionLimit(2, () -> Set.of("1", "2"));
         for (Subscription.SubscriptionStatus status : new Subscription.SubscriptionStatus[] {
-                Subscription.SubscriptionStatus.REQUESTED, Subscription.SubscriptionStatus.ACTIVE}) {
+            Subscription.SubscriptionStatus.REQUESTED, Subscription.SubscriptionStatus.ACTIVE
+        }) {
             assertThatThrownBy(() -> limit.creating(subscription(null, status)))
                     .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
                         assertThat(code(e)).isEqualTo(SubscriptionLimit.LIMIT_REACHED);
@@ -42,7 +48,8 @@ class SubscriptionLimitTest {
     @Test
     void belowTheCapASubscriptionIsTaken() {
         SubscriptionLimit limit = new SubscriptionLimit(2, () -> Set.of("1"));
-        assertThatCode(() -> limit.creating(subscription(null, Subscription.SubscriptionStatus.REQUESTED))).doesNotThrowAnyException();
+        assertThatCode(() -> limit.creating(subscription(null, Subscription.SubscriptionStatus.REQUESTED)))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -50,18 +57,23 @@ class SubscriptionLimitTest {
         SubscriptionLimit limit = new SubscriptionLimit(1, () -> Set.of("1"));
         Subscription off = subscription("7", Subscription.SubscriptionStatus.OFF);
         assertThatCode(() -> limit.creating(off)).doesNotThrowAnyException();
-        assertThatCode(() -> limit.creating(subscription("8", Subscription.SubscriptionStatus.ERROR))).doesNotThrowAnyException();
+        assertThatCode(() -> limit.creating(subscription("8", Subscription.SubscriptionStatus.ERROR)))
+                .doesNotThrowAnyException();
         Subscription turnedOn = subscription("7", Subscription.SubscriptionStatus.REQUESTED);
         assertThatThrownBy(() -> limit.updating(off, turnedOn))
-                .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> assertThat(code(e)).isEqualTo(SubscriptionLimit.LIMIT_REACHED));
+                .isInstanceOfSatisfying(
+                        UnprocessableEntityException.class,
+                        e -> assertThat(code(e)).isEqualTo(SubscriptionLimit.LIMIT_REACHED));
     }
 
     @Test
     void anUpdateOfASubscriptionThatAlreadyCountsIsTakenEvenOverACapLoweredSince() {
         // HAPI's own activation (requested to active) is such an update.
         SubscriptionLimit limit = new SubscriptionLimit(1, () -> Set.of("1", "2", "3"));
-        assertThatCode(() -> limit.updating(subscription("2", Subscription.SubscriptionStatus.REQUESTED),
-                subscription("2", Subscription.SubscriptionStatus.ACTIVE))).doesNotThrowAnyException();
+        assertThatCode(() -> limit.updating(
+                        subscription("2", Subscription.SubscriptionStatus.REQUESTED),
+                        subscription("2", Subscription.SubscriptionStatus.ACTIVE)))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -70,8 +82,10 @@ class SubscriptionLimitTest {
             throw new AssertionError("the store is read only for a Subscription that counts");
         });
         assertThatCode(() -> limit.creating(new Observation())).doesNotThrowAnyException();
-        assertThatCode(() -> limit.creating(subscription(null, Subscription.SubscriptionStatus.OFF))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> new SubscriptionLimit(0, Set::of).creating(subscription(null, Subscription.SubscriptionStatus.REQUESTED)))
+        assertThatCode(() -> limit.creating(subscription(null, Subscription.SubscriptionStatus.OFF)))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> new SubscriptionLimit(0, Set::of)
+                        .creating(subscription(null, Subscription.SubscriptionStatus.REQUESTED)))
                 .isInstanceOf(UnprocessableEntityException.class);
     }
 }

@@ -16,15 +16,23 @@ class SubscriptionSearchParametersTest {
 
     @Test
     void anIndexOverSubscriptionsInAnyFormIsRefused() {
-        assertThat(SubscriptionSearchParameters.overSubscriptions(over("Subscription", "Subscription.channel.header"))).isTrue();
-        assertThat(SubscriptionSearchParameters.overSubscriptions(over("Resource", "Subscription.channel.header"))).isTrue();
-        assertThat(SubscriptionSearchParameters.overSubscriptions(over("DomainResource", "(this as Subscription).channel"))).isTrue();
-        assertThat(SubscriptionSearchParameters.overSubscriptions(over("subscription", "criteria"))).isTrue();
+        assertThat(SubscriptionSearchParameters.overSubscriptions(over("Subscription", "Subscription.channel.header")))
+                .isTrue();
+        assertThat(SubscriptionSearchParameters.overSubscriptions(over("Resource", "Subscription.channel.header")))
+                .isTrue();
+        assertThat(SubscriptionSearchParameters.overSubscriptions(
+                        over("DomainResource", "(this as Subscription).channel")))
+                .isTrue();
+        assertThat(SubscriptionSearchParameters.overSubscriptions(over("subscription", "criteria")))
+                .isTrue();
     }
 
     @Test
     void otherSearchParametersPass() {
-        assertThat(SubscriptionSearchParameters.overSubscriptions(over("Bundle", "Bundle.entry.resource.ofType(Observation).subject"))).isFalse();
-        assertThat(SubscriptionSearchParameters.overSubscriptions(over("Observation", "Observation.code"))).isFalse();
+        assertThat(SubscriptionSearchParameters.overSubscriptions(
+                        over("Bundle", "Bundle.entry.resource.ofType(Observation).subject")))
+                .isFalse();
+        assertThat(SubscriptionSearchParameters.overSubscriptions(over("Observation", "Observation.code")))
+                .isFalse();
     }
 }

@@ -48,7 +48,8 @@ public final class FhirPackageBuild {
     /** Arguments: source folder, output package folder, the version the package file is named after. */
     public static void main(String[] args) throws IOException {
         if (args.length != 3) {
-            throw new IllegalArgumentException("usage: FhirPackageBuild <src/main/fhir> <target/fhir-package/package> <version>");
+            throw new IllegalArgumentException(
+                    "usage: FhirPackageBuild <src/main/fhir> <target/fhir-package/package> <version>");
         }
         new FhirPackageBuild().build(Path.of(args[0]), Path.of(args[1]), args[2]);
     }
@@ -57,13 +58,15 @@ public final class FhirPackageBuild {
         JsonNode manifest = JSON.readTree(source.resolve("package.json").toFile());
         String version = manifest.path("version").asText();
         if (!version.equals(fileVersion)) {
-            throw new IllegalStateException("package.json says version " + version + ", the package file is named for " + fileVersion);
+            throw new IllegalStateException(
+                    "package.json says version " + version + ", the package file is named for " + fileVersion);
         }
         deleteRecursively(output); // a resource removed from the source must not stay in the package
         Files.createDirectories(output);
         Files.copy(source.resolve("package.json"), output.resolve("package.json"));
         int narratives = folder(source, output) + folder(source.resolve("example"), output.resolve("example"));
-        System.out.println("[fhir-package] " + manifest.path("name").asText() + "#" + version + ": narrative generated for " + narratives + " resources");
+        System.out.println("[fhir-package] " + manifest.path("name").asText() + "#" + version
+                + ": narrative generated for " + narratives + " resources");
     }
 
     /** Copies one folder's resources with narrative and writes its .index.json; returns how many got narrative. */
@@ -84,7 +87,10 @@ public final class FhirPackageBuild {
         for (Path file : files) {
             IBaseResource resource = parser.parseResource(Files.readString(file, StandardCharsets.UTF_8));
             narratives += withNarrative(resource);
-            Files.writeString(output.resolve(file.getFileName()), parser.encodeResourceToString(resource) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    output.resolve(file.getFileName()),
+                    parser.encodeResourceToString(resource) + "\n",
+                    StandardCharsets.UTF_8);
             entries.add(indexEntry(file.getFileName().toString(), resource));
         }
         JSON.writeValue(output.resolve(".index.json").toFile(), index);
@@ -136,5 +142,4 @@ public final class FhirPackageBuild {
             entry.put(name, value);
         }
     }
-
 }

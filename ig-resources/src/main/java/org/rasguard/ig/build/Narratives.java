@@ -52,7 +52,13 @@ final class Narratives {
 
     private static void body(DomainResource resource, StringBuilder div) {
         if (resource instanceof MetadataResource artifact) {
-            heading(div, artifact.hasTitle() ? artifact.getTitle() : artifact.hasName() ? artifact.getName() : resource.fhirType() + " " + resource.getIdPart());
+            heading(
+                    div,
+                    artifact.hasTitle()
+                            ? artifact.getTitle()
+                            : artifact.hasName()
+                                    ? artifact.getName()
+                                    : resource.fhirType() + " " + resource.getIdPart());
             List<String[]> rows = new ArrayList<>();
             rows.add(row("URL", artifact.getUrl()));
             rows.add(row("Version", artifact.getVersion()));
@@ -62,7 +68,11 @@ final class Narratives {
         } else {
             // Bundle entries carry their fullUrl (urn:uuid:…) as id: not worth a heading.
             String id = resource.getIdPart();
-            heading(div, id == null || resource.getIdElement().getValue().startsWith("urn:") ? resource.fhirType() : resource.fhirType() + " " + id);
+            heading(
+                    div,
+                    id == null || resource.getIdElement().getValue().startsWith("urn:")
+                            ? resource.fhirType()
+                            : resource.fhirType() + " " + id);
         }
         if (resource instanceof ValueSet valueSet) {
             valueSet(valueSet, div);
@@ -79,36 +89,65 @@ final class Narratives {
                         rows.add(new String[] {
                             group.getSource() + " " + element.getCode() + " " + nullToEmpty(element.getDisplay()),
                             target.hasEquivalence() ? target.getEquivalence().toCode() : "",
-                            group.getTarget() + " " + target.getCode() + " " + nullToEmpty(target.getDisplay())});
+                            group.getTarget() + " " + target.getCode() + " " + nullToEmpty(target.getDisplay())
+                        });
                     }
                 }
             }
             table(div, new String[] {"Source", "Relationship", "Target"}, rows);
         } else if (resource instanceof StructureDefinition profile) {
-            table(div, null, List.of(row("Type", profile.getType()), row("Base", profile.getBaseDefinition()),
-                    row("Derivation", profile.hasDerivation() ? profile.getDerivation().toCode() : null)));
+            table(
+                    div,
+                    null,
+                    List.of(
+                            row("Type", profile.getType()),
+                            row("Base", profile.getBaseDefinition()),
+                            row(
+                                    "Derivation",
+                                    profile.hasDerivation()
+                                            ? profile.getDerivation().toCode()
+                                            : null)));
         } else if (resource instanceof SearchParameter parameter) {
-            table(div, null, List.of(row("Code", parameter.getCode()),
-                    row("Base", parameter.getBase().stream().map(base -> base.getCode()).collect(Collectors.joining(", "))),
-                    row("Expression", parameter.getExpression())));
+            table(
+                    div,
+                    null,
+                    List.of(
+                            row("Code", parameter.getCode()),
+                            row(
+                                    "Base",
+                                    parameter.getBase().stream()
+                                            .map(base -> base.getCode())
+                                            .collect(Collectors.joining(", "))),
+                            row("Expression", parameter.getExpression())));
         } else if (resource instanceof PlanDefinition plan) {
             List<String[]> rows = plan.getAction().stream()
                     .map(action -> new String[] {action.getTitle(), action.getDescription()})
                     .toList();
             table(div, new String[] {"Action", "Description"}, rows);
         } else if (resource instanceof Patient patient) {
-            table(div, null, List.of(row("Identifier", identifiers(patient.getIdentifier())),
-                    row("Gender", patient.hasGender() ? patient.getGender().toCode() : null),
-                    row("Birth date", patient.getBirthDateElement().getValueAsString())));
+            table(
+                    div,
+                    null,
+                    List.of(
+                            row("Identifier", identifiers(patient.getIdentifier())),
+                            row(
+                                    "Gender",
+                                    patient.hasGender() ? patient.getGender().toCode() : null),
+                            row("Birth date", patient.getBirthDateElement().getValueAsString())));
         } else if (resource instanceof Condition condition) {
-            table(div, null, List.of(row("Code", concept(condition.getCode())),
-                    row("Clinical status", concept(condition.getClinicalStatus())),
-                    row("Verification", concept(condition.getVerificationStatus())),
-                    row("Identifier", identifiers(condition.getIdentifier()))));
+            table(
+                    div,
+                    null,
+                    List.of(
+                            row("Code", concept(condition.getCode())),
+                            row("Clinical status", concept(condition.getClinicalStatus())),
+                            row("Verification", concept(condition.getVerificationStatus())),
+                            row("Identifier", identifiers(condition.getIdentifier()))));
         } else if (resource instanceof Observation observation) {
             List<String[]> rows = new ArrayList<>();
             rows.add(row("Code", concept(observation.getCode())));
-            rows.add(row("Status", observation.hasStatus() ? observation.getStatus().toCode() : null));
+            rows.add(row(
+                    "Status", observation.hasStatus() ? observation.getStatus().toCode() : null));
             rows.add(row("Value", value(observation.getValue())));
             for (Observation.ObservationComponentComponent component : observation.getComponent()) {
                 rows.add(row(concept(component.getCode()), value(component.getValue())));
@@ -117,32 +156,61 @@ final class Narratives {
             rows.add(row("Identifier", identifiers(observation.getIdentifier())));
             table(div, null, rows);
         } else if (resource instanceof DiagnosticReport report) {
-            table(div, null, List.of(row("Code", concept(report.getCode())),
-                    row("Status", report.hasStatus() ? report.getStatus().toCode() : null),
-                    row("Conclusion", report.getConclusion()),
-                    row("Results", report.hasResult() ? String.valueOf(report.getResult().size()) : null),
-                    row("Identifier", identifiers(report.getIdentifier()))));
+            table(
+                    div,
+                    null,
+                    List.of(
+                            row("Code", concept(report.getCode())),
+                            row(
+                                    "Status",
+                                    report.hasStatus() ? report.getStatus().toCode() : null),
+                            row("Conclusion", report.getConclusion()),
+                            row(
+                                    "Results",
+                                    report.hasResult()
+                                            ? String.valueOf(report.getResult().size())
+                                            : null),
+                            row("Identifier", identifiers(report.getIdentifier()))));
         }
     }
 
     private static void valueSet(ValueSet valueSet, StringBuilder div) {
         for (ValueSet.ConceptSetComponent include : valueSet.getCompose().getInclude()) {
-            String from = include.hasSystem() ? "Codes from " + include.getSystem()
-                    : "Codes in " + include.getValueSet().stream().map(vs -> vs.getValue()).collect(Collectors.joining(", "));
+            String from = include.hasSystem()
+                    ? "Codes from " + include.getSystem()
+                    : "Codes in "
+                            + include.getValueSet().stream()
+                                    .map(vs -> vs.getValue())
+                                    .collect(Collectors.joining(", "));
             paragraph(div, from);
             if (include.hasConcept()) {
-                table(div, new String[] {"Code", "Display"}, include.getConcept().stream()
-                        .map(concept -> new String[] {concept.getCode(), concept.getDisplay()}).toList());
+                table(
+                        div,
+                        new String[] {"Code", "Display"},
+                        include.getConcept().stream()
+                                .map(concept -> new String[] {concept.getCode(), concept.getDisplay()})
+                                .toList());
             }
             if (include.hasFilter()) {
-                table(div, new String[] {"Property", "Operator", "Value"}, include.getFilter().stream()
-                        .map(filter -> new String[] {filter.getProperty(), filter.hasOp() ? filter.getOp().toCode() : "", filter.getValue()})
-                        .toList());
+                table(
+                        div,
+                        new String[] {"Property", "Operator", "Value"},
+                        include.getFilter().stream()
+                                .map(filter -> new String[] {
+                                    filter.getProperty(),
+                                    filter.hasOp() ? filter.getOp().toCode() : "",
+                                    filter.getValue()
+                                })
+                                .toList());
             }
         }
         for (ValueSet.ConceptSetComponent exclude : valueSet.getCompose().getExclude()) {
-            paragraph(div, "Excluded from " + nullToEmpty(exclude.getSystem()) + ": "
-                    + exclude.getConcept().stream().map(ValueSet.ConceptReferenceComponent::getCode).collect(Collectors.joining(", ")));
+            paragraph(
+                    div,
+                    "Excluded from " + nullToEmpty(exclude.getSystem()) + ": "
+                            + exclude.getConcept().stream()
+                                    .map(ValueSet.ConceptReferenceComponent::getCode)
+                                    .collect(Collectors.joining(", ")));
         }
     }
 
@@ -154,8 +222,12 @@ final class Narratives {
             return concept(concept);
         }
         if (value instanceof Quantity quantity) {
-            return quantity.getValue() == null ? null
-                    : quantity.getValue().toPlainString() + (quantity.hasUnit() ? " " + quantity.getUnit() : quantity.hasCode() ? " " + quantity.getCode() : "");
+            return quantity.getValue() == null
+                    ? null
+                    : quantity.getValue().toPlainString()
+                            + (quantity.hasUnit()
+                                    ? " " + quantity.getUnit()
+                                    : quantity.hasCode() ? " " + quantity.getCode() : "");
         }
         return value.isPrimitive() ? value.primitiveValue() : value.fhirType();
     }
@@ -171,12 +243,17 @@ final class Narratives {
     }
 
     private static String coding(Coding coding) {
-        return coding.hasDisplay() ? coding.getDisplay() + " (" + coding.getCode() + ")" : coding.getSystem() + " " + coding.getCode();
+        return coding.hasDisplay()
+                ? coding.getDisplay() + " (" + coding.getCode() + ")"
+                : coding.getSystem() + " " + coding.getCode();
     }
 
     private static String identifiers(List<Identifier> identifiers) {
-        return identifiers.isEmpty() ? null
-                : identifiers.stream().map(id -> id.getSystem() + " " + id.getValue()).collect(Collectors.joining("; "));
+        return identifiers.isEmpty()
+                ? null
+                : identifiers.stream()
+                        .map(id -> id.getSystem() + " " + id.getValue())
+                        .collect(Collectors.joining("; "));
     }
 
     private static String[] row(String label, String value) {
@@ -196,8 +273,11 @@ final class Narratives {
      * Nothing when no row is left.
      */
     private static void table(StringBuilder div, String[] header, List<String[]> rows) {
-        List<String[]> filled = header != null ? rows
-                : rows.stream().filter(cells -> cells[1] != null && !cells[1].isBlank()).toList();
+        List<String[]> filled = header != null
+                ? rows
+                : rows.stream()
+                        .filter(cells -> cells[1] != null && !cells[1].isBlank())
+                        .toList();
         if (filled.isEmpty()) {
             return;
         }
@@ -220,7 +300,11 @@ final class Narratives {
     }
 
     private static String escape(String text) {
-        return nullToEmpty(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return nullToEmpty(text)
+                .replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 
     private static String nullToEmpty(String text) {
