@@ -1,8 +1,8 @@
 package org.rasguard.cards;
 
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.rasguard.ras.Hgvs;
 import org.rasguard.ras.VariantFinding;
 
 /**
@@ -11,28 +11,6 @@ import org.rasguard.ras.VariantFinding;
  */
 final class VariantNames {
 
-    private static final Map<String, String> ONE_LETTER = Map.ofEntries(
-            Map.entry("Ala", "A"),
-            Map.entry("Arg", "R"),
-            Map.entry("Asn", "N"),
-            Map.entry("Asp", "D"),
-            Map.entry("Cys", "C"),
-            Map.entry("Gln", "Q"),
-            Map.entry("Glu", "E"),
-            Map.entry("Gly", "G"),
-            Map.entry("His", "H"),
-            Map.entry("Ile", "I"),
-            Map.entry("Leu", "L"),
-            Map.entry("Lys", "K"),
-            Map.entry("Met", "M"),
-            Map.entry("Phe", "F"),
-            Map.entry("Pro", "P"),
-            Map.entry("Ser", "S"),
-            Map.entry("Thr", "T"),
-            Map.entry("Trp", "W"),
-            Map.entry("Tyr", "Y"),
-            Map.entry("Val", "V"),
-            Map.entry("Ter", "*"));
     private static final Pattern THREE_LETTER_MISSENSE =
             Pattern.compile("p\\.\\(?([A-Z][a-z]{2})(\\d+)([A-Z][a-z]{2}|=|\\*)\\)?");
     private static final Pattern ACCESSION = Pattern.compile("^[A-Za-z]{2,4}_[0-9.]+(\\([A-Za-z0-9-]+\\))?:");
@@ -47,10 +25,10 @@ final class VariantNames {
     static String shortName(VariantFinding finding) {
         String bare = strip(finding.hgvs());
         Matcher missense = THREE_LETTER_MISSENSE.matcher(bare);
-        if (missense.matches() && ONE_LETTER.containsKey(missense.group(1))) {
-            String alternate = missense.group(3).length() == 3 ? ONE_LETTER.get(missense.group(3)) : missense.group(3);
+        if (missense.matches() && Hgvs.oneLetter(missense.group(1)) != null) {
+            String alternate = missense.group(3).length() == 3 ? Hgvs.oneLetter(missense.group(3)) : missense.group(3);
             if (alternate != null) {
-                return "p." + ONE_LETTER.get(missense.group(1)) + missense.group(2) + alternate;
+                return "p." + Hgvs.oneLetter(missense.group(1)) + missense.group(2) + alternate;
             }
         }
         if (bare.startsWith("p.(") && bare.endsWith(")")) {

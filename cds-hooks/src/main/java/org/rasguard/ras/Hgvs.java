@@ -300,7 +300,11 @@ public final class Hgvs {
         return Math.min((codingPosition - 1) / 3 + 1, PAST_CODING_END);
     }
 
-    private static String oneLetter(String residue) {
+    /**
+     * A residue in one letter: a three-letter amino acid converted ({@code Gly} → {@code G}, {@code Ter} →
+     * {@code *}; null if unknown), anything else ({@code G}, {@code *}, {@code =}) as given.
+     */
+    public static String oneLetter(String residue) {
         return residue.length() == 3 ? THREE_TO_ONE.get(residue) : residue;
     }
 }

@@ -75,20 +75,7 @@ public final class CdsLoadRun {
                                 "http://127.0.0.1:" + port + "/fhir"))
                 .withJvmDefaults()
                 .start()) {
-            List<String> patients = new ArrayList<>();
-            for (String example : EXAMPLES) {
-                String bundle = Files.readString(
-                        Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));
-                Http.Response posted = Http.post(server.fhirBase(), bundle);
-                if (posted.status() != 200) {
-                    throw new IllegalStateException("Could not load " + example + ": " + posted.status());
-                }
-                patients.add(posted.resource(Bundle.class)
-                        .getEntryFirstRep()
-                        .getResponse()
-                        .getLocation()
-                        .split("/")[1]);
-            }
+            List<String> patients = CdsLoadRun.loadExamples(server);
             List<String> withPrefetch = new ArrayList<>();
             List<String> withoutPrefetch = new ArrayList<>();
             for (String patient : patients) {
@@ -120,6 +107,25 @@ public final class CdsLoadRun {
             }
             printAuditCost(server, audit);
         }
+    }
+
+    /** Stores the five example patients' Bundles (ig-resources) and returns their Patient ids. */
+    static List<String> loadExamples(ServerProcess server) throws java.io.IOException {
+        List<String> patients = new ArrayList<>();
+        for (String example : EXAMPLES) {
+            String bundle =
+                    Files.readString(Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));
+            Http.Response posted = Http.post(server.fhirBase(), bundle);
+            if (posted.status() != 200) {
+                throw new IllegalStateException("Could not load " + example + ": " + posted.status());
+            }
+            patients.add(posted.resource(Bundle.class)
+                    .getEntryFirstRep()
+                    .getResponse()
+                    .getLocation()
+                    .split("/")[1]);
+        }
+        return patients;
     }
 
     private static void run(

@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.hl7.fhir.r4.model.Bundle;
 import org.rasguard.cdshooks.CdsServices;
 import org.rasguard.server.it.CdsCalls;
 import org.rasguard.server.it.Http;
@@ -50,7 +48,6 @@ public final class StoreScaleRun {
     static final int CLIENTS = 4;
     static final int WARM_UP_CALLS = 50;
     static final int MEASURED_CALLS = 300;
-    private static final String[] EXAMPLES = {"ras-mutant", "ras-wild-type", "ras-unknown", "kras-g12c", "head-neck"};
 
     private StoreScaleRun() {}
 
@@ -65,20 +62,7 @@ public final class StoreScaleRun {
         try (ServerProcess server = new ServerProcess(Files.createTempDirectory("rasguard-scale-"), env)
                 .withJvmDefaults()
                 .start()) {
-            List<String> patients = new ArrayList<>();
-            for (String example : EXAMPLES) {
-                String bundle = Files.readString(
-                        Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));
-                Http.Response posted = Http.post(server.fhirBase(), bundle);
-                if (posted.status() != 200) {
-                    throw new IllegalStateException("Could not load " + example + ": " + posted.status());
-                }
-                patients.add(posted.resource(Bundle.class)
-                        .getEntryFirstRep()
-                        .getResponse()
-                        .getLocation()
-                        .split("/")[1]);
-            }
+            List<String> patients = CdsLoadRun.loadExamples(server);
             HttpClient client =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             java.util.function.Function<String, HttpRequest> rasStatus = patient -> HttpRequest.newBuilder(
