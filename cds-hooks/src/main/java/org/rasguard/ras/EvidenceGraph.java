@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -38,6 +39,9 @@ import org.hl7.fhir.r4.model.Specimen;
  * reference cycles cannot loop.
  */
 final class EvidenceGraph {
+
+    private static final Pattern VERSION_NUMBER = Pattern.compile("\\d{1,9}");
+    private static final Pattern HISTORY_SUFFIX = Pattern.compile("/_history/[^/]+$");
 
     /** How far a result may be used, from worst to best; a result takes the worst of itself and its containers. */
     enum Usability {
@@ -236,7 +240,7 @@ final class EvidenceGraph {
         if (a == null || b == null) {
             return a == null && b == null ? 0 : (a == null ? -1 : 1);
         }
-        if (a.matches("\\d{1,9}") && b.matches("\\d{1,9}")) {
+        if (VERSION_NUMBER.matcher(a).matches() && VERSION_NUMBER.matcher(b).matches()) {
             return Integer.compare(Integer.parseInt(a), Integer.parseInt(b));
         }
         return a.compareTo(b);
@@ -349,7 +353,7 @@ final class EvidenceGraph {
         }
         String key = keyByAlias.get(ref);
         if (key == null) {
-            String plain = ref.replaceFirst("/_history/[^/]+$", "");
+            String plain = HISTORY_SUFFIX.matcher(ref).replaceFirst("");
             String[] parts = plain.split("/");
             key = parts.length >= 2 ? parts[parts.length - 2] + "/" + parts[parts.length - 1] : plain;
         }

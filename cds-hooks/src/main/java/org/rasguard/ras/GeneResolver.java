@@ -31,6 +31,8 @@ final class GeneResolver {
 
     private static final Pattern NAME_SEPARATOR = Pattern.compile("[\\s\\-._/]+");
     private static final Pattern NUMERIC_ID = Pattern.compile("\\d{1,9}");
+    private static final Pattern GENE_GROUP_SYSTEM = Pattern.compile("https://(www\\.)?genenames\\.org/genegroup");
+    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^\\p{L}\\p{N}]");
 
     private final RasVocabulary vocabulary;
     /** Each gene's names as whole-word patterns whose separators may be written as hyphen, space, dot or nothing. */
@@ -65,7 +67,7 @@ final class GeneResolver {
 
     /** A symbol reduced to letters and digits in upper case, so "K-ras" and "KRAS" compare equal. */
     private static String normalised(String symbol) {
-        return symbol.replaceAll("[^\\p{L}\\p{N}]", "").toUpperCase(Locale.ROOT);
+        return NOT_LETTER_OR_DIGIT.matcher(symbol).replaceAll("").toUpperCase(Locale.ROOT);
     }
 
     /** The RAS genes a gene concept names, each mapped to true when its identity is conflicted. */
@@ -76,7 +78,9 @@ final class GeneResolver {
         }
         for (Coding coding : concept.getCoding()) {
             if (GenomicsCodes.HGNC_GENE_GROUP_SYSTEM.equals(coding.getSystem())
-                    || String.valueOf(coding.getSystem()).matches("https://(www\\.)?genenames\\.org/genegroup")) {
+                    || GENE_GROUP_SYSTEM
+                            .matcher(String.valueOf(coding.getSystem()))
+                            .matches()) {
                 continue;
             }
             Optional<GeneCode> coded = geneCode(coding);
@@ -151,9 +155,10 @@ final class GeneResolver {
         }
         TreeMap<Integer, Integer> mentions = new TreeMap<>();
         Map<Integer, Gene> geneAt = new HashMap<>();
+        String lowered = text.toLowerCase(Locale.ROOT); // once for all the names
         for (Map.Entry<Gene, List<String>> names : vocabulary.geneNames().entrySet()) {
             for (String name : names.getValue()) {
-                for (int at : TextSignals.wordPositions(text, name)) {
+                for (int at : TextSignals.wordPositionsInLowerCase(lowered, name)) {
                     mentions.merge(at, at + name.length(), Math::max);
                     geneAt.put(at, names.getKey());
                 }

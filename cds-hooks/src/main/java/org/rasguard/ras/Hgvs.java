@@ -67,6 +67,11 @@ public final class Hgvs {
     private static final Pattern CODING_NO_CHANGE = Pattern.compile("[ACGT]*=");
     private static final Pattern CODING_EDIT = Pattern.compile("(?<op>delins|del|dup|ins|inv)[ACGTN\\d]*");
     private static final Pattern TOKEN_SEPARATOR = Pattern.compile("[\\s,;/]+");
+    /** Quotes and brackets before a token, and closing ones or sentence punctuation after it. */
+    private static final Pattern TOKEN_PUNCTUATION = Pattern.compile("^[\\[\"']+|[\\]\"'.:]+$");
+
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+    private static final Pattern INTRONIC_OFFSET = Pattern.compile("[+-]");
     /** Beyond the last codon of any RAS protein: a range into the 3' UTR runs to the end of the coding sequence. */
     private static final int PAST_CODING_END = 100_000;
 
@@ -136,7 +141,7 @@ public final class Hgvs {
             return found;
         }
         for (String token : TOKEN_SEPARATOR.split(text)) {
-            String trimmed = token.replaceAll("^[\\[\"']+|[\\]\"'.:]+$", "");
+            String trimmed = TOKEN_PUNCTUATION.matcher(token).replaceAll("");
             Optional<HgvsChange> change = parseToken(trimmed);
             if (change.isEmpty() && trimmed.startsWith("(") && trimmed.endsWith(")")) {
                 change = parseToken(trimmed.substring(1, trimmed.length() - 1));
@@ -282,7 +287,7 @@ public final class Hgvs {
     }
 
     private static boolean isExonic(String position) {
-        return position.matches("\\d+");
+        return DIGITS.matcher(position).matches();
     }
 
     /** The exonic base a position refers to: 0 before the coding start, past the end for 3' UTR. */
@@ -293,7 +298,7 @@ public final class Hgvs {
         if (position.startsWith("*")) {
             return PAST_CODING_END;
         }
-        return TextSignals.boundedInt(position.split("[+-]")[0]).orElse(PAST_CODING_END);
+        return TextSignals.boundedInt(INTRONIC_OFFSET.split(position)[0]).orElse(PAST_CODING_END);
     }
 
     private static int codonOf(int codingPosition) {

@@ -43,6 +43,10 @@ final class RasHotspots {
     /** The KRAS G12C codon change: codon 12 is GGT in KRAS, so c.34G>T gives TGT (Cys). */
     static final String G12C_CODING_CHANGE = "34G>T";
 
+    private static final java.util.regex.Pattern VERSION_SUFFIX = java.util.regex.Pattern.compile("\\.\\d+$");
+    private static final java.util.regex.Pattern LRG_TRANSCRIPT_OR_PROTEIN =
+            java.util.regex.Pattern.compile("^(LRG_\\d+)[TP]\\d+$");
+
     private RasHotspots() {}
 
     /** The RAS gene whose coding numbering an accession (any version, LRG transcript or protein suffix) uses. */
@@ -50,10 +54,9 @@ final class RasHotspots {
         if (accession == null) {
             return Optional.empty();
         }
-        String bare = accession
-                .toUpperCase(Locale.ROOT)
-                .replaceFirst("\\.\\d+$", "")
-                .replaceFirst("^(LRG_\\d+)[TP]\\d+$", "$1");
+        String unversioned =
+                VERSION_SUFFIX.matcher(accession.toUpperCase(Locale.ROOT)).replaceFirst("");
+        String bare = LRG_TRANSCRIPT_OR_PROTEIN.matcher(unversioned).replaceFirst("$1");
         return Optional.ofNullable(GENE_BY_ACCESSION.get(bare));
     }
 }

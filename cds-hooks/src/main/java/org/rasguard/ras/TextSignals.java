@@ -224,11 +224,18 @@ final class TextSignals {
 
     /** Where a word occurs as a whole word (case-insensitive). */
     static List<Integer> wordPositions(String text, String word) {
+        return text == null ? new ArrayList<>() : wordPositionsInLowerCase(text.toLowerCase(Locale.ROOT), word);
+    }
+
+    /**
+     * {@link #wordPositions} over a text already in lower case ({@code toLowerCase(Locale.ROOT)}): for
+     * many words looked for in one text, which is then lowered once instead of once per word.
+     */
+    static List<Integer> wordPositionsInLowerCase(String haystack, String word) {
         List<Integer> positions = new ArrayList<>();
-        if (text == null || word == null || word.isBlank()) {
+        if (haystack == null || word == null || word.isBlank()) {
             return positions;
         }
-        String haystack = text.toLowerCase(Locale.ROOT);
         String needle = word.toLowerCase(Locale.ROOT);
         int at = haystack.indexOf(needle);
         while (at >= 0) {

@@ -106,6 +106,7 @@ public final class CdsLoadRun {
                         seconds);
             }
             printAuditCost(server, audit);
+            printAuditDrain(server);
         }
     }
 
@@ -144,6 +145,7 @@ public final class CdsLoadRun {
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         String loadBefore = loadAverage();
         long cpuBefore = cpuMillis(server.pid());
+        double[] gcBefore = gc(server);
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long scheduled = start + i * intervalNanos;
@@ -170,11 +172,13 @@ public final class CdsLoadRun {
         // The server's CPU time over the run, per call: the audit writer's share of the run included,
         // its backlog at the end not (less sensitive to other work on the machine than the latencies).
         double cpuPerCall = (double) (cpuMillis(server.pid()) - cpuBefore) / total;
+        double[] gcAfter = gc(server);
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         if (!name.equals("warm-up")) {
             System.out.printf(
                     "[bench] %s: %d calls at %d/s for %d s, errors %d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms"
-                            + "; server CPU %.2f ms per call (load average %s before, %s after)%n",
+                            + "; server CPU %.2f ms and %.2f MB allocated per call, %d GC pauses of %.0f ms in all"
+                            + " (load average %s before, %s after)%n",
                     name,
                     total,
                     rate,
@@ -185,6 +189,9 @@ public final class CdsLoadRun {
                     ms(sorted, 0.99),
                     ms(sorted, 1.0),
                     cpuPerCall,
+                    (gcAfter[0] - gcBefore[0]) / 1e6 / total,
+                    (long) (gcAfter[1] - gcBefore[1]),
+                    (gcAfter[2] - gcBefore[2]) * 1000,
                     loadBefore,
                     loadAverage());
         }
@@ -220,6 +227,69 @@ public final class CdsLoadRun {
         metrics.lines()
                 .filter(l -> l.startsWith("rasguard_audit_events_total"))
                 .forEach(l -> System.out.println("[bench] " + l));
+    }
+
+    /**
+     * What one AuditEvent costs the writer: once the calls are over, the decisions still queued are written
+     * with nothing else running; the server's CPU time over that drain per decision written (up to 120 s).
+     */
+    private static void printAuditDrain(ServerProcess server) throws InterruptedException {
+        double queued = metric(server, "rasguard_audit_queue_events");
+        double writtenBefore = metric(server, "rasguard_audit_events_total{result=\"written\"}");
+        long cpuBefore = cpuMillis(server.pid());
+        long start = System.nanoTime();
+        long deadline = start + 120_000_000_000L;
+        double left = queued;
+        while (left > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            left = metric(server, "rasguard_audit_queue_events");
+        }
+        double written = metric(server, "rasguard_audit_events_total{result=\"written\"}") - writtenBefore;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long cpu = cpuMillis(server.pid()) - cpuBefore;
+        if (written < 100) {
+            System.out.printf(
+                    "[bench] audit writer: %.0f decisions were queued after the calls, too few to time the drain%n",
+                    queued);
+            return;
+        }
+        System.out.printf(
+                "[bench] audit writer drain: %.0f decisions written in %.1f s (%.0f/s), server CPU %.2f ms per decision%s%n",
+                written,
+                seconds,
+                written / seconds,
+                cpu / written,
+                left > 0 ? " (stopped at 120 s, " + (long) left + " left)" : "");
+    }
+
+    /** One figure of the server's /metrics (summed over the lines that start with the name), 0 if absent. */
+    private static double metric(ServerProcess server, String name) {
+        double sum = 0;
+        for (String line : Http.get(server.baseUrl() + "/metrics").body().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * From the server's /metrics (Micrometer's JVM GC metrics): bytes allocated in the young generation so
+     * far, GC pauses so far and their seconds in all (every collector and cause summed).
+     */
+    private static double[] gc(ServerProcess server) {
+        double[] figures = new double[3];
+        for (String line : Http.get(server.baseUrl() + "/metrics").body().split("\n")) {
+            String[] parts = line.split(" ");
+            if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) {
+                figures[0] += Double.parseDouble(parts[parts.length - 1]);
+            } else if (line.startsWith("jvm_gc_pause_seconds_count")) {
+                figures[1] += Double.parseDouble(parts[parts.length - 1]);
+            } else if (line.startsWith("jvm_gc_pause_seconds_sum")) {
+                figures[2] += Double.parseDouble(parts[parts.length - 1]);
+            }
+        }
+        return figures;
     }
 
     /** CPU time (user and system) of a process so far, from /proc/&lt;pid&gt;/stat (Linux; 0 elsewhere). */
