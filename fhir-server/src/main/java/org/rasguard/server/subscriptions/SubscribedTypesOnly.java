@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteriaParser;
+import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteriaParser.SubscriptionCriteria;
 import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
 import java.util.Collection;
 import java.util.Set;
@@ -38,11 +39,14 @@ public final class SubscribedTypesOnly {
     private static final String EVERY_TYPE = "*";
     private static final String SUBSCRIPTION = "Subscription";
 
-    private final Supplier<Collection<String>> registeredCriteria;
+    private final Supplier<Collection<SubscriptionCriteria>> registeredCriteria;
     private final Set<String> writtenTypes = ConcurrentHashMap.newKeySet();
 
-    /** @param registeredCriteria the criteria of the Subscriptions in HAPI's registry, read on each write */
-    public SubscribedTypesOnly(Supplier<Collection<String>> registeredCriteria) {
+    /**
+     * @param registeredCriteria the criteria of the Subscriptions in HAPI's registry as its parser read them
+     *     when it registered each (read on each write; nothing is parsed again here)
+     */
+    public SubscribedTypesOnly(Supplier<Collection<SubscriptionCriteria>> registeredCriteria) {
         this.registeredCriteria = registeredCriteria;
     }
 
@@ -70,7 +74,7 @@ public final class SubscribedTypesOnly {
                 || writtenTypes.contains(resourceType)) {
             return true;
         }
-        for (String criteria : registeredCriteria.get()) {
+        for (SubscriptionCriteria criteria : registeredCriteria.get()) {
             Set<String> types = typesOf(criteria);
             if (types.contains(EVERY_TYPE) || types.contains(resourceType)) {
                 return true;
@@ -81,7 +85,8 @@ public final class SubscribedTypesOnly {
 
     private void remember(IBaseResource resource) {
         if (resource instanceof Subscription subscription) {
-            writtenTypes.addAll(typesOf(subscription.getCriteria()));
+            String criteria = subscription.getCriteria();
+            writtenTypes.addAll(typesOf(criteria == null ? null : SubscriptionCriteriaParser.parse(criteria)));
         }
     }
 
@@ -89,9 +94,7 @@ public final class SubscribedTypesOnly {
      * The resource types a criteria can match (as HAPI matches them: by the types its parser reads), {@code *}
      * for all, for several or for one the parser cannot read.
      */
-    static Set<String> typesOf(String criteria) {
-        SubscriptionCriteriaParser.SubscriptionCriteria parsed =
-                criteria == null ? null : SubscriptionCriteriaParser.parse(criteria);
+    static Set<String> typesOf(SubscriptionCriteria parsed) {
         if (parsed == null
                 || parsed.getType() != SubscriptionCriteriaParser.TypeEnum.SEARCH_EXPRESSION
                 || parsed.getApplicableResourceTypes() == null

@@ -67,9 +67,8 @@ public class SubscriptionDeliveryConfig {
     /** Writes of types no Subscription names skip HAPI's subscription pipeline (a persisted message each). */
     @Bean
     public SubscribedTypesOnly subscribedTypesOnly(SubscriptionRegistry registry, IInterceptorService jpaInterceptors) {
-        SubscribedTypesOnly filter = new SubscribedTypesOnly(() -> registry.getAll().stream()
-                .map(active -> active.getSubscription().getCriteriaString())
-                .toList());
+        SubscribedTypesOnly filter = new SubscribedTypesOnly(() ->
+                registry.getAll().stream().map(active -> active.getCriteria()).toList());
         jpaInterceptors.registerInterceptor(filter);
         return filter;
     }

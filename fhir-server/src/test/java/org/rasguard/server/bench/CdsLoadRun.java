@@ -44,7 +44,7 @@ import org.rasguard.server.it.ServerProcess;
  */
 public final class CdsLoadRun {
 
-    private static final String[] EXAMPLES = {"ras-mutant", "ras-wild-type", "ras-unknown", "kras-g12c", "head-neck"};
+    static final String[] EXAMPLES = {"ras-mutant", "ras-wild-type", "ras-unknown", "kras-g12c", "head-neck"};
 
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 50;

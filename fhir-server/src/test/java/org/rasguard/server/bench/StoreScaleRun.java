@@ -34,7 +34,10 @@ import org.rasguard.server.it.TestDatabase;
  *     org.rasguard.server.bench.StoreScaleRun [10000,100000,1000000]
  * </pre>
  * With {@code -Drasguard.it.postgres.url=…} (as for the integration tests) on a fresh PostgreSQL
- * database, else on H2 in a new data directory.
+ * database, else on H2 in a new data directory. {@code -Drasguard.bench.dataDir=DIR} puts the H2
+ * database in DIR and keeps it; the argument {@code measure} then starts a server on that store,
+ * loads nothing and measures once: a store loaded while the machine did other work is measured
+ * later on an idle one.
  *
  * <p>Each loaded Bundle is one Patient (conditional create on its MRN) with {@value #PER_PATIENT}
  * Observations: two KRAS variants and other laboratory results under a local code, so that most of
@@ -52,17 +55,22 @@ public final class StoreScaleRun {
     private StoreScaleRun() {}
 
     public static void main(String[] args) throws Exception {
-        long[] checkpoints = Arrays.stream((args.length > 0 ? args[0] : "10000,100000,1000000").split(","))
+        boolean measureOnly = args.length > 0 && args[0].equals("measure");
+        long[] checkpoints = Arrays.stream(
+                        (args.length > 0 && !measureOnly ? args[0] : "10000,100000,1000000").split(","))
                 .mapToLong(Long::parseLong)
                 .sorted()
                 .toArray();
         Map<String, String> env = new HashMap<>(TestDatabase.fresh());
         env.put("RASGUARD_VALIDATION", "off");
         env.put("RASGUARD_RATE_LIMIT_PER_SECOND", "0");
-        try (ServerProcess server = new ServerProcess(Files.createTempDirectory("rasguard-scale-"), env)
-                .withJvmDefaults()
-                .start()) {
-            List<String> patients = CdsLoadRun.loadExamples(server);
+        String keptDir = System.getProperty("rasguard.bench.dataDir");
+        java.nio.file.Path dataDir = keptDir != null
+                ? Files.createDirectories(java.nio.file.Path.of(keptDir))
+                : Files.createTempDirectory("rasguard-scale-");
+        try (ServerProcess server =
+                new ServerProcess(dataDir, env).withJvmDefaults().start()) {
+            List<String> patients = measureOnly ? examplePatients(server) : CdsLoadRun.loadExamples(server);
             HttpClient client =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             java.util.function.Function<String, HttpRequest> rasStatus = patient -> HttpRequest.newBuilder(
@@ -80,6 +88,15 @@ public final class StoreScaleRun {
                                     .toString()))
                             .build();
             AtomicLong stored = new AtomicLong();
+            if (measureOnly) {
+                stored.set(observationCount(server));
+                measure(client, "warm-up", stored.get(), patients, rasStatus);
+                measure(client, "warm-up", stored.get(), patients, orderSign);
+                measure(client, "$ras-status", stored.get(), patients, rasStatus);
+                measure(client, "order-sign from our store", stored.get(), patients, orderSign);
+                System.out.printf("[scale] server resident set %,d MB%n", server.residentKilobytes() / 1024);
+                return;
+            }
             // A first load and a first round of both calls that are not counted: the first checkpoint
             // would otherwise be measured on a server still compiling its hot paths.
             load(server, stored, 2_000);
@@ -98,6 +115,28 @@ public final class StoreScaleRun {
                 System.out.printf("[scale] server resident set %,d MB%n", server.residentKilobytes() / 1024);
             }
         }
+    }
+
+    /** The Observations the store holds (a count search). */
+    private static long observationCount(ServerProcess server) {
+        Http.Response response = Http.get(server.fhirBase() + "/Observation?_summary=count");
+        return response.resource(org.hl7.fhir.r4.model.Bundle.class).getTotal();
+    }
+
+    /** The example patients a kept store was loaded with (their MRNs, as in the example Bundles). */
+    private static List<String> examplePatients(ServerProcess server) throws java.io.IOException {
+        List<String> patients = new ArrayList<>();
+        for (String example : CdsLoadRun.EXAMPLES) {
+            String bundle = Files.readString(
+                    java.nio.file.Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));
+            Http.Response posted = Http.post(server.fhirBase(), bundle); // conditional creates: nothing new
+            patients.add(posted.resource(org.hl7.fhir.r4.model.Bundle.class)
+                    .getEntryFirstRep()
+                    .getResponse()
+                    .getLocation()
+                    .split("/")[1]);
+        }
+        return patients;
     }
 
     /** Posts Bundles from {@value #CLIENTS} clients until the store holds {@code target} loaded Observations. */

@@ -3,6 +3,7 @@ package org.rasguard.server.subscriptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteriaParser;
 import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
 import ca.uhn.fhir.rest.server.messaging.BaseResourceMessage.OperationTypeEnum;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ class SubscribedTypesOnlyTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private final List<String> registered = new ArrayList<>();
-    private final SubscribedTypesOnly filter = new SubscribedTypesOnly(() -> registered);
+    private final SubscribedTypesOnly filter = new SubscribedTypesOnly(() -> registered.stream()
+            .map(criteria -> criteria == null ? null : SubscriptionCriteriaParser.parse(criteria))
+            .toList()); // as HAPI's registry holds them: parsed once, when registered
 
     private boolean passes(org.hl7.fhir.r4.model.Resource resource) {
         return filter.resourceModified(new ResourceModifiedMessage(FHIR, resource, OperationTypeEnum.CREATE));
