@@ -35,16 +35,16 @@ final class GeneResolver {
     private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^\\p{L}\\p{N}]");
 
     private final RasVocabulary vocabulary;
-    /** Each gene's names as whole-word patterns whose separators may be written as hyphen, space, dot or nothing. */
-    private final Map<Gene, List<Pattern>> namePatterns;
+    /**
+     * Each gene's names as one whole-word pattern (an alternation of its names) whose separators may be
+     * written as hyphen, space, dot or nothing: one pass over a text per gene, not one per name.
+     */
+    private final Map<Gene, Pattern> namePatterns;
 
     GeneResolver(RasVocabulary vocabulary) {
         this.vocabulary = vocabulary;
-        Map<Gene, List<Pattern>> patterns = new EnumMap<>(Gene.class);
-        vocabulary
-                .geneNames()
-                .forEach((gene, names) -> patterns.put(
-                        gene, names.stream().map(GeneResolver::namePattern).toList()));
+        Map<Gene, Pattern> patterns = new EnumMap<>(Gene.class);
+        vocabulary.geneNames().forEach((gene, names) -> patterns.put(gene, namesPattern(names)));
         this.namePatterns = patterns;
     }
 
@@ -52,16 +52,25 @@ final class GeneResolver {
      * "K-RAS" also as "KRAS", "K RAS" or "k.ras"; "c-Ki-ras" as "c-Ki-Ras" or "cKiras": a name's
      * separators are optional and interchangeable, letters ignore case, and the name stands alone.
      */
-    private static Pattern namePattern(String name) {
-        StringBuilder regex = new StringBuilder("(?<![\\p{L}\\p{N}])");
-        String[] parts = NAME_SEPARATOR.split(name.trim());
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0) {
-                regex.append("[\\s\\-._/]?");
+    private static Pattern namesPattern(List<String> allNames) {
+        // A blank designation would name the gene in every text: never a name.
+        List<String> names = allNames.stream().filter(name -> !name.isBlank()).toList();
+        StringBuilder regex = new StringBuilder("(?<![\\p{L}\\p{N}])(?:");
+        for (int n = 0; n < names.size(); n++) {
+            if (n > 0) {
+                regex.append('|');
             }
-            regex.append(Pattern.quote(parts[i]));
+            String[] parts = NAME_SEPARATOR.split(names.get(n).trim());
+            for (int i = 0; i < parts.length; i++) {
+                if (i > 0) {
+                    regex.append("[\\s\\-._/]?");
+                }
+                regex.append(Pattern.quote(parts[i]));
+            }
         }
-        regex.append("(?![\\p{L}\\p{N}])");
+        // An alternative that matches but is followed by a letter or digit ("KRAS" in "KRAS2") backtracks
+        // into the next one, so a text matches exactly when one of the names alone would.
+        regex.append(")(?![\\p{L}\\p{N}])");
         return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
@@ -135,8 +144,8 @@ final class GeneResolver {
         if (text == null || text.isBlank()) {
             return genes;
         }
-        for (Map.Entry<Gene, List<Pattern>> names : namePatterns.entrySet()) {
-            if (names.getValue().stream().anyMatch(name -> name.matcher(text).find())) {
+        for (Map.Entry<Gene, Pattern> names : namePatterns.entrySet()) {
+            if (names.getValue().matcher(text).find()) {
                 genes.add(names.getKey());
             }
         }
