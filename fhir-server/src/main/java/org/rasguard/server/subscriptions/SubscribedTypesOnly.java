@@ -26,7 +26,8 @@ import org.hl7.fhir.r4.model.Subscription;
  * <p>Which types pass: Subscription itself (HAPI's registry learns of Subscriptions through this very
  * pipeline), the types of the criteria of the Subscriptions HAPI has registered, and those of every
  * Subscription written through this process since it started (stored but perhaps not registered yet:
- * a result written a moment after its Subscription is not lost). A criteria that names several types
+ * this filter never drops a write HAPI could still match; HAPI itself matches only against the
+ * Subscriptions its registry has put in service, about a second after their create). A criteria that names several types
  * or all of them ({@code [*]}), or that cannot be read, lets every write pass. Another replica learns
  * of a new Subscription when its HAPI registry does, as before.
  *
