@@ -29,8 +29,8 @@ public final class RasStatusEngine {
     private final RasVocabulary vocabulary;
     private final RasPolicy policy;
     /**
-     * Built once: it compiles a whole-word pattern for every gene name of the vocabulary, which per
-     * assessment was a tenth of what a CDS call allocated (issue 19); immutable, so shared by all calls.
+     * Built once: it compiles each gene's names into a whole-word pattern, which per assessment was a
+     * tenth of what a CDS call allocated (issue 19); immutable, so shared by all calls.
      */
     private final GeneResolver genes;
 

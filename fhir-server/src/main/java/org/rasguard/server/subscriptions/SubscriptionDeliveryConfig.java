@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
+import ca.uhn.fhir.jpa.subscription.match.registry.ActiveSubscription;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import ca.uhn.fhir.jpa.topic.SubscriptionTopicConfig;
@@ -68,7 +69,7 @@ public class SubscriptionDeliveryConfig {
     @Bean
     public SubscribedTypesOnly subscribedTypesOnly(SubscriptionRegistry registry, IInterceptorService jpaInterceptors) {
         SubscribedTypesOnly filter = new SubscribedTypesOnly(() ->
-                registry.getAll().stream().map(active -> active.getCriteria()).toList());
+                registry.getAll().stream().map(ActiveSubscription::getCriteria).toList());
         jpaInterceptors.registerInterceptor(filter);
         return filter;
     }

@@ -44,7 +44,7 @@ import org.rasguard.server.it.ServerProcess;
  */
 public final class CdsLoadRun {
 
-    static final String[] EXAMPLES = {"ras-mutant", "ras-wild-type", "ras-unknown", "kras-g12c", "head-neck"};
+    private static final String[] EXAMPLES = {"ras-mutant", "ras-wild-type", "ras-unknown", "kras-g12c", "head-neck"};
 
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 50;
@@ -278,18 +278,11 @@ public final class CdsLoadRun {
      * far, GC pauses so far and their seconds in all (every collector and cause summed).
      */
     private static double[] gc(ServerProcess server) {
-        double[] figures = new double[3];
-        for (String line : Http.get(server.baseUrl() + "/metrics").body().split("\n")) {
-            String[] parts = line.split(" ");
-            if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) {
-                figures[0] += Double.parseDouble(parts[parts.length - 1]);
-            } else if (line.startsWith("jvm_gc_pause_seconds_count")) {
-                figures[1] += Double.parseDouble(parts[parts.length - 1]);
-            } else if (line.startsWith("jvm_gc_pause_seconds_sum")) {
-                figures[2] += Double.parseDouble(parts[parts.length - 1]);
-            }
-        }
-        return figures;
+        return new double[] {
+            metric(server, "jvm_gc_memory_allocated_bytes_total"),
+            metric(server, "jvm_gc_pause_seconds_count"),
+            metric(server, "jvm_gc_pause_seconds_sum")
+        };
     }
 
     /** CPU time (user and system) of a process so far, from /proc/&lt;pid&gt;/stat (Linux; 0 elsewhere). */

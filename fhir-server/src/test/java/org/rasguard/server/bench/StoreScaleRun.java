@@ -70,7 +70,8 @@ public final class StoreScaleRun {
                 : Files.createTempDirectory("rasguard-scale-");
         try (ServerProcess server =
                 new ServerProcess(dataDir, env).withJvmDefaults().start()) {
-            List<String> patients = measureOnly ? examplePatients(server) : CdsLoadRun.loadExamples(server);
+            // Conditional creates: on a kept store the example patients are found again, nothing new is stored.
+            List<String> patients = CdsLoadRun.loadExamples(server);
             HttpClient client =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             java.util.function.Function<String, HttpRequest> rasStatus = patient -> HttpRequest.newBuilder(
@@ -92,9 +93,7 @@ public final class StoreScaleRun {
                 stored.set(observationCount(server));
                 measure(client, "warm-up", stored.get(), patients, rasStatus);
                 measure(client, "warm-up", stored.get(), patients, orderSign);
-                measure(client, "$ras-status", stored.get(), patients, rasStatus);
-                measure(client, "order-sign from our store", stored.get(), patients, orderSign);
-                System.out.printf("[scale] server resident set %,d MB%n", server.residentKilobytes() / 1024);
+                measureCheckpoint(server, client, stored.get(), patients, rasStatus, orderSign);
                 return;
             }
             // A first load and a first round of both calls that are not counted: the first checkpoint
@@ -110,9 +109,7 @@ public final class StoreScaleRun {
                 System.out.printf(
                         "[scale] %,d Observations stored (%,d loaded in %.0f s, %.0f /s)%n",
                         stored.get(), stored.get() - before, seconds, (stored.get() - before) / seconds);
-                measure(client, "$ras-status", stored.get(), patients, rasStatus);
-                measure(client, "order-sign from our store", stored.get(), patients, orderSign);
-                System.out.printf("[scale] server resident set %,d MB%n", server.residentKilobytes() / 1024);
+                measureCheckpoint(server, client, stored.get(), patients, rasStatus, orderSign);
             }
         }
     }
@@ -123,20 +120,18 @@ public final class StoreScaleRun {
         return response.resource(org.hl7.fhir.r4.model.Bundle.class).getTotal();
     }
 
-    /** The example patients a kept store was loaded with (their MRNs, as in the example Bundles). */
-    private static List<String> examplePatients(ServerProcess server) throws java.io.IOException {
-        List<String> patients = new ArrayList<>();
-        for (String example : CdsLoadRun.EXAMPLES) {
-            String bundle = Files.readString(
-                    java.nio.file.Path.of("ig-resources/src/main/fhir/example/Bundle-" + example + "-patient.json"));
-            Http.Response posted = Http.post(server.fhirBase(), bundle); // conditional creates: nothing new
-            patients.add(posted.resource(org.hl7.fhir.r4.model.Bundle.class)
-                    .getEntryFirstRep()
-                    .getResponse()
-                    .getLocation()
-                    .split("/")[1]);
-        }
-        return patients;
+    /** The figures of one checkpoint: both calls, then the server's resident set. */
+    private static void measureCheckpoint(
+            ServerProcess server,
+            HttpClient client,
+            long stored,
+            List<String> patients,
+            java.util.function.Function<String, HttpRequest> rasStatus,
+            java.util.function.Function<String, HttpRequest> orderSign)
+            throws Exception {
+        measure(client, "$ras-status", stored, patients, rasStatus);
+        measure(client, "order-sign from our store", stored, patients, orderSign);
+        System.out.printf("[scale] server resident set %,d MB%n", server.residentKilobytes() / 1024);
     }
 
     /** Posts Bundles from {@value #CLIENTS} clients until the store holds {@code target} loaded Observations. */
