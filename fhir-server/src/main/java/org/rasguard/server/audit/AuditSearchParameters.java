@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * canonical URL, and one with status {@code retired} is then not indexed nor searchable
  * ({@code SearchParamRegistryImpl}). At start, one such SearchParameter per unsearched built-in
  * ({@code SearchParameter/rasguard-not-indexed-AuditEvent-<code>}) is written where it is missing or
- * changed, as the server (so {@code SubscriptionSearchParameters} and the REST layer do not see it),
+ * changed, as the server (so {@code ClientSearchParameters} and the REST layer do not see it),
  * without HAPI's reindex job: AuditEvents stored before keep their old rows of those parameters until
  * they are next written or purged, and nothing reads those rows. A search on a parameter not indexed
  * answers 400 (HAPI: unknown search parameter), as for any parameter the server does not support.

@@ -2,6 +2,7 @@ package org.rasguard.server.fhir;
 
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
@@ -187,5 +188,13 @@ public class FhirJpaConfig {
     @Bean
     public IBinaryStorageSvc binaryStorageSvc() {
         return new DatabaseBinaryContentStorageSvcImpl();
+    }
+
+    /** No client SearchParameter over Subscriptions or AuditEvents ({@link ClientSearchParameters}). */
+    @Bean
+    public ClientSearchParameters clientSearchParameters(IInterceptorService jpaInterceptors) {
+        ClientSearchParameters guard = new ClientSearchParameters();
+        jpaInterceptors.registerInterceptor(guard);
+        return guard;
     }
 }

@@ -74,14 +74,6 @@ public class SubscriptionDeliveryConfig {
         return filter;
     }
 
-    /** No client SearchParameter can index Subscriptions (and so search their header secrets). */
-    @Bean
-    public SubscriptionSearchParameters subscriptionSearchParameters(IInterceptorService jpaInterceptors) {
-        SubscriptionSearchParameters guard = new SubscriptionSearchParameters();
-        jpaInterceptors.registerInterceptor(guard);
-        return guard;
-    }
-
     /** Keeps stored header values when a client sends back the masked ones (JPA), and masks every answer (REST). */
     @Bean
     public ChannelHeaders channelHeaders(IInterceptorService jpaInterceptors, RestfulServer fhirServer) {

@@ -221,6 +221,32 @@ class AuditIT {
                             .GET());
             assertThat(refused.status()).as(notIndexed + " → " + refused.body()).isEqualTo(400);
         }
+        // ...and no client can index them again: not by changing or deleting the server's retired ones, nor by a
+        // new one under the built-in URL (an outside attack did all three, and HAPI then reindexed the trail).
+        String retired = server.fhirBase() + "/SearchParameter/rasguard-not-indexed-AuditEvent-outcome";
+        Http.Response stored = Http.get(retired);
+        assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+        String reactivated = stored.body().replace("\"retired\"", "\"active\"");
+        String builtInUrl = Http.urlEncode("http://hl7.org/fhir/SearchParameter/AuditEvent-outcome");
+        for (Http.Response attempt : List.of(
+                Http.put(retired, reactivated),
+                Http.delete(retired),
+                Http.put(
+                        server.fhirBase() + "/SearchParameter?url=" + builtInUrl,
+                        reactivated.replaceAll("\"id\":\"[^\"]*\",", "")),
+                Http.post(server.fhirBase() + "/SearchParameter", """
+                        {"resourceType":"SearchParameter","url":"http://example.org/sp/outcome2","name":"outcome2",
+                         "status":"active","code":"outcome2","description":"x","base":["AuditEvent"],"type":"token",
+                         "expression":"AuditEvent.outcome"}"""))) {
+            assertThat(attempt.status()).as(attempt.body()).isEqualTo(403);
+            assertThat(attempt.body()).contains("search-parameter-over-audit-events");
+        }
+        assertThat(Http.get(retired).body()).contains("\"retired\"");
+        Http.Response stillRefused =
+                Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/AuditEvent?outcome=0"))
+                        .header("Accept", "application/fhir+json")
+                        .GET());
+        assertThat(stillRefused.status()).as(stillRefused.body()).isEqualTo(400);
         String capabilities =
                 Http.get(server.fhirBase() + "/metadata?_format=json").body();
         JsonNode auditEvent = null;
