@@ -3,6 +3,7 @@ package org.rasguard.server.subscriptions;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteriaParser;
 import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
 import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -30,6 +31,7 @@ public final class SubscriptionEndpointGuard {
 
     static final String ENDPOINT_NOT_ALLOWED = "subscription-endpoint-not-allowed";
     static final String CHANNEL_NOT_SUPPORTED = "subscription-channel-not-supported";
+    static final String CRITERIA_NOT_ALLOWED = "subscription-criteria-not-allowed";
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionEndpointGuard.class);
 
@@ -56,6 +58,13 @@ public final class SubscriptionEndpointGuard {
      */
     @Hook(Pointcut.SUBSCRIPTION_BEFORE_REST_HOOK_DELIVERY)
     public boolean beforeDelivery(ResourceDeliveryMessage message, CanonicalSubscription subscription) {
+        if (message != null && isSubscription(message.getPayloadId())) {
+            // One stored before its criteria were refused: a Subscription's channel headers are another client's.
+            LOG.warn(
+                    "Subscription/{}: not delivered, the payload is a Subscription",
+                    subscription == null ? "?" : subscription.getIdPart());
+            return false;
+        }
         if (subscription != null && endpoints.allowsUnder(subscription.getEndpointUrl())) {
             return true;
         }
@@ -73,6 +82,12 @@ public final class SubscriptionEndpointGuard {
         if (channel.getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
             throw refused(CHANNEL_NOT_SUPPORTED, "Only rest-hook Subscriptions are delivered by this server");
         }
+        if (watchesSubscriptions(subscription.getCriteria())) {
+            throw refused(
+                    CRITERIA_NOT_ALLOWED,
+                    "A Subscription cannot watch Subscriptions: their channel headers hold other clients' secrets",
+                    "Subscription.criteria");
+        }
         if (endpoints.isEmpty()) {
             throw refused(
                     ENDPOINT_NOT_ALLOWED,
@@ -84,6 +99,31 @@ public final class SubscriptionEndpointGuard {
                     ENDPOINT_NOT_ALLOWED,
                     "Subscription.channel.endpoint is not under an endpoint allowed by RASGUARD_SUBSCRIPTION_ENDPOINTS");
         }
+    }
+
+    /**
+     * Whether a criteria could match Subscriptions: one that names the type, as HAPI's parser reads it or as
+     * written (an outside attack: {@code Subscription?status=active} was sent every other client's
+     * Subscription, channel headers unmasked). {@code [*]} is left to HAPI, which never matches Subscriptions
+     * with it; a payload that is a Subscription is stopped at delivery anyway ({@link #beforeDelivery}).
+     */
+    static boolean watchesSubscriptions(String criteria) {
+        if (criteria == null) {
+            return false;
+        }
+        String trimmed = criteria.trim().toLowerCase(java.util.Locale.ROOT);
+        if (trimmed.startsWith("subscription") || trimmed.matches("^\\[[^\\]]*\\bsubscription\\b.*")) {
+            return true;
+        }
+        SubscriptionCriteriaParser.SubscriptionCriteria parsed = SubscriptionCriteriaParser.parse(criteria);
+        return parsed != null
+                && parsed.getApplicableResourceTypes() != null
+                && parsed.getApplicableResourceTypes().stream().anyMatch("Subscription"::equalsIgnoreCase);
+    }
+
+    private static boolean isSubscription(String payloadId) {
+        return payloadId != null
+                && "Subscription".equals(new org.hl7.fhir.r4.model.IdType(payloadId).getResourceType());
     }
 
     private static UnprocessableEntityException refused(String code, String message) {

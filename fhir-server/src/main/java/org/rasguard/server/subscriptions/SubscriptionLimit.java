@@ -4,9 +4,12 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Subscription;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The cap on Subscriptions ({@code RASGUARD_MAX_SUBSCRIPTIONS}): HAPI keeps two
@@ -20,9 +23,12 @@ import org.hl7.fhir.r4.model.Subscription;
  * {@code subscription-limit-reached} once that many are stored. An update of a Subscription that already
  * counts is never refused, so lowering the cap stops new ones and keeps those stored.
  *
- * <p>On HAPI JPA's interceptor service, before storage, beside {@link SubscriptionEndpointGuard}.
- * Concurrent creates in different transactions each see the others' uncommitted rows as absent, so
- * the cap may be passed by as many creates as run at the same moment; it bounds growth, it is not exact.
+ * <p>On HAPI JPA's interceptor service, before storage, beside {@link SubscriptionEndpointGuard}. The
+ * Subscriptions taken earlier in the same database transaction (the entries of one transaction Bundle)
+ * count too: their rows are not stored yet when the next entry is checked (an outside attack took a
+ * cap of 50 to 315 with one Bundle). Concurrent creates in different transactions each see the others'
+ * uncommitted rows as absent, so the cap may be passed by as many creates as run at the same moment;
+ * it bounds growth, it is not exact.
  */
 @Interceptor
 public final class SubscriptionLimit {
@@ -61,13 +67,41 @@ public final class SubscriptionLimit {
         if (id != null && stored.contains(id)) {
             return;
         }
-        if (stored.size() >= max) {
+        AtomicInteger takenInTransaction = takenInThisTransaction();
+        int taken = takenInTransaction == null ? 0 : takenInTransaction.get();
+        if (stored.size() + taken >= max) {
             throw SubscriptionEndpointGuard.refused(
                     LIMIT_REACHED,
                     "This server holds at most " + max
                             + " requested or active Subscriptions (RASGUARD_MAX_SUBSCRIPTIONS): delete one or set its status to off first",
                     "Subscription.status");
         }
+        if (takenInTransaction != null) {
+            takenInTransaction.incrementAndGet();
+        }
+    }
+
+    /**
+     * How many Subscriptions this check let into the current database transaction so far, bound to it
+     * (Spring's transaction synchronization, which HAPI's transactions run under) and dropped when it
+     * ends; null outside a transaction.
+     */
+    private AtomicInteger takenInThisTransaction() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return null;
+        }
+        AtomicInteger taken = (AtomicInteger) TransactionSynchronizationManager.getResource(this);
+        if (taken == null) {
+            taken = new AtomicInteger();
+            TransactionSynchronizationManager.bindResource(this, taken);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(SubscriptionLimit.this);
+                }
+            });
+        }
+        return taken;
     }
 
     /** Whether HAPI would deliver for it: status requested or active. */

@@ -489,6 +489,24 @@ class LateResultIT {
         assertThat(already).as("the other test's Subscriptions leave room").isLessThan(MAX_SUBSCRIPTIONS);
         List<String> mine = new java.util.ArrayList<>();
 
+        // 0. One transaction whose own entries pass the cap: 422 as a whole, none stored (an outside attack took
+        // a cap of 50 to 315 with one Bundle of creates, each checked against the rows stored before it).
+        Bundle overTheCap = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int i = already; i <= MAX_SUBSCRIPTIONS; i++) {
+            overTheCap
+                    .addEntry()
+                    .setFullUrl("urn:uuid:" + UUID.randomUUID())
+                    .setResource(basicSubscription(hook, "one-bundle-" + i))
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("Subscription");
+        }
+        Http.Response oneBundle = Http.post(server.fhirBase(), Http.encode(overTheCap));
+        assertThat(oneBundle.status()).as(oneBundle.body()).isEqualTo(422);
+        assertThat(oneBundle.body()).contains("subscription-limit-reached");
+        assertThat(total(server.fhirBase() + "/Subscription?status=requested,active"))
+                .isEqualTo(already);
+
         // 1. Up to the cap; the last one carries the EHR's token. Its create answer shows the header masked.
         for (int i = already; i < MAX_SUBSCRIPTIONS - 1; i++) {
             Http.Response filler =
@@ -605,6 +623,20 @@ class LateResultIT {
                  "description":"x","base":["Subscription"],"type":"string","expression":"Subscription.channel.header"}""");
         assertThat(index.status()).as(index.body()).isEqualTo(403);
         assertThat(index.body()).contains("search-parameter-over-subscriptions");
+        // Nor over every type (an outside attack read the header back through base Resource and descendants()).
+        Http.Response everyType = Http.post(server.fhirBase() + "/SearchParameter", """
+                {"resourceType":"SearchParameter","url":"http://example.org/sp/any","name":"any","status":"active","code":"any",
+                 "description":"x","base":["Resource"],"type":"string","expression":"Resource.descendants().ofType(string)"}""");
+        assertThat(everyType.status()).as(everyType.body()).isEqualTo(403);
+        assertThat(everyType.body()).contains("search-parameter-over-subscriptions");
+
+        // A Subscription cannot watch Subscriptions (it would be sent the others, headers unmasked).
+        for (String criteria : List.of("Subscription?status=active", "[Observation,Subscription]")) {
+            Subscription watcher = restHook(hook, criteria, "watches Subscriptions");
+            Http.Response refused = Http.post(server.fhirBase() + "/Subscription", Http.encode(watcher));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+            assertThat(refused.body()).contains("subscription-criteria-not-allowed");
+        }
     }
 
     /** A rest-hook Subscription to {@code endpoint} for Basic resources coded {@code marker}. */

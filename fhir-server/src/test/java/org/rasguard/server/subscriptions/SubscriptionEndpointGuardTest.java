@@ -77,4 +77,45 @@ class SubscriptionEndpointGuardTest {
                     assertThat(e.getMessage()).contains("RASGUARD_SUBSCRIPTION_ENDPOINTS is empty");
                 });
     }
+
+    /** An outside attack: a Subscription on Subscriptions was sent the others, channel headers unmasked. */
+    @Test
+    void aSubscriptionCannotWatchSubscriptionsInAnySpelling() {
+        SubscriptionEndpointGuard guard =
+                new SubscriptionEndpointGuard(FhirServerAllowlist.of(List.of("https://ehr.example.org/rasguard")));
+        for (String criteria : List.of(
+                "Subscription?status=active",
+                "Subscription?",
+                "  subscription?criteria:contains=Observation",
+                "[Observation,Subscription]",
+                "[subscription]")) {
+            Subscription watcher =
+                    restHook("https://ehr.example.org/rasguard/late").setCriteria(criteria);
+            assertThatThrownBy(() -> guard.check(watcher))
+                    .as(criteria)
+                    .isInstanceOfSatisfying(
+                            UnprocessableEntityException.class,
+                            e -> assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.CRITERIA_NOT_ALLOWED));
+        }
+        for (String criteria : List.of(
+                "DetectedIssue?", "Observation?code=http://loinc.org|21717-3", "Observation?_text=subscription")) {
+            Subscription fine =
+                    restHook("https://ehr.example.org/rasguard/late").setCriteria(criteria);
+            assertThatCode(() -> guard.check(fine)).as(criteria).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void aSubscriptionIsNeverDeliveredAsAPayload() {
+        SubscriptionEndpointGuard guard =
+                new SubscriptionEndpointGuard(FhirServerAllowlist.of(List.of("https://ehr.example.org/rasguard")));
+        CanonicalSubscription allowed = new CanonicalSubscription();
+        allowed.setEndpointUrl("https://ehr.example.org/rasguard/late");
+        ResourceDeliveryMessage subscription = new ResourceDeliveryMessage();
+        subscription.setPayloadId(new org.hl7.fhir.r4.model.IdType("Subscription/7/_history/2"));
+        ResourceDeliveryMessage issue = new ResourceDeliveryMessage();
+        issue.setPayloadId(new org.hl7.fhir.r4.model.IdType("DetectedIssue/8"));
+        assertThat(guard.beforeDelivery(subscription, allowed)).isFalse();
+        assertThat(guard.beforeDelivery(issue, allowed)).isTrue();
+    }
 }

@@ -10,6 +10,8 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Subscription;
 import org.junit.jupiter.api.Test;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 class SubscriptionLimitTest {
 
@@ -87,5 +89,36 @@ class SubscriptionLimitTest {
         assertThatThrownBy(() -> new SubscriptionLimit(0, Set::of)
                         .creating(subscription(null, Subscription.SubscriptionStatus.REQUESTED)))
                 .isInstanceOf(UnprocessableEntityException.class);
+    }
+
+    /** An outside attack: one transaction Bundle of 300 Subscriptions passed a cap of 50 (none stored yet). */
+    @Test
+    void theSubscriptionsOfOneTransactionCountAgainstEachOther() {
+        SubscriptionLimit limit = new SubscriptionLimit(3, () -> Set.of("1"));
+        TransactionSynchronizationManager.initSynchronization();
+        try {
+            limit.creating(subscription(null, Subscription.SubscriptionStatus.REQUESTED));
+            limit.creating(subscription(null, Subscription.SubscriptionStatus.OFF)); // takes no slot
+            limit.creating(subscription(null, Subscription.SubscriptionStatus.ACTIVE));
+            assertThatThrownBy(() -> limit.creating(subscription(null, Subscription.SubscriptionStatus.REQUESTED)))
+                    .isInstanceOfSatisfying(
+                            UnprocessableEntityException.class,
+                            e -> assertThat(code(e)).isEqualTo(SubscriptionLimit.LIMIT_REACHED));
+            // The transaction ends: the next one starts from what is stored.
+            TransactionSynchronizationManager.getSynchronizations()
+                    .forEach(sync -> sync.afterCompletion(TransactionSynchronization.STATUS_ROLLED_BACK));
+        } finally {
+            TransactionSynchronizationManager.clearSynchronization();
+        }
+        TransactionSynchronizationManager.initSynchronization();
+        try {
+            assertThatCode(() -> limit.creating(subscription(null, Subscription.SubscriptionStatus.REQUESTED)))
+                    .doesNotThrowAnyException();
+        } finally {
+            TransactionSynchronizationManager.getSynchronizations()
+                    .forEach(sync -> sync.afterCompletion(TransactionSynchronization.STATUS_COMMITTED));
+            TransactionSynchronizationManager.clearSynchronization();
+        }
+        assertThat(TransactionSynchronizationManager.getResourceMap()).isEmpty();
     }
 }
