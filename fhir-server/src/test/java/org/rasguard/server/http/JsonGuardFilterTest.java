@@ -57,4 +57,16 @@ class JsonGuardFilterTest {
         assertThat(check("{\"v\":1" + "0".repeat(900) + ".5}")).isEqualTo("number-out-of-range");
         assertThat(check("{\"v\":" + "1".repeat(300) + "}")).isNull();
     }
+
+    /** FHIR strings hold no character below U+0020 but tab, line feed and carriage return. */
+    @Test
+    void controlCharactersInStringsOrNamesAreRefusedTabAndNewlinesPass() {
+        assertThat(check("{\"resourceType\":\"Observation\",\"code\":{\"text\":\"a\\u0000b\"}}"))
+                .isEqualTo("control-character");
+        assertThat(check("{\"criteria\":\"Observation?code=\\u202e\\u0001\"}")).isEqualTo("control-character");
+        assertThat(check("{\"x\\u001f\":1}")).isEqualTo("control-character");
+        assertThat(check("[\"\\u007f is DEL, not a control below 32\"]")).isNull();
+        assertThat(check("{\"note\":[{\"text\":\"line one\\nline two\\r\\n\\tindented\"}]}"))
+                .isNull();
+    }
 }

@@ -61,6 +61,17 @@ class BadInputIT {
         assertClientError(chunked);
     }
 
+    /** An outside attack: a NUL in a stored string broke every XML answer that held the resource. */
+    @Test
+    void aControlCharacterInAStringIsRefusedBeforeItIsStored() {
+        Http.Response response = Http.post(
+                fhir + "/Observation",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"KRAS\\u0000 G12D\"}}");
+        assertThat(response.status()).isEqualTo(400);
+        assertClientError(response);
+        assertThat(response.body()).contains("control-character");
+    }
+
     @Test
     void unknownPathsAndMalformedUrlsGetAnOperationOutcome() {
         assertClientError(Http.get(fhir.replace("/fhir", "/nothing-here")));
