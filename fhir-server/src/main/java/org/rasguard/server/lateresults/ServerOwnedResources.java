@@ -29,8 +29,9 @@ import org.rasguard.server.http.Refusals;
  *
  * <p>The server's own writes ({@link SystemRequestDetails}: the audit writer, the late-result check,
  * patient-view feedback closing an issue, retention) pass. On HAPI JPA's interceptor service, before
- * storage: it sees every path. Systems are compared ignoring case and surrounding blanks, so no variant
- * a search might take for ours gets through; reads and searches are not touched.
+ * storage: it sees every path. Systems are compared ignoring case, surrounding blanks and a trailing
+ * slash, and our two AuditEvent type codes are ours in any system, so no variant a search or a reader
+ * might take for ours gets through; reads and searches are not touched.
  */
 @Interceptor
 public final class ServerOwnedResources {
@@ -65,7 +66,7 @@ public final class ServerOwnedResources {
     /** Whether the resource is one only this server may write (see the class comment); false for null. */
     static boolean isServerOwned(IBaseResource resource) {
         if (resource instanceof AuditEvent event) {
-            return ours(event.getType().getSystem(), DecisionAuditEvents.TYPE_SYSTEM);
+            return ours(event.getType().getSystem(), DecisionAuditEvents.TYPE_SYSTEM) || oursByCode(event.getType());
         }
         if (resource instanceof DetectedIssue issue) {
             return issue.getCode().getCoding().stream().anyMatch(c -> ours(c.getSystem(), LateResultIssues.CODE_SYSTEM))
@@ -74,8 +75,20 @@ public final class ServerOwnedResources {
         return false;
     }
 
+    /** Our system, ignoring case, surrounding blanks and a trailing {@code /} or {@code #}. */
     private static boolean ours(String system, String ourSystem) {
-        return system != null && system.strip().equalsIgnoreCase(ourSystem);
+        return system != null && system.strip().replaceAll("[/#]+$", "").equalsIgnoreCase(ourSystem);
+    }
+
+    /**
+     * A type coded as our decisions and feedback are, in any system or none: a look-alike would be listed
+     * beside ours by the README's searches that do not name the system ({@code entity-name}), so an outside
+     * attack could place a forged "overridden" feedback next to a real decision.
+     */
+    private static boolean oursByCode(org.hl7.fhir.r4.model.Coding type) {
+        String code = type.getCode() == null ? "" : type.getCode().strip();
+        return code.equalsIgnoreCase(DecisionAuditEvents.DECISION)
+                || code.equalsIgnoreCase(DecisionAuditEvents.FEEDBACK);
     }
 
     private static ForbiddenOperationException refused(IBaseResource resource) {

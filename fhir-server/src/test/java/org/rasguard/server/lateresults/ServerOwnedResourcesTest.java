@@ -57,6 +57,15 @@ class ServerOwnedResourcesTest {
                         "our type system in capitals, with blanks",
                         auditEvent(" " + AUDIT_TYPES.toUpperCase() + " ", "cds-hooks-decision"),
                         true),
+                Arguments.of(
+                        "our type system with a trailing slash (an outside attack)",
+                        auditEvent(AUDIT_TYPES + "/", "cds-hooks-feedback"),
+                        true),
+                Arguments.of("our decision code without a system", auditEvent(null, "cds-hooks-decision"), true),
+                Arguments.of(
+                        "our feedback code in another system, capitals",
+                        auditEvent("urn:example:audit", " CDS-Hooks-Feedback"),
+                        true),
                 Arguments.of("a DICOM AuditEvent of a client", CLIENT_AUDIT_EVENT, false),
                 Arguments.of("an AuditEvent without a type", new AuditEvent(), false),
                 Arguments.of("a late-result issue", issue(ISSUE_CODES, "late-ras-result", ISSUE_IDS), true),
