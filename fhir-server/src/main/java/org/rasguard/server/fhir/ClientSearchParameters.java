@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.Locale;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.rasguard.server.http.ErrorResponses;
@@ -30,6 +31,9 @@ import org.rasguard.server.http.Refusals;
  *       retired one back (update, delete, or a new one under the built-in URL) switches its index and its
  *       searches on again, and its creation makes HAPI reindex every stored AuditEvent (an outside attack:
  *       lock timeouts on the store while it ran).
+ *   <li>{@value #COMPOSITE}: a composite SearchParameter. HAPI stores one whose components it cannot
+ *       resolve and then fails every search that names it with a 500 ({@code ConfigurationException} in
+ *       {@code JpaParamUtil}: an outside attack); the built-in composites stay searchable.
  * </ul>
  */
 @Interceptor
@@ -37,6 +41,7 @@ public final class ClientSearchParameters {
 
     public static final String OVER_SUBSCRIPTIONS = "search-parameter-over-subscriptions";
     public static final String OVER_AUDIT_EVENTS = "search-parameter-over-audit-events";
+    public static final String COMPOSITE = "search-parameter-composite";
 
     /** Bases that hold Subscriptions: the type itself and the two that stand for every type. */
     private static final Set<String> SUBSCRIPTION_BASES = Set.of("subscription", "resource", "domainresource");
@@ -66,21 +71,29 @@ public final class ClientSearchParameters {
             return;
         }
         Refusals.record(request, refusal);
-        String message = refusal.equals(OVER_SUBSCRIPTIONS)
-                ? "A SearchParameter over Subscriptions (base Subscription, Resource or DomainResource) cannot be"
-                        + " created, changed or deleted through the FHIR API: their channel headers hold secrets."
-                : "A SearchParameter over AuditEvents cannot be created, changed or deleted through the FHIR API:"
+        String message = switch (refusal) {
+            case OVER_SUBSCRIPTIONS ->
+                "A SearchParameter over Subscriptions (base Subscription, Resource or DomainResource) cannot be"
+                        + " created, changed or deleted through the FHIR API: their channel headers hold secrets.";
+            case OVER_AUDIT_EVENTS ->
+                "A SearchParameter over AuditEvents cannot be created, changed or deleted through the FHIR API:"
                         + " the audit trail is indexed only for the searches the README lists.";
+            default ->
+                "Composite SearchParameters are not taken from clients: the server cannot check that their"
+                        + " components resolve (the built-in composites remain).";
+        };
         throw new ForbiddenOperationException(
                 message,
                 ErrorResponses.outcome(
                         OperationOutcome.IssueType.FORBIDDEN,
                         refusal,
-                        refusal.equals(OVER_SUBSCRIPTIONS)
-                                ? "Search parameter over Subscriptions"
-                                : "Search parameter over AuditEvents",
+                        switch (refusal) {
+                            case OVER_SUBSCRIPTIONS -> "Search parameter over Subscriptions";
+                            case OVER_AUDIT_EVENTS -> "Search parameter over AuditEvents";
+                            default -> "Composite search parameter";
+                        },
                         message,
-                        "SearchParameter.base"));
+                        refusal.equals(COMPOSITE) ? "SearchParameter.type" : "SearchParameter.base"));
     }
 
     /** The refusal's code, or null when a client may write it. */
@@ -98,6 +111,9 @@ public final class ClientSearchParameters {
         boolean auditBase = parameter.getBase().stream()
                 .anyMatch(code -> code.getValueAsString() != null
                         && code.getValueAsString().trim().equalsIgnoreCase("AuditEvent"));
-        return auditBase || expression.contains("auditevent") ? OVER_AUDIT_EVENTS : null;
+        if (auditBase || expression.contains("auditevent")) {
+            return OVER_AUDIT_EVENTS;
+        }
+        return parameter.getType() == Enumerations.SearchParamType.COMPOSITE ? COMPOSITE : null;
     }
 }

@@ -2,6 +2,7 @@ package org.rasguard.server.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,15 @@ class ClientSearchParametersTest {
                 .isEqualTo(ClientSearchParameters.OVER_AUDIT_EVENTS);
         assertThat(ClientSearchParameters.refusal(over("Bundle", "Bundle.entry.resource.ofType(AuditEvent).agent.who")))
                 .isEqualTo(ClientSearchParameters.OVER_AUDIT_EVENTS);
+    }
+
+    /** An outside attack: a stored composite whose components HAPI cannot resolve made its searches 500. */
+    @Test
+    void compositesAreRefused() {
+        SearchParameter composite = over("Observation", "Observation");
+        composite.setType(Enumerations.SearchParamType.COMPOSITE);
+        composite.addComponent().setDefinition("http://example.org/sp/missing").setExpression("code");
+        assertThat(ClientSearchParameters.refusal(composite)).isEqualTo(ClientSearchParameters.COMPOSITE);
     }
 
     @Test
