@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
@@ -256,12 +257,38 @@ final class RecordGatherer {
     private static <T extends Resource> List<T> ofType(KeyData data, Class<T> type, EhrSubject about) {
         List<T> out = new ArrayList<>();
         for (Resource resource : data.resources()) {
-            if (type.isInstance(resource) && about.test(resource)) {
-                EvidenceConfinement.leaveOutContained(resource, about::names, about.leftOut);
-                out.add(type.cast(resource));
-            }
+            collect(resource, type, about, out, 0);
         }
         return out;
+    }
+
+    /** How deep Bundles inside a key's answer are read (as {@code EvidenceGraph} reads stored ones). */
+    private static final int MAX_NESTED_BUNDLES = 4;
+
+    /**
+     * A resource of the key's type about the patient; a Bundle among the answer (a searchset inside a
+     * searchset, a document) is read entry by entry under the same rules, never skipped: an outside attack
+     * put a KRAS mutation in a nested Bundle beside top-level negatives, and the negatives alone decided
+     * wild-type. A Bundle nested deeper than {@value #MAX_NESTED_BUNDLES} is left out and counted.
+     */
+    private static <T extends Resource> void collect(
+            Resource resource, Class<T> type, EhrSubject about, List<T> out, int depth) {
+        if (resource instanceof Bundle bundle && !type.isInstance(resource)) {
+            if (depth >= MAX_NESTED_BUNDLES) {
+                about.leftOut.add("Bundle/" + bundle.getIdElement().getIdPart());
+                return;
+            }
+            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                if (entry.hasResource()) {
+                    collect(entry.getResource(), type, about, out, depth + 1);
+                }
+            }
+            return;
+        }
+        if (type.isInstance(resource) && about.test(resource)) {
+            EvidenceConfinement.leaveOutContained(resource, about::names, about.leftOut);
+            out.add(type.cast(resource));
+        }
     }
 
     /**

@@ -219,10 +219,20 @@ final class EvidenceGraph {
         return node;
     }
 
-    /** Orders versions by meta.versionId (numeric when possible), then meta.lastUpdated, then issued. */
+    /**
+     * Orders versions by meta.versionId (numeric when possible), then meta.lastUpdated, then issued. Two with
+     * the same version id are the same version (a server gives each version its own id): when they differ
+     * anyway, neither supersedes the other, whatever their lastUpdated says, and both are read (fail safe: an
+     * outside attack sent a G12D and a negative under one id and version, the negative updated later, and the
+     * G12D used to be dropped).
+     */
     private static int compareVersions(Resource a, Resource b) {
-        int byVersion =
-                compareVersionIds(a.getMeta().getVersionId(), b.getMeta().getVersionId());
+        String versionA = a.getMeta().getVersionId();
+        String versionB = b.getMeta().getVersionId();
+        if (versionA != null && versionA.equals(versionB)) {
+            return 0;
+        }
+        int byVersion = compareVersionIds(versionA, versionB);
         if (byVersion != 0) {
             return byVersion;
         }

@@ -40,7 +40,10 @@ import org.rasguard.knowledge.KnowledgeBase;
  *
  * In process, with the EHR and our store in memory; fhir-server's ITs run the same engine behind HTTP
  * and HAPI JPA. Fixtures with non-default policy switches are the engine's alone (the service runs the
- * default policy); fixtures holding Bundles go through the store only (a prefetch search holds no Bundle).
+ * default policy). Fixtures holding Bundles go all three ways too: an EHR's answer may hold a Bundle (a
+ * page inside a page, a document), and the service reads it entry by entry; entries that name the
+ * Bundle's own {@code urn:uuid} Patient rather than the call's patient are left out, so there the
+ * verdict may be {@code unknown} (fail safe), never another one.
  */
 class RasCasesThroughCdsTest {
 
@@ -70,14 +73,8 @@ class RasCasesThroughCdsTest {
                 if (fixture.has("policy")) {
                     continue;
                 }
-                boolean bundles = false;
-                for (JsonNode resource : fixture.get("resources")) {
-                    bundles |= "Bundle".equals(resource.path("resourceType").asText());
-                }
                 for (Way way : Way.values()) {
-                    if (!bundles || way == Way.STORE_ONLY) {
-                        out.add(Arguments.of(fixture.get("name").asText(), way, fixture));
-                    }
+                    out.add(Arguments.of(fixture.get("name").asText(), way, fixture));
                 }
             }
         }
@@ -149,6 +146,15 @@ class RasCasesThroughCdsTest {
 
         assertThat(CardRules.checkResponse(response)).isEmpty();
         Decision.Verdict verdict = decided.get(0).verdict();
+        if (way != Way.STORE_ONLY
+                && holdsBundles(fixture)
+                && verdict.status().code().equals("unknown")
+                && !expected.get("status").asText().equals("unknown")) {
+            assertThat(response.get("cards").get(0).at("/source/topic/code").asText())
+                    .as("a Bundle whose entries name its own Patient: left out, so a RAS-unknown warning")
+                    .isEqualTo("RasUnknown");
+            return;
+        }
         assertThat(verdict.status().code())
                 .as("status")
                 .isEqualTo(expected.get("status").asText());
@@ -160,6 +166,15 @@ class RasCasesThroughCdsTest {
                 .forEach(card -> cards.add(card.get("indicator").asText() + ":"
                         + card.at("/source/topic/code").asText()));
         assertThat(cards).as("card").isEqualTo(expectedCards(expected));
+    }
+
+    private static boolean holdsBundles(JsonNode fixture) {
+        for (JsonNode resource : fixture.get("resources")) {
+            if ("Bundle".equals(resource.path("resourceType").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** No earlier treatment: the three history keys, each an empty searchset (the engine's fixtures are about results only). */
