@@ -74,12 +74,16 @@ public class SubscriptionDeliveryConfig {
         return filter;
     }
 
-    /** Keeps stored header values when a client sends back the masked ones (JPA), and masks every answer (REST). */
+    /**
+     * Keeps stored header values when a client sends back the masked ones (JPA), masks every answer and
+     * refuses patches of Subscriptions (REST).
+     */
     @Bean
     public ChannelHeaders channelHeaders(IInterceptorService jpaInterceptors, RestfulServer fhirServer) {
         ChannelHeaders headers = new ChannelHeaders();
         jpaInterceptors.registerInterceptor(headers);
         fhirServer.registerInterceptor(new ChannelHeaderMasking());
+        fhirServer.registerInterceptor(new SubscriptionPatchGuard());
         return headers;
     }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -605,6 +607,35 @@ class LateResultIT {
                         .findFirst())
                 .as(secretDeliveries.toString())
                 .hasValueSatisfying(delivery -> assertThat(delivery).endsWith(" Bearer " + SECRET_TOKEN));
+
+        // 5b. No patch reaches the stored headers: a JSON Patch copy into reason (an outside attack then read the
+        // token from every answer), a test op as an oracle, and the same as a transaction entry.
+        for (String patch : List.of(
+                "[{\"op\":\"copy\",\"from\":\"/channel/header/0\",\"path\":\"/reason\"}]",
+                "[{\"op\":\"test\",\"path\":\"/channel/header/0\",\"value\":\"Authorization: Bearer x\"}]")) {
+            Http.Response patched =
+                    Http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/Subscription/" + id))
+                            .header("Content-Type", "application/json-patch+json")
+                            .header("Accept", "application/fhir+json")
+                            .method("PATCH", HttpRequest.BodyPublishers.ofString(patch)));
+            assertThat(patched.status()).as(patched.body()).isEqualTo(403);
+            assertThat(patched.body())
+                    .contains("subscription-patch-not-allowed")
+                    .doesNotContain(SECRET_TOKEN);
+        }
+        Bundle patchEntry = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        patchEntry
+                .addEntry()
+                .setResource(new org.hl7.fhir.r4.model.Binary()
+                        .setContentType("application/json-patch+json")
+                        .setData("[{\"op\":\"copy\",\"from\":\"/channel/header/0\",\"path\":\"/reason\"}]"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PATCH)
+                .setUrl("Subscription/" + id);
+        Http.Response inBundle = Http.post(server.fhirBase(), Http.encode(patchEntry));
+        assertThat(inBundle.status()).as(inBundle.body()).isEqualTo(403);
+        assertThat(Http.get(server.fhirBase() + "/Subscription/" + id).body()).doesNotContain(SECRET_TOKEN);
 
         // 6. No log line holds the secret.
         assertThat(server.output()).noneMatch(line -> line.contains(SECRET_TOKEN));
