@@ -197,4 +197,12 @@ public class FhirJpaConfig {
         jpaInterceptors.registerInterceptor(guard);
         return guard;
     }
+
+    /** No stored string holds a character FHIR strings cannot, whatever path built the resource. */
+    @Bean
+    public StoredCharacters storedCharacters(IInterceptorService jpaInterceptors, FhirContext fhir) {
+        StoredCharacters guard = new StoredCharacters(fhir);
+        jpaInterceptors.registerInterceptor(guard);
+        return guard;
+    }
 }

@@ -25,8 +25,8 @@ import java.io.IOException;
  *       digits (found by the fuzz test: an OutOfMemoryError);
  *   <li>numbers longer than 1000 characters or otherwise out of {@link NumberLimits} (an Observation
  *       value of 10^900 made HAPI's quantity index infinite and the write a 500);
- *   <li>a control character in a string or a name ({@link #hasControlCharacter}): stored, it broke every
- *       XML answer that held it.
+ *   <li>a character FHIR strings cannot hold, in a string or a name ({@link FhirCharacters}): stored, it
+ *       broke every XML answer that held it.
  * </ul>
  *
  * For XML bodies only the element depth is bounded ({@link #MAX_XML_DEPTH}): the FHIR validator's XML
@@ -87,9 +87,10 @@ public final class JsonGuardFilter extends HttpFilter {
                     switch (problem) {
                         case "json-too-deep" -> "The JSON is nested deeper than " + MAX_DEPTH + " levels.";
                         case "xml-too-deep" -> "The XML is nested deeper than " + MAX_XML_DEPTH + " levels.";
-                        case "control-character" ->
-                            "The JSON holds a control character (below U+0020, other than tab, line feed and carriage"
-                                    + " return) in a string or a name: FHIR strings cannot hold one (R4 §2.24.0.1, string).";
+                        case FhirCharacters.INVALID ->
+                            "The JSON holds a character FHIR strings cannot (a control character below U+0020 other"
+                                    + " than tab, line feed and carriage return, U+FFFE, U+FFFF or a lone surrogate) in a"
+                                    + " string or a name.";
                         default ->
                             "The JSON holds a number out of range (at most 1000 characters, exponent within ±"
                                     + MAX_EXPONENT + ").";
@@ -104,8 +105,8 @@ public final class JsonGuardFilter extends HttpFilter {
         try (JsonParser parser = JSON.createParser(body)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
-                if ((token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME) && hasControlCharacter(parser)) {
-                    return "control-character";
+                if ((token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME) && hasInvalidCharacter(parser)) {
+                    return FhirCharacters.INVALID;
                 }
                 if ((token == JsonToken.VALUE_NUMBER_FLOAT && exponentTooLarge(parser.getText()))
                         || (token.isNumeric() && !NumberLimits.withinRange(parser.getText()))) {
@@ -123,22 +124,10 @@ public final class JsonGuardFilter extends HttpFilter {
         }
     }
 
-    /**
-     * A character FHIR strings may not hold (R4 datatypes, string: "SHALL NOT contain Unicode character
-     * points below 32, except for u0009, u000D and u000A"). JSON can carry one escaped ({@code \\u0000});
-     * HAPI stores it and then cannot write the resource as XML (an outside attack: every XML search over
-     * it answered half a resource and an error).
-     */
-    private static boolean hasControlCharacter(JsonParser parser) throws IOException {
-        char[] text = parser.getTextCharacters();
-        int end = parser.getTextOffset() + parser.getTextLength();
-        for (int i = parser.getTextOffset(); i < end; i++) {
-            char c = text[i];
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                return true;
-            }
-        }
-        return false;
+    /** A character FHIR strings may not hold ({@link FhirCharacters}), in a JSON string or name. */
+    private static boolean hasInvalidCharacter(JsonParser parser) throws IOException {
+        return FhirCharacters.anyInvalid(
+                parser.getTextCharacters(), parser.getTextOffset(), parser.getTextOffset() + parser.getTextLength());
     }
 
     static boolean exponentTooLarge(String number) {

@@ -69,7 +69,30 @@ class BadInputIT {
                 "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"KRAS\\u0000 G12D\"}}");
         assertThat(response.status()).isEqualTo(400);
         assertClientError(response);
-        assertThat(response.body()).contains("control-character");
+        assertThat(response.body()).contains("invalid-character");
+    }
+
+    /** A JSON Patch arriving base64-encoded in a transaction's Binary entry is past the body guard: checked when stored. */
+    @Test
+    void aPatchThatWouldStoreAControlCharacterIsRefusedAndTheResourceKept() {
+        Http.Response created =
+                Http.post(fhir + "/Basic", "{\"resourceType\":\"Basic\",\"code\":{\"text\":\"before\"}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.resource(org.hl7.fhir.r4.model.Basic.class)
+                .getIdElement()
+                .getIdPart();
+        String patch = "[{\"op\":\"replace\",\"path\":\"/code/text\",\"value\":\"a\\u0001b\"}]";
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+                + "{\"resourceType\":\"Binary\",\"contentType\":\"application/json-patch+json\",\"data\":\""
+                + java.util.Base64.getEncoder().encodeToString(patch.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "\"},\"request\":{\"method\":\"PATCH\",\"url\":\"Basic/" + id + "\"}}]}";
+        Http.Response refused = Http.post(fhir, bundle);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertClientError(refused);
+        assertThat(refused.body()).contains("invalid-character");
+        Http.Response asXml = Http.get(fhir + "/Basic/" + id + "?_format=xml");
+        assertThat(asXml.status()).isEqualTo(200);
+        assertThat(asXml.body()).contains("<text value=\"before\"/>").doesNotContain("OperationOutcome");
     }
 
     @Test
