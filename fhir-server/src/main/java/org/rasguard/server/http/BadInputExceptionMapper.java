@@ -22,6 +22,7 @@ import org.slf4j.MDC;
  * <ul>
  *   <li>a form-encoded body (a POST search, {@code $expand}) with broken percent-escapes;</li>
  *   <li>a FHIR-format PATCH whose body is not a Parameters resource (HAPI calls its method with the wrong type);</li>
+ *   <li>a FHIRPath Patch path HAPI's FHIRPath engine cannot evaluate ({@code %resource});</li>
  *   <li>a number HAPI cannot read ({@code value-quantity=gt1e999999/x}: "Too many nonzero exponent
  *       digits"). Well-formed numbers out of range are refused earlier, in {@link RequestHygieneFilter}.</li>
  * </ul>
@@ -118,6 +119,11 @@ public final class BadInputExceptionMapper {
             }
             if (cause instanceof org.springframework.dao.InvalidDataAccessApiUsageException) {
                 return new InvalidRequestException("A paging parameter (_offset, _count) is out of range.");
+            }
+            if (cause instanceof ca.uhn.fhir.fhirpath.FhirPathExecutionException
+                    || cause instanceof org.hl7.fhir.exceptions.PathEngineException) {
+                // A FHIRPath Patch whose path HAPI's engine cannot evaluate (%resource: an outside attack's 500).
+                return new InvalidRequestException("A FHIRPath expression in the request cannot be evaluated.");
             }
             if (cause instanceof NumberFormatException || cause instanceof ArithmeticException) {
                 return new InvalidRequestException("A number in the request is malformed or out of range.");

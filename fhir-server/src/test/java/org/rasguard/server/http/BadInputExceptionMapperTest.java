@@ -40,5 +40,13 @@ class BadInputExceptionMapperTest {
         assertThat(mapper.answer(new IllegalArgumentException("argument type mismatch"), null)
                         .getStatusCode())
                 .isEqualTo(400);
+        // A FHIRPath Patch with %resource in its path (an outside attack's 500), wrapped as HAPI wraps it.
+        assertThat(mapper.answer(
+                                new InternalErrorException(
+                                        "HAPI-0000",
+                                        new ca.uhn.fhir.fhirpath.FhirPathExecutionException("resolveConstant")),
+                                null)
+                        .getStatusCode())
+                .isEqualTo(400);
     }
 }
