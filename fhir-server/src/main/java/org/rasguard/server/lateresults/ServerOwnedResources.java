@@ -75,9 +75,17 @@ public final class ServerOwnedResources {
         return false;
     }
 
-    /** Our system, ignoring case, surrounding blanks and a trailing {@code /} or {@code #}. */
+    /** Spaces of any kind and invisible format characters (zero-width space, soft hyphen, bidi marks). */
+    private static final java.util.regex.Pattern INVISIBLE = java.util.regex.Pattern.compile("[\\p{Z}\\p{Cf}\\s]+");
+
+    /** Our system, ignoring case, blanks and invisible characters anywhere, and a trailing {@code /} or {@code #}. */
     private static boolean ours(String system, String ourSystem) {
-        return system != null && system.strip().replaceAll("[/#]+$", "").equalsIgnoreCase(ourSystem);
+        return system != null
+                && INVISIBLE
+                        .matcher(system)
+                        .replaceAll("")
+                        .replaceAll("[/#]+$", "")
+                        .equalsIgnoreCase(ourSystem);
     }
 
     /**
@@ -86,7 +94,8 @@ public final class ServerOwnedResources {
      * attack could place a forged "overridden" feedback next to a real decision.
      */
     private static boolean oursByCode(org.hl7.fhir.r4.model.Coding type) {
-        String code = type.getCode() == null ? "" : type.getCode().strip();
+        String code =
+                type.getCode() == null ? "" : INVISIBLE.matcher(type.getCode()).replaceAll("");
         return code.equalsIgnoreCase(DecisionAuditEvents.DECISION)
                 || code.equalsIgnoreCase(DecisionAuditEvents.FEEDBACK);
     }

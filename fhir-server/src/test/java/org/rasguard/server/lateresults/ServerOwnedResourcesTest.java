@@ -66,6 +66,14 @@ class ServerOwnedResourcesTest {
                         "our feedback code in another system, capitals",
                         auditEvent("urn:example:audit", " CDS-Hooks-Feedback"),
                         true),
+                Arguments.of(
+                        "our decision code with a zero-width space and a no-break space (an outside attack)",
+                        auditEvent("urn:example:audit", "\u200Bcds-hooks-decision\u00A0"),
+                        true),
+                Arguments.of(
+                        "our type system with a soft hyphen inside",
+                        auditEvent("http://rasguard.org/fhir/CodeSystem/audit-\u00ADevent-type", "reminder"),
+                        true),
                 Arguments.of("a DICOM AuditEvent of a client", CLIENT_AUDIT_EVENT, false),
                 Arguments.of("an AuditEvent without a type", new AuditEvent(), false),
                 Arguments.of("a late-result issue", issue(ISSUE_CODES, "late-ras-result", ISSUE_IDS), true),
