@@ -32,11 +32,15 @@ import org.rasguard.server.it.ServerProcess;
  * <pre>
  * mvn -B -o -q package -DskipTests && mvn -B -o -q test-compile -f fhir-server/pom.xml
  * java -cp "fhir-server/target/test-classes:fhir-server/target/classes:$(cat cp.txt)" \
- *     org.rasguard.server.bench.CdsLoadRun [ratePerSecond=50] [seconds=30] [audit=on|off] [calls=both|prefetch|fallback]
+ *     org.rasguard.server.bench.CdsLoadRun [ratePerSecond=50] [seconds=30] [audit=on|off] [calls=both|prefetch|fallback|ehr]
  * </pre>
  *
  * The fourth argument runs only the full-prefetch calls or only the no-prefetch ones (issue 19 sets
- * their goals at different rates: 200/s with prefetch, 25/s without). Each measured run prints the
+ * their goals at different rates: 200/s with prefetch, 25/s without). {@code fallback} reads from this
+ * very server's FHIR API, so the server's CPU per call counts HAPI JPA answering five to eight searches
+ * as well as the CDS service; {@code ehr} reads instead from a separate FHIR server on the same machine
+ * ({@link RecordedEhr}, in this JVM: it answers each query with what this server answered it the first
+ * time), so the server's figures are the CDS service's own: its reads, our store, the decision, the audit. Each measured run prints the
  * load average before and after it: another build on the two cores shows there, and such a run is
  * repeated. {@code -Drasguard.bench.warmupSeconds=N} (default 10) sets the warm-up of each kind of call:
  * longer on a shared machine, where the JIT compilers take minutes to catch up and their CPU would be
@@ -52,35 +56,39 @@ public final class CdsLoadRun {
         // Third argument on|off: RASGUARD_AUDIT, to measure what the audit trail costs (README, Measurements).
         String audit = args.length > 2 ? args[2] : "on";
         String calls = args.length > 3 ? args[3] : "both";
-        if (!List.of("both", "prefetch", "fallback").contains(calls)) {
-            throw new IllegalArgumentException("calls: both, prefetch or fallback, not " + calls);
+        if (!List.of("both", "prefetch", "fallback", "ehr").contains(calls)) {
+            throw new IllegalArgumentException("calls: both, prefetch, fallback or ehr, not " + calls);
         }
-        boolean prefetchCalls = !calls.equals("fallback");
-        boolean fallbackCalls = !calls.equals("prefetch");
+        boolean prefetchCalls = calls.equals("both") || calls.equals("prefetch");
+        boolean fallbackCalls = calls.equals("both") || calls.equals("fallback");
+        boolean ehrCalls = calls.equals("ehr");
         int port;
         try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         Path dataDir = Files.createTempDirectory("rasguard-bench-");
-        try (ServerProcess server = new ServerProcess(
-                        dataDir,
-                        Map.of(
-                                "RASGUARD_AUDIT",
-                                audit,
-                                "RASGUARD_RATE_LIMIT_PER_SECOND",
-                                "0", // the fallback calls this very server from loopback
-                                "RASGUARD_PORT",
-                                String.valueOf(port),
-                                "RASGUARD_CDS_FHIR_SERVERS",
-                                "http://127.0.0.1:" + port + "/fhir"))
-                .withJvmDefaults()
-                .start()) {
+        try (RecordedEhr ehr = new RecordedEhr("http://127.0.0.1:" + port + "/fhir");
+                ServerProcess server = new ServerProcess(
+                                dataDir,
+                                Map.of(
+                                        "RASGUARD_AUDIT",
+                                        audit,
+                                        "RASGUARD_RATE_LIMIT_PER_SECOND",
+                                        "0", // the fallback calls this very server from loopback
+                                        "RASGUARD_PORT",
+                                        String.valueOf(port),
+                                        "RASGUARD_CDS_FHIR_SERVERS",
+                                        "http://127.0.0.1:" + port + "/fhir," + ehr.baseUrl()))
+                        .withJvmDefaults()
+                        .start()) {
             List<String> patients = CdsLoadRun.loadExamples(server);
             List<String> withPrefetch = new ArrayList<>();
             List<String> withoutPrefetch = new ArrayList<>();
+            List<String> fromEhr = new ArrayList<>();
             for (String patient : patients) {
                 withPrefetch.add(request(server, patient, true));
                 withoutPrefetch.add(request(server, patient, false));
+                fromEhr.add(request(server, patient, false).replace(server.fhirBase(), ehr.baseUrl()));
             }
             String url = server.baseUrl() + "/cds-services/" + CdsServices.ORDER_SIGN_ID;
             HttpClient client =
@@ -91,6 +99,10 @@ public final class CdsLoadRun {
             }
             if (fallbackCalls) {
                 run("warm-up", server, client, url, withoutPrefetch, rate, warmUp);
+            }
+            if (ehrCalls) {
+                run("warm-up", server, client, url, fromEhr, rate, warmUp);
+                ehr.stopRecording();
             }
             if (prefetchCalls) {
                 run("order-sign, full prefetch", server, client, url, withPrefetch, rate, seconds);
@@ -104,6 +116,20 @@ public final class CdsLoadRun {
                         withoutPrefetch,
                         rate,
                         seconds);
+            }
+            if (ehrCalls) {
+                run(
+                        "order-sign, no prefetch (fallback to a separate FHIR server, " + ehr.answers()
+                                + " recorded answers)",
+                        server,
+                        client,
+                        url,
+                        fromEhr,
+                        rate,
+                        seconds);
+                if (ehr.misses() > 0) {
+                    System.out.printf("[bench] the recorded EHR had no answer for %d reads%n", ehr.misses());
+                }
             }
             printAuditCost(server, audit);
             printAuditDrain(server);
