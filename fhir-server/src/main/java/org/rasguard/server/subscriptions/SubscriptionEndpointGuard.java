@@ -41,12 +41,13 @@ public final class SubscriptionEndpointGuard {
         this.endpoints = endpoints;
     }
 
-    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+    /** Before HAPI's own Subscription validation (order 0), whose refusals quote the endpoint. */
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = -1000)
     public void creating(IBaseResource resource) {
         check(resource);
     }
 
-    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = -1000)
     public void updating(IBaseResource previous, IBaseResource resource) {
         check(resource);
     }
