@@ -196,6 +196,32 @@ final class GeneResolver {
         return part.toString();
     }
 
+    /** A gene symbol as HGNC writes them: capitals and digits, perhaps one hyphenated part ("HLA-A"). */
+    private static final Pattern SYMBOL_LIKE = Pattern.compile("[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]{1,4})?");
+
+    /**
+     * Whether a gene-studied value names some gene this reader can recognise as one: an HGNC or NCBI Gene
+     * code, or a word written as a gene symbol. An Ensembl id, a local code or a name like "Ki-ras2" is
+     * not recognised: a present variant on such a gene cannot be placed ({@link VariantReader}).
+     */
+    boolean namesSomeGene(org.hl7.fhir.r4.model.Type value) {
+        if (value instanceof CodeableConcept concept) {
+            return hasAnyGeneCode(concept)
+                    || !genesOf(concept).isEmpty()
+                    || symbolLike(concept.getText())
+                    || concept.getCoding().stream()
+                            .anyMatch(coding -> symbolLike(coding.getDisplay())
+                                    || (coding.getSystem() == null && symbolLike(coding.getCode())));
+        }
+        return value instanceof org.hl7.fhir.r4.model.StringType symbol
+                && (symbolLike(symbol.getValue())
+                        || !genesNamedIn(symbol.getValue()).isEmpty());
+    }
+
+    private static boolean symbolLike(String text) {
+        return text != null && SYMBOL_LIKE.matcher(text.strip()).matches();
+    }
+
     private boolean hasAnyGeneCode(CodeableConcept concept) {
         return concept.getCoding().stream().anyMatch(coding -> geneCode(coding).isPresent());
     }

@@ -26,6 +26,8 @@ final class GenomicsCodes {
 
     /** Component "Gene studied [ID]". */
     static final String GENE_STUDIED = "48018-6";
+    /** Component "Transcript reference sequence [ID]" (genomics.md §4: representative-transcript-ref-seq). */
+    static final String TRANSCRIPT_REFERENCE = "51958-7";
     /** Components whose value names a change, in HGVS or as text: c.HGVS, p.HGVS, g.HGVS, variation code. */
     static final Set<String> HGVS_COMPONENTS = Set.of("48004-6", "48005-3", "81290-9", "81252-9");
     /**

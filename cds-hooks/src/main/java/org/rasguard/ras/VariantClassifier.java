@@ -51,6 +51,14 @@ final class VariantClassifier {
         if (variant.braf() && reading == Reading.POSITIVE && isBrafV600e(variant.parsed())) {
             out.brafV600e(node);
         }
+        if (variant.unplaced() && reading != Reading.NEGATIVE && !memberOfSplitPanel(node)) {
+            // Nothing says which gene it is on: it may be a RAS mutation (fail safe; an outside attack's
+            // COSMIC-only, g.-only, Ensembl-coded and "Ki-ras2" variants were ignored and wild-type stood).
+            for (Gene gene : Gene.values()) {
+                out.add(node, gene, EvidenceCall.INDETERMINATE, "variant whose gene the reader cannot place");
+            }
+            return;
+        }
         for (Map.Entry<Gene, Boolean> entry : variant.genes().entrySet()) {
             Gene gene = entry.getKey();
             boolean conflicted = entry.getValue();
@@ -66,6 +74,18 @@ final class VariantClassifier {
                 default -> out.add(node, gene, EvidenceCall.INDETERMINATE, "variant could not be called");
             }
         }
+    }
+
+    /**
+     * A plain call of a v2-style panel that has a gene member: {@link SplitPanelReader} reads it with the
+     * panel's gene.
+     */
+    private static boolean memberOfSplitPanel(Node node) {
+        return !node.observation.hasComponent()
+                && node.groups.stream()
+                        .anyMatch(group -> group.members.stream()
+                                .anyMatch(member ->
+                                        Fhir.hasLoinc(member.observation.getCode(), GenomicsCodes.GENE_STUDIED)));
     }
 
     /** The Variant's own answers (LL1971-2, required binding): Present and Absent. */

@@ -22,11 +22,16 @@ import org.rasguard.ras.EvidenceGraph.Node;
 final class VariantReader {
 
     /** What a Variant names. */
+    /**
+     * @param unplaced no RAS gene found and no other gene recognised ({@link GeneResolver#namesSomeGene}):
+     *     nothing says which gene the variant is on
+     */
     record Variant(
             Map<Gene, Boolean> genes,
             boolean braf,
             Map<String, Optional<HgvsChange>> changes,
-            boolean variantDefining) {
+            boolean variantDefining,
+            boolean unplaced) {
 
         List<HgvsChange> parsed() {
             return changes.values().stream().flatMap(Optional::stream).toList();
@@ -53,8 +58,10 @@ final class VariantReader {
         Observation observation = node.observation;
         Map<Gene, Boolean> found = new EnumMap<>(Gene.class);
         boolean braf = false;
+        boolean someGeneNamed = false;
         for (Observation.ObservationComponentComponent gene :
                 Fhir.components(observation, GenomicsCodes.GENE_STUDIED)) {
+            someGeneNamed |= genes.namesSomeGene(gene.getValue());
             if (gene.getValue() instanceof CodeableConcept concept) {
                 genes.genesOf(concept).forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
                 braf |= genes.namesBraf(concept);
@@ -64,6 +71,7 @@ final class VariantReader {
             }
         }
         for (Extension extension : observation.getExtensionsByUrl(GenomicsCodes.GENETICS_GENE_EXTENSION)) {
+            someGeneNamed |= genes.namesSomeGene(extension.getValue());
             if (extension.getValue() instanceof CodeableConcept concept) {
                 genes.genesOf(concept).forEach((g, conflicted) -> found.merge(g, conflicted, Boolean::logicalOr));
                 braf |= genes.namesBraf(concept);
@@ -89,8 +97,49 @@ final class VariantReader {
                 genes.genesNamedIn(text).forEach(g -> found.merge(g, false, Boolean::logicalOr));
             }
         }
+        if (found.isEmpty() && !someGeneNamed) {
+            placeByOtherMeans(observation, changes, found);
+        }
         markAccessionConflicts(found, changes);
-        return new Variant(found, braf, changes, defining);
+        boolean unplaced = found.isEmpty() && !braf && !someGeneNamed;
+        return new Variant(found, braf, changes, defining, unplaced);
+    }
+
+    /**
+     * No gene-studied value: the gene from what else the Variant says, as a reader would place it (an outside
+     * attack's shapes): the reference sequence of a change or of the transcript component (51958-7), the
+     * words of the code and of the variation-code components ("NRAS variant", "NRAS Q61R").
+     */
+    private void placeByOtherMeans(
+            Observation observation, Map<String, Optional<HgvsChange>> changes, Map<Gene, Boolean> found) {
+        for (Optional<HgvsChange> change : changes.values()) {
+            change.flatMap(c -> RasHotspots.geneOfAccession(c.accession()))
+                    .ifPresent(g -> found.merge(g, false, Boolean::logicalOr));
+        }
+        for (Observation.ObservationComponentComponent transcript :
+                Fhir.components(observation, GenomicsCodes.TRANSCRIPT_REFERENCE)) {
+            if (transcript.getValue() instanceof CodeableConcept concept) {
+                concept.getCoding()
+                        .forEach(coding -> RasHotspots.geneOfAccession(coding.getCode())
+                                .ifPresent(g -> found.merge(g, false, Boolean::logicalOr)));
+            }
+        }
+        if (!found.isEmpty()) {
+            return;
+        }
+        genes.genesNamedIn(Fhir.words(observation.getCode())).forEach(g -> found.merge(g, false, Boolean::logicalOr));
+        for (Observation.ObservationComponentComponent component : observation.getComponent()) {
+            if (component.getCode().getCoding().stream()
+                    .anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
+                            && GenomicsCodes.HGVS_COMPONENTS.contains(code.getCode()))) {
+                String words = component.getValue() instanceof CodeableConcept concept
+                        ? Fhir.words(concept)
+                        : component.getValue() instanceof org.hl7.fhir.r4.model.StringType text
+                                ? text.getValue()
+                                : null;
+                genes.genesNamedIn(words).forEach(g -> found.merge(g, false, Boolean::logicalOr));
+            }
+        }
     }
 
     /**
