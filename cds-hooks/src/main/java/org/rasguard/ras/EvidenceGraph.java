@@ -421,17 +421,30 @@ final class EvidenceGraph {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** Observation.status: final / amended / corrected are usable; a missing status is treated as preliminary. */
+    /**
+     * Observation.status: final / amended / corrected are usable; a missing status, {@code unknown}, and a
+     * {@code registered} one that carries a value anyway are read as preliminary (a mutation counts, a
+     * negative cannot stand alone: an outside attack's G12D with status {@code unknown} or
+     * {@code registered} used to be dropped, and the negatives beside it decided wild-type).
+     */
     static Usability usabilityOf(Observation observation) {
         if (!observation.hasStatus()) {
             return Usability.PRELIMINARY;
         }
         return switch (observation.getStatus()) {
             case FINAL, AMENDED, CORRECTED -> Usability.FINAL;
-            case PRELIMINARY -> Usability.PRELIMINARY;
+            case PRELIMINARY, UNKNOWN -> Usability.PRELIMINARY;
             case ENTEREDINERROR, CANCELLED -> Usability.DROPPED;
+            case REGISTERED -> carriesAResult(observation) ? Usability.PRELIMINARY : Usability.PENDING;
             default -> Usability.PENDING;
         };
+    }
+
+    private static boolean carriesAResult(Observation observation) {
+        return observation.hasValue()
+                || observation.hasInterpretation()
+                || observation.hasHasMember()
+                || observation.getComponent().stream().anyMatch(Observation.ObservationComponentComponent::hasValue);
     }
 
     /** DiagnosticReport.status: a partial or preliminary report makes its results preliminary. */

@@ -50,6 +50,10 @@ final class NegativeCoverage {
         this.graph = graph;
     }
 
+    EvidenceGraph graph() {
+        return graph;
+    }
+
     /**
      * Classifies a negative. A stated coverage (a tested-for list, codons or exons in the text)
      * decides first, as it is the most specific; then a full-gene test code; then the method; then
@@ -61,6 +65,9 @@ final class NegativeCoverage {
      * @param defaultExtended the policy default when nothing is stated
      */
     Call classify(Node node, Gene gene, String coverageText, boolean fullGeneTest, boolean defaultExtended) {
+        if (unreliableByContext(node, gene, coverageText)) {
+            return new Call(EvidenceCall.INDETERMINATE, "negative that the text nearby says cannot be relied on");
+        }
         Call byCoverage = limitedByContext(node, gene)
                 .orElseGet(() -> byCoverage(node, genes.partAbout(coverageText, gene), fullGeneTest, defaultExtended));
         Liquid liquid = liquidBiopsy(node);
@@ -94,6 +101,69 @@ final class NegativeCoverage {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /**
+     * The tested-for lists about this gene on the result, in its group (hasMember either way) or in its
+     * reports, for GR Variants as for single-gene tests (an outside attack: a codon 12/13 kit's list in the
+     * same report as a gene-level Absent Variant was not read, and the negative counted as extended).
+     * The only verified tested-for code, LOINC 21703-4, is a KRAS list: one that names no gene speaks about KRAS.
+     */
+    String testedForNearby(Node node, EvidenceGraph graph, Gene gene) {
+        java.util.Set<Node> related = new java.util.LinkedHashSet<>();
+        related.add(node);
+        related.addAll(node.members);
+        related.addAll(node.groups);
+        node.groups.forEach(group -> related.addAll(group.members));
+        node.reports.forEach(report -> related.addAll(graph.resultsOf(report)));
+        java.util.List<String> lists = new java.util.ArrayList<>();
+        for (Node other : related) {
+            Observation observation = other.observation;
+            if (isTestedFor(observation.getCode())) {
+                lists.add(about(Fhir.valueText(observation.getValue()), gene));
+            }
+            for (Observation.ObservationComponentComponent component : observation.getComponent()) {
+                if (isTestedFor(component.getCode())) {
+                    lists.add(about(Fhir.valueText(component.getValue()), gene));
+                }
+            }
+        }
+        return String.join(" | ", lists);
+    }
+
+    private String about(String list, Gene gene) {
+        if (genes.genesNamedIn(list).isEmpty()) {
+            return gene == Gene.KRAS ? list : "";
+        }
+        return list;
+    }
+
+    private boolean isTestedFor(CodeableConcept code) {
+        return code.getCoding().stream().anyMatch(vocabulary::isTestedFor);
+    }
+
+    /**
+     * The words near a negative (its own text, notes and narrative, its panels', its reports' conclusion)
+     * say it cannot be relied on ({@link TextSignals#saysUnreliable}), in the part about this gene.
+     */
+    private boolean unreliableByContext(Node node, Gene gene, String coverageText) {
+        java.util.List<String> texts = new java.util.ArrayList<>(contextScope(node));
+        texts.add(coverageText);
+        texts.add(narrative(node.observation));
+        return texts.stream()
+                .filter(text -> text != null && !text.isBlank())
+                .anyMatch(text -> TextSignals.saysUnreliable(genes.partAbout(text, gene)));
+    }
+
+    /** The words of a resource's narrative, tags taken out. */
+    private static String narrative(org.hl7.fhir.r4.model.DomainResource resource) {
+        return resource.hasText() && resource.getText().hasDiv()
+                ? resource.getText()
+                        .getDivAsString()
+                        .replaceAll("<[^>]*>", " ")
+                        .replace("&gt;", ">")
+                        .replace("&lt;", "<")
+                : null;
     }
 
     private java.util.List<String> contextScope(Node node) {
@@ -165,6 +235,15 @@ final class NegativeCoverage {
         Observation observation = node.observation;
         if (vocabulary.namesLiquidBiopsyTest(Fhir.words(observation.getCode()))
                 || vocabulary.namesLiquidBiopsyTest(Fhir.words(observation.getMethod()))) {
+            return Liquid.CONFIRMED;
+        }
+        // Said only in words: the result's notes, its panels' notes, its reports' conclusions (an outside
+        // attack's "Plasma ctDNA analysis" note and "Liquid biopsy (plasma cfDNA)" conclusion were read as tissue).
+        java.util.List<String> words = new java.util.ArrayList<>();
+        words.add(Fhir.notes(observation));
+        node.groups.forEach(group -> words.add(Fhir.notes(group.observation)));
+        node.reports.forEach(report -> words.add(report.getConclusion()));
+        if (words.stream().filter(java.util.Objects::nonNull).anyMatch(vocabulary::namesLiquidBiopsySpecimen)) {
             return Liquid.CONFIRMED;
         }
         Liquid found = liquid(observation.getSpecimen(), node);

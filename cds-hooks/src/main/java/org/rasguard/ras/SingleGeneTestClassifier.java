@@ -2,7 +2,6 @@ package org.rasguard.ras;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -160,7 +159,7 @@ final class SingleGeneTestClassifier {
         NegativeCoverage.Call call = negatives.classify(
                 node,
                 gene,
-                coverageText(node, graph, slot, gene),
+                coverageText(node, graph, slot, gene, negatives),
                 fullGene,
                 policy.singleGeneNegativeWithoutCoverageIsExtended());
         out.add(node, gene, call, call.why());
@@ -170,45 +169,13 @@ final class SingleGeneTestClassifier {
      * The words that may state coverage: the result and its code, notes, and the tested-for lists
      * on the Observation, in its group (hasMember either way) or in its reports.
      */
-    private String coverageText(Node node, EvidenceGraph graph, Slot slot, Gene gene) {
+    private String coverageText(Node node, EvidenceGraph graph, Slot slot, Gene gene, NegativeCoverage negatives) {
         List<String> texts = new ArrayList<>();
         texts.add(Fhir.valueText(slot.value()));
         texts.add(slot.code().getText() == null ? "" : slot.code().getText());
         texts.add(Fhir.notes(node.observation));
-        Set<Node> related = new LinkedHashSet<>();
-        related.add(node);
-        related.addAll(node.members);
-        related.addAll(node.groups);
-        node.groups.forEach(group -> related.addAll(group.members));
-        node.reports.forEach(report -> related.addAll(graph.resultsOf(report)));
-        for (Node other : related) {
-            testedFor(other.observation).forEach(list -> texts.add(testedForAbout(list, gene)));
-        }
+        texts.add(negatives.testedForNearby(node, graph, gene));
         return String.join(" | ", texts);
-    }
-
-    /**
-     * The tested-for lists of an Observation (its value or components). The only verified
-     * tested-for code, LOINC 21703-4, is a KRAS list: a list that names no gene speaks about KRAS.
-     */
-    private List<String> testedFor(Observation observation) {
-        List<String> lists = new ArrayList<>();
-        if (isTestedFor(observation.getCode())) {
-            lists.add(Fhir.valueText(observation.getValue()));
-        }
-        for (Observation.ObservationComponentComponent component : observation.getComponent()) {
-            if (isTestedFor(component.getCode())) {
-                lists.add(Fhir.valueText(component.getValue()));
-            }
-        }
-        return lists;
-    }
-
-    private String testedForAbout(String list, Gene gene) {
-        if (genes.genesNamedIn(list).isEmpty()) {
-            return gene == Gene.KRAS ? list : "";
-        }
-        return list;
     }
 
     private boolean isTestedFor(CodeableConcept code) {

@@ -109,6 +109,26 @@ final class TextSignals {
         return out;
     }
 
+    /**
+     * Words that say a negative cannot be relied on, whatever its coverage (an outside attack's notes and
+     * conclusions, each once read as wild-type): too little tumour or an inadequate sample, a variant seen
+     * at a low fraction and reported as not detected, a result withdrawn, retracted or from a mislabelled
+     * sample. Not the boilerplate of every negative ("cannot exclude mutations below the limit of detection").
+     */
+    private static final Pattern UNRELIABLE = Pattern.compile(
+            "\\b(?:insufficient|inadequate|unsuitable|suboptimal|degraded|withdrawn|retracted|mislabel+ed|disregard(?:ed)?)\\b"
+                    + "|\\blow (?:tumou?r|neoplastic)(?: cell)? (?:content|cellularity|fraction|purity|percentage)\\b"
+                    + "|\\b(?:tumou?r|neoplastic)(?: cell)? (?:content|cellularity|fraction|purity)\\b[^.;]{0,40}?\\b(?:below|under|less than)\\b"
+                    + "|\\b(?:observed|seen|detected|identified|present) at (?:a )?(?:VAF (?:of )?)?\\d+(?:[.,]\\d+)?\\s?%"
+                    + "|\\breported as (?:not detected|negative)\\b|\\bshould not be used\\b|\\bwrong (?:patient|sample|specimen)\\b"
+                    + "|\\bre-?extraction\\b|\\bre-?test(?:ing)? (?:is )?(?:recommended|required|advised)\\b",
+            FLAGS);
+
+    /** Whether a text says a negative cannot be relied on ({@link #UNRELIABLE}). */
+    static boolean saysUnreliable(String text) {
+        return text != null && UNRELIABLE.matcher(bounded(text)).find();
+    }
+
     static boolean mentionsSequencing(String text) {
         return text != null && SEQUENCING.matcher(text).find();
     }

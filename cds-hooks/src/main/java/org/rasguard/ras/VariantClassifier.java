@@ -177,7 +177,12 @@ final class VariantClassifier {
         boolean extendedByDefault = node.assembledFromSplitPanel
                 ? policy.singleGeneNegativeWithoutCoverageIsExtended()
                 : policy.geneLevelAbsentWithoutMethodIsExtended();
-        NegativeCoverage.Call call = negatives.classify(node, gene, coverageText, false, extendedByDefault);
+        NegativeCoverage.Call call = negatives.classify(
+                node,
+                gene,
+                coverageText + " | " + negatives.testedForNearby(node, negatives.graph(), gene),
+                false,
+                extendedByDefault);
         out.add(node, gene, call, "gene-level " + call.why());
     }
 

@@ -41,7 +41,11 @@ public final class SubscriptionEndpointGuard {
         this.endpoints = endpoints;
     }
 
-    /** Before HAPI's own Subscription validation (order 0), whose refusals quote the endpoint. */
+    /**
+     * Before HAPI's own Subscription validation (order 0), whose refusals quote the endpoint; an endpoint
+     * with a blank or control character anywhere (a trailing tab passed the allowlist, then HAPI-2545 quoted
+     * it) is refused here.
+     */
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = -1000)
     public void creating(IBaseResource resource) {
         check(resource);
@@ -94,7 +98,9 @@ public final class SubscriptionEndpointGuard {
                     ENDPOINT_NOT_ALLOWED,
                     "This server accepts no Subscriptions: RASGUARD_SUBSCRIPTION_ENDPOINTS is empty");
         }
-        if (!channel.hasEndpoint() || !endpoints.allowsUnder(channel.getEndpoint())) {
+        if (!channel.hasEndpoint()
+                || channel.getEndpoint().chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
+                || !endpoints.allowsUnder(channel.getEndpoint())) {
             // The endpoint is not echoed: it is the client's input (README: never log or return submitted values).
             throw refused(
                     ENDPOINT_NOT_ALLOWED,

@@ -147,7 +147,8 @@ class LateResultIT {
         assertThat(offList.body()).contains("OperationOutcome", "subscription-endpoint-not-allowed");
         // Our guard answers before HAPI's own endpoint validation, whose message quotes the endpoint.
         String tabbed = "http://127.0.0.1:" + listener.getAddress().getPort() + "/ehr/rasguard/x\t";
-        Http.Response odd = Http.post(server.fhirBase() + "/Subscription", Http.encode(subscription(tabbed, patientId)));
+        Http.Response odd =
+                Http.post(server.fhirBase() + "/Subscription", Http.encode(subscription(tabbed, patientId)));
         assertThat(odd.status()).as(odd.body()).isEqualTo(422);
         assertThat(odd.body()).contains("subscription-endpoint-not-allowed").doesNotContain("/ehr/rasguard/x");
         Http.Response otherScheme = Http.post(

@@ -46,6 +46,16 @@ class SubscriptionEndpointGuardTest {
                     assertThat(e.getMessage()).doesNotContain("attacker");
                 });
         assertThatThrownBy(() -> guard.check(restHook(null))).isInstanceOf(UnprocessableEntityException.class);
+        for (String blank : List.of(
+                "https://ehr.example.org/rasguard/late\t",
+                " https://ehr.example.org/rasguard/late",
+                "https://ehr.example.org/rasguard/la te")) {
+            assertThatThrownBy(() -> guard.check(restHook(blank)))
+                    .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
+                        assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.ENDPOINT_NOT_ALLOWED);
+                        assertThat(e.getMessage()).doesNotContain("ehr.example.org");
+                    });
+        }
         Subscription websocket = restHook("https://ehr.example.org/rasguard/late");
         websocket.getChannel().setType(Subscription.SubscriptionChannelType.WEBSOCKET);
         assertThatThrownBy(() -> guard.check(websocket))
