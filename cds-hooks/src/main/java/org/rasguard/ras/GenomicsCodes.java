@@ -26,6 +26,11 @@ final class GenomicsCodes {
 
     /** Component "Gene studied [ID]". */
     static final String GENE_STUDIED = "48018-6";
+    /**
+     * GR STU2 overall-interpretation Observation (genomics.md §4: code 51968-6, answers LL541-4 Positive,
+     * Negative, Inconclusive, Failure; the shape verified against the GR sources).
+     */
+    static final String OVERALL_INTERPRETATION = "51968-6";
     /** Component "Transcript reference sequence [ID]" (genomics.md §4: representative-transcript-ref-seq). */
     static final String TRANSCRIPT_REFERENCE = "51958-7";
     /** Components whose value names a change, in HGVS or as text: c.HGVS, p.HGVS, g.HGVS, variation code. */

@@ -130,8 +130,28 @@ public final class RasStatusEngine {
             implications.classify(node, findings);
         } else if (RegionStudiedClassifier.isRegionStudied(observation)) {
             regionsStudied.add(node);
+        } else if (Fhir.hasLoinc(observation.getCode(), GenomicsCodes.OVERALL_INTERPRETATION)) {
+            overallInterpretation(node, findings);
         } else if (singleGeneTests.applies(observation)) {
             singleGeneTests.classify(node, graph, negatives, findings);
+        }
+    }
+
+    /**
+     * A GR overall interpretation read as inconclusive or failed (its answer's words, or a dataAbsentReason):
+     * the test as a whole gave no usable answer, so it is indeterminate for KRAS and NRAS (an outside attack:
+     * "Failure" and "Inconclusive" beside two gene-level negatives used to leave them standing). A positive
+     * or negative overall answer says nothing about which gene, and is left to the results.
+     */
+    private static void overallInterpretation(Node node, Findings findings) {
+        Observation observation = node.observation;
+        boolean noAnswer = observation.hasDataAbsentReason()
+                || TextSignals.meanings(Fhir.valueText(observation.getValue()))
+                        .contains(RasVocabulary.Meaning.INDETERMINATE);
+        if (noAnswer) {
+            for (Gene gene : Gene.values()) {
+                findings.add(node, gene, EvidenceCall.INDETERMINATE, "overall interpretation inconclusive or failed");
+            }
         }
     }
 
