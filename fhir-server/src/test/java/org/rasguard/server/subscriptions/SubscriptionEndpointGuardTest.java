@@ -9,7 +9,6 @@ import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.List;
 import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Subscription;
 import org.junit.jupiter.api.Test;
 import org.rasguard.cdshooks.FhirServerAllowlist;
@@ -26,14 +25,6 @@ class SubscriptionEndpointGuardTest {
         return subscription;
     }
 
-    private static String code(UnprocessableEntityException refused) {
-        return ((OperationOutcome) refused.getOperationOutcome())
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode();
-    }
-
     @Test
     void aRestHookUnderAnAllowedPrefixIsTakenAnythingElseIs422WithAStableCode() {
         SubscriptionEndpointGuard guard =
@@ -42,7 +33,7 @@ class SubscriptionEndpointGuardTest {
                 .doesNotThrowAnyException();
         assertThatThrownBy(() -> guard.check(restHook("https://attacker.example/rasguard")))
                 .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
-                    assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.ENDPOINT_NOT_ALLOWED);
+                    assertThat(RefusalCodes.code(e)).isEqualTo(SubscriptionEndpointGuard.ENDPOINT_NOT_ALLOWED);
                     assertThat(e.getMessage()).doesNotContain("attacker");
                 });
         assertThatThrownBy(() -> guard.check(restHook(null))).isInstanceOf(UnprocessableEntityException.class);
@@ -52,7 +43,7 @@ class SubscriptionEndpointGuardTest {
                 "https://ehr.example.org/rasguard/la te")) {
             assertThatThrownBy(() -> guard.check(restHook(blank)))
                     .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
-                        assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.ENDPOINT_NOT_ALLOWED);
+                        assertThat(RefusalCodes.code(e)).isEqualTo(SubscriptionEndpointGuard.ENDPOINT_NOT_ALLOWED);
                         assertThat(e.getMessage()).doesNotContain("ehr.example.org");
                     });
         }
@@ -61,7 +52,8 @@ class SubscriptionEndpointGuardTest {
         assertThatThrownBy(() -> guard.check(websocket))
                 .isInstanceOfSatisfying(
                         UnprocessableEntityException.class,
-                        e -> assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.CHANNEL_NOT_SUPPORTED));
+                        e -> assertThat(RefusalCodes.code(e))
+                                .isEqualTo(SubscriptionEndpointGuard.CHANNEL_NOT_SUPPORTED));
         assertThatCode(() -> guard.check(new Observation())).doesNotThrowAnyException();
     }
 
@@ -83,7 +75,7 @@ class SubscriptionEndpointGuardTest {
         SubscriptionEndpointGuard guard = new SubscriptionEndpointGuard(FhirServerAllowlist.of(List.of()));
         assertThatThrownBy(() -> guard.check(restHook("https://ehr.example.org/rasguard/late")))
                 .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
-                    assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.ENDPOINT_NOT_ALLOWED);
+                    assertThat(RefusalCodes.code(e)).isEqualTo(SubscriptionEndpointGuard.ENDPOINT_NOT_ALLOWED);
                     assertThat(e.getMessage()).contains("RASGUARD_SUBSCRIPTION_ENDPOINTS is empty");
                 });
     }
@@ -105,7 +97,8 @@ class SubscriptionEndpointGuardTest {
                     .as(criteria)
                     .isInstanceOfSatisfying(
                             UnprocessableEntityException.class,
-                            e -> assertThat(code(e)).isEqualTo(SubscriptionEndpointGuard.CRITERIA_NOT_ALLOWED));
+                            e -> assertThat(RefusalCodes.code(e))
+                                    .isEqualTo(SubscriptionEndpointGuard.CRITERIA_NOT_ALLOWED));
         }
         for (String criteria : List.of(
                 "DetectedIssue?", "Observation?code=http://loinc.org|21717-3", "Observation?_text=subscription")) {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Subscription;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -22,14 +21,6 @@ class SubscriptionLimitTest {
         return subscription;
     }
 
-    private static String code(UnprocessableEntityException refused) {
-        return ((OperationOutcome) refused.getOperationOutcome())
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode();
-    }
-
     @Test
     void aRequestedOrActiveSubscriptionBeyondTheCapIs422NamingTheSetting() {
         SubscriptionLimit limit = new SubscriptionLimit(2, () -> Set.of("1", "2"));
@@ -38,7 +29,7 @@ class SubscriptionLimitTest {
         }) {
             assertThatThrownBy(() -> limit.creating(subscription(null, status)))
                     .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
-                        assertThat(code(e)).isEqualTo(SubscriptionLimit.LIMIT_REACHED);
+                        assertThat(RefusalCodes.code(e)).isEqualTo(SubscriptionLimit.LIMIT_REACHED);
                         assertThat(e.getMessage()).contains("RASGUARD_MAX_SUBSCRIPTIONS", "at most 2");
                     });
         }
@@ -65,7 +56,7 @@ class SubscriptionLimitTest {
         assertThatThrownBy(() -> limit.updating(off, turnedOn))
                 .isInstanceOfSatisfying(
                         UnprocessableEntityException.class,
-                        e -> assertThat(code(e)).isEqualTo(SubscriptionLimit.LIMIT_REACHED));
+                        e -> assertThat(RefusalCodes.code(e)).isEqualTo(SubscriptionLimit.LIMIT_REACHED));
     }
 
     @Test
@@ -103,7 +94,7 @@ class SubscriptionLimitTest {
             assertThatThrownBy(() -> limit.creating(subscription(null, Subscription.SubscriptionStatus.REQUESTED)))
                     .isInstanceOfSatisfying(
                             UnprocessableEntityException.class,
-                            e -> assertThat(code(e)).isEqualTo(SubscriptionLimit.LIMIT_REACHED));
+                            e -> assertThat(RefusalCodes.code(e)).isEqualTo(SubscriptionLimit.LIMIT_REACHED));
             // The transaction ends: the next one starts from what is stored.
             TransactionSynchronizationManager.getSynchronizations()
                     .forEach(sync -> sync.afterCompletion(TransactionSynchronization.STATUS_ROLLED_BACK));

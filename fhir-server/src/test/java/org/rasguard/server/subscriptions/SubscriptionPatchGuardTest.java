@@ -9,7 +9,6 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
 
 /** An outside attack read and copied channel headers through JSON Patch and FHIRPath Patch. */
@@ -34,20 +33,12 @@ class SubscriptionPatchGuardTest {
         return bundle;
     }
 
-    private static String code(ForbiddenOperationException refused) {
-        return ((OperationOutcome) refused.getOperationOutcome())
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode();
-    }
-
     @Test
     void aPatchOfASubscriptionIsRefusedOtherPatchesPass() {
         assertThatThrownBy(() -> GUARD.check(request("Subscription", null), RestOperationTypeEnum.PATCH))
                 .isInstanceOfSatisfying(
                         ForbiddenOperationException.class,
-                        e -> assertThat(code(e)).isEqualTo(SubscriptionPatchGuard.PATCH_NOT_ALLOWED));
+                        e -> assertThat(RefusalCodes.code(e)).isEqualTo(SubscriptionPatchGuard.PATCH_NOT_ALLOWED));
         assertThatCode(() -> GUARD.check(request("Observation", null), RestOperationTypeEnum.PATCH))
                 .doesNotThrowAnyException();
         assertThatCode(() -> GUARD.check(request("Subscription", null), RestOperationTypeEnum.UPDATE))
