@@ -31,6 +31,8 @@ final class GenomicsCodes {
      * Negative, Inconclusive, Failure; the shape verified against the GR sources).
      */
     static final String OVERALL_INTERPRETATION = "51968-6";
+    /** Component "Sample variant allelic frequency" (genomics.md §4: sample-allelic-frequency). */
+    static final String ALLELIC_FREQUENCY = "81258-6";
     /** Component "Transcript reference sequence [ID]" (genomics.md §4: representative-transcript-ref-seq). */
     static final String TRANSCRIPT_REFERENCE = "51958-7";
     /** Components whose value names a change, in HGVS or as text: c.HGVS, p.HGVS, g.HGVS, variation code. */

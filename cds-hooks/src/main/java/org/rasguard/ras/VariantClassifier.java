@@ -76,6 +76,14 @@ final class VariantClassifier {
         }
     }
 
+    /** A sample variant allelic frequency component (81258-6, genomics.md §4) above zero. */
+    private static boolean measuresAnAllele(Observation observation) {
+        return Fhir.components(observation, GenomicsCodes.ALLELIC_FREQUENCY).stream()
+                .anyMatch(component -> component.getValue() instanceof org.hl7.fhir.r4.model.Quantity quantity
+                        && quantity.hasValue()
+                        && quantity.getValue().signum() > 0);
+    }
+
     /**
      * A plain call of a v2-style panel that has a gene member: {@link SplitPanelReader} reads it with the
      * panel's gene.
@@ -166,6 +174,12 @@ final class VariantClassifier {
             return;
         }
         Observation observation = node.observation;
+        if (measuresAnAllele(observation)) {
+            // Nothing absent has an allele fraction: value and measurement disagree (an outside attack's
+            // Absent with a 3 % VAF was a negative).
+            out.add(node, gene, EvidenceCall.CONFLICT, "absent variant with an allele fraction above zero");
+            return;
+        }
         String coverageText = String.join(
                 " | ",
                 Fhir.notes(observation),
