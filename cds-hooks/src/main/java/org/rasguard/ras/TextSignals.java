@@ -119,7 +119,8 @@ final class TextSignals {
             "\\b(?:insufficient|inadequate|unsuitable|suboptimal|degraded|withdrawn|retracted|mislabel+ed|disregard(?:ed)?)\\b"
                     + "|\\blow (?:tumou?r|neoplastic)(?: cell)? (?:content|cellularity|fraction|purity|percentage)\\b"
                     + "|\\b(?:tumou?r|neoplastic)(?: cell)? (?:content|cellularity|fraction|purity)\\b[^.;]{0,40}?\\b(?:below|under|less than)\\b"
-                    + "|\\b(?:observed|seen|detected|identified|present) at (?:a )?(?:VAF (?:of )?)?\\d+(?:[.,]\\d+)?\\s?%"
+                    + "|\\b(?:observed|seen|detected|identified) at (?:a )?(?:VAF (?:of )?)?\\d+(?:[.,]\\d+)?\\s?%"
+                    + "(?!\\s*(?:VAF\\s+)?(?:or|and)\\s+(?:more|greater|above|higher|over))"
                     + "|\\breported as (?:not detected|negative)\\b|\\bshould not be used\\b|\\bwrong (?:patient|sample|specimen)\\b"
                     + "|\\bre-?extraction\\b|\\bre-?test(?:ing)? (?:is )?(?:recommended|required|advised)\\b",
             FLAGS);

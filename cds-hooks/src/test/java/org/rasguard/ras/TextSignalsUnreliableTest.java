@@ -1,0 +1,44 @@
+package org.rasguard.ras;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What makes a negative unreliable ({@link TextSignals#saysUnreliable}), and the boilerplate of ordinary
+ * negatives that must not: a wild-type patient warned on every order would be harmed too.
+ */
+class TextSignalsUnreliableTest {
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "Insufficient tumour content (<10%); a negative result does not exclude a mutation.",
+                "Low tumour cellularity: interpret with caution.",
+                "Tumor content of the block was below the assay minimum.",
+                "Specimen inadequate for analysis.",
+                "KRAS c.35G>A observed at 1.2% VAF, below the validated limit of detection; reported as not detected.",
+                "KRAS c.35G>A detected at 4% VAF.",
+                "KRAS result withdrawn pending re-extraction (DNA degraded).",
+                "Issued on a mislabelled sample and must be disregarded.",
+                "This result should not be used for treatment decisions."
+            })
+    void wordsThatUndoANegative(String text) {
+        assertThat(TextSignals.saysUnreliable(text)).as(text).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "No pathogenic variants detected in KRAS exons 2, 3 and 4 or NRAS exons 2, 3 and 4.",
+                "Variants detected at 5% VAF or above are reported.",
+                "Mutations detected at a VAF of 5% or greater are reported; the limit of detection is 5%.",
+                "This assay cannot exclude mutations below the limit of detection.",
+                "Tumour content 40%, adequate for analysis.",
+                "Next-generation sequencing (Oncomine Focus); all coding exons covered at 500x."
+            })
+    void boilerplateOfOrdinaryNegativesDoesNot(String text) {
+        assertThat(TextSignals.saysUnreliable(text)).as(text).isFalse();
+    }
+}
