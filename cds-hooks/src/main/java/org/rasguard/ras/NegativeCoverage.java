@@ -107,7 +107,8 @@ final class NegativeCoverage {
      * The tested-for lists about this gene on the result, in its group (hasMember either way) or in its
      * reports, for GR Variants as for single-gene tests (an outside attack: a codon 12/13 kit's list in the
      * same report as a gene-level Absent Variant was not read, and the negative counted as extended).
-     * The only verified tested-for code, LOINC 21703-4, is a KRAS list: one that names no gene speaks about KRAS.
+     * The tested-for codes are the knowledge package's (21703-4, a KRAS list; 36908-2, mCODE's gene-mutations):
+     * one that names no gene speaks about KRAS. A coded list is read by its codes too ("p.Gly12Asp").
      */
     String testedForNearby(Node node, EvidenceGraph graph, Gene gene) {
         java.util.Set<Node> related = new java.util.LinkedHashSet<>();
@@ -120,15 +121,23 @@ final class NegativeCoverage {
         for (Node other : related) {
             Observation observation = other.observation;
             if (isTestedFor(observation.getCode())) {
-                lists.add(about(Fhir.valueText(observation.getValue()), gene));
+                lists.add(about(listText(observation.getValue()), gene));
             }
             for (Observation.ObservationComponentComponent component : observation.getComponent()) {
                 if (isTestedFor(component.getCode())) {
-                    lists.add(about(Fhir.valueText(component.getValue()), gene));
+                    lists.add(about(listText(component.getValue()), gene));
                 }
             }
         }
         return String.join(" | ", lists);
+    }
+
+    private static String listText(org.hl7.fhir.r4.model.Type value) {
+        StringBuilder text = new StringBuilder(Fhir.valueText(value));
+        if (value instanceof CodeableConcept concept) {
+            concept.getCoding().forEach(coding -> text.append(", ").append(coding.getCode()));
+        }
+        return text.toString();
     }
 
     private String about(String list, Gene gene) {
