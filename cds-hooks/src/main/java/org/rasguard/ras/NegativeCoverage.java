@@ -183,7 +183,7 @@ final class NegativeCoverage {
             texts.add(Fhir.words(observation.getCode()));
         }
         texts.add(Fhir.notes(observation));
-        for (Node group : node.groups) {
+        for (Node group : groupsAbove(node)) {
             texts.add(Fhir.words(group.observation.getCode()));
             texts.add(Fhir.words(group.observation.getMethod()));
             texts.add(Fhir.notes(group.observation));
@@ -200,6 +200,22 @@ final class NegativeCoverage {
         }
         texts.removeIf(text -> text == null || text.isBlank());
         return texts;
+    }
+
+    /**
+     * The panels that list the result, and the panels that list those, to any depth (an outside attack's
+     * "Only exon 2 … analysed" sat on the outer panel of a two-level hasMember chain); a visited set stops cycles.
+     */
+    static java.util.Set<Node> groupsAbove(Node node) {
+        java.util.Set<Node> seen = new java.util.LinkedHashSet<>();
+        java.util.Deque<Node> queue = new java.util.ArrayDeque<>(node.groups);
+        while (!queue.isEmpty()) {
+            Node group = queue.poll();
+            if (group != node && seen.add(group)) {
+                queue.addAll(group.groups);
+            }
+        }
+        return seen;
     }
 
     private Call byCoverage(Node node, String coverageText, boolean fullGeneTest, boolean defaultExtended) {

@@ -134,11 +134,15 @@ public final class RasStatusEngine {
             overallInterpretation(node, findings);
         } else if (singleGeneTests.applies(observation)) {
             singleGeneTests.classify(node, graph, negatives, findings);
+        } else if (observation.hasHasMember() && observation.hasValue()) {
+            overallInterpretation(node, findings);
         }
     }
 
     /**
-     * A GR overall interpretation read as inconclusive or failed (its answer's words, or a dataAbsentReason):
+     * A GR overall interpretation, or a panel (grouper) that carries a value of its own, read as inconclusive
+     * or failed (its answer's words, or a dataAbsentReason; an outside attack's grouper valued Indeterminate
+     * over two negatives):
      * the test as a whole gave no usable answer, so it is indeterminate for KRAS and NRAS (an outside attack:
      * "Failure" and "Inconclusive" beside two gene-level negatives used to leave them standing). A positive
      * or negative overall answer says nothing about which gene, and is left to the results.
