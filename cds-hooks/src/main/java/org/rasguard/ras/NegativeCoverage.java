@@ -183,6 +183,10 @@ final class NegativeCoverage {
             texts.add(Fhir.words(observation.getCode()));
         }
         texts.add(Fhir.notes(observation));
+        // Free text the result carries in components (GR conclusion-string, a v2 comment).
+        observation.getComponent().stream()
+                .filter(component -> component.getValue() instanceof org.hl7.fhir.r4.model.StringType)
+                .forEach(component -> texts.add(component.getValue().primitiveValue()));
         for (Node group : groupsAbove(node)) {
             texts.add(Fhir.words(group.observation.getCode()));
             texts.add(Fhir.words(group.observation.getMethod()));
@@ -195,6 +199,10 @@ final class NegativeCoverage {
             for (Node result : graph.resultsOf(report)) {
                 if (RegionStudiedClassifier.isRegionStudied(result.observation)) {
                     texts.addAll(RegionStudiedClassifier.scopeTexts(result.observation));
+                } else if (result != node
+                        && result.observation.getValue() instanceof org.hl7.fhir.r4.model.StringType comment) {
+                    // A comment filed as a result of the report (a v2 NTE segment as its own Observation).
+                    texts.add(comment.getValue());
                 }
             }
         }
