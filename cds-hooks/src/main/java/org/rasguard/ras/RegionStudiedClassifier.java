@@ -18,6 +18,8 @@ final class RegionStudiedClassifier {
 
     /** The STU2 uncallable-regions component is recognised by its name: its code is not verified here. */
     private static final String UNCALLABLE_REGIONS_TEXT = "uncallable";
+    /** GR region-coverage, by its name (genomics.md §4: a region-studied component; no LOINC code confirmed). */
+    private static final String REGION_COVERAGE = "region coverage";
 
     private final GeneResolver genes;
 
@@ -62,24 +64,47 @@ final class RegionStudiedClassifier {
     static List<String> scopeTexts(Observation observation) {
         List<String> texts = new java.util.ArrayList<>();
         texts.add(Fhir.notes(observation));
+        // The region's gene heads each statement, so that it is read for that gene only (coordinates name none).
+        String regionGenes = String.join(
+                " ",
+                Fhir.components(observation, GenomicsCodes.GENE_STUDIED).stream()
+                        .map(component -> Fhir.valueText(component.getValue()))
+                        .toList());
         for (Observation.ObservationComponentComponent component : observation.getComponent()) {
             if (Fhir.hasLoinc(component.getCode(), GenomicsCodes.GENE_STUDIED)) {
+                continue;
+            }
+            if (named(component, REGION_COVERAGE)
+                    && component.getValue() instanceof org.hl7.fhir.r4.model.Quantity coverage
+                    && coverage.hasValue()
+                    && coverage.getValue().compareTo(java.math.BigDecimal.valueOf(100)) < 0) {
+                // genomics.md §9: low region-coverage, the gene-level negative is not accepted.
+                texts.add(regionGenes + ": low coverage");
                 continue;
             }
             String value = Fhir.valueText(component.getValue());
             if (value.isBlank()) {
                 continue;
             }
-            boolean uncallable =
-                    Fhir.words(component.getCode()).toLowerCase(Locale.ROOT).contains(UNCALLABLE_REGIONS_TEXT);
-            texts.add(uncallable ? value + " not covered" : value);
+            texts.add(named(component, UNCALLABLE_REGIONS_TEXT) ? regionGenes + ": " + value + " not covered" : value);
         }
         return texts;
     }
 
+    /** A component named by its code's words or by the code itself (GR tbd-codes are often sent without display). */
+    private static boolean named(Observation.ObservationComponentComponent component, String name) {
+        return Fhir.words(component.getCode()).toLowerCase(Locale.ROOT).contains(name)
+                || component.getCode().getCoding().stream()
+                        .anyMatch(coding -> coding.getCode() != null
+                                && coding.getCode()
+                                        .toLowerCase(Locale.ROOT)
+                                        .replace('-', ' ')
+                                        .contains(name));
+    }
+
     private boolean uncallable(Node node, Gene gene) {
         return node.observation.getComponent().stream()
-                .filter(c -> Fhir.words(c.getCode()).toLowerCase(Locale.ROOT).contains(UNCALLABLE_REGIONS_TEXT))
+                .filter(c -> named(c, UNCALLABLE_REGIONS_TEXT))
                 .anyMatch(c -> genes.genesNamedIn(Fhir.valueText(c.getValue())).contains(gene)
                         || (c.getValue() instanceof CodeableConcept v
                                 && genes.genesOf(v).containsKey(gene)));
