@@ -31,6 +31,8 @@ final class GenomicsCodes {
      * Negative, Inconclusive, Failure; the shape verified against the GR sources).
      */
     static final String OVERALL_INTERPRETATION = "51968-6";
+    /** GR copy-number 82155-3 (genomics.md, the STU2/STU3 component list); sent as a result of its own too. */
+    static final String COPY_NUMBER = "82155-3";
     /** Component "Sample variant allelic frequency" (genomics.md §4: sample-allelic-frequency). */
     static final String ALLELIC_FREQUENCY = "81258-6";
     /** Component "Transcript reference sequence [ID]" (genomics.md §4: representative-transcript-ref-seq). */

@@ -64,6 +64,10 @@ public final class RasStatusEngine {
                 continue;
             }
             try {
+                if (Fhir.hasLoinc(node.observation.getCode(), GenomicsCodes.COPY_NUMBER)) {
+                    copyNumber(node, variantReader, findings);
+                    continue;
+                }
                 classify(node, graph, variants, implications, singleGeneTests, negatives, findings, regionsStudied);
                 splitPanels.classify(node, variants, negatives, findings);
             } catch (RuntimeException unreadable) {
@@ -136,6 +140,27 @@ public final class RasStatusEngine {
             singleGeneTests.classify(node, graph, negatives, findings);
         } else if (observation.hasHasMember() && observation.hasValue()) {
             overallInterpretation(node, findings);
+        }
+    }
+
+    /**
+     * A copy-number result (82155-3) on a RAS gene other than two copies: an amplification or a loss the RAS
+     * rules do not read, so that gene cannot be wild-type (an outside attack's KRAS copy number 18 beside two
+     * negatives was wild-type). Two copies, or no number, say nothing.
+     */
+    private static void copyNumber(Node node, VariantReader reader, Findings findings) {
+        org.hl7.fhir.r4.model.Type value = node.observation.getValue();
+        java.math.BigDecimal copies = value instanceof org.hl7.fhir.r4.model.Quantity quantity && quantity.hasValue()
+                ? quantity.getValue()
+                : value instanceof org.hl7.fhir.r4.model.IntegerType integer && integer.hasValue()
+                        ? java.math.BigDecimal.valueOf(integer.getValue())
+                        : null;
+        if (copies == null || copies.compareTo(java.math.BigDecimal.valueOf(2)) == 0) {
+            return;
+        }
+        for (Gene gene : reader.read(node).genes().keySet()) {
+            findings.add(
+                    node, gene, EvidenceCall.INDETERMINATE, "copy number " + copies.toPlainString() + " (not two)");
         }
     }
 
