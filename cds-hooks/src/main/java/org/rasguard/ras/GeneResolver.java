@@ -218,6 +218,30 @@ final class GeneResolver {
                         || !genesNamedIn(symbol.getValue()).isEmpty());
     }
 
+    /** Capitalised words of genetics reports that are no gene symbol. */
+    private static final java.util.Set<String> NOT_GENES = java.util.Set.of(
+            "DNA", "RNA", "CDNA", "HGVS", "VAF", "NGS", "PCR", "CNV", "SNV", "MNV", "INDEL", "MSI", "MSS", "TMB",
+            "FFPE", "LOH", "VUS", "HGNC", "COSMIC", "GRCH37", "GRCH38", "HG19", "HG38", "WT", "NA", "ID", "QC");
+
+    /**
+     * Whether a text names a gene by a symbol-like word ("TP53 variant", "APC c.4348C>T") that is no RAS
+     * gene and no common report word: a present variant so described is placed, on another gene.
+     */
+    boolean textNamesAnotherGene(String text) {
+        if (text == null || text.isBlank() || !genesNamedIn(text).isEmpty()) {
+            return false;
+        }
+        for (String word : text.split("[^A-Za-z0-9-]+")) {
+            // Not a protein change (G12D), a one- or two-letter word, nor a database id (COSM521, VCV000012582).
+            if (symbolLike(word)
+                    && !NOT_GENES.contains(word)
+                    && !word.matches("[A-Z]\\d+[A-Z*]?|[A-Z]{1,2}|(?:COSM|COSV|VCV|RCV|SCV)\\d+|.*\\d{4,}.*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean symbolLike(String text) {
         return text != null && SYMBOL_LIKE.matcher(text.strip()).matches();
     }

@@ -99,10 +99,28 @@ final class VariantReader {
         }
         if (found.isEmpty() && !someGeneNamed) {
             placeByOtherMeans(observation, changes, found);
+            someGeneNamed = found.isEmpty() && namesAnotherGeneInWords(observation);
         }
         markAccessionConflicts(found, changes);
         boolean unplaced = found.isEmpty() && !braf && !someGeneNamed;
         return new Variant(found, braf, changes, defining, unplaced);
+    }
+
+    /** The code's text or an HGVS component's words name a gene that is not RAS ("TP53 variant"). */
+    private boolean namesAnotherGeneInWords(Observation observation) {
+        if (genes.textNamesAnotherGene(Fhir.words(observation.getCode()))) {
+            return true;
+        }
+        return observation.getComponent().stream()
+                .filter(component -> component.getCode().getCoding().stream()
+                        .anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
+                                && GenomicsCodes.HGVS_COMPONENTS.contains(code.getCode())))
+                .anyMatch(component -> genes.textNamesAnotherGene(
+                        component.getValue() instanceof CodeableConcept concept
+                                ? Fhir.words(concept)
+                                : component.getValue() == null
+                                        ? null
+                                        : component.getValue().primitiveValue()));
     }
 
     /**
