@@ -276,7 +276,11 @@ final class NegativeCoverage {
         words.add(Fhir.notes(observation));
         node.groups.forEach(group -> words.add(Fhir.notes(group.observation)));
         node.reports.forEach(report -> words.add(report.getConclusion()));
-        if (words.stream().filter(java.util.Objects::nonNull).anyMatch(vocabulary::namesLiquidBiopsySpecimen)) {
+        // Clause by clause, facts only: "Plasma testing is not required" names no plasma specimen.
+        if (words.stream()
+                .flatMap(text -> java.util.Arrays.stream(TextSignals.clauses(text)))
+                .filter(TextSignals::statesInFact)
+                .anyMatch(vocabulary::namesLiquidBiopsySpecimen)) {
             return Liquid.CONFIRMED;
         }
         Liquid found = liquid(observation.getSpecimen(), node);

@@ -63,6 +63,23 @@ final class TextSignals {
     /** Scope words; one left over after the lists, residues and full-gene phrases are read is a scope the reader cannot account for. */
     private static final Pattern SCOPE_WORD = Pattern.compile("\\b(?:exons?|codons?|regions?|amplicons?)\\b", FLAGS);
 
+    /** KRAS and NRAS are 189 residues long (KRAS 4B 188): a residue position past that is another gene's. */
+    private static final int RAS_PROTEIN_LENGTH = 189;
+
+    /**
+     * Statements that a run passed its checks, or that a class of variants is not reported: they limit nothing
+     * and are taken out before scope is read (a helper's wild-type reports: "All amplicons passed QC", "All
+     * targeted regions covered", "No-call regions: none", "Variants of uncertain significance are not reported"
+     * each made an extended negative partial).
+     */
+    private static final Pattern QUALITY_PASSED = Pattern.compile(
+            "\\ball (?:targeted |coding )?(?:amplicons|regions|exons|targets)\\b[^.;:\\n]{0,60}?\\b(?:passed|covered|sequenced|met)\\b[^.;\\n]*"
+                    + "|\\bno(?:ne of the)? (?:amplicons|regions|targets) (?:failed|were excluded)\\b"
+                    + "|\\bno[- ]call regions?\\s*:\\s*(?:none|nil|0)\\b"
+                    + "|\\b(?:variants of (?:uncertain|unknown) significance|VUS(?:es)?|(?:likely )?benign(?: and likely benign)? variants?|polymorphisms)"
+                    + " (?:are|were|is) not reported\\b",
+            FLAGS);
+
     private static final Pattern SCOPE_CLAUSE_SEPARATOR = Pattern.compile("[;\\n|]|\\.(?:\\s|$)");
 
     /**
@@ -127,7 +144,57 @@ final class TextSignals {
 
     /** Whether a text says a negative cannot be relied on ({@link #UNRELIABLE}). */
     static boolean saysUnreliable(String text) {
-        return text != null && UNRELIABLE.matcher(bounded(text)).find();
+        if (text == null) {
+            return false;
+        }
+        String bounded = bounded(text);
+        Matcher unreliable = UNRELIABLE.matcher(bounded);
+        while (unreliable.find()) {
+            // The clause the words start in decides: a condition, a denial or advice there undoes nothing.
+            if (!HYPOTHETICAL.matcher(clauseAt(bounded, unreliable.start())).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The clause (between the separators {@link #meanings} splits on) holding position {@code at}. */
+    private static String clauseAt(String text, int at) {
+        int start = 0;
+        int end = text.length();
+        Matcher separators = CLAUSE_SEPARATOR.matcher(text);
+        while (separators.find()) {
+            if (separators.end() <= at) {
+                start = separators.end();
+            } else if (separators.start() >= at) {
+                end = separators.start();
+                break;
+            }
+        }
+        return text.substring(start, end);
+    }
+
+    /**
+     * A clause that says what would or need not be, not what is: a condition ("If tumour content is
+     * insufficient"), a denial ("DNA was not degraded", "Plasma testing is not required"), advice. Such a clause
+     * undoes no negative and names no specimen (a helper's wild-type reports).
+     */
+    private static final Pattern HYPOTHETICAL = Pattern.compile(
+            "^[^\\p{L}]*(?:if|when|where|unless|should|in case)\\b"
+                    + "|\\b(?:not|no|never|nor|without)\\s+(?:\\w+\\s+){0,2}?"
+                    + "(?:insufficient|inadequate|unsuitable|suboptimal|degraded|withdrawn|retracted|mislabel+ed|required|indicated|needed|necessary|recommended|performed|low)\\b"
+                    + "|\\b(?:is|was|were|are)\\s+not\\b"
+                    + "|\\b(?:recommend\\w*|advis\\w*|consider\\w*|suggest\\w*|may be|would be|could be)\\b",
+            FLAGS);
+
+    /** Whether a clause of the text states a fact about this sample, not a condition, denial or advice. */
+    static boolean statesInFact(String clause) {
+        return clause != null && !HYPOTHETICAL.matcher(clause).find();
+    }
+
+    /** The clauses of a text (as {@link #meanings} splits it). */
+    static String[] clauses(String text) {
+        return text == null ? new String[0] : CLAUSE_SEPARATOR.split(bounded(text));
     }
 
     static boolean mentionsSequencing(String text) {
@@ -151,7 +218,8 @@ final class TextSignals {
         if (text == null) {
             return new Coverage(false, codons, false);
         }
-        for (String clause : SCOPE_CLAUSE_SEPARATOR.split(bounded(text))) {
+        for (String clause : SCOPE_CLAUSE_SEPARATOR.split(
+                QUALITY_PASSED.matcher(bounded(text)).replaceAll(" "))) {
             Set<Integer> named = new TreeSet<>();
             StringBuilder rest = new StringBuilder(clause);
             boolean clauseStated = false;
@@ -173,8 +241,12 @@ final class TextSignals {
             }
             Matcher residues = RESIDUE_POSITION.matcher(clause);
             while (residues.find()) {
-                clauseStated = true;
-                boundedInt(residues.group(1)).ifPresent(named::add);
+                java.util.OptionalInt position = boundedInt(residues.group(1));
+                // Past the end of KRAS and NRAS (189 residues): another gene's change ("BRAF V600E not detected").
+                if (position.isPresent() && position.getAsInt() <= RAS_PROTEIN_LENGTH) {
+                    clauseStated = true;
+                    named.add(position.getAsInt());
+                }
             }
             Matcher full = FULL_GENE.matcher(rest);
             while (full.find()) {

@@ -36,9 +36,38 @@ class TextSignalsUnreliableTest {
                 "Mutations detected at a VAF of 5% or greater are reported; the limit of detection is 5%.",
                 "This assay cannot exclude mutations below the limit of detection.",
                 "Tumour content 40%, adequate for analysis.",
-                "Next-generation sequencing (Oncomine Focus); all coding exons covered at 500x."
+                "Next-generation sequencing (Oncomine Focus); all coding exons covered at 500x.",
+                // A helper's wild-type reports (2026-12-07): a condition and a denial are no fact about this sample.
+                "If tumour content is insufficient, false negatives may occur.",
+                "DNA was not degraded.",
+                "The specimen was not inadequate."
             })
     void boilerplateOfOrdinaryNegativesDoesNot(String text) {
         assertThat(TextSignals.saysUnreliable(text)).as(text).isFalse();
+    }
+
+    /** Scope statements of ordinary extended negatives: none of them limits the coverage. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "All amplicons passed QC.",
+                "All amplicons passed QC; no amplicons failed.",
+                "All targeted regions covered.",
+                "Coverage: all targeted regions sequenced to a minimum depth of 500x.",
+                "No-call regions: none.",
+                "Variants of uncertain significance are not reported.",
+                "Benign variants are not reported.",
+                "BRAF V600E not detected."
+            })
+    void qualityStatementsLeaveCoverageUnlimited(String text) {
+        TextSignals.Coverage coverage = TextSignals.coverage(text);
+        assertThat(coverage.stated() && !coverage.extended()).as(text).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Exon 3 amplicons failed QC.", "No-call regions: KRAS exon 4.", "Codons 12 and 13 only."})
+    void limitingStatementsStillLimit(String text) {
+        TextSignals.Coverage coverage = TextSignals.coverage(text);
+        assertThat(coverage.stated() && !coverage.extended()).as(text).isTrue();
     }
 }
