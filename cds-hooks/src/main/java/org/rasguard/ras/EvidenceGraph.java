@@ -70,6 +70,19 @@ final class EvidenceGraph {
             this.container = container;
             this.usability = usabilityOf(observation);
         }
+
+        /** The panels that list this result, and the panels that list those, to any depth; cycles stop. */
+        Set<Node> groupsAbove() {
+            Set<Node> seen = new LinkedHashSet<>();
+            Deque<Node> queue = new ArrayDeque<>(groups);
+            while (!queue.isEmpty()) {
+                Node group = queue.poll();
+                if (group != this && seen.add(group)) {
+                    queue.addAll(group.groups);
+                }
+            }
+            return seen;
+        }
     }
 
     private static final int MAX_BUNDLE_DEPTH = 4;
@@ -392,14 +405,8 @@ final class EvidenceGraph {
                                     : container instanceof DiagnosticReport r ? usabilityOf(r) : Usability.FINAL);
                 }
             }
-            Deque<Node> queue = new ArrayDeque<>(node.groups);
-            Set<Node> visited = new LinkedHashSet<>(List.of(node));
-            while (!queue.isEmpty()) {
-                Node group = queue.poll();
-                if (visited.add(group)) {
-                    worst = min(worst, usabilityOf(group.observation));
-                    queue.addAll(group.groups);
-                }
+            for (Node group : node.groupsAbove()) {
+                worst = min(worst, usabilityOf(group.observation));
             }
             node.usability = worst;
         }

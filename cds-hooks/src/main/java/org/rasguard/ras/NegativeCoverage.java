@@ -50,10 +50,6 @@ final class NegativeCoverage {
         this.graph = graph;
     }
 
-    EvidenceGraph graph() {
-        return graph;
-    }
-
     /**
      * Classifies a negative. A stated coverage (a tested-for list, codons or exons in the text)
      * decides first, as it is the most specific; then a full-gene test code; then the method; then
@@ -65,10 +61,11 @@ final class NegativeCoverage {
      * @param defaultExtended the policy default when nothing is stated
      */
     Call classify(Node node, Gene gene, String coverageText, boolean fullGeneTest, boolean defaultExtended) {
-        if (unreliableByContext(node, gene, coverageText)) {
+        java.util.List<String> context = contextScope(node);
+        if (unreliableByContext(node, gene, context, coverageText)) {
             return new Call(EvidenceCall.INDETERMINATE, "negative that the text nearby says cannot be relied on");
         }
-        Call byCoverage = limitedByContext(node, gene)
+        Call byCoverage = limitedByContext(context, gene)
                 .orElseGet(() -> byCoverage(node, genes.partAbout(coverageText, gene), fullGeneTest, defaultExtended));
         Liquid liquid = liquidBiopsy(node);
         boolean plasmaExtended = liquid == Liquid.CONFIRMED && byCoverage.call() == EvidenceCall.NEGATIVE;
@@ -86,8 +83,8 @@ final class NegativeCoverage {
      * only; one that does not cover all six codons, or that holds scope words the reader cannot
      * account for, makes the negative partial.
      */
-    private java.util.Optional<Call> limitedByContext(Node node, Gene gene) {
-        for (String text : contextScope(node)) {
+    private java.util.Optional<Call> limitedByContext(java.util.List<String> context, Gene gene) {
+        for (String text : context) {
             TextSignals.Coverage stated = TextSignals.coverage(genes.partAbout(text, gene));
             if (stated.stated() && !stated.extended()) {
                 return java.util.Optional.of(
@@ -110,7 +107,7 @@ final class NegativeCoverage {
      * The tested-for codes are the knowledge package's (21703-4, a KRAS list; 36908-2, mCODE's gene-mutations):
      * one that names no gene speaks about KRAS. A coded list is read by its codes too ("p.Gly12Asp").
      */
-    String testedForNearby(Node node, EvidenceGraph graph, Gene gene) {
+    String testedForNearby(Node node, Gene gene) {
         java.util.Set<Node> related = new java.util.LinkedHashSet<>();
         related.add(node);
         related.addAll(node.members);
@@ -155,8 +152,8 @@ final class NegativeCoverage {
      * The words near a negative (its own text, notes and narrative, its panels', its reports' conclusion)
      * say it cannot be relied on ({@link TextSignals#saysUnreliable}), in the part about this gene.
      */
-    private boolean unreliableByContext(Node node, Gene gene, String coverageText) {
-        java.util.List<String> texts = new java.util.ArrayList<>(contextScope(node));
+    private boolean unreliableByContext(Node node, Gene gene, java.util.List<String> context, String coverageText) {
+        java.util.List<String> texts = new java.util.ArrayList<>(context);
         texts.add(coverageText);
         texts.add(narrative(node.observation));
         return texts.stream()
@@ -187,7 +184,7 @@ final class NegativeCoverage {
         observation.getComponent().stream()
                 .filter(component -> component.getValue() instanceof org.hl7.fhir.r4.model.StringType)
                 .forEach(component -> texts.add(component.getValue().primitiveValue()));
-        for (Node group : groupsAbove(node)) {
+        for (Node group : node.groupsAbove()) {
             texts.add(Fhir.words(group.observation.getCode()));
             texts.add(Fhir.words(group.observation.getMethod()));
             texts.add(Fhir.notes(group.observation));
@@ -208,22 +205,6 @@ final class NegativeCoverage {
         }
         texts.removeIf(text -> text == null || text.isBlank());
         return texts;
-    }
-
-    /**
-     * The panels that list the result, and the panels that list those, to any depth (an outside attack's
-     * "Only exon 2 … analysed" sat on the outer panel of a two-level hasMember chain); a visited set stops cycles.
-     */
-    static java.util.Set<Node> groupsAbove(Node node) {
-        java.util.Set<Node> seen = new java.util.LinkedHashSet<>();
-        java.util.Deque<Node> queue = new java.util.ArrayDeque<>(node.groups);
-        while (!queue.isEmpty()) {
-            Node group = queue.poll();
-            if (group != node && seen.add(group)) {
-                queue.addAll(group.groups);
-            }
-        }
-        return seen;
     }
 
     private Call byCoverage(Node node, String coverageText, boolean fullGeneTest, boolean defaultExtended) {

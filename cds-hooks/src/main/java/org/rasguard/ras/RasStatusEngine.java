@@ -137,7 +137,7 @@ public final class RasStatusEngine {
         } else if (Fhir.hasLoinc(observation.getCode(), GenomicsCodes.OVERALL_INTERPRETATION)) {
             overallInterpretation(node, findings);
         } else if (singleGeneTests.applies(observation)) {
-            singleGeneTests.classify(node, graph, negatives, findings);
+            singleGeneTests.classify(node, negatives, findings);
         } else if (observation.hasHasMember() && observation.hasValue()) {
             overallInterpretation(node, findings);
         }

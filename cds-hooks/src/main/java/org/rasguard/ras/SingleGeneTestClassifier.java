@@ -35,7 +35,7 @@ final class SingleGeneTestClassifier {
         this.results = results;
     }
 
-    void classify(Node node, EvidenceGraph graph, NegativeCoverage negatives, Findings out) {
+    void classify(Node node, NegativeCoverage negatives, Findings out) {
         Observation observation = node.observation;
         List<Slot> slots = new ArrayList<>();
         boolean carriesResult =
@@ -61,7 +61,7 @@ final class SingleGeneTestClassifier {
             if (tested.isEmpty() && slot.code() == observation.getCode()) {
                 continue;
             }
-            classifySlot(node, graph, slot, tested, negatives, out);
+            classifySlot(node, slot, tested, negatives, out);
         }
     }
 
@@ -75,8 +75,7 @@ final class SingleGeneTestClassifier {
                         .anyMatch(c -> !testedGenes(c.getCode()).isEmpty() && !isTestedFor(c.getCode()));
     }
 
-    private void classifySlot(
-            Node node, EvidenceGraph graph, Slot slot, Set<Gene> tested, NegativeCoverage negatives, Findings out) {
+    private void classifySlot(Node node, Slot slot, Set<Gene> tested, NegativeCoverage negatives, Findings out) {
         String valueText = Fhir.valueText(slot.value());
         List<HgvsChange> named = changesIn(slot.value());
         Reading reading =
@@ -102,7 +101,7 @@ final class SingleGeneTestClassifier {
             }
             switch (reading) {
                 case POSITIVE -> positive(node, gene, named, valueText, out);
-                case NEGATIVE -> negative(node, graph, gene, slot, negatives, out);
+                case NEGATIVE -> negative(node, gene, slot, negatives, out);
                 case CONFLICT ->
                     out.add(
                             node,
@@ -153,13 +152,12 @@ final class SingleGeneTestClassifier {
         }
     }
 
-    private void negative(
-            Node node, EvidenceGraph graph, Gene gene, Slot slot, NegativeCoverage negatives, Findings out) {
+    private void negative(Node node, Gene gene, Slot slot, NegativeCoverage negatives, Findings out) {
         boolean fullGene = slot.code().getCoding().stream().anyMatch(vocabulary::isFullGeneTest);
         NegativeCoverage.Call call = negatives.classify(
                 node,
                 gene,
-                coverageText(node, graph, slot, gene, negatives),
+                coverageText(node, slot, gene, negatives),
                 fullGene,
                 policy.singleGeneNegativeWithoutCoverageIsExtended());
         out.add(node, gene, call, call.why());
@@ -169,12 +167,12 @@ final class SingleGeneTestClassifier {
      * The words that may state coverage: the result and its code, notes, and the tested-for lists
      * on the Observation, in its group (hasMember either way) or in its reports.
      */
-    private String coverageText(Node node, EvidenceGraph graph, Slot slot, Gene gene, NegativeCoverage negatives) {
+    private String coverageText(Node node, Slot slot, Gene gene, NegativeCoverage negatives) {
         List<String> texts = new ArrayList<>();
         texts.add(Fhir.valueText(slot.value()));
         texts.add(slot.code().getText() == null ? "" : slot.code().getText());
         texts.add(Fhir.notes(node.observation));
-        texts.add(negatives.testedForNearby(node, graph, gene));
+        texts.add(negatives.testedForNearby(node, gene));
         return String.join(" | ", texts);
     }
 

@@ -192,11 +192,7 @@ final class VariantClassifier {
                 ? policy.singleGeneNegativeWithoutCoverageIsExtended()
                 : policy.geneLevelAbsentWithoutMethodIsExtended();
         NegativeCoverage.Call call = negatives.classify(
-                node,
-                gene,
-                coverageText + " | " + negatives.testedForNearby(node, negatives.graph(), gene),
-                false,
-                extendedByDefault);
+                node, gene, coverageText + " | " + negatives.testedForNearby(node, gene), false, extendedByDefault);
         out.add(node, gene, call, "gene-level " + call.why());
     }
 
