@@ -65,4 +65,15 @@ class LateResultDetectorTest {
         assertThat(LateResultDetector.patientsOf(new DetectedIssue().setPatient(new Reference("Patient/12"))))
                 .isEmpty();
     }
+
+    @Test
+    void aStopDoesNotWaitForTheCatchUpThatIsNotYetDue() {
+        LateResultDetector detector =
+                new LateResultDetector(null, null, null, null, null, 30, java.time.Clock.systemUTC(), null);
+        detector.catchUpAfter(3600);
+        long started = System.nanoTime();
+        detector.close();
+        // Before: the executor ran delayed tasks after shutdown, so close() waited its full 10 s.
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(5));
+    }
 }
