@@ -42,7 +42,8 @@ public record ServerConfig(
         org.rasguard.server.config.UiSettings ui,
         Observability observability,
         int reminderDays,
-        org.rasguard.server.config.LateResultSettings lateResults) {
+        org.rasguard.server.config.LateResultSettings lateResults,
+        boolean exitAfterWarmUp) {
 
     /** Every variable this server reads, in README order; each feature's settings list its own. */
     public static final List<String> VARIABLES = java.util.stream.Stream.of(
@@ -66,7 +67,8 @@ public record ServerConfig(
                             "RASGUARD_CDS_SHARED_PATIENT_IDS",
                             "RASGUARD_PATIENT_IDENTIFIER_SYSTEMS",
                             "RASGUARD_EVIDENCE_MAX_RESOURCES",
-                            "RASGUARD_REMINDER_DAYS"),
+                            "RASGUARD_REMINDER_DAYS",
+                            "RASGUARD_EXIT_AFTER_WARM_UP"),
                     org.rasguard.server.config.SecuritySettings.VARIABLES,
                     org.rasguard.server.config.UiSettings.VARIABLES,
                     // Audit trail and logs (Observability)
@@ -223,6 +225,9 @@ public record ServerConfig(
                 3650,
                 problems);
 
+        // A training run: start, warm up, stop (the class-data archive is written at exit; README, Faster start).
+        boolean exitAfterWarmUp = booleanValue(env, "RASGUARD_EXIT_AFTER_WARM_UP", false, problems);
+
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -245,7 +250,8 @@ public record ServerConfig(
                 ui,
                 observability,
                 reminderDays,
-                lateResults);
+                lateResults,
+                exitAfterWarmUp);
     }
 
     /**

@@ -29,4 +29,14 @@ public final class ValidationWarmUp {
         thread = warmUp;
         warmUp.start();
     }
+
+    /** Waits for a started warm-up to end (a training run exits after it); false if it is still running. */
+    public boolean awaitDone(java.time.Duration timeout) throws InterruptedException {
+        Thread started = thread;
+        if (started != null) {
+            started.join(timeout.toMillis());
+            return !started.isAlive();
+        }
+        return true;
+    }
 }

@@ -47,7 +47,9 @@ class CleanStartIT {
         Path logConfig = logConfigDir.resolve("logback.xml");
         Files.writeString(logConfig, parserWarnings, StandardCharsets.UTF_8);
 
+        // The packaged jar as an operator runs it (the other ITs start the extracted one with its class-data archive).
         server = new ServerProcess(dataDir, Map.of())
+                .withPackagedJar()
                 .withJvmOption("-Dlogback.configurationFile=" + logConfig)
                 .start();
         awaitLine("Validation warmed up", Duration.ofSeconds(Long.getLong("rasguard.it.startSeconds", 120)));
