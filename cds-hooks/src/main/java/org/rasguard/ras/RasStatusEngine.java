@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Observation;
@@ -79,6 +80,7 @@ public final class RasStatusEngine {
             String reference = graph.referenceOf(report);
             try {
                 narratives.classify(report, reference, !graph.resultsOf(report).isEmpty(), findings);
+                positiveConclusionWithoutAPositiveResult(report, reference, graph, results, findings);
             } catch (RuntimeException unreadable) {
                 unreadable(
                         NarrativeReportReader.nodeFor(report, reference, EvidenceGraph.Usability.PRELIMINARY),
@@ -182,6 +184,49 @@ public final class RasStatusEngine {
                 findings.add(node, gene, EvidenceCall.INDETERMINATE, "overall interpretation inconclusive or failed");
             }
         }
+    }
+
+    /**
+     * A report with results whose {@code conclusionCode} is positive (ValueSet ras-result-positive, or the
+     * word), while none of its results (members of its panels included), of any gene, reads positive: the
+     * report found something its results do not show, which may be a RAS mutation, so neither gene can be
+     * wild-type on the strength of those results (an outside attack's "Positive" report over a KRAS and an
+     * NRAS Absent was wild-type). A positive result of another gene (BRAF V600E, TP53) accounts for the
+     * conclusion and leaves the RAS negatives standing.
+     */
+    private static void positiveConclusionWithoutAPositiveResult(
+            DiagnosticReport report, String reference, EvidenceGraph graph, ResultReader results, Findings findings) {
+        List<Node> listed = graph.resultsOf(report);
+        EvidenceGraph.Usability usability = EvidenceGraph.usabilityOf(report);
+        if (listed.isEmpty()
+                || usability == EvidenceGraph.Usability.DROPPED
+                || usability == EvidenceGraph.Usability.PENDING) {
+            return;
+        }
+        boolean concludedPositive = report.getConclusionCode().stream()
+                .anyMatch(concept -> results.read(concept, List.of(), false, coding -> Optional.empty())
+                        == ResultReader.Reading.POSITIVE);
+        if (!concludedPositive || listed.stream().anyMatch(node -> readsPositive(node.observation, results))) {
+            return;
+        }
+        Node node = NarrativeReportReader.nodeFor(report, reference, usability);
+        for (Gene gene : Gene.values()) {
+            findings.add(node, gene, EvidenceCall.INDETERMINATE, "report concluded positive; none of its results is");
+        }
+    }
+
+    /** Its value, interpretation or a component's value reads positive or conflicting (Present counts). */
+    private static boolean readsPositive(Observation observation, ResultReader results) {
+        ResultReader.Reading own = results.read(
+                observation.getValue(), observation.getInterpretation(), false, VariantClassifier::presentOrAbsent);
+        if (own == ResultReader.Reading.POSITIVE || own == ResultReader.Reading.CONFLICT) {
+            return true;
+        }
+        return observation.getComponent().stream().anyMatch(component -> {
+            ResultReader.Reading reading = results.read(
+                    component.getValue(), component.getInterpretation(), false, VariantClassifier::presentOrAbsent);
+            return reading == ResultReader.Reading.POSITIVE || reading == ResultReader.Reading.CONFLICT;
+        });
     }
 
     /**
