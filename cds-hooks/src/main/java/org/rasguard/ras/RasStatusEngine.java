@@ -187,12 +187,13 @@ public final class RasStatusEngine {
     }
 
     /**
-     * A report with results whose {@code conclusionCode} is positive (ValueSet ras-result-positive, or the
-     * word), while none of its results (members of its panels included), of any gene, reads positive: the
+     * A report with results whose {@code conclusionCode} (or overall interpretation, 51968-6) is positive
+     * (ValueSet ras-result-positive, or the word), while none of its other results (members of its panels included), of any gene, reads positive: the
      * report found something its results do not show, which may be a RAS mutation, so neither gene can be
      * wild-type on the strength of those results (an outside attack's "Positive" report over a KRAS and an
      * NRAS Absent was wild-type). A positive result of another gene (BRAF V600E, TP53) accounts for the
-     * conclusion and leaves the RAS negatives standing.
+     * conclusion and leaves the RAS negatives standing. A conclusionCode read inconclusive or failed makes
+     * both genes indeterminate, as an overall interpretation so valued does.
      */
     private static void positiveConclusionWithoutAPositiveResult(
             DiagnosticReport report, String reference, EvidenceGraph graph, ResultReader results, Findings findings) {
@@ -203,16 +204,36 @@ public final class RasStatusEngine {
                 || usability == EvidenceGraph.Usability.PENDING) {
             return;
         }
-        boolean concludedPositive = report.getConclusionCode().stream()
-                .anyMatch(concept -> results.read(concept, List.of(), false, coding -> Optional.empty())
-                        == ResultReader.Reading.POSITIVE);
-        if (!concludedPositive || listed.stream().anyMatch(node -> readsPositive(node.observation, results))) {
+        List<ResultReader.Reading> conclusions = report.getConclusionCode().stream()
+                .map(concept -> results.read(concept, List.of(), false, coding -> Optional.empty()))
+                .toList();
+        Node node = NarrativeReportReader.nodeFor(report, reference, usability);
+        if (conclusions.contains(ResultReader.Reading.INDETERMINATE)
+                || conclusions.contains(ResultReader.Reading.CONFLICT)) {
+            // "Inconclusive" or "Failed" as the report's own conclusion: its negatives are no answer.
+            for (Gene gene : Gene.values()) {
+                findings.add(node, gene, EvidenceCall.INDETERMINATE, "report concluded inconclusive or failed");
+            }
             return;
         }
-        Node node = NarrativeReportReader.nodeFor(report, reference, usability);
+        // The report's overall interpretation Observation (51968-6) says the same as a conclusionCode.
+        boolean concludedPositive = conclusions.contains(ResultReader.Reading.POSITIVE)
+                || listed.stream()
+                        .filter(RasStatusEngine::isOverallInterpretation)
+                        .anyMatch(overall -> readsPositive(overall.observation, results));
+        boolean aResultIsPositive = listed.stream()
+                .filter(result -> !isOverallInterpretation(result))
+                .anyMatch(result -> readsPositive(result.observation, results));
+        if (!concludedPositive || aResultIsPositive) {
+            return;
+        }
         for (Gene gene : Gene.values()) {
             findings.add(node, gene, EvidenceCall.INDETERMINATE, "report concluded positive; none of its results is");
         }
+    }
+
+    private static boolean isOverallInterpretation(Node node) {
+        return Fhir.hasLoinc(node.observation.getCode(), GenomicsCodes.OVERALL_INTERPRETATION);
     }
 
     /** Its value, interpretation or a component's value reads positive or conflicting (Present counts). */

@@ -129,14 +129,16 @@ final class TextSignals {
     /**
      * Words that say a negative cannot be relied on, whatever its coverage (an outside attack's notes and
      * conclusions, each once read as wild-type): too little tumour or an inadequate sample, a variant seen
-     * at a low fraction and reported as not detected, a result withdrawn, retracted or from a mislabelled
+     * at a low fraction (under 10 %) and reported as not detected, a result withdrawn, retracted or from a mislabelled
      * sample. Not the boilerplate of every negative ("cannot exclude mutations below the limit of detection").
      */
     private static final Pattern UNRELIABLE = Pattern.compile(
             "\\b(?:insufficient|inadequate|unsuitable|suboptimal|degraded|withdrawn|retracted|mislabel+ed|disregard(?:ed)?)\\b"
                     + "|\\blow (?:tumou?r|neoplastic)(?: cell)? (?:content|cellularity|fraction|purity|percentage)\\b"
                     + "|\\b(?:tumou?r|neoplastic)(?: cell)? (?:content|cellularity|fraction|purity)\\b[^.;]{0,40}?\\b(?:below|under|less than)\\b"
-                    + "|\\b(?:observed|seen|detected|identified) at (?:a )?(?:VAF (?:of )?)?\\d+(?:[.,]\\d+)?\\s?%"
+                    // below 10 %: the fraction of a variant under a limit of detection, not "BRAF V600E identified at
+                    // 31 %"
+                    + "|\\b(?:observed|seen|detected|identified) at (?:a )?(?:VAF (?:of )?)?\\d(?:[.,]\\d+)?\\s?%"
                     + "(?!\\s*(?:VAF\\s+)?(?:or|and)\\s+(?:more|greater|above|higher|over))"
                     + "|\\breported as (?:not detected|negative)\\b|\\bshould not be used\\b|\\bwrong (?:patient|sample|specimen)\\b"
                     + "|\\bre-?extraction\\b|\\bre-?test(?:ing)? (?:is )?(?:recommended|required|advised)\\b",

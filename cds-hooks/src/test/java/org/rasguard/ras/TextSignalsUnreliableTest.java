@@ -36,6 +36,9 @@ class TextSignalsUnreliableTest {
                 "Mutations detected at a VAF of 5% or greater are reported; the limit of detection is 5%.",
                 "This assay cannot exclude mutations below the limit of detection.",
                 "Tumour content 40%, adequate for analysis.",
+                // Another gene's variant at its (high) fraction, beside RAS negatives (a helper's report, 2026-12-07).
+                "BRAF c.1799T>A p.(Val600Glu) identified at 31% allele fraction. No variants detected in KRAS or NRAS.",
+                "PIK3CA p.H1047R detected at 18.5% VAF.",
                 "Next-generation sequencing (Oncomine Focus); all coding exons covered at 500x.",
                 // A helper's wild-type reports (2026-12-07): a condition and a denial are no fact about this sample.
                 "If tumour content is insufficient, false negatives may occur.",
