@@ -343,16 +343,22 @@ class ClinicianPageIT {
         WebElement search = driver.findElement(By.id("patient-search"));
         search.clear();
         search.sendKeys(name, Keys.ENTER);
-        wait.until(driver -> driver.findElements(By.cssSelector("#patient-select option")).stream()
-                .anyMatch(option -> option.getText().contains("MRN " + mrn)));
-        Select select = new Select(driver.findElement(By.id("patient-select")));
-        WebElement option = select.getOptions().stream()
-                .filter(o -> o.getText().contains("MRN " + mrn))
-                .findFirst()
-                .orElseThrow();
-        if (!option.isSelected()) {
-            select.selectByValue(option.getAttribute("value"));
-        }
+        // Found and picked in one step, again if the list is drawn anew meanwhile (an earlier search's
+        // answer arriving late replaces the options: a stale element, seen once in CI).
+        wait.ignoring(StaleElementReferenceException.class).until(driver -> {
+            Select select = new Select(driver.findElement(By.id("patient-select")));
+            WebElement option = select.getOptions().stream()
+                    .filter(o -> o.getText().contains("MRN " + mrn))
+                    .findFirst()
+                    .orElse(null);
+            if (option == null) {
+                return false;
+            }
+            if (!option.isSelected()) {
+                select.selectByValue(option.getAttribute("value"));
+            }
+            return true;
+        });
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("patient-name"), fullName));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#patient-banner .badge")));
     }
