@@ -94,17 +94,20 @@ public final class ServerProcess implements AutoCloseable {
      * both are there: the same classes, started in about half the CPU time. Empty otherwise (an IT run
      * from an IDE without the build's pre-integration-test phase starts the packaged jar).
      */
-    private static Optional<Path[]> extractedWithArchive() {
+    private static Optional<Extracted> extractedWithArchive() {
         String configured = System.getProperty("rasguard.server.cds");
         if (configured == null) {
             return Optional.empty();
         }
-        Path jar = Path.of(configured, "rasguard-server.jar");
-        Path archive = Path.of(configured, "rasguard.jsa");
-        return Files.isRegularFile(jar) && Files.isRegularFile(archive)
-                ? Optional.of(new Path[] {jar, archive})
+        Extracted extracted =
+                new Extracted(Path.of(configured, "rasguard-server.jar"), Path.of(configured, "rasguard.jsa"));
+        return Files.isRegularFile(extracted.jar()) && Files.isRegularFile(extracted.archive())
+                ? Optional.of(extracted)
                 : Optional.empty();
     }
+
+    /** The extracted jar (its lib/ beside it) and the class-data archive of its training run. */
+    private record Extracted(Path jar, Path archive) {}
 
     /**
      * A link to (or else a copy of) the jar as it is now: a build running beside the tests writes a
@@ -132,12 +135,12 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
-        Optional<Path[]> extracted = classDataArchive ? extractedWithArchive() : Optional.empty();
+        Optional<Extracted> extracted = classDataArchive ? extractedWithArchive() : Optional.empty();
         Path jar;
         if (extracted.isPresent()) {
             // In place: its lib/ sits beside it, and the archive names the jar's path.
-            jar = extracted.get()[0];
-            command.add("-XX:SharedArchiveFile=" + extracted.get()[1]);
+            jar = extracted.get().jar();
+            command.add("-XX:SharedArchiveFile=" + extracted.get().archive());
             command.add("-Xlog:cds*=error"); // an archive that does not match is not used; no warning line
         } else {
             jar = privateCopy(jar());
