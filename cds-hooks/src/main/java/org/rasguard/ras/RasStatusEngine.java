@@ -136,7 +136,7 @@ public final class RasStatusEngine {
             implications.classify(node, findings);
         } else if (RegionStudiedClassifier.isRegionStudied(observation)) {
             regionsStudied.add(node);
-        } else if (Fhir.hasLoinc(observation.getCode(), GenomicsCodes.OVERALL_INTERPRETATION)) {
+        } else if (isOverallInterpretation(node)) {
             overallInterpretation(node, findings);
         } else if (singleGeneTests.applies(observation)) {
             singleGeneTests.classify(node, negatives, findings);
@@ -172,7 +172,8 @@ public final class RasStatusEngine {
      * over two negatives):
      * the test as a whole gave no usable answer, so it is indeterminate for KRAS and NRAS (an outside attack:
      * "Failure" and "Inconclusive" beside two gene-level negatives used to leave them standing). A positive
-     * or negative overall answer says nothing about which gene, and is left to the results.
+     * or negative overall answer says nothing about which gene, and is left to the results (a positive one
+     * that no other result of its report accounts for: {@link #positiveConclusionWithoutAPositiveResult}).
      */
     private static void overallInterpretation(Node node, Findings findings) {
         Observation observation = node.observation;
@@ -188,7 +189,8 @@ public final class RasStatusEngine {
 
     /**
      * A report with results whose {@code conclusionCode} (or overall interpretation, 51968-6) is positive
-     * (ValueSet ras-result-positive, or the word), while none of its other results (members of its panels included), of any gene, reads positive: the
+     * (ValueSet ras-result-positive, or the word), while none of its other results (members of its panels
+     * included), of any gene, reads positive: the
      * report found something its results do not show, which may be a RAS mutation, so neither gene can be
      * wild-type on the strength of those results (an outside attack's "Positive" report over a KRAS and an
      * NRAS Absent was wild-type). A positive result of another gene (BRAF V600E, TP53) accounts for the
@@ -238,16 +240,18 @@ public final class RasStatusEngine {
 
     /** Its value, interpretation or a component's value reads positive or conflicting (Present counts). */
     private static boolean readsPositive(Observation observation, ResultReader results) {
-        ResultReader.Reading own = results.read(
-                observation.getValue(), observation.getInterpretation(), false, VariantClassifier::presentOrAbsent);
-        if (own == ResultReader.Reading.POSITIVE || own == ResultReader.Reading.CONFLICT) {
-            return true;
-        }
-        return observation.getComponent().stream().anyMatch(component -> {
-            ResultReader.Reading reading = results.read(
-                    component.getValue(), component.getInterpretation(), false, VariantClassifier::presentOrAbsent);
-            return reading == ResultReader.Reading.POSITIVE || reading == ResultReader.Reading.CONFLICT;
-        });
+        return positiveOrConflicting(observation.getValue(), observation.getInterpretation(), results)
+                || observation.getComponent().stream()
+                        .anyMatch(component ->
+                                positiveOrConflicting(component.getValue(), component.getInterpretation(), results));
+    }
+
+    private static boolean positiveOrConflicting(
+            org.hl7.fhir.r4.model.Type value,
+            List<org.hl7.fhir.r4.model.CodeableConcept> interpretations,
+            ResultReader results) {
+        ResultReader.Reading reading = results.read(value, interpretations, false, VariantClassifier::presentOrAbsent);
+        return reading == ResultReader.Reading.POSITIVE || reading == ResultReader.Reading.CONFLICT;
     }
 
     /**
