@@ -96,7 +96,9 @@ public record LateResult(
     static boolean mitigated(DetectedIssue issue) {
         for (DetectedIssue.DetectedIssueMitigationComponent mitigation : issue.getMitigation()) {
             for (Coding action : mitigation.getAction().getCoding()) {
-                if (MITIGATION_SYSTEM.equals(action.getSystem()) && MITIGATIONS.contains(action.getCode())) {
+                if (MITIGATION_SYSTEM.equals(action.getSystem())
+                        && action.hasCode()
+                        && MITIGATIONS.contains(action.getCode())) {
                     return true;
                 }
             }

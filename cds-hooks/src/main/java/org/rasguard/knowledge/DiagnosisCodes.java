@@ -89,13 +89,14 @@ final class DiagnosisCodes {
 
     /** Whether the coding is in one of the ICD systems, under any of their names. */
     static boolean isIcd(Coding coding) {
-        return coding.hasCode() && ICD_SYSTEMS.contains(system(coding));
+        String system = system(coding);
+        return coding.hasCode() && system != null && ICD_SYSTEMS.contains(system);
     }
 
     /** An ICD code with its dot: "c187" becomes "C18.7"; other systems' codes only trimmed. */
     static String code(String system, String code) {
         String trimmed = code.trim();
-        if (!ICD_SYSTEMS.contains(system)) {
+        if (system == null || !ICD_SYSTEMS.contains(system)) {
             return trimmed;
         }
         String upper = trimmed.toUpperCase(Locale.ROOT);

@@ -24,6 +24,18 @@ final class Fhir {
         return hasCode(concept, GenomicsCodes.LOINC, code);
     }
 
+    /**
+     * A LOINC coding whose code is one of {@code codes}. A coding without a code matches none (and does not
+     * throw: {@code Set.of(..).contains(null)} does).
+     */
+    static boolean hasLoincIn(CodeableConcept concept, Set<String> codes) {
+        return concept != null
+                && concept.getCoding().stream()
+                        .anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem())
+                                && c.getCode() != null
+                                && codes.contains(c.getCode()));
+    }
+
     /** The human-readable words of a concept: its text and the displays of its codings. */
     static String words(CodeableConcept concept) {
         if (concept == null) {

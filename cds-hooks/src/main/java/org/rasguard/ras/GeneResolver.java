@@ -283,14 +283,15 @@ final class GeneResolver {
         String value = coding.getCode().trim();
         String system = coding.getSystem();
         Code normalised;
-        if (GenomicsCodes.HGNC_SYSTEMS.contains(system)
+        // Set.of(..).contains(null) throws: a coding without a system is tested for the CURIE form only.
+        if ((system != null && GenomicsCodes.HGNC_SYSTEMS.contains(system))
                 || (system == null && value.toUpperCase(Locale.ROOT).startsWith("HGNC:"))) {
             String id = (value.toUpperCase(Locale.ROOT).startsWith("HGNC:") ? value.substring(5) : value).trim();
             if (!NUMERIC_ID.matcher(id).matches()) {
                 return Optional.of(symbol(id));
             }
             normalised = new Code(GenomicsCodes.HGNC, "HGNC:" + id, null);
-        } else if (GenomicsCodes.NCBI_GENE_SYSTEMS.contains(system)) {
+        } else if (system != null && GenomicsCodes.NCBI_GENE_SYSTEMS.contains(system)) {
             normalised = new Code(GenomicsCodes.NCBI_GENE, value, null);
         } else {
             return Optional.empty();

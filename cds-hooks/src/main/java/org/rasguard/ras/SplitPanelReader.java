@@ -105,19 +105,13 @@ final class SplitPanelReader {
         if (Fhir.hasLoinc(code, GenomicsCodes.GENE_STUDIED)) {
             return Role.GENE;
         }
-        if (code.getCoding().stream()
-                .anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem())
-                        && c.getCode() != null
-                        && GenomicsCodes.HGVS_COMPONENTS.contains(c.getCode()))) {
+        if (Fhir.hasLoincIn(code, GenomicsCodes.HGVS_COMPONENTS)) {
             return Role.CHANGE;
         }
         if (Fhir.hasLoinc(code, GenomicsCodes.VARIANT)) {
             return Role.CALL;
         }
-        if (code.getCoding().stream()
-                .anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem())
-                        && c.getCode() != null
-                        && GenomicsCodes.VARIANT_DETAIL_COMPONENTS.contains(c.getCode()))) {
+        if (Fhir.hasLoincIn(code, GenomicsCodes.VARIANT_DETAIL_COMPONENTS)) {
             return Role.DETAIL;
         }
         if (valueStrings(member.getValue()).stream()

@@ -79,9 +79,7 @@ final class VariantReader {
         }
         Map<String, Optional<HgvsChange>> changes = new LinkedHashMap<>();
         boolean defining = observation.getComponent().stream()
-                .anyMatch(c -> c.getCode().getCoding().stream()
-                        .anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
-                                && GenomicsCodes.VARIANT_DEFINING_COMPONENTS.contains(code.getCode())));
+                .anyMatch(c -> Fhir.hasLoincIn(c.getCode(), GenomicsCodes.VARIANT_DEFINING_COMPONENTS));
         addChanges(observation, changes);
         for (Node linked : node.derivedLinks) {
             if (isMolecularConsequence(linked.observation)) {
@@ -112,9 +110,7 @@ final class VariantReader {
             return true;
         }
         return observation.getComponent().stream()
-                .filter(component -> component.getCode().getCoding().stream()
-                        .anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
-                                && GenomicsCodes.HGVS_COMPONENTS.contains(code.getCode())))
+                .filter(component -> Fhir.hasLoincIn(component.getCode(), GenomicsCodes.HGVS_COMPONENTS))
                 .anyMatch(component -> genes.textNamesAnotherGene(
                         component.getValue() instanceof CodeableConcept concept
                                 ? Fhir.words(concept)
@@ -147,9 +143,7 @@ final class VariantReader {
         }
         genes.genesNamedIn(Fhir.words(observation.getCode())).forEach(g -> found.merge(g, false, Boolean::logicalOr));
         for (Observation.ObservationComponentComponent component : observation.getComponent()) {
-            if (component.getCode().getCoding().stream()
-                    .anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
-                            && GenomicsCodes.HGVS_COMPONENTS.contains(code.getCode()))) {
+            if (Fhir.hasLoincIn(component.getCode(), GenomicsCodes.HGVS_COMPONENTS)) {
                 String words = component.getValue() instanceof CodeableConcept concept
                         ? Fhir.words(concept)
                         : component.getValue() instanceof org.hl7.fhir.r4.model.StringType text
@@ -182,9 +176,7 @@ final class VariantReader {
 
     private static void addChanges(Observation observation, Map<String, Optional<HgvsChange>> changes) {
         for (Observation.ObservationComponentComponent component : observation.getComponent()) {
-            boolean hgvs = component.getCode().getCoding().stream()
-                    .anyMatch(code -> GenomicsCodes.LOINC.equals(code.getSystem())
-                            && GenomicsCodes.HGVS_COMPONENTS.contains(code.getCode()));
+            boolean hgvs = Fhir.hasLoincIn(component.getCode(), GenomicsCodes.HGVS_COMPONENTS);
             if (hgvs) {
                 addExpression(component.getValue(), changes);
             }

@@ -31,7 +31,9 @@ final class UniformNotFound {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException sameAsMissing(RequestDetails request, Throwable failure) {
-        if (!READS.contains(request.getRestOperationType())
+        // No operation type yet (the request failed before HAPI resolved it): not a read. Set.of rejects null.
+        if (request.getRestOperationType() == null
+                || !READS.contains(request.getRestOperationType())
                 || !(failure instanceof ForbiddenOperationException
                         || failure instanceof ResourceNotFoundException
                         || failure instanceof ResourceGoneException)) {

@@ -39,7 +39,7 @@ final class UnreadableResponseFilter {
 
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
     public boolean hideWhatTheTokenCannotRead(RequestDetails request, ResponseDetails response) {
-        if (!WRITES.contains(request.getRestOperationType())) {
+        if (request.getRestOperationType() == null || !WRITES.contains(request.getRestOperationType())) {
             return true;
         }
         IBaseResource resource = response.getResponseResource();

@@ -90,7 +90,8 @@ public final class ValidateOperationModule implements IInstanceValidatorModule {
             return null;
         }
         boolean onlyValidateParameters = parameters.getParameter().stream()
-                .allMatch(parameter -> VALIDATE_PARAMETERS.contains(parameter.getName()));
+                .allMatch(
+                        parameter -> parameter.getName() != null && VALIDATE_PARAMETERS.contains(parameter.getName()));
         return onlyValidateParameters ? parameters.getParameter("resource").getResource() : null;
     }
 

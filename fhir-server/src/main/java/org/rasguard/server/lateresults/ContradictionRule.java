@@ -55,7 +55,15 @@ public final class ContradictionRule {
      * @param feedback the card's latest feedback outcome ({@code accepted}, {@code overridden}), or null for none
      * @param overrideReason the override reason code of that feedback, or null
      */
-    public record Earlier(String verdict, boolean krasG12c, String cardTopic, String feedback, String overrideReason) {}
+    public record Earlier(String verdict, boolean krasG12c, String cardTopic, String feedback, String overrideReason) {
+        /**
+         * Overridden as not for colorectal cancer. An override without a reason (CDS Hooks 2.0 feedback makes
+         * it optional) is not: it is checked like any other.
+         */
+        boolean notForColorectalCancer() {
+            return overrideReason != null && NOT_FOR_CRC.contains(overrideReason);
+        }
+    }
 
     /** Unknown reasons that are findings against wild type, not a want of results. */
     private static final Set<String> DOUBTS = Set.of("indeterminate", "vus", "conflict");
@@ -103,16 +111,13 @@ public final class ContradictionRule {
                     return Optional.empty(); // the combination's missing KRAS G12C result has arrived
                 }
                 if ("overridden".equals(earlier.feedback())) {
-                    return NOT_FOR_CRC.contains(earlier.overrideReason())
-                            ? Optional.empty()
-                            : Optional.of("unknown-overridden");
+                    return earlier.notForColorectalCancer() ? Optional.empty() : Optional.of("unknown-overridden");
                 }
                 return Optional.of("accepted".equals(earlier.feedback()) ? "unknown-accepted" : "unknown-no-feedback");
             }
             case "wild-type" -> {
                 if (RECHALLENGE.equals(earlier.cardTopic())) {
-                    boolean notForCrc =
-                            "overridden".equals(earlier.feedback()) && NOT_FOR_CRC.contains(earlier.overrideReason());
+                    boolean notForCrc = "overridden".equals(earlier.feedback()) && earlier.notForColorectalCancer();
                     return now.status() == RasStatus.MUTATED && !notForCrc
                             ? Optional.of("rechallenge-warned")
                             : Optional.empty();
