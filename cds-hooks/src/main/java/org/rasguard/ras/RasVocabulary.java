@@ -73,6 +73,9 @@ public final class RasVocabulary {
     private final Set<Code> fullGeneTests;
     private final Set<Code> testedFor;
     private final Map<Code, Meaning> meanings;
+    /** The displays of the result ValueSets' answers, lower-case, each with its meaning (one meaning only). */
+    private final Map<String, Meaning> answerWords;
+
     private final Map<Code, Significance> significances;
     private final Set<Code> resistant;
     private final Set<Code> extendedMethods;
@@ -98,6 +101,7 @@ public final class RasVocabulary {
         put(meaningMap, kb.codes(RESULT_NEGATIVE), Meaning.NEGATIVE);
         put(meaningMap, kb.codes(RESULT_INDETERMINATE), Meaning.INDETERMINATE);
         this.meanings = Collections.unmodifiableMap(meaningMap);
+        this.answerWords = answerWords(meaningMap);
         Map<Code, Significance> significanceMap = new HashMap<>();
         put(significanceMap, kb.codes(SIGNIFICANCE_PATHOGENIC), Significance.PATHOGENIC);
         put(significanceMap, kb.codes(SIGNIFICANCE_UNCERTAIN), Significance.UNCERTAIN);
@@ -322,6 +326,44 @@ public final class RasVocabulary {
 
     Optional<Meaning> meaningOf(Coding coding) {
         return Optional.ofNullable(meanings.get(code(coding)));
+    }
+
+    /**
+     * The meanings of words that are, clause by clause, the display of a result answer ("Abnormal - see
+     * comment": Abnormal, v3 ObservationInterpretation A, positive): an interpretation sent in words only
+     * says what its code would. A clause that is anything more ("not abnormal") means nothing here.
+     */
+    Set<Meaning> meaningsOfAnswerWords(String words) {
+        Set<Meaning> out = java.util.EnumSet.noneOf(Meaning.class);
+        if (words == null) {
+            return out;
+        }
+        for (String clause : ANSWER_CLAUSE.split(words)) {
+            Meaning meaning = answerWords.get(clause.trim().toLowerCase(java.util.Locale.ROOT));
+            if (meaning != null) {
+                out.add(meaning);
+            }
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern ANSWER_CLAUSE =
+            java.util.regex.Pattern.compile("\\s[-\u2013\u2014]\\s|[;,.:()\\n]");
+
+    private static Map<String, Meaning> answerWords(Map<Code, Meaning> meanings) {
+        Map<String, Meaning> words = new HashMap<>();
+        Set<String> ambiguous = new java.util.HashSet<>();
+        meanings.forEach((code, meaning) -> {
+            if (code.display() != null && !code.display().isBlank()) {
+                String word = code.display().trim().toLowerCase(java.util.Locale.ROOT);
+                Meaning before = words.putIfAbsent(word, meaning);
+                if (before != null && before != meaning) {
+                    ambiguous.add(word);
+                }
+            }
+        });
+        ambiguous.forEach(words::remove);
+        return Collections.unmodifiableMap(words);
     }
 
     Optional<Significance> significanceOf(Coding coding) {

@@ -87,9 +87,15 @@ final class ResultReader {
     private Reading fromInterpretations(List<CodeableConcept> interpretations) {
         Set<Meaning> coded = EnumSet.noneOf(Meaning.class);
         for (CodeableConcept interpretation : interpretations) {
+            Set<Meaning> ofThisOne = EnumSet.noneOf(Meaning.class);
             for (Coding coding : interpretation.getCoding()) {
-                vocabulary.meaningOf(coding).ifPresent(coded::add);
+                vocabulary.meaningOf(coding).ifPresent(ofThisOne::add);
             }
+            if (ofThisOne.isEmpty()) {
+                // In words only ("Abnormal - see comment"): the answer its display would be.
+                ofThisOne.addAll(vocabulary.meaningsOfAnswerWords(Fhir.words(interpretation)));
+            }
+            coded.addAll(ofThisOne);
         }
         if (coded.size() > 1) {
             return Reading.CONFLICT;
