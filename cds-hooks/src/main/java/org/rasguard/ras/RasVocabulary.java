@@ -2,13 +2,16 @@ package org.rasguard.ras;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ValueSet;
@@ -25,6 +28,9 @@ import org.rasguard.knowledge.KnowledgeBase;
 public final class RasVocabulary {
 
     private static final String VALUE_SET = KnowledgeBase.CANONICAL_BASE + "/ValueSet/";
+    /** Where an interpretation's words break into clauses that may each be an answer's display. */
+    private static final Pattern ANSWER_CLAUSE = Pattern.compile("\\s[-\u2013\u2014]\\s|[;,.:()\\n]");
+
     public static final String GENES = VALUE_SET + "ras-genes";
     public static final String BRAF_GENE = VALUE_SET + "braf-gene";
     public static final String KRAS_TEST_CODES = VALUE_SET + "ras-test-codes-kras";
@@ -334,12 +340,12 @@ public final class RasVocabulary {
      * says what its code would. A clause that is anything more ("not abnormal") means nothing here.
      */
     Set<Meaning> meaningsOfAnswerWords(String words) {
-        Set<Meaning> out = java.util.EnumSet.noneOf(Meaning.class);
+        Set<Meaning> out = EnumSet.noneOf(Meaning.class);
         if (words == null) {
             return out;
         }
         for (String clause : ANSWER_CLAUSE.split(words)) {
-            Meaning meaning = answerWords.get(clause.trim().toLowerCase(java.util.Locale.ROOT));
+            Meaning meaning = answerWords.get(clause.trim().toLowerCase(Locale.ROOT));
             if (meaning != null) {
                 out.add(meaning);
             }
@@ -347,15 +353,12 @@ public final class RasVocabulary {
         return out;
     }
 
-    private static final java.util.regex.Pattern ANSWER_CLAUSE =
-            java.util.regex.Pattern.compile("\\s[-\u2013\u2014]\\s|[;,.:()\\n]");
-
     private static Map<String, Meaning> answerWords(Map<Code, Meaning> meanings) {
         Map<String, Meaning> words = new HashMap<>();
-        Set<String> ambiguous = new java.util.HashSet<>();
+        Set<String> ambiguous = new HashSet<>();
         meanings.forEach((code, meaning) -> {
             if (code.display() != null && !code.display().isBlank()) {
-                String word = code.display().trim().toLowerCase(java.util.Locale.ROOT);
+                String word = code.display().trim().toLowerCase(Locale.ROOT);
                 Meaning before = words.putIfAbsent(word, meaning);
                 if (before != null && before != meaning) {
                     ambiguous.add(word);
