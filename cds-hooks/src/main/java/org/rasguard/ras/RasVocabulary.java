@@ -28,8 +28,11 @@ import org.rasguard.knowledge.KnowledgeBase;
 public final class RasVocabulary {
 
     private static final String VALUE_SET = KnowledgeBase.CANONICAL_BASE + "/ValueSet/";
-    /** Where an interpretation's words break into clauses that may each be an answer's display. */
-    private static final Pattern ANSWER_CLAUSE = Pattern.compile("\\s[-\u2013\u2014]\\s|[;,.:()\\n]");
+    /**
+     * Where an interpretation's words break into clauses that may each be an answer's display; '|' is
+     * where {@code Fhir.words} joins a concept's text to its codings' displays.
+     */
+    private static final Pattern ANSWER_CLAUSE = Pattern.compile("\\s[-\u2013\u2014]\\s|[;,.:()|\\n]");
 
     public static final String GENES = VALUE_SET + "ras-genes";
     public static final String BRAF_GENE = VALUE_SET + "braf-gene";
