@@ -29,8 +29,9 @@ import java.io.IOException;
  *       broke every XML answer that held it.
  * </ul>
  *
- * For XML bodies only the element depth is bounded ({@link #MAX_XML_DEPTH}): the FHIR validator's XML
- * parser recurses per level and overflowed its stack at a few thousand. Other bodies pass untouched; malformed JSON passes too, for
+ * For XML bodies the element depth is bounded ({@link #MAX_XML_DEPTH}: the FHIR validator's XML
+ * parser recurses per level and overflowed its stack at a few thousand) and a document type is refused
+ * ({@link #declaresDoctype}). Other bodies pass untouched; malformed JSON passes too, for
  * the endpoint's own parser to explain. The body is buffered (it is within the body limit, which runs
  * first) and handed on.
  */
@@ -76,7 +77,9 @@ public final class JsonGuardFilter extends HttpFilter {
             return;
         }
         byte[] body = request.getInputStream().readAllBytes();
-        String problem = looksLikeJson(body) ? check(body) : xmlDepth(body) > MAX_XML_DEPTH ? "xml-too-deep" : null;
+        String problem = looksLikeJson(body)
+                ? check(body)
+                : declaresDoctype(body) ? "xml-doctype" : xmlDepth(body) > MAX_XML_DEPTH ? "xml-too-deep" : null;
         if (problem != null) {
             Refusals.refuse(
                     request,
@@ -87,6 +90,9 @@ public final class JsonGuardFilter extends HttpFilter {
                     switch (problem) {
                         case "json-too-deep" -> "The JSON is nested deeper than " + MAX_DEPTH + " levels.";
                         case "xml-too-deep" -> "The XML is nested deeper than " + MAX_XML_DEPTH + " levels.";
+                        case "xml-doctype" ->
+                            "The XML declares a document type (<!DOCTYPE ...>); FHIR XML has none, and its entities are"
+                                    + " never read.";
                         case FhirCharacters.INVALID ->
                             "The JSON holds a character FHIR strings cannot (a control character below U+0020 other"
                                     + " than tab, line feed and carriage return, U+FFFE, U+FFFF or a lone surrogate) in a"
@@ -137,6 +143,31 @@ public final class JsonGuardFilter extends HttpFilter {
         }
         String exponent = number.substring(e + 1).replace("+", "").replace("-", "");
         return exponent.length() > 4 || Integer.parseInt(exponent) > MAX_EXPONENT;
+    }
+
+    /**
+     * Whether an XML body's prolog declares a document type. No FHIR resource has one, and it is how
+     * external and recursive entities arrive (XXE, "billion laughs"; the FHIR XML page's security note
+     * points to OWASP). HAPI's parsers refuse DTDs anyway, but the validator's DOM parse (on
+     * {@code $validate}) printed the refusal to stderr and logged it as an error: refused here first, with
+     * one stable code, for every endpoint.
+     */
+    static boolean declaresDoctype(byte[] body) {
+        int i = 0;
+        while (i < body.length) {
+            int b = body[i] & 0xff;
+            if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0xef || b == 0xbb || b == 0xbf) {
+                i++;
+            } else if (startsWith(body, i, "<?")) {
+                i = skipPast(body, i + 2, "?>");
+            } else if (startsWith(body, i, "<!--")) {
+                i = skipPast(body, i + 4, "-->");
+            } else {
+                // Any other "<!" before the root element is a markup declaration: DOCTYPE in any spelling.
+                return startsWith(body, i, "<!");
+            }
+        }
+        return false;
     }
 
     /**

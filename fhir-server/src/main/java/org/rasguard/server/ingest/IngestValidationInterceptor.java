@@ -9,10 +9,14 @@ import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.util.XmlUtil;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import javax.xml.stream.XMLEventReader;
+import javax.xml.stream.XMLStreamException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -216,7 +220,7 @@ public final class IngestValidationInterceptor {
     /**
      * The located structural errors of a body HAPI's strict parser refused (HAPI-0450), or none when the
      * failure is something else, there is no body, or not even the validator's lenient reader can read it
-     * (not JSON, unknown encoding): then HAPI's own answer stands.
+     * (not JSON, XML that is not well-formed, unknown encoding): then HAPI's own answer stands.
      */
     static List<Issue> structuralErrorsOfRefusedBody(
             IngestValidator validator, RequestDetails request, Throwable failure) {
@@ -229,10 +233,35 @@ public final class IngestValidationInterceptor {
         if (body == null || body.length == 0) {
             return List.of();
         }
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (isMalformedXml(text)) {
+            return List.of();
+        }
         try {
-            return validator.locateStructuralErrors(new String(body, StandardCharsets.UTF_8));
+            return validator.locateStructuralErrors(text);
         } catch (RuntimeException unreadable) {
             return List.of();
+        }
+    }
+
+    /**
+     * Whether the body is XML that is not well-formed, read by HAPI's own secured StAX reader (the one
+     * its parser uses: no DTDs, HTML entities known). The validator would parse it again into a DOM,
+     * whose parser prints each syntax error to the server's stderr (with what it choked on) and reports
+     * a located "issue" for what is no resource at all.
+     */
+    static boolean isMalformedXml(String text) {
+        if (!text.stripLeading().startsWith("<")) {
+            return false;
+        }
+        try {
+            XMLEventReader reader = XmlUtil.createXmlReader(new StringReader(text));
+            while (reader.hasNext()) {
+                reader.nextEvent();
+            }
+            return false;
+        } catch (XMLStreamException | RuntimeException malformed) {
+            return true;
         }
     }
 }

@@ -4,6 +4,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.xml.sax.SAXParseException;
 
 /**
  * An exception as one log line may show it: the classes of its cause chain and where the innermost
@@ -40,14 +41,15 @@ public final class SafeExceptions {
 
     /**
      * Whether the exception is a client's fault that HAPI answers with a 4xx (a refusal, logged by the
-     * request's own line): a 4xx response exception, or a parser error (HAPI answers it 400).
+     * request's own line): a 4xx response exception, or a parser error (HAPI answers it 400; the
+     * validator's XML parse of a {@code $validate} body answers it as an error issue).
      */
     public static boolean isRefusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof BaseServerResponseException response) {
                 return response.getStatusCode() < 500;
             }
-            if (cause instanceof DataFormatException) {
+            if (cause instanceof DataFormatException || cause instanceof SAXParseException) {
                 return true;
             }
         }

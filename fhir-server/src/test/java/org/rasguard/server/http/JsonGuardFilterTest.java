@@ -39,6 +39,28 @@ class JsonGuardFilterTest {
     }
 
     @Test
+    void aDocumentTypeIsFoundInTheXmlPrologOnly() {
+        assertThat(JsonGuardFilter.declaresDoctype(
+                        "\ufeff<?xml version=\"1.0\"?>\n<!-- lab export -->\n<!DOCTYPE Observation [<!ENTITY x \"y\">]><a/>"
+                                .getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
+        assertThat(JsonGuardFilter.declaresDoctype("<!doctype a><a/>".getBytes(StandardCharsets.UTF_8)))
+                .as("any spelling")
+                .isTrue();
+        assertThat(JsonGuardFilter.declaresDoctype(
+                        "<?xml version=\"1.0\"?><Observation xmlns=\"http://hl7.org/fhir\"><!-- <!DOCTYPE x> -->"
+                                .concat("<text><div>&lt;!DOCTYPE</div></text></Observation>")
+                                .getBytes(StandardCharsets.UTF_8)))
+                .as("after the root element it is only text or a comment")
+                .isFalse();
+        assertThat(JsonGuardFilter.declaresDoctype("{\"a\":\"<!DOCTYPE\"}".getBytes(StandardCharsets.UTF_8)))
+                .isFalse();
+        assertThat(JsonGuardFilter.declaresDoctype("<?xml version=\"1.0\"".getBytes(StandardCharsets.UTF_8)))
+                .as("a prolog cut short")
+                .isFalse();
+    }
+
+    @Test
     void xmlDepthCountsElementsNotAttributesCommentsOrCdata() {
         assertThat(JsonGuardFilter.xmlDepth("<a><b x=\"/>\"><c/></b></a>".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(3);

@@ -6,6 +6,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import org.junit.jupiter.api.Test;
+import org.xml.sax.SAXParseException;
 
 class SafeExceptionsTest {
 
@@ -28,6 +29,10 @@ class SafeExceptionsTest {
         assertThat(SafeExceptions.isRefusal(new DataFormatException("bad date 'Smith'")))
                 .isTrue();
         assertThat(SafeExceptions.isRefusal(new RuntimeException(new ForbiddenOperationException("no"))))
+                .isTrue();
+        assertThat(SafeExceptions.isRefusal(
+                        new RuntimeException(new SAXParseException("Content is not allowed in prolog.", null))))
+                .as("the validator's XML parse of a $validate body")
                 .isTrue();
         assertThat(SafeExceptions.isRefusal(new InternalErrorException("x"))).isFalse();
         assertThat(SafeExceptions.isRefusal(new OutOfMemoryError("Java heap space")))

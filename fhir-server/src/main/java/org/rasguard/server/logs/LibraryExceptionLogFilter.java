@@ -4,14 +4,16 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
 /**
- * Keeps HAPI's exception logging out of the log (registered in logback.xml). HAPI logs every
- * exception an interceptor throws at ERROR with its stack trace and message: each 401, 403 and
- * validation 400 was some 6 KB of trace (issue 16, row 5), and parser messages quote submitted values
- * (row 14). Here:
+ * Keeps the exception logging of the libraries that handle requests, HAPI FHIR ({@code ca.uhn.fhir}),
+ * the HL7 validator it runs ({@code org.hl7.fhir}) and Jetty, out of the log (registered in
+ * logback.xml). HAPI logs every exception an interceptor throws at ERROR with its stack trace and
+ * message: each 401, 403 and validation 400 was some 6 KB of trace (issue 16, row 5), and parser
+ * messages quote submitted values (row 14); the validator and Jetty log theirs the same way. Here:
  *
  * <ul>
  *   <li>a refusal (a 4xx exception, a parser error) is dropped: the request's one WARN line
@@ -22,16 +24,17 @@ import org.slf4j.Marker;
  *       locations, no message.
  * </ul>
  */
-public final class HapiExceptionLogFilter extends TurboFilter {
+public final class LibraryExceptionLogFilter extends TurboFilter {
 
-    private static final org.slf4j.Logger SUMMARY = LoggerFactory.getLogger("rasguard.hapi");
+    private static final org.slf4j.Logger SUMMARY = LoggerFactory.getLogger("rasguard.library");
+    private static final List<String> LIBRARIES = List.of("ca.uhn.fhir", "org.hl7.fhir", "org.eclipse.jetty");
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
         // getEffectiveLevel, not isEnabledFor: that asks the turbo filters again, this one included.
         if (logger == null
                 || level == null
-                || !logger.getName().startsWith("ca.uhn.fhir")
+                || LIBRARIES.stream().noneMatch(logger.getName()::startsWith)
                 || !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
             return FilterReply.NEUTRAL;
         }
