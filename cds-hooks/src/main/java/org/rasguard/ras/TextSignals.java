@@ -20,9 +20,22 @@ final class TextSignals {
 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
     private static final Pattern CLAUSE_SEPARATOR = Pattern.compile("[;,\\n]|\\. ");
+    /**
+     * What a report puts between "no" and "mutation" ("no evidence of KRAS or NRAS mutation", "no
+     * pathogenic KRAS or NRAS mutation detected": a helper's wild-type reports, each read as a codon 12
+     * mutation from their exon list). A closed list, not any words: "no loss of the KRAS mutation" must
+     * not become a negative, and "other", "further", "additional" are left out: "no other KRAS or NRAS
+     * mutations detected besides p.G12D" states a mutation.
+     */
+    private static final String NEGATED_QUALIFIERS =
+            "(?:(?:evidence\\s+of|an?|any|(?:likely\\s+)?pathogenic|clinically\\s+(?:significant|relevant)"
+                    + "|actionable|known|detectable|somatic|hotspot|activating|[KN]-?RAS2?|Ki-?ras|RAS"
+                    + "|or|and|nor)[\\s/]+)*";
+
     private static final Pattern NEGATIVE = Pattern.compile(
             "\\b(?:not|none|never) (?:been )?(?:detected|found|identified|present)\\b"
-                    + "|\\bno (?:\\w+ )?(?:mutations?|variants?|alterations?|changes?)(?: (?:were|was|is|are))?(?: (?:detected|found|identified|present))?\\b"
+                    + "|\\bno\\s+" + NEGATED_QUALIFIERS + "(?:\\w+ )?(?:mutations?|variants?|alterations?|changes?)"
+                    + "(?: (?:were|was|is|are))?(?: (?:detected|found|identified|present))?\\b"
                     + "|\\b(?:mutations?|variants?|alterations?) (?:detected|found|identified)\\s*:\\s*(?:none|nil|no|0)\\b"
                     + "|\\bnegative\\b|\\bwild[- ]?type\\b|\\bWT\\b|\\babsent\\b",
             FLAGS);
@@ -60,6 +73,17 @@ final class TextSignals {
             "\\bnot (?:\\w+ )?(?:analy[sz]ed|tested|covered|assessed|evaluated|sequenced|interrogated|included|examined|reported)\\b"
                     + "|\\b(?:excluded|failed|failure|QC fail\\w*|no coverage|low coverage|insufficient coverage|uncallable|no[- ]call|dropout|omitted)\\b",
             FLAGS);
+    /**
+     * The limit-of-detection sentence of every negative report ("Limit of detection 5 % VAF; mutations
+     * present below this level cannot be excluded"): its "excluded" limits nothing. Only in a clause that
+     * names no codon or exon ("mutations in codon 146 cannot be excluded" stays a limit), and too little
+     * tumour is {@link #UNRELIABLE}'s to judge.
+     */
+    private static final Pattern DETECTION_LIMIT = Pattern.compile(
+            "^(?=.*\\b(?:limits? of detection|detection limit|LoD|(?:below|under|beneath) (?:the |this |that |its |our )?"
+                    + "(?:assay'?s? )?(?:level|threshold|limit|sensitivity|cut-?off)))"
+                    + "(?=.*\\b(?:cannot|can not|could not|may not|not) (?:be )?(?:\\w+ )?exclu(?:ded|de)\\b)",
+            FLAGS | Pattern.DOTALL);
     /** Scope words; one left over after the lists, residues and full-gene phrases are read is a scope the reader cannot account for. */
     private static final Pattern SCOPE_WORD = Pattern.compile("\\b(?:exons?|codons?|regions?|amplicons?)\\b", FLAGS);
 
@@ -256,6 +280,9 @@ final class TextSignals {
             }
             if (SCOPE_WORD.matcher(rest).find()) {
                 unaccounted = true;
+            }
+            if (!clauseStated && DETECTION_LIMIT.matcher(clause).find()) {
+                continue; // the assay's sensitivity, said of every negative: it names no scope
             }
             if (LIMITING.matcher(clause).find()) {
                 if (clauseStated) {
