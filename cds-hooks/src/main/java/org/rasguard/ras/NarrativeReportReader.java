@@ -85,6 +85,30 @@ final class NarrativeReportReader {
         }
     }
 
+    /**
+     * Whether the report's words say this gene is negative and nothing else about it: each sentence that
+     * names the gene reads negative only (no positive, indeterminate or limited-scope words), and one does.
+     * What a positive conclusion is about when its results show nothing positive: "MSI-H tumour. KRAS,
+     * NRAS and BRAF: no clinically significant variants" puts it on another biomarker.
+     */
+    boolean wordsSayNegative(DiagnosticReport report, Gene gene) {
+        boolean negative = false;
+        for (String sentence : SENTENCE.split(TextSignals.bounded(wordsOf(report)))) {
+            if (!genes.genesNamedIn(sentence).contains(gene)) {
+                continue;
+            }
+            Set<Meaning> meanings = TextSignals.meanings(sentence);
+            TextSignals.Coverage scope = TextSignals.coverage(sentence);
+            if (meanings.contains(Meaning.POSITIVE)
+                    || meanings.contains(Meaning.INDETERMINATE)
+                    || (scope.stated() && !scope.extended())) {
+                return false;
+            }
+            negative |= meanings.contains(Meaning.NEGATIVE);
+        }
+        return negative;
+    }
+
     private record Mutation(String detail, HgvsChange change) {}
 
     /** The first sentence that states a mutation at a hotspot: a change or codon, and a mutation word not negated. */

@@ -80,7 +80,7 @@ public final class RasStatusEngine {
             String reference = graph.referenceOf(report);
             try {
                 narratives.classify(report, reference, !graph.resultsOf(report).isEmpty(), findings);
-                positiveConclusionWithoutAPositiveResult(report, reference, graph, results, findings);
+                positiveConclusionWithoutAPositiveResult(report, reference, graph, results, narratives, findings);
             } catch (RuntimeException unreadable) {
                 unreadable(
                         NarrativeReportReader.nodeFor(report, reference, EvidenceGraph.Usability.PRELIMINARY),
@@ -194,11 +194,19 @@ public final class RasStatusEngine {
      * report found something its results do not show, which may be a RAS mutation, so neither gene can be
      * wild-type on the strength of those results (an outside attack's "Positive" report over a KRAS and an
      * NRAS Absent was wild-type). A positive result of another gene (BRAF V600E, TP53) accounts for the
-     * conclusion and leaves the RAS negatives standing. A conclusionCode read inconclusive or failed makes
-     * both genes indeterminate, as an overall interpretation so valued does.
+     * conclusion and leaves the RAS negatives standing, and so do the report's own words where they say
+     * this gene is negative over its whole hotspot range and nothing else about it ("MSI-H. KRAS and NRAS
+     * wild-type": the positive is the other biomarker; a helper's MSI-high, TMB-high and ERBB2 reports each
+     * read unknown). A conclusionCode read inconclusive or failed makes both genes indeterminate, as an
+     * overall interpretation so valued does.
      */
     private static void positiveConclusionWithoutAPositiveResult(
-            DiagnosticReport report, String reference, EvidenceGraph graph, ResultReader results, Findings findings) {
+            DiagnosticReport report,
+            String reference,
+            EvidenceGraph graph,
+            ResultReader results,
+            NarrativeReportReader narratives,
+            Findings findings) {
         List<Node> listed = graph.resultsOf(report);
         EvidenceGraph.Usability usability = EvidenceGraph.usabilityOf(report);
         if (listed.isEmpty()
@@ -230,7 +238,10 @@ public final class RasStatusEngine {
             return;
         }
         for (Gene gene : Gene.values()) {
-            findings.add(node, gene, EvidenceCall.INDETERMINATE, "report concluded positive; none of its results is");
+            if (!narratives.wordsSayNegative(report, gene)) {
+                findings.add(
+                        node, gene, EvidenceCall.INDETERMINATE, "report concluded positive; none of its results is");
+            }
         }
     }
 
