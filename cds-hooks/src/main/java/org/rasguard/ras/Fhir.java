@@ -3,6 +3,7 @@ package org.rasguard.ras;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -29,11 +30,18 @@ final class Fhir {
      * throw: {@code Set.of(..).contains(null)} does).
      */
     static boolean hasLoincIn(CodeableConcept concept, Set<String> codes) {
-        return concept != null
-                && concept.getCoding().stream()
-                        .anyMatch(c -> GenomicsCodes.LOINC.equals(c.getSystem())
+        return loincIn(concept, codes).isPresent();
+    }
+
+    /** The first LOINC coding whose code is one of {@code codes} (null-safe as {@link #hasLoincIn}). */
+    static Optional<Coding> loincIn(CodeableConcept concept, Set<String> codes) {
+        return concept == null
+                ? Optional.empty()
+                : concept.getCoding().stream()
+                        .filter(c -> GenomicsCodes.LOINC.equals(c.getSystem())
                                 && c.getCode() != null
-                                && codes.contains(c.getCode()));
+                                && codes.contains(c.getCode()))
+                        .findFirst();
     }
 
     /** The human-readable words of a concept: its text and the displays of its codings. */

@@ -274,12 +274,9 @@ final class SplitPanelReader {
 
     /** The member's own HGVS code, else "variation code" (81252-9): a change, defining one variant. */
     private static CodeableConcept changeCode(CodeableConcept code) {
-        Optional<Coding> loinc = code.getCoding().stream()
-                .filter(c -> GenomicsCodes.LOINC.equals(c.getSystem())
-                        && c.getCode() != null
-                        && GenomicsCodes.HGVS_COMPONENTS.contains(c.getCode()))
-                .findFirst();
-        return new CodeableConcept(loinc.map(Coding::copy).orElse(new Coding(GenomicsCodes.LOINC, "81252-9", null)));
+        return new CodeableConcept(Fhir.loincIn(code, GenomicsCodes.HGVS_COMPONENTS)
+                .map(Coding::copy)
+                .orElse(new Coding(GenomicsCodes.LOINC, "81252-9", null)));
     }
 
     private void ambiguous(
