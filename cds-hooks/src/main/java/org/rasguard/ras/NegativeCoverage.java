@@ -1,6 +1,7 @@
 package org.rasguard.ras;
 
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
@@ -265,12 +266,22 @@ final class NegativeCoverage {
             return Liquid.CONFIRMED;
         }
         Liquid found = liquid(observation.getSpecimen(), node);
+        // The result's own Specimen, when it is among the evidence and typed, says what was tested; the
+        // report's list may hold other samples (a tumour-normal report's blood normal made its tissue results
+        // plasma). An untyped one says nothing, and the report's samples still count.
+        Specimen own =
+                observation.hasSpecimen() ? graph.specimen(observation.getSpecimen(), Findings.scope(node)) : null;
+        boolean ownSpecimenKnown = own != null
+                && (own.getType().hasText()
+                        || own.getType().getCoding().stream().anyMatch(Coding::hasCode));
         for (DiagnosticReport report : node.reports) {
             if (vocabulary.namesLiquidBiopsyTest(Fhir.words(report.getCode()))) {
                 return Liquid.CONFIRMED;
             }
-            for (Reference specimen : report.getSpecimen()) {
-                found = found.or(liquid(specimen, node));
+            if (!ownSpecimenKnown) {
+                for (Reference specimen : report.getSpecimen()) {
+                    found = found.or(liquid(specimen, node));
+                }
             }
         }
         return found;
