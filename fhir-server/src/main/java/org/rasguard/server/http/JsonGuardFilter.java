@@ -30,7 +30,8 @@ import java.io.IOException;
  * </ul>
  *
  * For XML bodies the element depth is bounded ({@link #MAX_XML_DEPTH}: the FHIR validator's XML
- * parser recurses per level and overflowed its stack at a few thousand) and a document type is refused
+ * parser recurses per level and overflowed its stack at a few thousand, and its JSON reader gives up at
+ * 255 JSON levels) and a document type is refused
  * ({@link #declaresDoctype}). Other bodies pass untouched; malformed JSON passes too, for
  * the endpoint's own parser to explain. The body is buffered (it is within the body limit, which runs
  * first) and handed on.
@@ -39,8 +40,12 @@ public final class JsonGuardFilter extends HttpFilter {
 
     public static final int MAX_DEPTH = 200;
     public static final int MAX_EXPONENT = 400;
-    /** XML nests one level more than JSON per primitive value; the FHIR validator's XML parser recurses per level. */
-    public static final int MAX_XML_DEPTH = 300;
+    /**
+     * Half the JSON bound: a repeating element is one XML level but two JSON levels (array, object), and
+     * the validator reads every resource as JSON too (Gson, 255 levels): 128 nested extensions in XML, 131
+     * levels, were a 500 (an outside attack).
+     */
+    public static final int MAX_XML_DEPTH = MAX_DEPTH / 2;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()

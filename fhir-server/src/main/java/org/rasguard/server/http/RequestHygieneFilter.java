@@ -76,6 +76,19 @@ public final class RequestHygieneFilter extends HttpFilter {
                             "This server answers in FHIR JSON or XML, not RDF/Turtle."));
             return;
         }
+        if (sendsRdf(request)) {
+            // HAPI's Turtle parser answered 500 (a NullPointerException) and its Jena reader logged what it choked on.
+            refuse(
+                    request,
+                    response,
+                    415,
+                    "unsupported-media-type",
+                    ErrorResponses.operationOutcome(
+                            "not-supported",
+                            "unsupported-media-type",
+                            "This server reads FHIR JSON or XML, not RDF/Turtle."));
+            return;
+        }
         // The raw header: Jetty's getContentType() itself throws on an unknown charset.
         if (!knownCharset(request.getHeader("Content-Type"))) {
             refuse(
@@ -185,6 +198,11 @@ public final class RequestHygieneFilter extends HttpFilter {
         String accept = request.getHeader("Accept");
         return formatRdf
                 || (accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("turtle"));
+    }
+
+    /** A body labelled RDF or Turtle ({@code application/fhir+turtle}, {@code text/turtle}, {@code ttl}). */
+    static boolean sendsRdf(HttpServletRequest request) {
+        return mentionsRdf(MediaTypes.mediaType(request.getHeader("Content-Type")));
     }
 
     private static boolean mentionsRdf(String value) {

@@ -160,7 +160,16 @@ public final class IngestValidator {
     }
 
     /**
-     * @param resource the parsed resource (used for the FHIR-only pass)
+     * A JSON body is validated as received (the validator sees what HAPI's parser would drop: empty
+     * strings and arrays, wrong JSON types); an XML body as HAPI parsed it. The validator's own XML
+     * reader is a DOM parser without HAPI's HTML entities (and a resource is handed to it as XML): a
+     * narrative's {@code &nbsp;}, a byte-order
+     * mark, another namespace or a declared encoding it lacks made it print "[Fatal Error] ..." with the
+     * names it choked on to stderr and report "Failed to parse input" instead of the profile's
+     * findings (so {@code strict} refused valid resources and {@code warn} lost its warnings: an outside
+     * attack).
+     *
+     * @param resource the parsed resource (used for the FHIR-only pass, and, as JSON, for XML bodies)
      * @param body the request body as received, or null to validate {@code resource} as encoded
      * @return the issues worth telling an integrator, errors first
      */
@@ -175,8 +184,10 @@ public final class IngestValidator {
     public List<Issue> validate(IBaseResource resource, String body, java.util.Collection<String> profiles) {
         ValidationOptions options = new ValidationOptions();
         profiles.forEach(options::addProfileIfNotBlank);
-        List<SingleValidationMessage> first = (body != null
-                        ? withProfiles.validateWithResult(body, options)
+        String asReceived =
+                body == null ? null : isXml(body) ? fhirContext.newJsonParser().encodeResourceToString(resource) : body;
+        List<SingleValidationMessage> first = (asReceived != null
+                        ? withProfiles.validateWithResult(asReceived, options)
                         : withProfiles.validateWithResult(resource, options))
                 .getMessages();
         boolean anyError = first.stream().anyMatch(IngestValidator::isError);
@@ -225,6 +236,17 @@ public final class IngestValidator {
                 .map(message -> new Issue(
                         Kind.INVALID_FHIR, message.getSeverity(), message.getLocationString(), message.getMessage()))
                 .toList();
+    }
+
+    /** Its first character other than white space and a byte-order mark is '<'. */
+    private static boolean isXml(String body) {
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (!Character.isWhitespace(c) && c != '\uFEFF') {
+                return c == '<';
+            }
+        }
+        return false;
     }
 
     private static boolean isError(SingleValidationMessage message) {

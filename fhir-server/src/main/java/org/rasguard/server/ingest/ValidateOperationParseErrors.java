@@ -3,11 +3,19 @@ package org.rasguard.server.ingest;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.LenientErrorHandler;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
 import org.rasguard.server.ingest.IngestValidator.Issue;
 
 /**
@@ -40,6 +48,44 @@ public final class ValidateOperationParseErrors {
         }
         return new ValidationOutcome(
                 IngestValidationInterceptor.outcome(located, OperationOutcome.IssueSeverity.ERROR));
+    }
+
+    /**
+     * A {@code $validate} Parameters whose {@code resource} holds a value, not a resource, is refused
+     * before HAPI binds it: HAPI's binding to a resource type failed on it with a 500 (an outside attack).
+     */
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+    public void refuseAValueAsTheResource(RequestDetails request) {
+        if (isValidate(request) && resourceParameterHoldsNoResource(request)) {
+            throw new InvalidRequestException(
+                    "The 'resource' parameter of the $validate Parameters holds a value, "
+                            + "not a resource: there is nothing to validate (FHIR R4 Resource-validate: resource is a Resource)");
+        }
+    }
+
+    /** The body is a Parameters whose "resource" has a value[x] and no resource (parsed only when it names Parameters). */
+    static boolean resourceParameterHoldsNoResource(RequestDetails request) {
+        byte[] body = request.loadRequestContents();
+        EncodingEnum encoding = RestfulServerUtils.determineRequestEncodingNoDefault(request);
+        if (body == null || body.length == 0 || encoding == null || !names(body, "Parameters")) {
+            return false;
+        }
+        try {
+            IParser parser = encoding.newParser(request.getFhirContext());
+            parser.setParserErrorHandler(new LenientErrorHandler(false));
+            IBaseResource parsed = parser.parseResource(new String(body, StandardCharsets.UTF_8));
+            return parsed instanceof Parameters parameters
+                    && parameters.getParameter().stream()
+                            .anyMatch(parameter -> "resource".equals(parameter.getName())
+                                    && parameter.getResource() == null
+                                    && parameter.getValue() != null);
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    private static boolean names(byte[] body, String word) {
+        return new String(body, 0, Math.min(body.length, 400), StandardCharsets.UTF_8).contains(word);
     }
 
     /** {@code [type]/$validate} or {@code [type]/[id]/$validate}, whether HAPI has classified the request yet or not. */

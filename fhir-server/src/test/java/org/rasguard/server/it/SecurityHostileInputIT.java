@@ -92,6 +92,51 @@ class SecurityHostileInputIT {
                 .noneMatch(line -> line.contains("[Fatal Error]") || line.contains(" ERROR "));
     }
 
+    /**
+     * What an outside attack found on the XML and {@code $validate} paths: an XML narrative's {@code &nbsp;}
+     * (which HAPI reads) is validated as HAPI read it, with no "[Fatal Error]" on the output and no
+     * "Failed to parse input" in place of the findings; a Turtle body is refused before HAPI's RDF parser
+     * (a 500, and its reader logged the body); a {@code $validate} whose resource parameter holds a value
+     * is a 400 (a 500).
+     */
+    @Test
+    void xmlNarrativesTurtleAndValuelessValidateParameters(ServerProcess server) {
+        int mark = server.output().size();
+        String narrative = "<Observation xmlns=\"http://hl7.org/fhir\"><text><status value=\"generated\"/>"
+                + "<div xmlns=\"http://www.w3.org/1999/xhtml\">KRAS&nbsp;G12D &copy; lab</div></text>"
+                + "<status value=\"final\"/><code><text value=\"KRAS mutation analysis\"/></code>"
+                + "<valueString value=\"detected\"/></Observation>";
+        Http.Response stored =
+                Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.fhirBase() + "/Observation"))
+                        .header("Content-Type", "application/fhir+xml")
+                        .header("Accept", "application/fhir+json")
+                        .header("Prefer", "return=OperationOutcome")
+                        .POST(HttpRequest.BodyPublishers.ofString(narrative, StandardCharsets.UTF_8)));
+        assertThat(stored.status()).as(stored.body()).isEqualTo(201);
+        assertThat(stored.body()).doesNotContain("Failed to parse");
+        Http.Response validated = post(server.fhirBase() + "/Observation/$validate", narrative, "application/fhir+xml");
+        assertThat(validated.status()).as(validated.body()).isEqualTo(200);
+        assertThat(validated.body()).doesNotContain("Failed to parse");
+
+        for (String type : new String[] {"application/fhir+turtle", "text/turtle"}) {
+            Http.Response turtle = post(server.fhirBase() + "/Observation", "<urn:a> <urn:b> <urn:c> .", type);
+            assertThat(turtle.status()).as(type + ": " + turtle.body()).isEqualTo(415);
+        }
+
+        for (String value : new String[] {
+            "\"valueString\":\"x\"", "\"valueInteger\":5", "\"valueReference\":{\"reference\":\"Observation/1\"}"
+        }) {
+            Http.Response valueless = post(
+                    server.fhirBase() + "/Observation/$validate",
+                    "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"resource\"," + value + "}]}",
+                    "application/fhir+json");
+            assertThat(valueless.status()).as(value + ": " + valueless.body()).isEqualTo(400);
+        }
+        List<String> log = server.output();
+        assertThat(log.subList(mark, log.size()))
+                .noneMatch(line -> line.contains("[Fatal Error]") || line.contains(" ERROR "));
+    }
+
     @Test
     void deeplyNestedJsonIsRefusedNotAStackOverflow(ServerProcess server) {
         String deepFhir = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"note\":"
@@ -115,6 +160,18 @@ class SecurityHostileInputIT {
         Http.Response xml = post(server.fhirBase() + "/Observation", deepXml, "application/fhir+xml");
         assertThat(xml.status()).as(xml.body()).isLessThan(500);
         assertThat(xml.body()).doesNotContain("\tat ", "StackOverflow");
+
+        // 130 nested extensions are 133 XML levels but some 260 once read as JSON (each an array and an object):
+        // past the validator's JSON reader (255), a 500 before the XML bound was halved.
+        String nestedExtensions = "<Observation xmlns=\"http://hl7.org/fhir\">"
+                + "<extension url=\"http://example.org/x\">".repeat(130) + "<valueString value=\"x\"/>"
+                + "</extension>".repeat(130)
+                + "<status value=\"final\"/><code><text value=\"x\"/></code></Observation>";
+        for (String path : new String[] {"/Observation", "/Observation/$validate"}) {
+            Http.Response refused = post(server.fhirBase() + path, nestedExtensions, "application/fhir+xml");
+            assertThat(refused.status()).as(path + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains("xml-too-deep");
+        }
 
         String deepCds =
                 "{\"hook\":\"order-sign\",\"context\":" + "{\"a\":".repeat(50_000) + "1" + "}".repeat(50_000) + "}";
