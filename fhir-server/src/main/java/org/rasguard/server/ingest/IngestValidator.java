@@ -184,10 +184,10 @@ public final class IngestValidator {
     public List<Issue> validate(IBaseResource resource, String body, java.util.Collection<String> profiles) {
         ValidationOptions options = new ValidationOptions();
         profiles.forEach(options::addProfileIfNotBlank);
-        String asReceived =
+        String toValidate =
                 body == null ? null : isXml(body) ? fhirContext.newJsonParser().encodeResourceToString(resource) : body;
-        List<SingleValidationMessage> first = (asReceived != null
-                        ? withProfiles.validateWithResult(asReceived, options)
+        List<SingleValidationMessage> first = (toValidate != null
+                        ? withProfiles.validateWithResult(toValidate, options)
                         : withProfiles.validateWithResult(resource, options))
                 .getMessages();
         boolean anyError = first.stream().anyMatch(IngestValidator::isError);

@@ -24,7 +24,9 @@ import org.rasguard.server.ingest.IngestValidator.Issue;
  * answer is 200 with every structural error located, not HAPI's 400 naming one element. FHIR R4
  * OperationDefinition Resource-validate, comment: "This operation returns a 200 OK whether or not the
  * resource is valid. A 4xx or 5xx error means that the validation itself could not be performed".
- * A body the validator cannot read either (not JSON or XML) keeps HAPI's 400.
+ * A body the validator cannot read either (not JSON or XML) keeps HAPI's 400; a Parameters form whose
+ * {@code resource} is a value rather than a resource is refused with 400 before HAPI binds it
+ * ({@link #refuseAValueAsTheResource}).
  *
  * @see <a href="https://hl7.org/fhir/R4/resource-operation-validate.html">FHIR R4 Resource $validate</a>
  */
