@@ -63,10 +63,9 @@ public final class ClinicianPage {
         mapping.setServletName(holder.getName());
         mapping.setPathSpecs(new String[] {"", "/ui/*", "/favicon.ico"}); // "": exactly the root
         application.getServletHandler().addServletMapping(mapping);
+        // The path only: with RASGUARD_PORT=0 the port is chosen later (the start line says it).
         LOG.info(
-                "Clinician page at http://{}:{}/ (no authentication: served only while the CDS service and the FHIR API are open)",
-                config.host(),
-                config.port());
+                "Clinician page at / (no authentication: served only while the CDS service and the FHIR API are open)");
     }
 
     /**
