@@ -8,7 +8,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.rasguard.server.http.ErrorResponses;
 import org.rasguard.server.http.FhirCharacters;
@@ -61,12 +60,6 @@ public final class StoredCharacters {
     }
 
     boolean holdsInvalidCharacter(IBaseResource resource) {
-        for (IPrimitiveType<?> value :
-                fhir.newTerser().getAllPopulatedChildElementsOfType(resource, IPrimitiveType.class)) {
-            if (FhirCharacters.anyInvalid(value.getValueAsString())) {
-                return true;
-            }
-        }
-        return false;
+        return FhirCharacters.anyInvalidIn(fhir, resource);
     }
 }

@@ -38,7 +38,8 @@ import java.util.zip.InflaterInputStream;
  *       415; a body that does not decompress: 400;
  *   <li>a charset outside {@link MediaTypes#ACCEPTED_CHARSETS}: 415. A JSON, XML or text body in another
  *       accepted charset, or in UTF-16/32 without a label (BOM or the zero-byte pattern of RFC 4627 3),
- *       is decoded (400 if it does not decode) and handed on in UTF-8, labelled so;
+ *       is decoded (400 if it does not decode) and handed on in UTF-8, labelled so; one in UTF-8 (labelled
+ *       or by default) that is not well-formed UTF-8: 400;
  *   <li>a body that stalls past the connector's idle timeout: 408.
  * </ul>
  *
@@ -164,6 +165,16 @@ public final class DecodedBodyFilter extends HttpFilter {
                     return;
                 }
                 relabel = true;
+            } else if (!isUtf8(body)) {
+                // Read as UTF-8, each bad byte became U+FFFD and was stored so ("M\ufffdller": an outside attack).
+                refuse(
+                        request,
+                        response,
+                        400,
+                        "invalid",
+                        "bad-charset-encoding",
+                        "The body is not valid UTF-8 (label another charset in the Content-Type, or send UTF-8).");
+                return;
             }
         }
         chain.doFilter(
@@ -266,6 +277,20 @@ public final class DecodedBodyFilter extends HttpFilter {
             }
         }
         return null;
+    }
+
+    /** Whether the bytes are well-formed UTF-8 (no overlong forms, surrogates or stray bytes: RFC 3629). */
+    static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** Strict decoding (malformed input is an error, not a replacement character); a leading BOM dropped. */

@@ -1,5 +1,9 @@
 package org.rasguard.server.http;
 
+import ca.uhn.fhir.context.FhirContext;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+
 /**
  * The characters a FHIR string may hold: those of XML 1.0 ({@code Char}: tab, line feed, carriage return,
  * U+0020-U+D7FF, U+E000-U+FFFD, and U+10000 up as surrogate pairs), which is also what FHIR R4 says of
@@ -40,5 +44,16 @@ public final class FhirCharacters {
 
     public static boolean anyInvalid(String text) {
         return text != null && anyInvalid(text.toCharArray(), 0, text.length());
+    }
+
+    /** Whether any primitive value of the resource (extensions and contained resources included) holds one. */
+    public static boolean anyInvalidIn(FhirContext fhir, IBaseResource resource) {
+        for (IPrimitiveType<?> value :
+                fhir.newTerser().getAllPopulatedChildElementsOfType(resource, IPrimitiveType.class)) {
+            if (anyInvalid(value.getValueAsString())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

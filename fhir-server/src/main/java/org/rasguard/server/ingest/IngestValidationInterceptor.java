@@ -1,22 +1,21 @@
 package org.rasguard.server.ingest;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import ca.uhn.fhir.util.XmlUtil;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import javax.xml.stream.XMLEventReader;
-import javax.xml.stream.XMLStreamException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -234,7 +233,7 @@ public final class IngestValidationInterceptor {
             return List.of();
         }
         String text = new String(body, StandardCharsets.UTF_8);
-        if (isMalformedXml(text)) {
+        if (!isAResource(request.getFhirContext(), text)) {
             return List.of();
         }
         try {
@@ -245,23 +244,24 @@ public final class IngestValidationInterceptor {
     }
 
     /**
-     * Whether the body is XML that is not well-formed, read by HAPI's own secured StAX reader (the one
-     * its parser uses: no DTDs, HTML entities known). The validator would parse it again into a DOM,
-     * whose parser prints each syntax error to the server's stderr (with what it choked on) and reports
-     * a located "issue" for what is no resource at all.
+     * Whether HAPI's parser, told to let unknown elements and wrong JSON types pass, reads the body as a
+     * resource of a type it knows. Else there is nothing to locate errors in (not JSON or XML, no or an
+     * unknown resourceType, XML that is not well-formed: {@code $validate} answered 200 "validated" for
+     * {@code {}}) and HAPI's 400 stands. Its XML reader is HAPI's secured StAX one: the validator's DOM
+     * reader printed each syntax error, with what it choked on, to the server's stderr.
      */
-    static boolean isMalformedXml(String text) {
-        if (!text.stripLeading().startsWith("<")) {
-            return false;
+    static boolean isAResource(FhirContext fhir, String text) {
+        int first = 0;
+        while (first < text.length()
+                && (Character.isWhitespace(text.charAt(first)) || text.charAt(first) == '\uFEFF')) {
+            first++;
         }
+        IParser parser = text.startsWith("<", first) ? fhir.newXmlParser() : fhir.newJsonParser();
+        parser.setParserErrorHandler(new LenientErrorHandler(false));
         try {
-            XMLEventReader reader = XmlUtil.createXmlReader(new StringReader(text));
-            while (reader.hasNext()) {
-                reader.nextEvent();
-            }
+            return parser.parseResource(text.substring(first)) != null;
+        } catch (RuntimeException unreadable) {
             return false;
-        } catch (XMLStreamException | RuntimeException malformed) {
-            return true;
         }
     }
 }

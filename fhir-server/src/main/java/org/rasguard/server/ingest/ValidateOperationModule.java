@@ -9,6 +9,7 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Parameters;
 import org.rasguard.server.config.ServerConfig;
+import org.rasguard.server.http.FhirCharacters;
 import org.rasguard.server.ingest.IngestValidator.Issue;
 
 /**
@@ -68,6 +69,17 @@ public final class ValidateOperationModule implements IInstanceValidatorModule {
             // HAPI hands the DAO the whole request body; of the Parameters form, the resource is what is validated.
             resource = inner;
             body = null;
+        }
+        if (FhirCharacters.anyInvalidIn(context.getFhirContext(), resource)) {
+            // Ingest refuses it before storage (fhir.StoredCharacters); an outcome without errors must mean it
+            // would be stored (XML reads &#x1; and a raw U+FFFE that JSON bodies are refused for earlier).
+            SingleValidationMessage message = new SingleValidationMessage();
+            message.setSeverity(ResultSeverityEnum.ERROR);
+            message.setLocationString(resource.fhirType());
+            message.setMessage("The " + resource.fhirType() + " holds a character FHIR strings cannot (a control"
+                    + " character below U+0020 other than tab, line feed and carriage return, U+FFFE, U+FFFF or a"
+                    + " lone surrogate): it would be refused (" + FhirCharacters.INVALID + ").");
+            context.addValidationMessage(message);
         }
         List<Issue> issues = validator.validate(resource, body == null || body.isBlank() ? null : body, profiles);
         for (Issue issue : issues) {

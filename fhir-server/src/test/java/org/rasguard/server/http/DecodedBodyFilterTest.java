@@ -41,6 +41,23 @@ class DecodedBodyFilterTest {
     }
 
     @Test
+    void onlyWellFormedUtf8IsUtf8() {
+        assertThat(DecodedBodyFilter.isUtf8("M\u00fcller \ud83e\uddec".getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
+        assertThat(DecodedBodyFilter.isUtf8("M\u00fcller".getBytes(StandardCharsets.ISO_8859_1)))
+                .as("Latin-1 sent as UTF-8")
+                .isFalse();
+        assertThat(DecodedBodyFilter.isUtf8(new byte[] {(byte) 0xc0, (byte) 0xbc}))
+                .as("overlong")
+                .isFalse();
+        assertThat(DecodedBodyFilter.isUtf8(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}))
+                .as("CESU surrogate")
+                .isFalse();
+        assertThat(DecodedBodyFilter.isUtf8(new byte[] {(byte) 0xc3, (byte) 0x28}))
+                .isFalse();
+    }
+
+    @Test
     void onlyOneKnownCodingIsAccepted() {
         assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of()))).isNull();
         assertThat(DecodedBodyFilter.coding(Collections.enumeration(List.of("identity"))))

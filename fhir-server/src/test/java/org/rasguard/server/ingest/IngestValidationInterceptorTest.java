@@ -2,26 +2,41 @@ package org.rasguard.server.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
+import ca.uhn.fhir.context.FhirContext;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/** Which refused bodies hold a resource whose errors can be located ({@link IngestValidationInterceptor#isAResource}). */
 class IngestValidationInterceptorTest {
 
-    @Test
-    void xmlIsMalformedOnlyWhenHapisOwnReaderCannotReadIt() {
-        assertThat(IngestValidationInterceptor.isMalformedXml(
-                        "<Observation xmlns=\"http://hl7.org/fhir\"><text><div xmlns=\"http://www.w3.org/1999/xhtml\">"
-                                + "KRAS&nbsp;G12D</div></text><status value=\"final\"/></Observation>"))
-                .as("an HTML entity in a narrative, which HAPI's reader knows")
-                .isFalse();
-        assertThat(IngestValidationInterceptor.isMalformedXml(
-                        "  <Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/>"))
-                .as("cut short")
-                .isTrue();
-        assertThat(IngestValidationInterceptor.isMalformedXml(
-                        "<Observation xmlns=\"http://hl7.org/fhir\"></Observation>trailing"))
-                .isTrue();
-        assertThat(IngestValidationInterceptor.isMalformedXml("{\"resourceType\":\"Observation\",\"x\":1}"))
-                .as("not XML: the JSON path decides")
-                .isFalse();
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"unknownElement\":1,\"code\":{\"text\":\"x\"}}",
+                "\uFEFF  {\"resourceType\":\"Observation\",\"status\":[\"final\"]}",
+                "<Observation xmlns=\"http://hl7.org/fhir\"><text><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+                        + "KRAS&nbsp;G12D</div></text><status value=\"final\"/><bogus/></Observation>"
+            })
+    void aResourceWithUnknownElementsOrWrongTypesIsOne(String body) {
+        assertThat(IngestValidationInterceptor.isAResource(FHIR, body)).as(body).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{}",
+                "{\"status\":\"final\"}",
+                "{\"resourceType\":\"observation\"}",
+                "{\"resourceType\":5}",
+                "[1,2]",
+                "  <Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/>",
+                "<Observation xmlns=\"http://hl7.org/fhir\"></Observation>trailing",
+                "<NoSuchResource xmlns=\"http://hl7.org/fhir\"/>",
+                "not a resource at all"
+            })
+    void whatNoParserReadsAsAResourceIsNot(String body) {
+        assertThat(IngestValidationInterceptor.isAResource(FHIR, body)).as(body).isFalse();
     }
 }

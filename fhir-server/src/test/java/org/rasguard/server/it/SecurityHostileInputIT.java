@@ -118,6 +118,46 @@ class SecurityHostileInputIT {
         assertThat(validated.status()).as(validated.body()).isEqualTo(200);
         assertThat(validated.body()).doesNotContain("Failed to parse");
 
+        // XML 1.1 reads &#x1;, which no FHIR string may hold: ingest refuses it, so $validate must say so too.
+        String control = "<?xml version=\"1.1\"?><Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/>"
+                + "<code><text value=\"KRAS&#x1;\"/></code></Observation>";
+        Http.Response refusedControl = post(server.fhirBase() + "/Observation", control, "application/fhir+xml");
+        assertThat(refusedControl.status()).as(refusedControl.body()).isEqualTo(400);
+        Http.Response validatedControl =
+                post(server.fhirBase() + "/Observation/$validate", control, "application/fhir+xml");
+        assertThat(validatedControl.status()).as(validatedControl.body()).isEqualTo(200);
+        assertThat(validatedControl.body()).contains("\"severity\":\"error\"", "invalid-character");
+
+        // No resource at all: the validation cannot be performed (FHIR R4 Resource-validate), 400, not 200
+        // "validated"; a resource HAPI's strict parser refuses but can read leniently: 200 with located errors.
+        for (String notAResource : new String[] {"{}", "{\"resourceType\":\"observation\"}", "[1]"}) {
+            Http.Response refused =
+                    post(server.fhirBase() + "/Observation/$validate", notAResource, "application/fhir+json");
+            assertThat(refused.status())
+                    .as(notAResource + ": " + refused.body())
+                    .isEqualTo(400);
+        }
+        Http.Response located = post(
+                server.fhirBase() + "/Observation/$validate",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"bogus\":1}",
+                "application/fhir+json");
+        assertThat(located.status()).as(located.body()).isEqualTo(200);
+        assertThat(located.body()).contains("\"severity\":\"error\"", "bogus");
+
+        // Latin-1 bytes sent as UTF-8 were stored with U+FFFD in their place: refused instead.
+        for (String type : new String[] {"application/fhir+xml", "application/fhir+json;charset=utf-8"}) {
+            String text = type.contains("xml")
+                    ? "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"M\u00fcller\"/></name></Patient>"
+                    : "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"M\u00fcller\"}]}";
+            Http.Response latin1 =
+                    Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.fhirBase() + "/Patient"))
+                            .header("Content-Type", type)
+                            .header("Accept", "application/fhir+json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(text.getBytes(StandardCharsets.ISO_8859_1))));
+            assertThat(latin1.status()).as(type + ": " + latin1.body()).isEqualTo(400);
+            assertThat(latin1.body()).contains("bad-charset-encoding");
+        }
+
         for (String type : new String[] {"application/fhir+turtle", "text/turtle"}) {
             Http.Response turtle = post(server.fhirBase() + "/Observation", "<urn:a> <urn:b> <urn:c> .", type);
             assertThat(turtle.status()).as(type + ": " + turtle.body()).isEqualTo(415);
