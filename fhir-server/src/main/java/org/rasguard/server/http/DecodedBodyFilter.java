@@ -151,13 +151,7 @@ public final class DecodedBodyFilter extends HttpFilter {
                 try {
                     body = toUtf8(body, charset);
                 } catch (CharacterCodingException e) {
-                    refuse(
-                            request,
-                            response,
-                            400,
-                            "invalid",
-                            "bad-charset-encoding",
-                            "The body is not valid " + charset.name() + ".");
+                    notInItsCharset(request, response, "The body is not valid " + charset.name() + ".");
                     return;
                 }
                 if (body.length > maxBytes) {
@@ -167,18 +161,20 @@ public final class DecodedBodyFilter extends HttpFilter {
                 relabel = true;
             } else if (!isUtf8(body)) {
                 // Read as UTF-8, each bad byte became U+FFFD and was stored so ("M\ufffdller": an outside attack).
-                refuse(
+                notInItsCharset(
                         request,
                         response,
-                        400,
-                        "invalid",
-                        "bad-charset-encoding",
                         "The body is not valid UTF-8 (label another charset in the Content-Type, or send UTF-8).");
                 return;
             }
         }
         chain.doFilter(
                 new DecodedRequest(request, body, relabel ? MediaTypes.withUtf8(contentType) : contentType), response);
+    }
+
+    private static void notInItsCharset(HttpServletRequest request, HttpServletResponse response, String message)
+            throws IOException {
+        refuse(request, response, 400, "invalid", "bad-charset-encoding", message);
     }
 
     private void form(
