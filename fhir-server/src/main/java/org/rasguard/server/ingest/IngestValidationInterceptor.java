@@ -4,18 +4,24 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.parser.IParser;
-import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.util.XmlUtil;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import javax.xml.stream.XMLEventReader;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.events.XMLEvent;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -62,6 +68,7 @@ public final class IngestValidationInterceptor {
     static final int MAX_ISSUES_PER_OUTCOME = 100;
 
     private static final String ISSUES = IngestValidationInterceptor.class.getName() + ".issues";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> VALIDATED_TYPES = Set.of("Observation", "DiagnosticReport", "Bundle");
 
     private final IngestValidator validator;
@@ -244,11 +251,12 @@ public final class IngestValidationInterceptor {
     }
 
     /**
-     * Whether HAPI's parser, told to let unknown elements and wrong JSON types pass, reads the body as a
-     * resource of a type it knows. Else there is nothing to locate errors in (not JSON or XML, no or an
-     * unknown resourceType, XML that is not well-formed: {@code $validate} answered 200 "validated" for
-     * {@code {}}) and HAPI's 400 stands. Its XML reader is HAPI's secured StAX one: the validator's DOM
-     * reader printed each syntax error, with what it choked on, to the server's stderr.
+     * Whether the body holds a resource of a type this server knows: a JSON object whose
+     * {@code resourceType} is one, or well-formed XML (read by HAPI's own secured StAX reader: no DTDs,
+     * HTML entities known) whose root element is one. Else there is nothing to locate errors in
+     * ({@code $validate} answered 200 "validated" for {@code {}}) and HAPI's 400 stands; and the
+     * validator's DOM reader, which printed each XML syntax error with what it choked on to stderr, is
+     * never given such a body.
      */
     static boolean isAResource(FhirContext fhir, String text) {
         int first = 0;
@@ -256,12 +264,35 @@ public final class IngestValidationInterceptor {
                 && (Character.isWhitespace(text.charAt(first)) || text.charAt(first) == '\uFEFF')) {
             first++;
         }
-        IParser parser = text.startsWith("<", first) ? fhir.newXmlParser() : fhir.newJsonParser();
-        parser.setParserErrorHandler(new LenientErrorHandler(false));
+        String body = text.substring(first);
+        String type = body.startsWith("<") ? rootOfWellFormedXml(body) : resourceTypeOfJson(body);
+        return type != null && fhir.getResourceTypes().contains(type);
+    }
+
+    private static String resourceTypeOfJson(String body) {
         try {
-            return parser.parseResource(text.substring(first)) != null;
-        } catch (RuntimeException unreadable) {
-            return false;
+            JsonNode tree = JSON.readTree(body);
+            return tree != null && tree.path("resourceType").isTextual()
+                    ? tree.path("resourceType").asText()
+                    : null;
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    private static String rootOfWellFormedXml(String body) {
+        try {
+            XMLEventReader reader = XmlUtil.createXmlReader(new StringReader(body));
+            String root = null;
+            while (reader.hasNext()) {
+                XMLEvent event = reader.nextEvent();
+                if (root == null && event.isStartElement()) {
+                    root = event.asStartElement().getName().getLocalPart();
+                }
+            }
+            return root;
+        } catch (XMLStreamException | RuntimeException malformed) {
+            return null;
         }
     }
 }

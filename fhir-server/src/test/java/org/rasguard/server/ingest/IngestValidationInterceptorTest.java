@@ -6,7 +6,10 @@ import ca.uhn.fhir.context.FhirContext;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Which refused bodies hold a resource whose errors can be located ({@link IngestValidationInterceptor#isAResource}). */
+/**
+ * Which refused bodies hold a resource whose errors can be located ({@link IngestValidationInterceptor#isAResource}):
+ * unknown elements, wrong JSON types and values a primitive cannot take all can.
+ */
 class IngestValidationInterceptorTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
@@ -16,6 +19,7 @@ class IngestValidationInterceptorTest {
             strings = {
                 "{\"resourceType\":\"Observation\",\"status\":\"final\",\"unknownElement\":1,\"code\":{\"text\":\"x\"}}",
                 "\uFEFF  {\"resourceType\":\"Observation\",\"status\":[\"final\"]}",
+                "{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":\"many\"}}",
                 "<Observation xmlns=\"http://hl7.org/fhir\"><text><div xmlns=\"http://www.w3.org/1999/xhtml\">"
                         + "KRAS&nbsp;G12D</div></text><status value=\"final\"/><bogus/></Observation>"
             })
