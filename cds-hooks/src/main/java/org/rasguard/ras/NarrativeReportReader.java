@@ -86,15 +86,17 @@ final class NarrativeReportReader {
     }
 
     /**
-     * Whether the report's words say this gene is negative and nothing else about it: each sentence that
-     * names the gene reads negative only (no positive, indeterminate or limited-scope words), and one does.
+     * The genes the report's words say are negative and nothing else about: each sentence that names
+     * such a gene reads negative only (no positive, indeterminate or limited-scope words), and one does.
      * What a positive conclusion is about when its results show nothing positive: "MSI-H tumour. KRAS,
      * NRAS and BRAF: no clinically significant variants" puts it on another biomarker.
      */
-    boolean wordsSayNegative(DiagnosticReport report, Gene gene) {
-        boolean negative = false;
+    Set<Gene> genesSaidNegative(DiagnosticReport report) {
+        Set<Gene> negative = EnumSet.noneOf(Gene.class);
+        Set<Gene> otherwise = EnumSet.noneOf(Gene.class);
         for (String sentence : SENTENCE.split(TextSignals.bounded(wordsOf(report)))) {
-            if (!genes.genesNamedIn(sentence).contains(gene)) {
+            Set<Gene> named = genes.genesNamedIn(sentence);
+            if (named.isEmpty()) {
                 continue;
             }
             Set<Meaning> meanings = TextSignals.meanings(sentence);
@@ -102,10 +104,12 @@ final class NarrativeReportReader {
             if (meanings.contains(Meaning.POSITIVE)
                     || meanings.contains(Meaning.INDETERMINATE)
                     || (scope.stated() && !scope.extended())) {
-                return false;
+                otherwise.addAll(named);
+            } else if (meanings.contains(Meaning.NEGATIVE)) {
+                negative.addAll(named);
             }
-            negative |= meanings.contains(Meaning.NEGATIVE);
         }
+        negative.removeAll(otherwise);
         return negative;
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Observation;
@@ -237,8 +238,9 @@ public final class RasStatusEngine {
         if (!concludedPositive || aResultIsPositive) {
             return;
         }
+        Set<Gene> saidNegative = narratives.genesSaidNegative(report);
         for (Gene gene : Gene.values()) {
-            if (!narratives.wordsSayNegative(report, gene)) {
+            if (!saidNegative.contains(gene)) {
                 findings.add(
                         node, gene, EvidenceCall.INDETERMINATE, "report concluded positive; none of its results is");
             }
