@@ -50,9 +50,7 @@ public final class StoredCharacters {
         if (request != null) {
             Refusals.record(request, FhirCharacters.INVALID);
         }
-        String message = "The " + resource.fhirType() + " would hold a character FHIR strings cannot (a control"
-                + " character below U+0020 other than tab, line feed and carriage return, U+FFFE, U+FFFF or a lone"
-                + " surrogate).";
+        String message = "The " + resource.fhirType() + " would hold " + FhirCharacters.DESCRIPTION + ".";
         throw new InvalidRequestException(
                 message,
                 ErrorResponses.outcome(

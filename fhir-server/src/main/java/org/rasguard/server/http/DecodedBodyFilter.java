@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
@@ -278,11 +279,7 @@ public final class DecodedBodyFilter extends HttpFilter {
     /** Whether the bytes are well-formed UTF-8 (no overlong forms, surrogates or stray bytes: RFC 3629). */
     static boolean isUtf8(byte[] body) {
         try {
-            StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body));
+            decodeStrictly(body, StandardCharsets.UTF_8);
             return true;
         } catch (CharacterCodingException e) {
             return false;
@@ -291,15 +288,18 @@ public final class DecodedBodyFilter extends HttpFilter {
 
     /** Strict decoding (malformed input is an error, not a replacement character); a leading BOM dropped. */
     static byte[] toUtf8(byte[] body, Charset charset) throws CharacterCodingException {
-        String text = charset.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(body))
-                .toString();
+        String text = decodeStrictly(body, charset).toString();
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static CharBuffer decodeStrictly(byte[] body, Charset charset) throws CharacterCodingException {
+        return charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(body));
     }
 
     /**

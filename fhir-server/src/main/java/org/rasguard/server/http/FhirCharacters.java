@@ -16,6 +16,9 @@ public final class FhirCharacters {
 
     /** The stable code of the refusal. */
     public static final String INVALID = "invalid-character";
+    /** What such a character is, in the words of every refusal and issue that names one. */
+    public static final String DESCRIPTION = "a character FHIR strings cannot (a control character below U+0020"
+            + " other than tab, line feed and carriage return, U+FFFE, U+FFFF or a lone surrogate)";
 
     private FhirCharacters() {}
 

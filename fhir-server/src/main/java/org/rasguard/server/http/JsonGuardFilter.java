@@ -99,9 +99,7 @@ public final class JsonGuardFilter extends HttpFilter {
                             "The XML declares a document type (<!DOCTYPE ...>); FHIR XML has none, and its entities are"
                                     + " never read.";
                         case FhirCharacters.INVALID ->
-                            "The JSON holds a character FHIR strings cannot (a control character below U+0020 other"
-                                    + " than tab, line feed and carriage return, U+FFFE, U+FFFF or a lone surrogate) in a"
-                                    + " string or a name.";
+                            "The JSON holds " + FhirCharacters.DESCRIPTION + " in a string or a name.";
                         default ->
                             "The JSON holds a number out of range (at most 1000 characters, exponent within ±"
                                     + MAX_EXPONENT + ").";
@@ -160,8 +158,7 @@ public final class JsonGuardFilter extends HttpFilter {
     static boolean declaresDoctype(byte[] body) {
         int i = 0;
         while (i < body.length) {
-            int b = body[i] & 0xff;
-            if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0xef || b == 0xbb || b == 0xbf) {
+            if (isBlankOrBom(body[i])) {
                 i++;
             } else if (startsWith(body, i, "<?")) {
                 i = skipPast(body, i + 2, "?>");
@@ -182,14 +179,7 @@ public final class JsonGuardFilter extends HttpFilter {
      */
     static int xmlDepth(byte[] body) {
         int i = 0;
-        while (i < body.length
-                && (body[i] == ' '
-                        || body[i] == '\t'
-                        || body[i] == '\r'
-                        || body[i] == '\n'
-                        || (body[i] & 0xff) == 0xef
-                        || (body[i] & 0xff) == 0xbb
-                        || (body[i] & 0xff) == 0xbf)) {
+        while (i < body.length && isBlankOrBom(body[i])) {
             i++;
         }
         if (i >= body.length || body[i] != '<') {
@@ -278,11 +268,16 @@ public final class JsonGuardFilter extends HttpFilter {
             if (b == '{' || b == '[') {
                 return true;
             }
-            boolean skippable = b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0xef || b == 0xbb || b == 0xbf;
-            if (!skippable) {
+            if (!isBlankOrBom(body[i])) {
                 return false;
             }
         }
         return false;
+    }
+
+    /** JSON or XML white space, or a byte of the UTF-8 byte-order mark (EF BB BF): what may precede a body. */
+    private static boolean isBlankOrBom(byte raw) {
+        int b = raw & 0xff;
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0xef || b == 0xbb || b == 0xbf;
     }
 }

@@ -225,8 +225,9 @@ public final class IngestValidationInterceptor {
     }
     /**
      * The located structural errors of a body HAPI's strict parser refused (HAPI-0450), or none when the
-     * failure is something else, there is no body, or not even the validator's lenient reader can read it
-     * (not JSON, XML that is not well-formed, unknown encoding): then HAPI's own answer stands.
+     * failure is something else, there is no body, or it holds no resource of a known type
+     * ({@link #isAResource}) or not even the validator's lenient reader can read it: then HAPI's own
+     * answer stands.
      */
     static List<Issue> structuralErrorsOfRefusedBody(
             IngestValidator validator, RequestDetails request, Throwable failure) {
@@ -259,12 +260,7 @@ public final class IngestValidationInterceptor {
      * never given such a body.
      */
     static boolean isAResource(FhirContext fhir, String text) {
-        int first = 0;
-        while (first < text.length()
-                && (Character.isWhitespace(text.charAt(first)) || text.charAt(first) == '\uFEFF')) {
-            first++;
-        }
-        String body = text.substring(first);
+        String body = text.substring(IngestValidator.contentStart(text));
         String type = body.startsWith("<") ? rootOfWellFormedXml(body) : resourceTypeOfJson(body);
         return type != null && fhir.getResourceTypes().contains(type);
     }

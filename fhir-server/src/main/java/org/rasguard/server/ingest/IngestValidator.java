@@ -163,11 +163,10 @@ public final class IngestValidator {
      * A JSON body is validated as received (the validator sees what HAPI's parser would drop: empty
      * strings and arrays, wrong JSON types); an XML body as HAPI parsed it. The validator's own XML
      * reader is a DOM parser without HAPI's HTML entities (and a resource is handed to it as XML): a
-     * narrative's {@code &nbsp;}, a byte-order
-     * mark, another namespace or a declared encoding it lacks made it print "[Fatal Error] ..." with the
-     * names it choked on to stderr and report "Failed to parse input" instead of the profile's
-     * findings (so {@code strict} refused valid resources and {@code warn} lost its warnings: an outside
-     * attack).
+     * narrative's {@code &nbsp;}, a byte-order mark, another namespace or a declared encoding it lacks
+     * made it print "[Fatal Error] ..." with the names it choked on to stderr and report "Failed to parse
+     * input" instead of the profile's findings (so {@code strict} refused valid resources and {@code warn}
+     * lost its warnings: an outside attack).
      *
      * @param resource the parsed resource (used for the FHIR-only pass, and, as JSON, for XML bodies)
      * @param body the request body as received, or null to validate {@code resource} as encoded
@@ -239,14 +238,18 @@ public final class IngestValidator {
     }
 
     /** Its first character other than white space and a byte-order mark is '<'. */
-    private static boolean isXml(String body) {
-        for (int i = 0; i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (!Character.isWhitespace(c) && c != '\uFEFF') {
-                return c == '<';
-            }
+    static boolean isXml(String body) {
+        return body.startsWith("<", contentStart(body));
+    }
+
+    /** The index of the body's first character other than white space and a byte-order mark. */
+    static int contentStart(String body) {
+        int first = 0;
+        while (first < body.length()
+                && (Character.isWhitespace(body.charAt(first)) || body.charAt(first) == '\uFEFF')) {
+            first++;
         }
-        return false;
+        return first;
     }
 
     private static boolean isError(SingleValidationMessage message) {

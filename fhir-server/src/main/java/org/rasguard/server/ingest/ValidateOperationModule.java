@@ -76,9 +76,8 @@ public final class ValidateOperationModule implements IInstanceValidatorModule {
             SingleValidationMessage message = new SingleValidationMessage();
             message.setSeverity(ResultSeverityEnum.ERROR);
             message.setLocationString(resource.fhirType());
-            message.setMessage("The " + resource.fhirType() + " holds a character FHIR strings cannot (a control"
-                    + " character below U+0020 other than tab, line feed and carriage return, U+FFFE, U+FFFF or a"
-                    + " lone surrogate): it would be refused (" + FhirCharacters.INVALID + ").");
+            message.setMessage("The " + resource.fhirType() + " holds " + FhirCharacters.DESCRIPTION
+                    + ": it would be refused (" + FhirCharacters.INVALID + ").");
             context.addValidationMessage(message);
         }
         List<Issue> issues = validator.validate(resource, body == null || body.isBlank() ? null : body, profiles);
