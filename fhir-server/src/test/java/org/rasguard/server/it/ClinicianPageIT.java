@@ -344,9 +344,14 @@ class ClinicianPageIT {
         search.clear();
         search.sendKeys(name, Keys.ENTER);
         // Found and picked in one step, again if the list is drawn anew meanwhile (an earlier search's
-        // answer arriving late replaces the options: a stale element, seen once in CI).
+        // answer arriving late replaces the options: a stale element, seen once in CI). While a search runs
+        // the list is disabled and still shows the last one's patients, as a user sees it: wait for it.
         wait.ignoring(StaleElementReferenceException.class).until(driver -> {
-            Select select = new Select(driver.findElement(By.id("patient-select")));
+            WebElement list = driver.findElement(By.id("patient-select"));
+            if (!list.isEnabled()) {
+                return false;
+            }
+            Select select = new Select(list);
             WebElement option = select.getOptions().stream()
                     .filter(o -> o.getText().contains("MRN " + mrn))
                     .findFirst()
