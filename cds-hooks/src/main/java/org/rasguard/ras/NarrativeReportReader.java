@@ -35,7 +35,8 @@ final class NarrativeReportReader {
     private static final Pattern SENTENCE = Pattern.compile("[;\\n|]|\\.(?:\\s|$)");
 
     private static final Pattern MUTATION_WORD = Pattern.compile(
-            "\\b(?:mutations?|mutant|mutated|variants?|alterations?|pathogenic|detected|positive|present|identified|found)\\b",
+            "\\b(?:mutations?|mutant|mutated|variants?|alterations?|pathogenic|detected|positive|present|identified|found"
+                    + "|Mutationen|Varianten?|nachgewiesen|Nachweis|positiv|mutiert)\\b",
             Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     private static final Pattern TAG = Pattern.compile("<[^>]{0,2000}>");
     /** A presentedForm larger than this is read only up to it (text is bounded everywhere). */
@@ -54,7 +55,7 @@ final class NarrativeReportReader {
         if (usability == Usability.DROPPED || usability == Usability.PENDING) {
             return;
         }
-        String words = TextSignals.bounded(wordsOf(report));
+        String words = withoutSentencesAboutHrasAlone(TextSignals.bounded(wordsOf(report)));
         Set<Gene> named = genes.genesNamedIn(words);
         Set<Gene> coded = codedGenes(report.getCode());
         if (named.isEmpty() && coded.isEmpty()) {
@@ -111,6 +112,27 @@ final class NarrativeReportReader {
         }
         negative.removeAll(otherwise);
         return negative;
+    }
+
+    /**
+     * The words without the sentences that name HRAS and neither KRAS nor NRAS: such a sentence is about
+     * HRAS, which never sets RAS status, and its change ("HRAS c.35G>T (p.Gly12Val) detected. No KRAS or
+     * NRAS mutation detected") was read as a codon 12 mutation of both (atk17 w01). A sentence naming HRAS
+     * and a RAS gene stays: what it says is read for the RAS gene, as before.
+     */
+    private String withoutSentencesAboutHrasAlone(String words) {
+        if (vocabulary.hrasNames().stream().noneMatch(name -> TextSignals.containsWord(words, name))) {
+            return words;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String sentence : SENTENCE.split(words)) {
+            boolean hrasAlone = genes.genesNamedIn(sentence).isEmpty()
+                    && vocabulary.hrasNames().stream().anyMatch(name -> TextSignals.containsWord(sentence, name));
+            if (!hrasAlone) {
+                kept.append(sentence).append('\n');
+            }
+        }
+        return kept.toString();
     }
 
     private record Mutation(String detail, HgvsChange change) {}

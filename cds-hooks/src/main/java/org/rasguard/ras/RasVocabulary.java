@@ -36,6 +36,7 @@ public final class RasVocabulary {
 
     public static final String GENES = VALUE_SET + "ras-genes";
     public static final String BRAF_GENE = VALUE_SET + "braf-gene";
+    public static final String HRAS_GENE = VALUE_SET + "hras-gene";
     public static final String KRAS_TEST_CODES = VALUE_SET + "ras-test-codes-kras";
     public static final String BOTH_GENES_TEST_CODES = VALUE_SET + "ras-test-codes-both";
     public static final String FULL_GENE_CODES = VALUE_SET + "ras-full-gene-codes";
@@ -77,6 +78,7 @@ public final class RasVocabulary {
     private final Map<Gene, List<String>> geneNames;
     private final Set<Code> brafCodes;
     private final List<String> brafNames;
+    private final List<String> hrasNames;
     private final Set<Code> krasTests;
     private final Set<Code> bothGenesTests;
     private final Set<Code> fullGeneTests;
@@ -101,6 +103,8 @@ public final class RasVocabulary {
         requireHotspotsOfTheEngine(kb);
         this.brafCodes = kb.codes(BRAF_GENE);
         this.brafNames = brafCodes.stream().map(Code::display).distinct().toList();
+        this.hrasNames =
+                kb.codes(HRAS_GENE).stream().map(Code::display).distinct().toList();
         this.krasTests = kb.codes(KRAS_TEST_CODES);
         this.bothGenesTests = kb.codes(BOTH_GENES_TEST_CODES);
         this.fullGeneTests = kb.codes(FULL_GENE_CODES);
@@ -314,6 +318,14 @@ public final class RasVocabulary {
 
     List<String> brafNames() {
         return brafNames;
+    }
+
+    /**
+     * HRAS's names: a RAS gene whose variants are written like KRAS's ("HRAS c.35G>T (p.Gly12Val)") but
+     * that never sets RAS status (genomics.md §3.2).
+     */
+    List<String> hrasNames() {
+        return hrasNames;
     }
 
     /** The genes one result of this test code speaks about; empty when the code is no RAS test code. */

@@ -32,18 +32,34 @@ final class TextSignals {
                     + "|actionable|known|detectable|somatic|hotspot|activating|[KN]-?RAS2?|Ki-?ras|RAS"
                     + "|or|and|nor)[\\s/]+)*";
 
+    /**
+     * The negatives of German reports (a helper's wild-type "Keine Mutation in KRAS und NRAS nachgewiesen
+     * (Exon 2, 3 und 4; Codons 12, 13, ...)" was read as a codon 12 mutation). "keine weiteren / anderen /
+     * zus\u00e4tzlichen Mutationen" is left out, as "no other" is in English; the verb at the end of the
+     * clause is part of the negative only across words without digits, so "Keine NRAS-Mutation und KRAS
+     * p.G12D nachgewiesen" keeps its positive.
+     */
+    private static final String GERMAN_NEGATIVE =
+            "|\\bkein(?:e|en)?\\s+(?!(?:weitere|andere|zus\\u00e4tzliche)n?\\b)(?:\\p{L}+[- ])?"
+                    + "(?:Mutation(?:en)?|Variante(?:n)?|Ver\\u00e4nderung(?:en)?)\\b(?:[^.;,\\d]{0,60}?\\bnachgewiesen\\b)?"
+                    + "|\\bkein(?:en)?\\s+Nachweis\\b|\\bnicht\\s+nachgewiesen\\b|\\bnegativ\\b|\\bwild[- ]?typ\\b";
+
     private static final Pattern NEGATIVE = Pattern.compile(
             "\\b(?:not|none|never) (?:been )?(?:detected|found|identified|present)\\b"
                     + "|\\bno\\s+" + NEGATED_QUALIFIERS + "(?:\\w+ )?(?:mutations?|variants?|alterations?|changes?)"
                     + "(?: (?:were|was|is|are))?(?: (?:detected|found|identified|present))?\\b"
                     + "|\\b(?:mutations?|variants?|alterations?) (?:detected|found|identified)\\s*:\\s*(?:none|nil|no|0)\\b"
-                    + "|\\bnegative\\b|\\bwild[- ]?type\\b|\\bWT\\b|\\babsent\\b",
+                    + "|\\bnegative\\b|\\bwild[- ]?type\\b|\\bWT\\b|\\babsent\\b"
+                    + GERMAN_NEGATIVE,
             FLAGS);
-    private static final Pattern POSITIVE =
-            Pattern.compile("\\b(?:detected|positive|mutated|mutant|present|identified|found)\\b", FLAGS);
+    private static final Pattern POSITIVE = Pattern.compile(
+            "\\b(?:detected|positive|mutated|mutant|present|identified|found"
+                    + "|nachgewiesen|Nachweis|positiv|mutiert)\\b",
+            FLAGS);
     private static final Pattern INDETERMINATE = Pattern.compile(
             "\\b(?:indeterminate|inconclusive|equivocal|fail(?:ed|ure)?|QNS"
-                    + "|insufficient|no[- ]call|not (?:performed|evaluable|assessable|done)|unable|cannot be determined|invalid|uninterpretable)\\b",
+                    + "|insufficient|no[- ]call|not (?:performed|evaluable|assessable|done)|unable|cannot be determined|invalid|uninterpretable"
+                    + "|nicht (?:auswertbar|beurteilbar|bestimmbar|durchgef\\u00fchrt)|unzureichend|fehlgeschlagen)\\b",
             FLAGS);
 
     private static final Pattern SEQUENCING =
@@ -150,6 +166,13 @@ final class TextSignals {
         return out;
     }
 
+    /** {@link #UNRELIABLE} in German reports: not evaluable, too little tumour or DNA, unsuitable, withdrawn, a mix-up. */
+    private static final String GERMAN_UNRELIABLE =
+            "|\\b(?:nicht|eingeschr(?:\\u00e4|ae)nkt) (?:auswertbar|beurteilbar|bestimmbar|verwertbar)\\b"
+                    + "|\\b(?:unzureichend|ungeeignet|zur(?:\\u00fc|ue)ckgezogen|\\p{L}*verwechslung)\\p{L}*"
+                    + "|\\bzu gering\\p{L}* (?:Tumorzell|DNA)\\p{L}*|\\bTumorzell(?:gehalt|anteil)\\s+(?:zu gering|unzureichend)"
+                    + "|\\bTumorzell(?:gehalt|anteil)\\b[^.;]{0,40}?\\b(?:unter|weniger als)\\b";
+
     /**
      * Words that say a negative cannot be relied on, whatever its coverage (an outside attack's notes and
      * conclusions, each once read as wild-type): too little tumour or an inadequate sample, a variant seen
@@ -165,8 +188,16 @@ final class TextSignals {
                     + "|\\b(?:observed|seen|detected|identified) at (?:a )?(?:VAF (?:of )?)?\\d(?:[.,]\\d+)?\\s?%"
                     + "(?!\\s*(?:VAF\\s+)?(?:or|and)\\s+(?:more|greater|above|higher|over))"
                     + "|\\breported as (?:not detected|negative)\\b|\\bshould not be used\\b|\\bwrong (?:patient|sample|specimen)\\b"
-                    + "|\\bre-?extraction\\b|\\bre-?test(?:ing)? (?:is )?(?:recommended|required|advised)\\b",
+                    + "|\\bre-?extraction\\b|\\bre-?test(?:ing)? (?:is )?(?:recommended|required|advised)\\b"
+                    // a result that was no result: "Inconclusive." or "Result not evaluable." on a coded Absent
+                    // read wild-type (outside cases of session 15)
+                    + "|\\b(?:inconclusive|indeterminate(?!\\s+(?:clinical\\s+)?significance)|equivocal|uninterpretable"
+                    + "|not (?:evaluable|assessable|interpretable))\\b"
+                    + GERMAN_UNRELIABLE,
             FLAGS);
+
+    /** An {@link #UNRELIABLE} phrase that holds its own negation ("not evaluable"): that "not" is no denial. */
+    private static final Pattern NEGATED_IN_ITSELF = Pattern.compile("(?:not|nicht)\\b", FLAGS);
 
     /** Whether a text says a negative cannot be relied on ({@link #UNRELIABLE}). */
     static boolean saysUnreliable(String text) {
@@ -177,7 +208,10 @@ final class TextSignals {
         Matcher unreliable = UNRELIABLE.matcher(bounded);
         while (unreliable.find()) {
             // The clause the words start in decides: a condition, a denial or advice there undoes nothing.
-            if (!HYPOTHETICAL.matcher(clauseAt(bounded, unreliable.start())).find()) {
+            String clause = clauseAt(bounded, unreliable.start());
+            String said = unreliable.group();
+            String rest = NEGATED_IN_ITSELF.matcher(said).lookingAt() ? clause.replace(said, " ") : clause;
+            if (!HYPOTHETICAL.matcher(rest).find()) {
                 return true;
             }
         }
@@ -206,11 +240,11 @@ final class TextSignals {
      * undoes no negative and names no specimen (a helper's wild-type reports).
      */
     private static final Pattern HYPOTHETICAL = Pattern.compile(
-            "^[^\\p{L}]*(?:if|when|where|unless|should|in case)\\b"
+            "^[^\\p{L}]*(?:if|when|where|unless|should|in case|falls|wenn|sofern)\\b"
                     + "|\\b(?:not|no|never|nor|without)\\s+(?:\\w+\\s+){0,2}?"
                     + "(?:insufficient|inadequate|unsuitable|suboptimal|degraded|withdrawn|retracted|mislabel+ed|required|indicated|needed|necessary|recommended|performed|low)\\b"
                     + "|\\b(?:is|was|were|are)\\s+not\\b"
-                    + "|\\b(?:recommend\\w*|advis\\w*|consider\\w*|suggest\\w*|may be|would be|could be)\\b",
+                    + "|\\b(?:recommend\\w*|advis\\w*|consider\\w*|suggest\\w*|may be|would be|could be|empf(?:ohlen|iehlt|ehlen))\\b",
             FLAGS);
 
     /** Whether a clause of the text states a fact about this sample, not a condition, denial or advice. */

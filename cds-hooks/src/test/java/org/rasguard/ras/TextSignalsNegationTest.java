@@ -64,4 +64,36 @@ class TextSignalsNegationTest {
         assertThat(coverage.stated()).as(text).isTrue();
         assertThat(coverage.extended()).as(text).isFalse();
     }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "Keine Mutation in KRAS und NRAS nachgewiesen",
+                "kein Nachweis einer pathogenen Variante",
+                "NRAS: nicht nachgewiesen",
+                "Keine KRAS-Mutationen nachgewiesen",
+                "RAS-Wildtyp",
+                "Befund negativ"
+            })
+    void germanNegativesAreNegative(String text) {
+        assertThat(TextSignals.meanings(text)).as(text).containsExactly(Meaning.NEGATIVE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "Keine NRAS-Mutation und KRAS p.G12D nachgewiesen",
+                "Nachweis einer KRAS-Mutation c.35G>A, keine weiteren Mutationen",
+                "keine weiteren Mutationen nachgewiesen ausser KRAS p.G13D",
+                "KRAS mutiert (p.Gly12Val)"
+            })
+    void germanPositivesKeepTheirPositive(String text) {
+        assertThat(TextSignals.meanings(text)).as(text).contains(Meaning.POSITIVE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Ergebnis nicht auswertbar", "DNA-Menge unzureichend", "Sequenzierung fehlgeschlagen"})
+    void germanFailuresAreIndeterminate(String text) {
+        assertThat(TextSignals.meanings(text)).as(text).contains(Meaning.INDETERMINATE);
+    }
 }
