@@ -31,8 +31,8 @@ import java.io.IOException;
  *
  * For XML bodies the element depth is bounded ({@link #MAX_XML_DEPTH}: the FHIR validator's XML
  * parser recurses per level and overflowed its stack at a few thousand, and its JSON reader gives up at
- * 255 JSON levels) and a document type is refused
- * ({@link #declaresDoctype}). Other bodies pass untouched; malformed JSON passes too, for
+ * 255 JSON levels), a document type is refused ({@link #declaresDoctype}), and so is an element outside
+ * the FHIR namespace ({@link FhirXmlNamespace}). Other bodies pass untouched; malformed JSON passes too, for
  * the endpoint's own parser to explain. The body is buffered (it is within the body limit, which runs
  * first) and handed on.
  */
@@ -82,9 +82,7 @@ public final class JsonGuardFilter extends HttpFilter {
             return;
         }
         byte[] body = request.getInputStream().readAllBytes();
-        String problem = looksLikeJson(body)
-                ? check(body)
-                : declaresDoctype(body) ? "xml-doctype" : xmlDepth(body) > MAX_XML_DEPTH ? "xml-too-deep" : null;
+        String problem = looksLikeJson(body) ? check(body) : checkXml(body);
         if (problem != null) {
             Refusals.refuse(
                     request,
@@ -95,6 +93,10 @@ public final class JsonGuardFilter extends HttpFilter {
                     switch (problem) {
                         case "json-too-deep" -> "The JSON is nested deeper than " + MAX_DEPTH + " levels.";
                         case "xml-too-deep" -> "The XML is nested deeper than " + MAX_XML_DEPTH + " levels.";
+                        case "xml-namespace" ->
+                            "An XML element is outside the FHIR namespace: FHIR XML elements are in "
+                                    + FhirXmlNamespace.FHIR
+                                    + " (a narrative's div in XHTML's).";
                         case "xml-doctype" ->
                             "The XML declares a document type (<!DOCTYPE ...>); FHIR XML has none, and its entities are"
                                     + " never read.";
@@ -107,6 +109,18 @@ public final class JsonGuardFilter extends HttpFilter {
             return;
         }
         chain.doFilter(new BufferedBodyRequest(request, body), response);
+    }
+
+    /** The stable error code of an XML body's first problem, or null (also when it is no XML). */
+    static String checkXml(byte[] body) {
+        if (declaresDoctype(body)) {
+            return "xml-doctype";
+        }
+        int depth = xmlDepth(body);
+        if (depth > MAX_XML_DEPTH) {
+            return "xml-too-deep";
+        }
+        return depth > 0 && FhirXmlNamespace.hasElementOutsideFhir(body) ? "xml-namespace" : null;
     }
 
     /** The stable error code of the first problem, or null. */

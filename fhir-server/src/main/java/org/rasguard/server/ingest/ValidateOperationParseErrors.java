@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
@@ -16,6 +17,8 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.rasguard.server.http.ErrorResponses;
+import org.rasguard.server.http.Refusals;
 import org.rasguard.server.ingest.IngestValidator.Issue;
 
 /**
@@ -25,8 +28,8 @@ import org.rasguard.server.ingest.IngestValidator.Issue;
  * OperationDefinition Resource-validate, comment: "This operation returns a 200 OK whether or not the
  * resource is valid. A 4xx or 5xx error means that the validation itself could not be performed".
  * A body the validator cannot read either (not JSON or XML) keeps HAPI's 400; a Parameters form whose
- * {@code resource} is a value rather than a resource is refused with 400 before HAPI binds it
- * ({@link #refuseAValueAsTheResource}).
+ * {@code resource} is a value rather than a resource, or a resource of another type than the request's,
+ * is refused with 400 before HAPI binds it ({@link #refuseWhatIsNotOneResourceOfTheType}).
  *
  * @see <a href="https://hl7.org/fhir/R4/resource-operation-validate.html">FHIR R4 Resource $validate</a>
  */
@@ -53,41 +56,77 @@ public final class ValidateOperationParseErrors {
     }
 
     /**
-     * A {@code $validate} Parameters whose {@code resource} holds a value, not a resource, is refused
-     * before HAPI binds it: HAPI's binding to a resource type failed on it with a 500 (an outside attack).
+     * What {@code $validate} cannot validate is refused with 400 before HAPI binds it: a Parameters form
+     * whose {@code resource} holds a value, not a resource (HAPI's binding failed on it with a 500), or
+     * that holds two resources; and at {@code [type]/$validate}, a resource of another type (HAPI
+     * validated a Patient sent to {@code Observation/$validate} and answered "No issues detected", which
+     * a client reads as a valid Observation). FHIR R4 Resource-validate: one {@code resource} (0..1).
      */
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
-    public void refuseAValueAsTheResource(RequestDetails request) {
-        if (isValidate(request) && resourceParameterHoldsNoResource(request)) {
+    public void refuseWhatIsNotOneResourceOfTheType(RequestDetails request) {
+        if (!isValidate(request)) {
+            return;
+        }
+        String problem = problemOf(request);
+        if (problem != null) {
+            Refusals.record(request, MISMATCH);
             throw new InvalidRequestException(
-                    "The 'resource' parameter of the $validate Parameters holds a value, "
-                            + "not a resource: there is nothing to validate (FHIR R4 Resource-validate: resource is a Resource)");
+                    problem,
+                    ErrorResponses.outcome(
+                            OperationOutcome.IssueType.INVALID,
+                            MISMATCH,
+                            "Not one resource of the type",
+                            problem,
+                            null));
         }
     }
 
-    /** The body is a Parameters whose "resource" has a value[x] and no resource (parsed only when it names Parameters). */
-    static boolean resourceParameterHoldsNoResource(RequestDetails request) {
+    static final String MISMATCH = "validate-resource-mismatch";
+
+    /** Why the body is not one resource of the request's type, or null (also when the body cannot be read: HAPI says so). */
+    static String problemOf(RequestDetails request) {
+        if (request.getRequestType() != RequestTypeEnum.POST) {
+            return null; // only a POST body has met the body guards (JsonGuardFilter: numbers, depth); HAPI ignores
+            // others
+        }
         byte[] body = request.loadRequestContents();
         EncodingEnum encoding = RestfulServerUtils.determineRequestEncodingNoDefault(request);
-        if (body == null || body.length == 0 || encoding == null || !names(body, "Parameters")) {
-            return false;
+        if (body == null || body.length == 0 || encoding == null) {
+            return null;
         }
+        IBaseResource parsed;
         try {
             IParser parser = encoding.newParser(request.getFhirContext());
             parser.setParserErrorHandler(new LenientErrorHandler(false));
-            IBaseResource parsed = parser.parseResource(new String(body, StandardCharsets.UTF_8));
-            return parsed instanceof Parameters parameters
-                    && parameters.getParameter().stream()
-                            .anyMatch(parameter -> "resource".equals(parameter.getName())
-                                    && parameter.getResource() == null
-                                    && parameter.getValue() != null);
+            parsed = parser.parseResource(new String(body, StandardCharsets.UTF_8));
         } catch (RuntimeException unreadable) {
-            return false;
+            return null;
         }
-    }
-
-    private static boolean names(byte[] body, String word) {
-        return new String(body, 0, Math.min(body.length, 400), StandardCharsets.UTF_8).contains(word);
+        String wanted = request.getResourceName();
+        IBaseResource resource = parsed;
+        if (parsed instanceof Parameters parameters && !"Parameters".equals(wanted)) {
+            List<Parameters.ParametersParameterComponent> resources = parameters.getParameter().stream()
+                    .filter(parameter -> "resource".equals(parameter.getName()))
+                    .toList();
+            if (resources.stream()
+                    .anyMatch(parameter -> parameter.getResource() == null && parameter.getValue() != null)) {
+                return "The 'resource' parameter of the $validate Parameters holds a value, not a resource: there"
+                        + " is nothing to validate (FHIR R4 Resource-validate: resource is a Resource).";
+            }
+            if (resources.size() > 1) {
+                return "The $validate Parameters holds " + resources.size()
+                        + " 'resource' parameters; $validate validates one resource (FHIR R4 Resource-validate: resource 0..1).";
+            }
+            resource = resources.isEmpty() ? null : resources.get(0).getResource();
+        }
+        if (wanted == null || resource == null) {
+            return null;
+        }
+        String type = request.getFhirContext().getResourceType(resource);
+        return type.equals(wanted)
+                ? null
+                : "The body is a " + type + "; " + wanted + "/$validate validates a " + wanted + " (send it to " + type
+                        + "/$validate).";
     }
 
     /** {@code [type]/$validate} or {@code [type]/[id]/$validate}, whether HAPI has classified the request yet or not. */

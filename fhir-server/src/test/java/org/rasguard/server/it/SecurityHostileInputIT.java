@@ -163,6 +163,42 @@ class SecurityHostileInputIT {
             assertThat(turtle.status()).as(type + ": " + turtle.body()).isEqualTo(415);
         }
 
+        // An XML document in no or another namespace was stored as a FHIR resource (HAPI reads local names).
+        for (String xml : new String[] {
+            "<Patient><gender value=\"male\"/></Patient>",
+            "<Patient xmlns=\"http://example.org/other\"><gender value=\"male\"/></Patient>",
+            "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"transaction\"/><entry><resource><Patient xmlns=\"urn:x\">"
+                    + "<gender value=\"male\"/></Patient></resource><request><method value=\"POST\"/><url value=\"Patient\"/>"
+                    + "</request></entry></Bundle>"
+        }) {
+            String url = server.fhirBase() + (xml.startsWith("<Bundle") ? "" : "/Patient");
+            Http.Response foreign = post(url, xml, "application/fhir+xml");
+            assertThat(foreign.status()).as(xml + ": " + foreign.body()).isEqualTo(400);
+            assertThat(foreign.body()).contains("xml-namespace");
+        }
+        Http.Response prefixed = post(
+                server.fhirBase() + "/Patient",
+                "<f:Patient xmlns:f=\"http://hl7.org/fhir\"><f:gender value=\"male\"/></f:Patient>",
+                "application/fhir+xml");
+        assertThat(prefixed.status()).as(prefixed.body()).isEqualTo(201);
+
+        // $validate validates one resource of its type: HAPI answered "No issues detected" for a Patient at
+        // Observation/$validate.
+        String patient = "{\"resourceType\":\"Patient\",\"gender\":\"male\"}";
+        for (String body : new String[] {
+            patient,
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"resource\",\"resource\":" + patient + "}]}",
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"resource\",\"resource\":" + patient
+                    + "},{\"name\":\"resource\",\"resource\":" + patient + "}]}"
+        }) {
+            Http.Response mismatch = post(server.fhirBase() + "/Observation/$validate", body, "application/fhir+json");
+            assertThat(mismatch.status()).as(body + ": " + mismatch.body()).isEqualTo(400);
+            assertThat(mismatch.body()).contains("validate-resource-mismatch");
+        }
+        assertThat(post(server.fhirBase() + "/Patient/$validate", patient, "application/fhir+json")
+                        .status())
+                .isEqualTo(200);
+
         for (String value : new String[] {
             "\"valueString\":\"x\"", "\"valueInteger\":5", "\"valueReference\":{\"reference\":\"Observation/1\"}"
         }) {
