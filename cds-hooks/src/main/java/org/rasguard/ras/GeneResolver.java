@@ -196,6 +196,25 @@ final class GeneResolver {
         return part.toString();
     }
 
+    /**
+     * A text without its sentences ({@link NarrativeReportReader#SENTENCE}) that name one of the other
+     * genes and neither KRAS nor NRAS: what such a sentence says is about that gene.
+     */
+    String withoutSentencesAboutOnly(String text, List<String> otherGeneNames) {
+        if (text == null || otherGeneNames.stream().noneMatch(name -> TextSignals.containsWord(text, name))) {
+            return text;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String sentence : NarrativeReportReader.SENTENCE.split(text)) {
+            boolean aboutAnotherGeneOnly = genesNamedIn(sentence).isEmpty()
+                    && otherGeneNames.stream().anyMatch(name -> TextSignals.containsWord(sentence, name));
+            if (!aboutAnotherGeneOnly) {
+                kept.append(sentence).append('\n');
+            }
+        }
+        return kept.toString();
+    }
+
     /** A gene symbol as HGNC writes them: capitals and digits, perhaps one hyphenated part ("HLA-A"). */
     private static final Pattern SYMBOL_LIKE = Pattern.compile("[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]{1,4})?");
 

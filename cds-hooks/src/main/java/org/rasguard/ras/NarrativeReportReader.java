@@ -32,7 +32,7 @@ import org.rasguard.ras.RasVocabulary.Meaning;
 final class NarrativeReportReader {
 
     /** Sentences: the text's own clause separator keeps "KRAS, codon 12 (p.G12D)" together, unlike commas. */
-    private static final Pattern SENTENCE = Pattern.compile("[;\\n|]|\\.(?:\\s|$)");
+    static final Pattern SENTENCE = Pattern.compile("[;\\n|]|\\.(?:\\s|$)");
 
     private static final Pattern MUTATION_WORD = Pattern.compile(
             "\\b(?:mutations?|mutant|mutated|variants?|alterations?|pathogenic|detected|positive|present|identified|found"
@@ -121,18 +121,7 @@ final class NarrativeReportReader {
      * and a RAS gene stays: what it says is read for the RAS gene, as before.
      */
     private String withoutSentencesAboutHrasAlone(String words) {
-        if (vocabulary.hrasNames().stream().noneMatch(name -> TextSignals.containsWord(words, name))) {
-            return words;
-        }
-        StringBuilder kept = new StringBuilder();
-        for (String sentence : SENTENCE.split(words)) {
-            boolean hrasAlone = genes.genesNamedIn(sentence).isEmpty()
-                    && vocabulary.hrasNames().stream().anyMatch(name -> TextSignals.containsWord(sentence, name));
-            if (!hrasAlone) {
-                kept.append(sentence).append('\n');
-            }
-        }
-        return kept.toString();
+        return genes.withoutSentencesAboutOnly(words, vocabulary.hrasNames());
     }
 
     private record Mutation(String detail, HgvsChange change) {}

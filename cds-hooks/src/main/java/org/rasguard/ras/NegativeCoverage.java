@@ -150,15 +150,33 @@ final class NegativeCoverage {
     }
 
     /**
-     * The words near a negative (its own text, notes and narrative, its panels', its reports' conclusion)
-     * say it cannot be relied on ({@link TextSignals#saysUnreliable}), in the part about this gene.
+     * The words near a negative (its own text, notes, interpretation and narrative, its panels' and their
+     * comment members', its reports' conclusion, presentedForm and narrative) say it cannot be relied on
+     * ({@link TextSignals#saysUnreliable}), in the part about this gene. The interpretation, the reports'
+     * presentedForm and narrative and a panel's comment members were not read for this until an outside
+     * attack (atk20) put "Test failed", "TEST FAILED - no amplification" and "see amended report" there.
      */
     private boolean unreliableByContext(Node node, Gene gene, java.util.List<String> context, String coverageText) {
         java.util.List<String> texts = new java.util.ArrayList<>(context);
         texts.add(coverageText);
         texts.add(narrative(node.observation));
+        node.observation.getInterpretation().forEach(concept -> texts.add(Fhir.words(concept)));
+        for (Node group : node.groupsAbove()) {
+            for (Node member : group.members) {
+                if (member != node
+                        && member.observation.getValue() instanceof org.hl7.fhir.r4.model.StringType comment) {
+                    texts.add(comment.getValue());
+                }
+            }
+        }
+        node.reports.forEach(report -> texts.add(NarrativeReportReader.wordsOf(report)));
+        // "BRAF exon 15: test failed, repeat requested" beside passed RAS genes speaks of BRAF (atk20 w04).
+        java.util.List<String> otherGenes = java.util.stream.Stream.concat(
+                        vocabulary.hrasNames().stream(), vocabulary.brafNames().stream())
+                .toList();
         return texts.stream()
                 .filter(text -> text != null && !text.isBlank())
+                .map(text -> genes.withoutSentencesAboutOnly(text, otherGenes))
                 .anyMatch(text -> TextSignals.saysUnreliable(genes.partAbout(text, gene)));
     }
 

@@ -166,6 +166,44 @@ final class TextSignals {
         return out;
     }
 
+    /**
+     * How laboratories say a test gave no result, in English (an outside attack, atk20: each of these over
+     * gene-level Absents by sequencing read wild-type): no result, did not pass QC, failed, not reportable,
+     * unable to report, cannot be interpreted, sample rejected or unsatisfactory, DNA yield too low, below
+     * the minimum tumour fraction, cancelled, preliminary only, result to follow, repeat requested, pending
+     * review, do not act on, superseded, see the amended report, mix-up, QNS, TNP, N/R, "inconcl.", and
+     * the misspelling "insufficent". "Cannot be excluded" and "cannot be determined" are left out: the
+     * limit-of-detection boilerplate of every negative says them.
+     */
+    private static final String ENGLISH_FAILURES =
+            "|\\bno (?:result|amplification|(?:reportable|valid) result)s?\\b(?!\\s+(?:was|were|is|are)\\b)"
+                    + "|\\b(?:did not|didn't|does not|failed to) (?:pass|meet)\\b"
+                    + "|\\b(?:fail(?:ed|s)?|faild)\\s+(?:QC|quality|the run)\\b|\\b(?:QC|quality control)\\s+fail(?:ed|ure|s)?\\b"
+                    + "|\\b(?:test|testing|assay|run|sequencing|analysis|amplification|PCR)\\s+(?:has\\s+|was\\s+)?"
+                    + "(?:fail(?:ed|s)?|faild|unsuccessful)\\b"
+                    + "|\\bnot (?:reportable|analy[sz]able|completed)\\b"
+                    + "|\\bunable to (?:report|interpret|assess|analy[sz]e|sequence|amplify|obtain|call)\\b"
+                    + "|\\b(?:cannot|could not|couldn't|can not) be (?:interpreted|reported|assessed|evaluated|analy[sz]ed"
+                    + "|sequenced|amplified|completed|called)\\b"
+                    + "|\\b(?:sample|specimen)s? (?:was |were |is )?(?:rejected|unsatisfactory|unacceptable|not suitable)\\b"
+                    + "|\\bunsatisfactory\\b"
+                    + "|\\b(?:DNA|RNA) (?:yield|quantity|input|concentration|amount|quality) (?:was |is )?(?:too low|low|below|poor)\\b"
+                    + "|\\blow (?:DNA|RNA) (?:yield|input|quantity|concentration)\\b"
+                    + "|\\bbelow (?:the )?(?:minimum|required|validated) (?:tumou?r|neoplastic|DNA|cellularity|content|fraction"
+                    + "|threshold|input)"
+                    + "|\\bcancel+ed\\b|\\bpreliminary only\\b|\\bresults? to follow\\b"
+                    + "|\\brepeat (?:testing |analysis |sequencing )?(?:is )?(?:requested|pending|ordered|in progress)\\b"
+                    + "|\\bpending (?:review|confirmation|verification|sign-?out)\\b|\\bdo not (?:act|use)\\b|\\bsuperseded\\b"
+                    + "|\\bsee (?:the )?(?:amended|corrected|revised|updated) report\\b|\\bmix-?up\\b|\\bsample swap\\b"
+                    + "|\\bunder investigation\\b|\\b(?:QNS|TNP|N/R|inconcl)\\b|\\binsuf+ic+i?ent\\b";
+
+    /** {@link #UNRELIABLE} in French, Spanish and Italian reports (atk20): not interpretable, failure, insufficient. */
+    private static final String OTHER_LANGUAGES_UNRELIABLE =
+            "|\\b(?:non|no) (?:interpr\\u00e9table|interpretable|interpretabile|valorable|valutabile|evaluable|concluyente"
+                    + "|conclusivo|contributi(?:f|vo)|analizable|analysable)\\b"
+                    + "|\\bininterpr\\u00e9table\\b|(?<!\\p{L})\\u00e9chec\\b|\\binsuffisant\\p{L}*|\\binsuficiente\\p{L}*"
+                    + "|\\binsufficiente\\p{L}*";
+
     /** {@link #UNRELIABLE} in German reports: not evaluable, too little tumour or DNA, unsuitable, withdrawn, a mix-up. */
     private static final String GERMAN_UNRELIABLE =
             "|\\b(?:nicht|eingeschr(?:\\u00e4|ae)nkt) (?:auswertbar|beurteilbar|bestimmbar|verwertbar)\\b"
@@ -193,11 +231,22 @@ final class TextSignals {
                     // read wild-type (outside cases of session 15)
                     + "|\\b(?:inconclusive|indeterminate(?!\\s+(?:clinical\\s+)?significance)|equivocal|uninterpretable"
                     + "|not (?:evaluable|assessable|interpretable))\\b"
-                    + GERMAN_UNRELIABLE,
+                    + ENGLISH_FAILURES
+                    + GERMAN_UNRELIABLE
+                    + OTHER_LANGUAGES_UNRELIABLE,
             FLAGS);
 
     /** An {@link #UNRELIABLE} phrase that holds its own negation ("not evaluable"): that "not" is no denial. */
-    private static final Pattern NEGATED_IN_ITSELF = Pattern.compile("(?:not|nicht)\\b", FLAGS);
+    private static final Pattern NEGATED_IN_ITSELF = Pattern.compile("(?:not|nicht|no|non)\\b", FLAGS);
+
+    /**
+     * A negation just before an {@link #UNRELIABLE} phrase denies it: "No result was inconclusive", "no QC
+     * failure", "Aucun \u00e9chec technique" (at most two words between).
+     */
+    private static final Pattern DENIED_JUST_BEFORE = Pattern.compile(
+            "\\b(?:no|not|never|nor|without|zero|none|aucun|aucune|ning\\u00fan|ninguna|nessun|nessuna|kein|keine|keinen)"
+                    + "\\s+(?:\\S+\\s+){0,2}$",
+            FLAGS);
 
     /** Whether a text says a negative cannot be relied on ({@link #UNRELIABLE}). */
     static boolean saysUnreliable(String text) {
@@ -208,10 +257,14 @@ final class TextSignals {
         Matcher unreliable = UNRELIABLE.matcher(bounded);
         while (unreliable.find()) {
             // The clause the words start in decides: a condition, a denial or advice there undoes nothing.
-            String clause = clauseAt(bounded, unreliable.start());
+            // What the clause says up to the words decides: a condition, a denial or advice before them undoes
+            // nothing ("If tumour content is insufficient"); advice after them does not make them hypothetical
+            // ("Low tumour content and a repeat is recommended").
+            String before = bounded.substring(clauseStart(bounded, unreliable.start()), unreliable.start());
             String said = unreliable.group();
-            String rest = NEGATED_IN_ITSELF.matcher(said).lookingAt() ? clause.replace(said, " ") : clause;
-            if (!HYPOTHETICAL.matcher(rest).find()) {
+            String upToIt = before + (NEGATED_IN_ITSELF.matcher(said).lookingAt() ? " " : said);
+            if (!HYPOTHETICAL.matcher(upToIt).find()
+                    && !DENIED_JUST_BEFORE.matcher(before).find()) {
                 return true;
             }
         }
@@ -219,19 +272,14 @@ final class TextSignals {
     }
 
     /** The clause (between the separators {@link #meanings} splits on) holding position {@code at}. */
-    private static String clauseAt(String text, int at) {
+    /** Where the clause holding a position starts. */
+    private static int clauseStart(String text, int at) {
         int start = 0;
-        int end = text.length();
         Matcher separators = CLAUSE_SEPARATOR.matcher(text);
-        while (separators.find()) {
-            if (separators.end() <= at) {
-                start = separators.end();
-            } else if (separators.start() >= at) {
-                end = separators.start();
-                break;
-            }
+        while (separators.find() && separators.end() <= at) {
+            start = separators.end();
         }
-        return text.substring(start, end);
+        return start;
     }
 
     /**
@@ -244,7 +292,7 @@ final class TextSignals {
                     + "|\\b(?:not|no|never|nor|without)\\s+(?:\\w+\\s+){0,2}?"
                     + "(?:insufficient|inadequate|unsuitable|suboptimal|degraded|withdrawn|retracted|mislabel+ed|required|indicated|needed|necessary|recommended|performed|low)\\b"
                     + "|\\b(?:is|was|were|are)\\s+not\\b"
-                    + "|\\b(?:recommend\\w*|advis\\w*|consider\\w*|suggest\\w*|may be|would be|could be|empf(?:ohlen|iehlt|ehlen))\\b",
+                    + "|\\b(?:recommend\\w*|advis\\w*|consider(?!ed\\b)\\w*|suggest\\w*|may be|would be|could be|empf(?:ohlen|iehlt|ehlen))\\b",
             FLAGS);
 
     /** Whether a clause of the text states a fact about this sample, not a condition, denial or advice. */
