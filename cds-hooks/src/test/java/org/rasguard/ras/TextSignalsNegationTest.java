@@ -96,36 +96,4 @@ class TextSignalsNegationTest {
     void germanFailuresAreIndeterminate(String text) {
         assertThat(TextSignals.meanings(text)).as(text).contains(Meaning.INDETERMINATE);
     }
-
-    @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "No result: the KRAS run did not pass QC",
-                "Sample considered inadequate for analysis",
-                "Low tumour content and a repeat on a richer block is recommended",
-                "TNP - QNS",
-                "result inconcl. - low DNA input",
-                "Results cannot be interpreted - DNA yield too low",
-                "Specimen below the minimum tumour fraction required for reporting",
-                "tset faild QC, insufficent material",
-                "R\u00e9sultat non interpr\u00e9table (\u00e9chec de l'amplification)",
-                "resultado no valorable",
-                "Esito non valutabile"
-            })
-    void wordsSayingTheTestGaveNoResultAreUnreliable(String text) {
-        assertThat(TextSignals.saysUnreliable(text)).as(text).isTrue();
-    }
-
-    @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "No result was inconclusive.",
-                "Aucun \u00e9chec technique",
-                "If a result is inconclusive the laboratory repeats the assay",
-                "Variants below the limit of detection cannot be excluded",
-                "All amplicons passed QC; a repeat is not required"
-            })
-    void deniedConditionalAndBoilerplateFailureWordsAreNot(String text) {
-        assertThat(TextSignals.saysUnreliable(text)).as(text).isFalse();
-    }
 }
