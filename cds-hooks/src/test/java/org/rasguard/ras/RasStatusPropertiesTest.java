@@ -265,7 +265,11 @@ class RasStatusPropertiesTest {
         };
     }
 
-    /** A deep copy without any Observation that mentions NRAS (as a resource, Bundle entry or contained resource). */
+    /**
+     * A deep copy without any Observation or DiagnosticReport that mentions NRAS (as a resource, Bundle entry
+     * or contained resource): a report's words about NRAS are NRAS evidence too ("KRAS and NRAS exons 2, 3
+     * and 4: no mutation detected", its results gone, leaves NRAS indeterminate, not untested).
+     */
     private static JsonNode withoutNras(JsonNode node) {
         JsonNode copy = node.deepCopy();
         prune(copy);
@@ -277,7 +281,8 @@ class RasStatusPropertiesTest {
             for (int i = array.size() - 1; i >= 0; i--) {
                 JsonNode item = array.get(i);
                 JsonNode resource = item.has("resource") ? item.get("resource") : item;
-                if ("Observation".equals(resource.path("resourceType").asText()) && mentionsNras(resource)) {
+                String type = resource.path("resourceType").asText();
+                if ((type.equals("Observation") || type.equals("DiagnosticReport")) && mentionsNras(resource)) {
                     array.remove(i);
                 } else {
                     prune(item);
