@@ -151,7 +151,8 @@ final class NegativeCoverage {
 
     /**
      * The words near a negative (its own text, notes, interpretation and narrative, its panels' and their
-     * comment members', its reports' conclusion, presentedForm and narrative) say it cannot be relied on
+     * comment members', what it is derived from, its Specimen's status, condition and notes, its reports'
+     * conclusion, presentedForm and narrative) say it cannot be relied on
      * ({@link TextSignals#saysUnreliable}), in the part about this gene. The interpretation, the reports'
      * presentedForm and narrative and a panel's comment members were not read for this until an outside
      * attack (atk20) put "Test failed", "TEST FAILED - no amplification" and "see amended report" there.
@@ -170,6 +171,21 @@ final class NegativeCoverage {
             }
         }
         node.reports.forEach(report -> texts.add(NarrativeReportReader.wordsOf(report)));
+        // What a result is derived from (a run's QC Observation: "Invalid run; QC failed"), atk21.
+        for (Node linked : node.derivedLinks) {
+            texts.add(Fhir.valueText(linked.observation.getValue()));
+            texts.add(Fhir.notes(linked.observation));
+        }
+        // The sample's own words and state (atk21): Specimen.status unsatisfactory, condition "Not sufficient
+        // for analysis", a note "No DNA could be extracted".
+        for (Specimen specimen : specimensOf(node)) {
+            if (specimen.getStatus() == Specimen.SpecimenStatus.UNSATISFACTORY
+                    || specimen.getStatus() == Specimen.SpecimenStatus.ENTEREDINERROR) {
+                return true;
+            }
+            specimen.getCondition().forEach(condition -> texts.add(Fhir.words(condition)));
+            specimen.getNote().forEach(note -> texts.add(note.getText()));
+        }
         // "BRAF exon 15: test failed, repeat requested" beside passed RAS genes speaks of BRAF (atk20 w04).
         java.util.List<String> otherGenes = java.util.stream.Stream.concat(
                         vocabulary.hrasNames().stream(), vocabulary.brafNames().stream())
@@ -303,6 +319,30 @@ final class NegativeCoverage {
             }
         }
         return found;
+    }
+
+    /**
+     * The samples a result was tested on, among the evidence: its own Specimen, or, when it names none
+     * that is found, its reports' (as {@link #liquidBiopsy} reads them).
+     */
+    private java.util.List<Specimen> specimensOf(Node node) {
+        java.util.List<Specimen> specimens = new java.util.ArrayList<>();
+        Observation observation = node.observation;
+        Specimen own =
+                observation.hasSpecimen() ? graph.specimen(observation.getSpecimen(), Findings.scope(node)) : null;
+        if (own != null) {
+            specimens.add(own);
+            return specimens;
+        }
+        for (DiagnosticReport report : node.reports) {
+            for (Reference reference : report.getSpecimen()) {
+                Specimen specimen = graph.specimen(reference, Findings.scope(node));
+                if (specimen != null) {
+                    specimens.add(specimen);
+                }
+            }
+        }
+        return specimens;
     }
 
     /**

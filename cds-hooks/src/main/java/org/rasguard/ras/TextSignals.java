@@ -195,14 +195,26 @@ final class TextSignals {
                     + "|\\brepeat (?:testing |analysis |sequencing )?(?:is )?(?:requested|pending|ordered|in progress)\\b"
                     + "|\\bpending (?:review|confirmation|verification|sign-?out)\\b|\\bdo not (?:act|use)\\b|\\bsuperseded\\b"
                     + "|\\bsee (?:the )?(?:amended|corrected|revised|updated) report\\b|\\bmix-?up\\b|\\bsample swap\\b"
-                    + "|\\bunder investigation\\b|\\b(?:QNS|TNP|N/R|inconcl)\\b|\\binsuf+ic+i?ent\\b";
+                    + "|\\bunder investigation\\b|\\b(?:QNS|TNP|N/R|inconcl)\\b|\\binsuf+ic+i?ent\\b"
+                    // atk21: not sufficient, no DNA extracted, extraction or library failed, an invalid run, low
+                    // quality, interpret with caution, withheld, awaiting confirmation, labelled incorrectly,
+                    // ambiguous, borderline
+                    + "|\\bnot sufficient\\b|\\bno (?:DNA|RNA|material|tissue) (?:could be |was |were )?"
+                    + "(?:extracted|obtained|recovered|isolated)\\b"
+                    + "|\\b(?:extraction|library(?: preparation| prep)?|hybridi[sz]ation|capture)\\s+(?:has\\s+|was\\s+)?"
+                    + "(?:fail(?:ed|s)?|faild|unsuccessful)\\b"
+                    + "|\\binvalid (?:run|result|test|assay)\\b|\\blow[- ]quality (?:sequencing|sequence|DNA|RNA|sample|data|library)\\b"
+                    + "|\\binterpret(?:ed)? with caution\\b|\\bwithheld\\b|\\bawaiting (?:confirmation|review|repeat)\\b"
+                    + "|\\b(?:labell?ed incorrectly|incorrectly labell?ed|mis-?labell?ed|wrong(?:ly)? label+ed)\\b"
+                    + "|\\b(?:ambiguous|borderline)\\b";
 
-    /** {@link #UNRELIABLE} in French, Spanish and Italian reports (atk20): not interpretable, failure, insufficient. */
+    /** {@link #UNRELIABLE} in French, Spanish, Italian (atk20), Portuguese and Dutch (atk21) reports: not interpretable, failure, insufficient. */
     private static final String OTHER_LANGUAGES_UNRELIABLE =
             "|\\b(?:non|no) (?:interpr\\u00e9table|interpretable|interpretabile|valorable|valutabile|evaluable|concluyente"
                     + "|conclusivo|contributi(?:f|vo)|analizable|analysable)\\b"
                     + "|\\bininterpr\\u00e9table\\b|(?<!\\p{L})\\u00e9chec\\b|\\binsuffisant\\p{L}*|\\binsuficiente\\p{L}*"
-                    + "|\\binsufficiente\\p{L}*";
+                    + "|\\binsufficiente\\p{L}*"
+                    + "|\\bn\\u00e3o interpret\\u00e1vel\\b|\\bniet (?:interpreteerbaar|beoordeelbaar)\\b|\\bmislukt\\b";
 
     /** {@link #UNRELIABLE} in German reports: not evaluable, too little tumour or DNA, unsuitable, withdrawn, a mix-up. */
     private static final String GERMAN_UNRELIABLE =
@@ -236,6 +248,9 @@ final class TextSignals {
                     + OTHER_LANGUAGES_UNRELIABLE,
             FLAGS);
 
+    /** White space holding a line break followed by a lower-case letter, or a run of spaces and tabs. */
+    private static final Pattern SOFT_BREAK = Pattern.compile("[ \\t\\u00a0]*\\R\\s*(?=\\p{Ll})|[ \\t\\u00a0]{2,}");
+
     /** An {@link #UNRELIABLE} phrase that holds its own negation ("not evaluable"): that "not" is no denial. */
     private static final Pattern NEGATED_IN_ITSELF = Pattern.compile("(?:not|nicht|no|non)\\b", FLAGS);
 
@@ -253,7 +268,9 @@ final class TextSignals {
         if (text == null) {
             return false;
         }
-        String bounded = bounded(text);
+        // A line broken inside a sentence ("not\nevaluable", "Wrong\nspecimen": atk21) and runs of spaces are
+        // one space: the phrases are written with single spaces.
+        String bounded = SOFT_BREAK.matcher(bounded(text)).replaceAll(" ");
         Matcher unreliable = UNRELIABLE.matcher(bounded);
         while (unreliable.find()) {
             // The clause the words start in decides: a condition, a denial or advice there undoes nothing.

@@ -87,7 +87,17 @@ class TextSignalsUnreliableTest {
                 "tset faild QC, insufficent material",
                 "R\u00e9sultat non interpr\u00e9table (\u00e9chec de l'amplification)",
                 "resultado no valorable",
-                "Esito non valutabile"
+                "Esito non valutabile",
+                "The analysis was not\nevaluable.",
+                "Wrong\r\nspecimen.",
+                "Low-quality\nsequencing; interpret with\ncaution.",
+                "No DNA could be extracted from the block",
+                "Library failed",
+                "Invalid run (cluster density out of range)",
+                "Result awaiting confirmation by a second method",
+                "Specimen labelled incorrectly",
+                "n\u00e3o interpret\u00e1vel",
+                "analyse mislukt"
             })
     void wordsSayingTheTestGaveNoResult(String text) {
         assertThat(TextSignals.saysUnreliable(text)).as(text).isTrue();
