@@ -148,7 +148,11 @@ final class NarrativeReportReader {
             // A codon without a change ("codon 12 mutation detected") counts only in a sentence with no negative at
             // all:
             // "no mutation in codons 12, 13 and 61 detected" names codons too.
-            Set<Integer> codons = TextSignals.coverage(sentence).hotspotCodons();
+            // An exon list counts as the place of a mutation only beside a positive word: "KRAS and NRAS mutation
+            // testing of exons 2, 3 and 4 was performed", a test's title, named no mutation (atk22 w07).
+            Set<Integer> codons = meanings.contains(Meaning.POSITIVE)
+                    ? TextSignals.coverage(sentence).hotspotCodons()
+                    : TextSignals.codonsNamedOutsideExonLists(sentence);
             if (!negative && !codons.isEmpty() && changes.stream().allMatch(HgvsChange::changesProtein)) {
                 return Optional.of(
                         new Mutation("mutation at codon " + codons.iterator().next(), null));

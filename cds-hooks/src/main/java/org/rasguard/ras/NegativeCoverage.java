@@ -86,7 +86,9 @@ final class NegativeCoverage {
      */
     private java.util.Optional<Call> limitedByContext(java.util.List<String> context, Gene gene) {
         for (String text : context) {
-            TextSignals.Coverage stated = TextSignals.coverage(genes.partAbout(text, gene));
+            // "BRAF exon 15: no mutation detected" states BRAF's scope, not this gene's (atk22 w03).
+            String aboutRas = genes.withoutSentencesAboutOnly(text, otherGenes());
+            TextSignals.Coverage stated = TextSignals.coverage(genes.partAbout(aboutRas, gene));
             if (stated.stated() && !stated.extended()) {
                 return java.util.Optional.of(
                         stated.unaccounted()
@@ -187,12 +189,9 @@ final class NegativeCoverage {
             specimen.getNote().forEach(note -> texts.add(note.getText()));
         }
         // "BRAF exon 15: test failed, repeat requested" beside passed RAS genes speaks of BRAF (atk20 w04).
-        java.util.List<String> otherGenes = java.util.stream.Stream.concat(
-                        vocabulary.hrasNames().stream(), vocabulary.brafNames().stream())
-                .toList();
         return texts.stream()
                 .filter(text -> text != null && !text.isBlank())
-                .map(text -> genes.withoutSentencesAboutOnly(text, otherGenes))
+                .map(text -> genes.withoutSentencesAboutOnly(text, otherGenes()))
                 .anyMatch(text -> TextSignals.saysUnreliable(genes.partAbout(text, gene)));
     }
 
@@ -319,6 +318,12 @@ final class NegativeCoverage {
             }
         }
         return found;
+    }
+
+    /** Genes a report names beside KRAS and NRAS that never set RAS status (HRAS, BRAF). */
+    private java.util.List<String> otherGenes() {
+        return java.util.stream.Stream.concat(vocabulary.hrasNames().stream(), vocabulary.brafNames().stream())
+                .toList();
     }
 
     /**

@@ -42,7 +42,14 @@ final class TextSignals {
     private static final String GERMAN_NEGATIVE =
             "|\\bkein(?:e|en)?\\s+(?!(?:weitere|andere|zus\\u00e4tzliche)n?\\b)(?:\\p{L}+[- ])?"
                     + "(?:Mutation(?:en)?|Variante(?:n)?|Ver\\u00e4nderung(?:en)?)\\b(?:[^.;,\\d]{0,60}?\\bnachgewiesen\\b)?"
-                    + "|\\bkein(?:en)?\\s+Nachweis\\b|\\bnicht\\s+nachgewiesen\\b|\\bnegativ\\b|\\bwild[- ]?typ\\b";
+                    + "|\\bkein(?:en)?\\s+Nachweis\\b|\\bnicht\\s+nachgewiesen\\b|\\bnegativ\\b|\\bwild[- ]?typ\\b"
+                    // French, Spanish, Italian (atk22 w04: "Absence de mutation d\u00e9tect\u00e9e dans les exons 2, 3
+                    // et 4"
+                    // read as a codon 12 mutation)
+                    + "|\\b(?:aucune?|absence de|pas de)\\s+(?:\\p{L}+\\s+)?(?:mutations?|variants?)\\b(?:\\s+d\\u00e9tect\\u00e9e?s?)?"
+                    + "|\\bnon d\\u00e9tect\\u00e9e?s?\\b"
+                    + "|\\b(?:ninguna|ning\\u00fan|ausencia de|sin)\\s+(?:mutaci\\u00f3n|mutaciones|variantes?)\\b|\\bno se (?:detect|identific|encontr)\\p{L}*"
+                    + "|\\b(?:nessuna|assenza di)\\s+(?:mutazion[ei]|variant[ei])\\b|\\bnon rilevat[aeio]\\b";
 
     private static final Pattern NEGATIVE = Pattern.compile(
             "\\b(?:not|none|never) (?:been )?(?:detected|found|identified|present)\\b"
@@ -71,7 +78,7 @@ final class TextSignals {
 
     /** A list of 1-3 digit numbers, read whole ("2, 3, and 4", "2 through 4"); a number followed by more digits is no list item. */
     private static final String NUMBER_LIST =
-            "(\\d{1,3}(?:\\s*(?:,|/|and|,\\s*and|&|\\+|or|-|–|to|through|thru)\\s*\\d{1,3})*)(?!\\d)";
+            "(\\d{1,3}(?:\\s*(?:,|/|and|,\\s*and|&|\\+|or|-|–|to|through|thru|und|et|en|y|e|oder|ou|o)\\s*\\d{1,3})*)(?!\\d)";
     /** "codons 12/13", "Codons tested: 12/13/61", "exons analysed - 2, 3 and 4". */
     private static final String LIST_LABEL =
             "(?:\\s+(?:tested|analy[sz]ed|covered|assessed|examined|sequenced|interrogated))?\\s*[:\\-–]?\\s*";
@@ -170,49 +177,50 @@ final class TextSignals {
      * How laboratories say a test gave no result, in English (an outside attack, atk20: each of these over
      * gene-level Absents by sequencing read wild-type): no result, did not pass QC, failed, not reportable,
      * unable to report, cannot be interpreted, sample rejected or unsatisfactory, DNA yield too low, below
-     * the minimum tumour fraction, cancelled, preliminary only, result to follow, repeat requested, pending
+     * the minimum tumour fraction, not completed, preliminary only, result to follow, repeat requested, pending
      * review, do not act on, superseded, see the amended report, mix-up, QNS, TNP, N/R, "inconcl.", and
      * the misspelling "insufficent". "Cannot be excluded" and "cannot be determined" are left out: the
      * limit-of-detection boilerplate of every negative says them.
      */
-    private static final String ENGLISH_FAILURES =
-            "|\\bno (?:result|amplification|(?:reportable|valid) result)s?\\b(?!\\s+(?:was|were|is|are)\\b)"
-                    + "|\\b(?:did not|didn't|does not|failed to) (?:pass|meet)\\b"
-                    + "|\\b(?:fail(?:ed|s)?|faild)\\s+(?:QC|quality|the run)\\b|\\b(?:QC|quality control)\\s+fail(?:ed|ure|s)?\\b"
-                    + "|\\b(?:test|testing|assay|run|sequencing|analysis|amplification|PCR)\\s+(?:has\\s+|was\\s+)?"
-                    + "(?:fail(?:ed|s)?|faild|unsuccessful)\\b"
-                    + "|\\bnot (?:reportable|analy[sz]able|completed)\\b"
-                    + "|\\bunable to (?:report|interpret|assess|analy[sz]e|sequence|amplify|obtain|call)\\b"
-                    + "|\\b(?:cannot|could not|couldn't|can not) be (?:interpreted|reported|assessed|evaluated|analy[sz]ed"
-                    + "|sequenced|amplified|completed|called)\\b"
-                    + "|\\b(?:sample|specimen)s? (?:was |were |is )?(?:rejected|unsatisfactory|unacceptable|not suitable)\\b"
-                    + "|\\bunsatisfactory\\b"
-                    + "|\\b(?:DNA|RNA) (?:yield|quantity|input|concentration|amount|quality) (?:was |is )?(?:too low|low|below|poor)\\b"
-                    + "|\\blow (?:DNA|RNA) (?:yield|input|quantity|concentration)\\b"
-                    + "|\\bbelow (?:the )?(?:minimum|required|validated) (?:tumou?r|neoplastic|DNA|cellularity|content|fraction"
-                    + "|threshold|input)"
-                    + "|\\bcancel+ed\\b|\\bpreliminary only\\b|\\bresults? to follow\\b"
-                    + "|\\brepeat (?:testing |analysis |sequencing )?(?:is )?(?:requested|pending|ordered|in progress)\\b"
-                    + "|\\bpending (?:review|confirmation|verification|sign-?out)\\b|\\bdo not (?:act|use)\\b|\\bsuperseded\\b"
-                    + "|\\bsee (?:the )?(?:amended|corrected|revised|updated) report\\b|\\bmix-?up\\b|\\bsample swap\\b"
-                    + "|\\bunder investigation\\b|\\b(?:QNS|TNP|N/R|inconcl)\\b|\\binsuf+ic+i?ent\\b"
-                    // atk21: not sufficient, no DNA extracted, extraction or library failed, an invalid run, low
-                    // quality, interpret with caution, withheld, awaiting confirmation, labelled incorrectly,
-                    // ambiguous, borderline
-                    + "|\\bnot sufficient\\b|\\bno (?:DNA|RNA|material|tissue) (?:could be |was |were )?"
-                    + "(?:extracted|obtained|recovered|isolated)\\b"
-                    + "|\\b(?:extraction|library(?: preparation| prep)?|hybridi[sz]ation|capture)\\s+(?:has\\s+|was\\s+)?"
-                    + "(?:fail(?:ed|s)?|faild|unsuccessful)\\b"
-                    + "|\\binvalid (?:run|result|test|assay)\\b|\\blow[- ]quality (?:sequencing|sequence|DNA|RNA|sample|data|library)\\b"
-                    + "|\\binterpret(?:ed)? with caution\\b|\\bwithheld\\b|\\bawaiting (?:confirmation|review|repeat)\\b"
-                    + "|\\b(?:labell?ed incorrectly|incorrectly labell?ed|mis-?labell?ed|wrong(?:ly)? label+ed)\\b"
-                    + "|\\b(?:ambiguous|borderline)\\b";
+    private static final String ENGLISH_FAILURES = "|\\bno (?:result|amplification|(?:reportable|valid) result)s?\\b"
+            + "(?!\\s+(?:was|were|is|are|fail\\w*|issues?|problems?|errors?|discrepanc\\w*)\\b)"
+            + "|\\b(?:did not|didn't|does not|failed to) (?:pass|meet)\\b"
+            + "|\\b(?:fail(?:ed|s)?|faild)\\s+(?:QC|quality|the run)\\b|\\b(?:QC|quality control)\\s+fail(?:ed|ure|s)?\\b"
+            + "|\\b(?:test|testing|assay|run|sequencing|analysis|amplification|PCR)\\s+(?:has\\s+|was\\s+)?"
+            + "(?:fail(?:ed|s)?|faild|unsuccessful)\\b"
+            + "|\\bnot (?:reportable|analy[sz]able|completed)\\b"
+            + "|\\bunable to (?:report|interpret|assess|analy[sz]e|sequence|amplify|obtain|call)\\b"
+            + "|\\b(?:cannot|could not|couldn't|can not) be (?:interpreted|reported|assessed|evaluated|analy[sz]ed"
+            + "|sequenced|amplified|completed|called)\\b"
+            + "|\\b(?:sample|specimen)s? (?:was |were |is )?(?:rejected|unsatisfactory|unacceptable|not suitable)\\b"
+            + "|\\bunsatisfactory\\b"
+            + "|\\b(?:DNA|RNA) (?:yield|quantity|input|concentration|amount|quality) (?:was |is )?(?:too low|low|below|poor)\\b"
+            + "|\\blow (?:DNA|RNA) (?:yield|input|quantity|concentration)\\b"
+            + "|\\bbelow (?:the )?(?:minimum|required|validated) (?:tumou?r|neoplastic|DNA|cellularity|content|fraction"
+            + "|threshold|input)"
+            // not "cancelled": "a duplicate request was cancelled" (atk22); a cancelled test says "not completed"
+            + "|\\bpreliminary only\\b|\\bresults? to follow\\b"
+            + "|\\brepeat (?:testing |analysis |sequencing )?(?:is )?(?:requested|pending|ordered|in progress)\\b"
+            + "|\\bpending (?:review|confirmation|verification|sign-?out)\\b|\\bdo not (?:act|use)\\b|\\bsuperseded\\b"
+            + "|\\bsee (?:the )?(?:amended|corrected|revised|updated) report\\b|\\bmix-?up\\b|\\bsample swap\\b"
+            + "|\\bunder investigation\\b|\\b(?:QNS|TNP|N/R|inconcl)\\b|\\binsuf+ic+i?ent\\b"
+            // atk21: not sufficient, no DNA extracted, extraction or library failed, an invalid run, low
+            // quality, interpret with caution, withheld, awaiting confirmation, labelled incorrectly,
+            // ambiguous, borderline
+            + "|\\bnot sufficient\\b|\\bno (?:DNA|RNA|material|tissue) (?:could be |was |were )?"
+            + "(?:extracted|obtained|recovered|isolated)\\b"
+            + "|\\b(?:extraction|library(?: preparation| prep)?|hybridi[sz]ation|capture)\\s+(?:has\\s+|was\\s+)?"
+            + "(?:fail(?:ed|s)?|faild|unsuccessful)\\b"
+            + "|\\binvalid (?:run|result|test|assay)\\b|\\blow[- ]quality (?:sequencing|sequence|DNA|RNA|sample|data|library)\\b"
+            + "|\\binterpret(?:ed)? with caution\\b|\\bwithheld\\b|\\bawaiting (?:confirmation|review|repeat)\\b"
+            + "|\\b(?:labell?ed incorrectly|incorrectly labell?ed|mis-?labell?ed|wrong(?:ly)? label+ed)\\b"
+            + "|\\b(?:ambiguous|borderline)\\b";
 
     /** {@link #UNRELIABLE} in French, Spanish, Italian (atk20), Portuguese and Dutch (atk21) reports: not interpretable, failure, insufficient. */
     private static final String OTHER_LANGUAGES_UNRELIABLE =
-            "|\\b(?:non|no) (?:interpr\\u00e9table|interpretable|interpretabile|valorable|valutabile|evaluable|concluyente"
+            "|\\b(?:non|no)(?: (?:es|est|\\u00e8|\\u00e9|fue|era|\\u00e9tait|risulta))? (?:interpr\\u00e9table|interpretable|interpretabile|valorable|valutabile|evaluable|concluyente"
                     + "|conclusivo|contributi(?:f|vo)|analizable|analysable)\\b"
-                    + "|\\bininterpr\\u00e9table\\b|(?<!\\p{L})\\u00e9chec\\b|\\binsuffisant\\p{L}*|\\binsuficiente\\p{L}*"
+                    + "|\\binterpr\\u00e9ter avec prudence\\b|\\binterpretar con (?:precauci\\u00f3n|cautela)\\b|\\bininterpr\\u00e9table\\b|(?<!\\p{L})\\u00e9chec\\b|\\binsuffisant\\p{L}*|\\binsuficiente\\p{L}*"
                     + "|\\binsufficiente\\p{L}*"
                     + "|\\bn\\u00e3o interpret\\u00e1vel\\b|\\bniet (?:interpreteerbaar|beoordeelbaar)\\b|\\bmislukt\\b";
 
@@ -241,12 +249,18 @@ final class TextSignals {
                     + "|\\bre-?extraction\\b|\\bre-?test(?:ing)? (?:is )?(?:recommended|required|advised)\\b"
                     // a result that was no result: "Inconclusive." or "Result not evaluable." on a coded Absent
                     // read wild-type (outside cases of session 15)
-                    + "|\\b(?:inconclusive|indeterminate(?!\\s+(?:clinical\\s+)?significance)|equivocal|uninterpretable"
+                    // not "equivocal": HER2 IHC 2+ is "equivocal" beside RAS negatives in many colorectal reports
+                    // (atk22)
+                    + "|\\b(?:inconclusive|indeterminate(?!\\s+(?:clinical\\s+)?significance)|uninterpretable"
                     + "|not (?:evaluable|assessable|interpretable))\\b"
                     + ENGLISH_FAILURES
                     + GERMAN_UNRELIABLE
                     + OTHER_LANGUAGES_UNRELIABLE,
             FLAGS);
+
+    /** A count of none just after the words: "Inconclusive calls: 0", "QNS samples: none" (atk22). */
+    private static final Pattern COUNTED_NONE_AFTER =
+            Pattern.compile("\\s*(?:\\p{L}+\\s*){0,2}[:=]\\s*(?:0|none|nil|no|zero)\\b", FLAGS);
 
     /** White space holding a line break followed by a lower-case letter, or a run of spaces and tabs. */
     private static final Pattern SOFT_BREAK = Pattern.compile("[ \\t\\u00a0]*\\R\\s*(?=\\p{Ll})|[ \\t\\u00a0]{2,}");
@@ -280,8 +294,10 @@ final class TextSignals {
             String before = bounded.substring(clauseStart(bounded, unreliable.start()), unreliable.start());
             String said = unreliable.group();
             String upToIt = before + (NEGATED_IN_ITSELF.matcher(said).lookingAt() ? " " : said);
+            String after = bounded.substring(unreliable.end(), Math.min(bounded.length(), unreliable.end() + 40));
             if (!HYPOTHETICAL.matcher(upToIt).find()
-                    && !DENIED_JUST_BEFORE.matcher(before).find()) {
+                    && !DENIED_JUST_BEFORE.matcher(before).find()
+                    && !COUNTED_NONE_AFTER.matcher(after).lookingAt()) {
                 return true;
             }
         }
@@ -320,6 +336,13 @@ final class TextSignals {
     /** The clauses of a text (as {@link #meanings} splits it). */
     static String[] clauses(String text) {
         return text == null ? new String[0] : CLAUSE_SEPARATOR.split(bounded(text));
+    }
+
+    /** The hotspot codons a text names by codon or residue, not through an exon list ("exons 2, 3 and 4"). */
+    static Set<Integer> codonsNamedOutsideExonLists(String text) {
+        return text == null
+                ? Set.of()
+                : coverage(EXON_LIST.matcher(text).replaceAll(" ")).hotspotCodons();
     }
 
     static boolean mentionsSequencing(String text) {

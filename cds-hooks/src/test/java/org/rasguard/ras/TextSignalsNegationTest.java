@@ -73,9 +73,13 @@ class TextSignalsNegationTest {
                 "NRAS: nicht nachgewiesen",
                 "Keine KRAS-Mutationen nachgewiesen",
                 "RAS-Wildtyp",
-                "Befund negativ"
+                "Befund negativ",
+                "Absence de mutation d\u00e9tect\u00e9e",
+                "Aucune mutation d\u00e9tect\u00e9e",
+                "No se detectaron mutaciones",
+                "Nessuna mutazione rilevata"
             })
-    void germanNegativesAreNegative(String text) {
+    void germanFrenchSpanishItalianNegativesAreNegative(String text) {
         assertThat(TextSignals.meanings(text)).as(text).containsExactly(Meaning.NEGATIVE);
     }
 

@@ -97,7 +97,9 @@ class TextSignalsUnreliableTest {
                 "Result awaiting confirmation by a second method",
                 "Specimen labelled incorrectly",
                 "n\u00e3o interpret\u00e1vel",
-                "analyse mislukt"
+                "analyse mislukt",
+                "El resultado de NRAS no es valorable por baja calidad del ADN",
+                "R\u00e9sultat \u00e0 interpr\u00e9ter avec prudence"
             })
     void wordsSayingTheTestGaveNoResult(String text) {
         assertThat(TextSignals.saysUnreliable(text)).as(text).isTrue();
@@ -110,7 +112,11 @@ class TextSignalsUnreliableTest {
                 "Aucun \u00e9chec technique",
                 "If a result is inconclusive the laboratory repeats the assay",
                 "Variants below the limit of detection cannot be excluded",
-                "All amplicons passed QC; a repeat is not required"
+                "All amplicons passed QC; a repeat is not required",
+                "No amplification failures.",
+                "Inconclusive calls: 0.",
+                "HER2: IHC 2+ (equivocal), not amplified by ISH",
+                "A duplicate request received the same day was cancelled"
             })
     void failureWordsDeniedOrConditionalDoNot(String text) {
         assertThat(TextSignals.saysUnreliable(text)).as(text).isFalse();
