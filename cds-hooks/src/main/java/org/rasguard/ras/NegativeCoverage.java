@@ -87,7 +87,7 @@ final class NegativeCoverage {
     private java.util.Optional<Call> limitedByContext(java.util.List<String> context, Gene gene) {
         for (String text : context) {
             // "BRAF exon 15: no mutation detected" states BRAF's scope, not this gene's (atk22 w03).
-            String aboutRas = genes.withoutSentencesAboutOnly(text, otherGenes());
+            String aboutRas = genes.withoutSentencesAboutOnly(text, vocabulary.namesOutsideRasStatus());
             TextSignals.Coverage stated = TextSignals.coverage(genes.partAbout(aboutRas, gene));
             if (stated.stated() && !stated.extended()) {
                 return java.util.Optional.of(
@@ -191,7 +191,7 @@ final class NegativeCoverage {
         // "BRAF exon 15: test failed, repeat requested" beside passed RAS genes speaks of BRAF (atk20 w04).
         return texts.stream()
                 .filter(text -> text != null && !text.isBlank())
-                .map(text -> genes.withoutSentencesAboutOnly(text, otherGenes()))
+                .map(text -> genes.withoutSentencesAboutOnly(text, vocabulary.namesOutsideRasStatus()))
                 .anyMatch(text -> TextSignals.saysUnreliable(genes.partAbout(text, gene)));
     }
 
@@ -318,12 +318,6 @@ final class NegativeCoverage {
             }
         }
         return found;
-    }
-
-    /** Genes a report names beside KRAS and NRAS that never set RAS status (HRAS, BRAF). */
-    private java.util.List<String> otherGenes() {
-        return java.util.stream.Stream.concat(vocabulary.hrasNames().stream(), vocabulary.brafNames().stream())
-                .toList();
     }
 
     /**

@@ -79,6 +79,7 @@ public final class RasVocabulary {
     private final Set<Code> brafCodes;
     private final List<String> brafNames;
     private final List<String> hrasNames;
+    private final List<String> namesOutsideRasStatus;
     private final Set<Code> krasTests;
     private final Set<Code> bothGenesTests;
     private final Set<Code> fullGeneTests;
@@ -105,6 +106,8 @@ public final class RasVocabulary {
         this.brafNames = brafCodes.stream().map(Code::display).distinct().toList();
         this.hrasNames =
                 kb.codes(HRAS_GENE).stream().map(Code::display).distinct().toList();
+        this.namesOutsideRasStatus = java.util.stream.Stream.concat(hrasNames.stream(), brafNames.stream())
+                .toList();
         this.krasTests = kb.codes(KRAS_TEST_CODES);
         this.bothGenesTests = kb.codes(BOTH_GENES_TEST_CODES);
         this.fullGeneTests = kb.codes(FULL_GENE_CODES);
@@ -326,6 +329,11 @@ public final class RasVocabulary {
      */
     List<String> hrasNames() {
         return hrasNames;
+    }
+
+    /** HRAS's and BRAF's names: genes a report names beside KRAS and NRAS that never set RAS status. */
+    List<String> namesOutsideRasStatus() {
+        return namesOutsideRasStatus;
     }
 
     /** The genes one result of this test code speaks about; empty when the code is no RAS test code. */

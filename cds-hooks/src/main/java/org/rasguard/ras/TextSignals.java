@@ -42,11 +42,14 @@ final class TextSignals {
     private static final String GERMAN_NEGATIVE =
             "|\\bkein(?:e|en)?\\s+(?!(?:weitere|andere|zus\\u00e4tzliche)n?\\b)(?:\\p{L}+[- ])?"
                     + "(?:Mutation(?:en)?|Variante(?:n)?|Ver\\u00e4nderung(?:en)?)\\b(?:[^.;,\\d]{0,60}?\\bnachgewiesen\\b)?"
-                    + "|\\bkein(?:en)?\\s+Nachweis\\b|\\bnicht\\s+nachgewiesen\\b|\\bnegativ\\b|\\bwild[- ]?typ\\b"
-                    // French, Spanish, Italian (atk22 w04: "Absence de mutation d\u00e9tect\u00e9e dans les exons 2, 3
-                    // et 4"
-                    // read as a codon 12 mutation)
-                    + "|\\b(?:aucune?|absence de|pas de)\\s+(?:\\p{L}+\\s+)?(?:mutations?|variants?)\\b(?:\\s+d\\u00e9tect\\u00e9e?s?)?"
+                    + "|\\bkein(?:en)?\\s+Nachweis\\b|\\bnicht\\s+nachgewiesen\\b|\\bnegativ\\b|\\bwild[- ]?typ\\b";
+
+    /**
+     * The negatives of French, Spanish and Italian reports (atk22 w04: "Absence de mutation d\u00e9tect\u00e9e
+     * dans les exons 2, 3 et 4" was read as a codon 12 mutation).
+     */
+    private static final String ROMANCE_NEGATIVE =
+            "|\\b(?:aucune?|absence de|pas de)\\s+(?:\\p{L}+\\s+)?(?:mutations?|variants?)\\b(?:\\s+d\\u00e9tect\\u00e9e?s?)?"
                     + "|\\bnon d\\u00e9tect\\u00e9e?s?\\b"
                     + "|\\b(?:ninguna|ning\\u00fan|ausencia de|sin)\\s+(?:mutaci\\u00f3n|mutaciones|variantes?)\\b|\\bno se (?:detect|identific|encontr)\\p{L}*"
                     + "|\\b(?:nessuna|assenza di)\\s+(?:mutazion[ei]|variant[ei])\\b|\\bnon rilevat[aeio]\\b";
@@ -57,7 +60,8 @@ final class TextSignals {
                     + "(?: (?:were|was|is|are))?(?: (?:detected|found|identified|present))?\\b"
                     + "|\\b(?:mutations?|variants?|alterations?) (?:detected|found|identified)\\s*:\\s*(?:none|nil|no|0)\\b"
                     + "|\\bnegative\\b|\\bwild[- ]?type\\b|\\bWT\\b|\\babsent\\b"
-                    + GERMAN_NEGATIVE,
+                    + GERMAN_NEGATIVE
+                    + ROMANCE_NEGATIVE,
             FLAGS);
     private static final Pattern POSITIVE = Pattern.compile(
             "\\b(?:detected|positive|mutated|mutant|present|identified|found"
@@ -248,9 +252,8 @@ final class TextSignals {
                     + "|\\breported as (?:not detected|negative)\\b|\\bshould not be used\\b|\\bwrong (?:patient|sample|specimen)\\b"
                     + "|\\bre-?extraction\\b|\\bre-?test(?:ing)? (?:is )?(?:recommended|required|advised)\\b"
                     // a result that was no result: "Inconclusive." or "Result not evaluable." on a coded Absent
-                    // read wild-type (outside cases of session 15)
-                    // not "equivocal": HER2 IHC 2+ is "equivocal" beside RAS negatives in many colorectal reports
-                    // (atk22)
+                    // read wild-type (session 15's own cases); not "equivocal", which HER2 IHC 2+ is beside RAS
+                    // negatives in many colorectal reports (atk22)
                     + "|\\b(?:inconclusive|indeterminate(?!\\s+(?:clinical\\s+)?significance)|uninterpretable"
                     + "|not (?:evaluable|assessable|interpretable))\\b"
                     + ENGLISH_FAILURES
@@ -304,8 +307,7 @@ final class TextSignals {
         return false;
     }
 
-    /** The clause (between the separators {@link #meanings} splits on) holding position {@code at}. */
-    /** Where the clause holding a position starts. */
+    /** Where the clause (between the separators {@link #meanings} splits on) holding a position starts. */
     private static int clauseStart(String text, int at) {
         int start = 0;
         Matcher separators = CLAUSE_SEPARATOR.matcher(text);

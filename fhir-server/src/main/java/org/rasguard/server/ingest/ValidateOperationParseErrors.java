@@ -85,9 +85,9 @@ public final class ValidateOperationParseErrors {
 
     /** Why the body is not one resource of the request's type, or null (also when the body cannot be read: HAPI says so). */
     static String problemOf(RequestDetails request) {
+        // Only a POST body has met the body guards (JsonGuardFilter: numbers, depth); HAPI ignores the others.
         if (request.getRequestType() != RequestTypeEnum.POST) {
-            return null; // only a POST body has met the body guards (JsonGuardFilter: numbers, depth); HAPI ignores
-            // others
+            return null;
         }
         byte[] body = request.loadRequestContents();
         EncodingEnum encoding = RestfulServerUtils.determineRequestEncodingNoDefault(request);
